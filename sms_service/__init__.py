@@ -1,0 +1,41 @@
+"""SMS and USSD service for Mentor Mother programmes: the Flask application factory."""
+from __future__ import annotations
+
+import os
+from collections.abc import Mapping
+from pathlib import Path
+
+from flask import Flask
+
+from .config import Config, ConfigError, load_config
+
+__all__ = ["create_app", "Config", "ConfigError"]
+
+
+def create_app(config: Config | Mapping[str, str] | None = None, **overrides) -> Flask:
+    """Build the web application.
+
+    `config` is a `Config`, or a mapping read as the environment (tests pass a dict), or None
+    for the process environment. `overrides` use Config's field names. Raises `ConfigError`
+    naming every problem when the configuration is not valid.
+    """
+    app = Flask(__name__, instance_relative_config=True)
+    if isinstance(config, Config):
+        settings = config.with_overrides(**overrides) if overrides else config
+    else:
+        environ = os.environ if config is None else config
+        settings = load_config(environ, instance_path=Path(app.instance_path), **overrides)
+
+    from . import logs, services
+
+    logs.init_app(app)
+    services.init_app(app, settings)
+
+    from . import health
+
+    app.register_blueprint(health.blueprint)
+
+    from .cli import register
+
+    register(app)
+    return app

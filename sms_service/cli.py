@@ -1,0 +1,72 @@
+"""The `sms-service` command line (also `flask --app sms_service …`)."""
+from __future__ import annotations
+
+import sys
+
+import click
+from flask import Flask
+from flask.cli import ScriptInfo
+
+from .config import ConfigError
+
+
+def load_app() -> Flask:
+    """The app for a command: Flask's when run as `flask --app`, else built from the environment."""
+    context = click.get_current_context(silent=True)
+    info = context.find_object(ScriptInfo) if context else None
+    try:
+        if info is not None:
+            return info.load_app()
+        from . import create_app
+
+        return create_app()
+    except ConfigError as exc:
+        click.echo(str(exc), err=True)
+        sys.exit(2)
+
+
+@click.group()
+def main() -> None:
+    """SMS and USSD service for Mentor Mother programmes."""
+    from .logs import configure
+
+    configure()
+
+
+@main.command("check-templates")
+def check_templates_command() -> None:
+    """Check every template in every language: placeholders, GSM-7, parts, discreet wording."""
+    from .templates.check import check_templates
+
+    problems = check_templates()
+    for problem in problems:
+        click.echo(str(problem))
+    if problems:
+        click.echo(f"{len(problems)} problem(s) in the templates", err=True)
+        sys.exit(1)
+    click.echo("All templates pass.")
+
+
+@main.group("db")
+def db_group() -> None:
+    """Database schema."""
+
+
+@db_group.command("upgrade")
+def db_upgrade() -> None:
+    """Bring the database to the newest schema."""
+    from .migrate import upgrade
+    from .services import get_services
+
+    app = load_app()
+    upgrade(get_services(app).config.database_url)
+    click.echo("Database is up to date.")
+
+
+COMMANDS = [check_templates_command, db_group]
+
+
+def register(app: Flask) -> None:
+    """Make the same commands reachable as `flask --app sms_service …`."""
+    for command in COMMANDS:
+        app.cli.add_command(command)

@@ -1,0 +1,174 @@
+"""Configuration: read the environment once, validate everything, report every problem at once.
+
+`load_config(environ)` returns a `Config`; a missing or malformed value raises `ConfigError`
+whose message names every problem. Secrets are never echoed back, only their names.
+"""
+from __future__ import annotations
+
+import os
+import re
+from dataclasses import dataclass, field, fields, replace
+from pathlib import Path
+from urllib.parse import urlsplit
+from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
+
+from sqlalchemy.engine import make_url
+from sqlalchemy.exc import ArgumentError
+
+GATEWAYS = ("africastalking", "outbox")
+AT_LIVE_URL = "https://api.africastalking.com"
+AT_SANDBOX_URL = "https://api.sandbox.africastalking.com"
+SECRET_NAMES = frozenset({"AT_API_KEY", "WEBHOOK_TOKEN", "SECRET_KEY"})
+
+
+class ConfigError(Exception):
+    """Start-up cannot go on; `problems` lists every reason, one line each."""
+
+    def __init__(self, problems: list[str]):
+        self.problems = problems
+        super().__init__(
+            "Configuration is not valid:\n" + "\n".join(f"  - {p}" for p in problems)
+        )
+
+
+@dataclass(frozen=True)
+class Config:
+    database_url: str
+    redis_url: str | None = None
+    sms_gateway: str = "outbox"
+    at_username: str | None = None
+    at_api_key: str | None = field(default=None, repr=False)
+    at_sender_id: str | None = None
+    at_api_url: str = AT_LIVE_URL
+    webhook_token: str | None = field(default=None, repr=False)
+    timezone: str = "Africa/Nairobi"
+    sms_rate_per_second: float = 20.0
+    port: int = 5000
+    secret_key: str | None = field(default=None, repr=False)
+    testing: bool = False
+
+    @property
+    def tz(self) -> ZoneInfo:
+        return ZoneInfo(self.timezone)
+
+    def with_overrides(self, **overrides) -> "Config":
+        return replace(self, **overrides)
+
+
+def default_database_url(instance_path: Path) -> str:
+    return f"sqlite:///{instance_path / 'sms_service.db'}"
+
+
+def normalise_database_url(url: str) -> str:
+    """Use psycopg 3 for PostgreSQL whatever spelling the operator used."""
+    for prefix in ("postgres://", "postgresql://"):
+        if url.startswith(prefix):
+            return "postgresql+psycopg://" + url[len(prefix):]
+    return url
+
+
+def load_config(environ=None, *, instance_path: Path | None = None, **overrides) -> Config:
+    """Build a `Config` from environment variables (SPEC "Configuration") and overrides.
+
+    Overrides use the lower-case field names (`database_url=...`) and win over the environment.
+    """
+    env = dict(os.environ if environ is None else environ)
+    for key, value in overrides.items():
+        env[key.upper()] = value if value is None or isinstance(value, str) else str(value)
+    env = {k: v for k, v in env.items() if v is not None}
+    problems: list[str] = []
+
+    def text(name: str) -> str | None:
+        value = env.get(name, "").strip()
+        return value or None
+
+    instance = instance_path or Path.cwd() / "instance"
+    database_url = normalise_database_url(text("DATABASE_URL") or default_database_url(instance))
+    try:
+        backend = make_url(database_url).get_backend_name()
+        if backend not in ("sqlite", "postgresql"):
+            problems.append(f"DATABASE_URL: unsupported database '{backend}' (use sqlite or postgresql)")
+    except ArgumentError:
+        problems.append("DATABASE_URL: not a database URL (e.g. postgresql://user@host/db)")
+
+    redis_url = text("REDIS_URL")
+    if redis_url and urlsplit(redis_url).scheme not in ("redis", "rediss", "unix"):
+        problems.append("REDIS_URL: must start with redis://, rediss:// or unix://")
+
+    api_key = text("AT_API_KEY")
+    gateway = (text("SMS_GATEWAY") or ("africastalking" if api_key else "outbox")).lower()
+    if gateway not in GATEWAYS:
+        problems.append(f"SMS_GATEWAY: must be one of {', '.join(GATEWAYS)}, not '{gateway}'")
+
+    username = text("AT_USERNAME")
+    token = text("WEBHOOK_TOKEN")
+    if gateway == "africastalking":
+        for name, value in (("AT_USERNAME", username), ("AT_API_KEY", api_key), ("WEBHOOK_TOKEN", token)):
+            if not value:
+                problems.append(f"{name}: required when SMS_GATEWAY=africastalking")
+
+    default_api = AT_SANDBOX_URL if username == "sandbox" else AT_LIVE_URL
+    api_url = (text("AT_API_URL") or default_api).rstrip("/")
+    parts = urlsplit(api_url)
+    if parts.scheme not in ("http", "https") or not parts.netloc:
+        problems.append("AT_API_URL: must be an http(s) URL such as https://api.africastalking.com")
+
+    timezone = text("TIMEZONE") or "Africa/Nairobi"
+    try:
+        ZoneInfo(timezone)
+    except (ZoneInfoNotFoundError, ValueError):
+        problems.append(f"TIMEZONE: unknown time zone '{timezone}'")
+
+    rate = _number(text("SMS_RATE_PER_SECOND"), 20.0, float, "SMS_RATE_PER_SECOND", problems)
+    port = _number(text("PORT"), 5000, int, "PORT", problems)
+    if port is not None and not 0 < port < 65536:
+        problems.append(f"PORT: must be between 1 and 65535, not {port}")
+
+    if problems:
+        raise ConfigError(problems)
+    return Config(
+        database_url=database_url,
+        redis_url=redis_url,
+        sms_gateway=gateway,
+        at_username=username,
+        at_api_key=api_key,
+        at_sender_id=text("AT_SENDER_ID"),
+        at_api_url=api_url,
+        webhook_token=token,
+        timezone=timezone,
+        sms_rate_per_second=rate,
+        port=port,
+        secret_key=text("SECRET_KEY"),
+        testing=text("TESTING") in ("1", "true", "True"),
+    )
+
+
+def _number(raw, default, kind, name, problems):
+    if raw is None:
+        return default
+    try:
+        value = kind(raw)
+    except ValueError:
+        problems.append(f"{name}: must be a {'whole ' if kind is int else ''}number, not '{raw}'")
+        return None
+    if value <= 0:
+        problems.append(f"{name}: must be greater than 0")
+    return value
+
+
+def describe(config: Config) -> dict[str, str]:
+    """The configuration for printing: secrets shown only as set / not set."""
+    shown = {}
+    for f in fields(config):
+        value = getattr(config, f.name)
+        if f.name.upper() in SECRET_NAMES:
+            value = "(set)" if value else "(not set)"
+        elif f.name in ("database_url", "redis_url") and value:
+            value = hide_password(value)
+        shown[f.name] = str(value)
+    return shown
+
+
+def hide_password(url: str) -> str:
+    """A URL fit for printing: any password replaced by ***."""
+    return re.sub(r"(//[^:/@]*:)[^@/]*@", r"\1***@", url)

@@ -1,0 +1,13 @@
+"""The record (SPEC non-negotiable 2): every model, importable from one place."""
+from ..db import Base
+from .clients import APPOINTMENT_KINDS, LANGUAGES, STAGES, Appointment, Client, Infant, Transfer
+from .directory import Facility, MentorMother
+from .messages import FINAL_STATUSES, Broadcast, InboundMessage, MessageStatusEvent, OutboundMessage
+from .work import AuditEntry, AuditLogIsAppendOnly, ConsentEvent, FollowUpTask
+
+__all__ = [
+    "APPOINTMENT_KINDS", "LANGUAGES", "STAGES", "FINAL_STATUSES",
+    "Appointment", "AuditEntry", "AuditLogIsAppendOnly", "Base", "Broadcast", "Client",
+    "ConsentEvent", "Facility", "FollowUpTask", "InboundMessage", "Infant", "MentorMother",
+    "MessageStatusEvent", "OutboundMessage", "Transfer",
+]

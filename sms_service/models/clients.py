@@ -1,0 +1,108 @@
+"""Clients, their infants, their visits and their transfers between clinics."""
+from __future__ import annotations
+
+from datetime import date, datetime, time
+
+from sqlalchemy import Date, ForeignKey, Index, String, Text, Time, UniqueConstraint
+from sqlalchemy.orm import Mapped, mapped_column, relationship
+
+from ..db import Base, UTCDateTime, utcnow
+from .directory import Facility, MentorMother
+
+LANGUAGES = ("en", "sw")
+STAGES = ("pregnant", "postnatal", "other")
+APPOINTMENT_KINDS = ("anc", "pnc", "immunisation", "infant_test", "refill", "other")
+
+
+class Client(Base):
+    __tablename__ = "clients"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    external_id: Mapped[str] = mapped_column(String(64), unique=True)  # the clinic's client_id
+    first_name: Mapped[str] = mapped_column(String(80))
+    phone: Mapped[str] = mapped_column(String(16), index=True)  # shared phones: not unique
+    facility_id: Mapped[int] = mapped_column(ForeignKey("facilities.id"), index=True)
+    mentor_mother_id: Mapped[int | None] = mapped_column(ForeignKey("mentor_mothers.id"), index=True)
+    language: Mapped[str] = mapped_column(String(2), default="sw")
+    stage: Mapped[str] = mapped_column(String(16), default="other")
+    edd: Mapped[date | None] = mapped_column(Date)
+    status: Mapped[str] = mapped_column(String(16), default="active")  # active, transferred, inactive
+    opted_out_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+    updated_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow, onupdate=utcnow)
+
+    facility: Mapped[Facility] = relationship()
+    mentor_mother: Mapped[MentorMother | None] = relationship()
+    infants: Mapped[list["Infant"]] = relationship(back_populates="client", order_by="Infant.dob")
+
+    @property
+    def opted_out(self) -> bool:
+        return self.opted_out_at is not None
+
+
+class Infant(Base):
+    __tablename__ = "infants"
+    __table_args__ = (UniqueConstraint("client_id", "dob"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    client_id: Mapped[int] = mapped_column(ForeignKey("clients.id", ondelete="CASCADE"))
+    first_name: Mapped[str | None] = mapped_column(String(80))
+    dob: Mapped[date] = mapped_column(Date)
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+
+    client: Mapped[Client] = relationship(back_populates="infants")
+
+
+class Appointment(Base):
+    """A clinic visit. The same (client, date, kind) is one visit: re-imports update it."""
+
+    __tablename__ = "appointments"
+    __table_args__ = (
+        UniqueConstraint("client_id", "date", "kind"),
+        Index("ix_appointments_date_status", "date", "status"),
+    )
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    client_id: Mapped[int] = mapped_column(ForeignKey("clients.id", ondelete="CASCADE"))
+    infant_id: Mapped[int | None] = mapped_column(ForeignKey("infants.id", ondelete="SET NULL"))
+    facility_id: Mapped[int] = mapped_column(ForeignKey("facilities.id"), index=True)
+    date: Mapped[date] = mapped_column(Date)
+    time: Mapped[time | None] = mapped_column(Time)
+    kind: Mapped[str] = mapped_column(String(16), default="other")
+    # scheduled, attended, missed, defaulted, lost, cancelled
+    status: Mapped[str] = mapped_column(String(16), default="scheduled")
+    source: Mapped[str] = mapped_column(String(16), default="clinic")  # clinic | generated
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+    updated_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow, onupdate=utcnow)
+
+    client: Mapped[Client] = relationship()
+    facility: Mapped[Facility] = relationship()
+
+
+class Transfer(Base):
+    """A client's move from one clinic to another, followed until she has arrived."""
+
+    __tablename__ = "transfers"
+    __table_args__ = (
+        UniqueConstraint("client_id", "to_facility_id", "effective_date"),
+        Index("ix_transfers_client_status", "client_id", "status"),
+        Index("ix_transfers_status_effective", "status", "effective_date"),
+    )
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    client_id: Mapped[int] = mapped_column(ForeignKey("clients.id", ondelete="CASCADE"))
+    from_facility_id: Mapped[int] = mapped_column(ForeignKey("facilities.id"))
+    to_facility_id: Mapped[int] = mapped_column(ForeignKey("facilities.id"), index=True)
+    effective_date: Mapped[date] = mapped_column(Date)
+    reason: Mapped[str | None] = mapped_column(Text)
+    # planned, notified, acknowledged, arrived, lost_to_follow_up, moved_elsewhere, declined,
+    # died, cancelled
+    status: Mapped[str] = mapped_column(String(24), default="planned")
+    status_changed_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+
+    client: Mapped[Client] = relationship()
+    from_facility: Mapped[Facility] = relationship(foreign_keys=[from_facility_id])
+    to_facility: Mapped[Facility] = relationship(foreign_keys=[to_facility_id])
+
+    OPEN_STATES = ("planned", "notified", "acknowledged")

@@ -1,0 +1,109 @@
+"""Messages in and out, with the status history of every outbound one, and broadcasts."""
+from __future__ import annotations
+
+from datetime import datetime
+
+from sqlalchemy import JSON, ForeignKey, Index, Integer, String, Text
+from sqlalchemy.orm import Mapped, mapped_column, relationship
+
+from ..db import Base, UTCDateTime, utcnow
+
+# scheduled → queued → sending → sent → delivered | failed; expired, cancelled, suppressed, unknown
+FINAL_STATUSES = ("delivered", "failed", "expired", "cancelled", "suppressed")
+
+
+class Broadcast(Base):
+    __tablename__ = "broadcasts"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    mentor_mother_id: Mapped[int | None] = mapped_column(ForeignKey("mentor_mothers.id"), index=True)
+    created_by: Mapped[str] = mapped_column(String(64))  # actor, as in the audit log
+    channel: Mapped[str] = mapped_column(String(16))  # sms, web, api
+    audience: Mapped[dict] = mapped_column(JSON, default=dict)  # the filters, as given
+    text_en: Mapped[str | None] = mapped_column(Text)
+    text_sw: Mapped[str | None] = mapped_column(Text)
+    # draft, awaiting_confirmation, awaiting_approval, scheduled, sending, sent, cancelled
+    status: Mapped[str] = mapped_column(String(24), default="draft")
+    confirmation_code: Mapped[str | None] = mapped_column(String(8))
+    recipient_count: Mapped[int] = mapped_column(Integer, default=0)
+    send_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+    updated_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow, onupdate=utcnow)
+
+
+class OutboundMessage(Base):
+    """One SMS to one number: the source of truth for whether and when it was sent."""
+
+    __tablename__ = "outbound_messages"
+    __table_args__ = (
+        # the scheduler's and sweeper's question: what is due now?
+        Index("ix_outbound_messages_status_not_before", "status", "not_before"),
+        Index("ix_outbound_messages_client_created", "client_id", "created_at"),
+    )
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    # (client or number, purpose, subject, version): at most one message per purpose
+    idempotency_key: Mapped[str] = mapped_column(String(200), unique=True)
+    client_id: Mapped[int | None] = mapped_column(ForeignKey("clients.id", ondelete="SET NULL"))
+    mentor_mother_id: Mapped[int | None] = mapped_column(ForeignKey("mentor_mothers.id"))
+    broadcast_id: Mapped[int | None] = mapped_column(ForeignKey("broadcasts.id"), index=True)
+    phone: Mapped[str] = mapped_column(String(16), index=True)
+    purpose: Mapped[str] = mapped_column(String(32))  # reply, reminder, transfer_notice, broadcast…
+    subject: Mapped[str | None] = mapped_column(String(64))  # e.g. "appointment:12"
+    version: Mapped[int] = mapped_column(Integer, default=1)
+    template: Mapped[str | None] = mapped_column(String(64))
+    language: Mapped[str] = mapped_column(String(2), default="sw")
+    body: Mapped[str] = mapped_column(Text)
+    parts: Mapped[int] = mapped_column(Integer, default=1)
+    queue: Mapped[str] = mapped_column(String(16), default="bulk")  # realtime | bulk
+    facility_id: Mapped[int | None] = mapped_column(ForeignKey("facilities.id"))  # place it names
+    status: Mapped[str] = mapped_column(String(16), default="scheduled")
+    not_before: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+    expires_at: Mapped[datetime] = mapped_column(UTCDateTime)
+    attempts: Mapped[int] = mapped_column(Integer, default=0)
+    provider_message_id: Mapped[str | None] = mapped_column(String(64), index=True)
+    failure_reason: Mapped[str | None] = mapped_column(String(64))
+    cost: Mapped[str | None] = mapped_column(String(24))
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+    updated_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow, onupdate=utcnow)
+    sent_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+
+    history: Mapped[list["MessageStatusEvent"]] = relationship(
+        back_populates="message", order_by="MessageStatusEvent.id"
+    )
+
+
+class MessageStatusEvent(Base):
+    """Every change of an outbound message's status, with why."""
+
+    __tablename__ = "message_status_events"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    message_id: Mapped[int] = mapped_column(
+        ForeignKey("outbound_messages.id", ondelete="CASCADE"), index=True
+    )
+    status: Mapped[str] = mapped_column(String(16))
+    reason: Mapped[str | None] = mapped_column(String(120))
+    at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+
+    message: Mapped[OutboundMessage] = relationship(back_populates="history")
+
+
+class InboundMessage(Base):
+    """An SMS a person sent us, stored before we answer Africa's Talking."""
+
+    __tablename__ = "inbound_messages"
+    __table_args__ = (Index("ix_inbound_messages_phone_received", "phone", "received_at"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    provider_id: Mapped[str] = mapped_column(String(64), unique=True)  # AT's `id`: replays dedupe
+    phone: Mapped[str] = mapped_column(String(16))
+    to: Mapped[str | None] = mapped_column(String(32))
+    text: Mapped[str] = mapped_column(Text, default="")
+    link_id: Mapped[str | None] = mapped_column(String(64))
+    network_code: Mapped[str | None] = mapped_column(String(8))
+    received_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+    client_id: Mapped[int | None] = mapped_column(ForeignKey("clients.id", ondelete="SET NULL"))
+    mentor_mother_id: Mapped[int | None] = mapped_column(ForeignKey("mentor_mothers.id"))
+    intent: Mapped[str | None] = mapped_column(String(24))  # the keyword it was read as
+    handled_at: Mapped[datetime | None] = mapped_column(UTCDateTime)

@@ -1,0 +1,75 @@
+"""People's work and accountability: follow-up tasks, consent, and the audit log."""
+from __future__ import annotations
+
+from datetime import date, datetime
+
+from sqlalchemy import JSON, Date, ForeignKey, Index, String, Text, event
+from sqlalchemy.orm import Mapped, Session, mapped_column
+
+from ..db import Base, UTCDateTime, utcnow
+
+
+class FollowUpTask(Base):
+    """Something a Mentor Mother (or an admin) must do about a client."""
+
+    __tablename__ = "follow_up_tasks"
+    __table_args__ = (
+        Index("ix_follow_up_tasks_mm_status_due", "mentor_mother_id", "status", "due_on"),
+        Index("ix_follow_up_tasks_client_kind", "client_id", "kind"),
+    )
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    mentor_mother_id: Mapped[int | None] = mapped_column(ForeignKey("mentor_mothers.id"))
+    client_id: Mapped[int | None] = mapped_column(ForeignKey("clients.id", ondelete="CASCADE"))
+    # free_text, call_back, change_date, missed_visit, transfer_unconfirmed, tracing, alert…
+    kind: Mapped[str] = mapped_column(String(32))
+    subject: Mapped[str | None] = mapped_column(String(64))  # e.g. "transfer:7"
+    note: Mapped[str | None] = mapped_column(Text)
+    status: Mapped[str] = mapped_column(String(16), default="open")  # open, done, cancelled
+    outcome: Mapped[str | None] = mapped_column(String(64))
+    due_on: Mapped[date | None] = mapped_column(Date)
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+    closed_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+
+
+class ConsentEvent(Base):
+    """Opt-out, opt-in and consent, per number (and client when known), never overwritten."""
+
+    __tablename__ = "consent_events"
+    __table_args__ = (Index("ix_consent_events_phone_at", "phone", "at"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    phone: Mapped[str] = mapped_column(String(16))
+    client_id: Mapped[int | None] = mapped_column(ForeignKey("clients.id", ondelete="SET NULL"))
+    kind: Mapped[str] = mapped_column(String(16))  # opt_out, opt_in, consent
+    # sms_keyword, ussd, at_optout, delivery_report, staff, import
+    source: Mapped[str] = mapped_column(String(24))
+    detail: Mapped[str | None] = mapped_column(String(120))
+    at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+
+
+class AuditEntry(Base):
+    """Append-only: who did what, when, from where. Rows are never updated or deleted."""
+
+    __tablename__ = "audit_log"
+    __table_args__ = (Index("ix_audit_log_subject", "subject_type", "subject_id"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow, index=True)
+    actor: Mapped[str] = mapped_column(String(64))  # "cli", "user:3", "mentor_mother:MM01", "system"
+    action: Mapped[str] = mapped_column(String(64))  # "import.clients", "transfer.create"…
+    subject_type: Mapped[str | None] = mapped_column(String(32))
+    subject_id: Mapped[str | None] = mapped_column(String(64))
+    origin: Mapped[str | None] = mapped_column(String(64))  # channel or IP address
+    detail: Mapped[dict] = mapped_column(JSON, default=dict)
+
+
+class AuditLogIsAppendOnly(Exception):
+    pass
+
+
+@event.listens_for(Session, "before_flush")
+def _refuse_audit_changes(session, _context, _instances):
+    for obj in list(session.dirty) + list(session.deleted):
+        if isinstance(obj, AuditEntry):
+            raise AuditLogIsAppendOnly("audit log entries cannot be changed or deleted")

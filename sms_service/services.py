@@ -1,0 +1,59 @@
+"""The one place where the app's resources are wired: configuration, database, Redis, queues.
+
+Views and commands reach them with `get_services()`; workers build their own with
+`Services.from_config`. Nothing here connects at import time.
+"""
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from functools import cached_property
+
+from flask import Flask, current_app
+from redis import Redis
+
+from .config import Config
+from .db import Database
+
+QUEUE_NAMES = ("realtime", "bulk", "default")  # workers listen in this order
+
+
+@dataclass
+class Services:
+    config: Config
+    db: Database
+    _redis: Redis | None = field(default=None, repr=False)
+
+    @classmethod
+    def from_config(cls, config: Config) -> "Services":
+        return cls(config=config, db=Database(config.database_url))
+
+    @property
+    def redis(self) -> Redis:
+        if self._redis is None:
+            if not self.config.redis_url:
+                raise RuntimeError("REDIS_URL is not set (sms-service run starts one for you)")
+            self._redis = Redis.from_url(
+                self.config.redis_url, socket_connect_timeout=2, socket_timeout=5
+            )
+        return self._redis
+
+    @cached_property
+    def queues(self) -> dict:
+        from rq import Queue
+
+        return {name: Queue(name, connection=self.redis) for name in QUEUE_NAMES}
+
+    def close(self) -> None:
+        self.db.dispose()
+        if self._redis is not None:
+            self._redis.close()
+
+
+def init_app(app: Flask, config: Config) -> None:
+    app.config["SECRET_KEY"] = config.secret_key or ""
+    app.config["TESTING"] = config.testing
+    app.extensions["sms_service"] = Services.from_config(config)
+
+
+def get_services(app: Flask | None = None) -> Services:
+    return (app or current_app).extensions["sms_service"]
