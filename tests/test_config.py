@@ -1,0 +1,89 @@
+"""Configuration: every problem named at once, secrets never shown."""
+import pytest
+
+from sms_service import ConfigError, create_app
+from sms_service.config import describe, load_config
+
+BASE = {"DATABASE_URL": "sqlite:///x.db"}
+
+
+def problems_of(environ):
+    with pytest.raises(ConfigError) as caught:
+        load_config(environ)
+    return caught.value.problems
+
+
+def test_defaults_for_local_use():
+    config = load_config({})
+    assert config.sms_gateway == "outbox"
+    assert config.database_url.startswith("sqlite:///") and config.database_url.endswith("instance/sms_service.db")
+    assert (config.timezone, config.sms_rate_per_second, config.port) == ("Africa/Nairobi", 20.0, 5000)
+    assert config.redis_url is None
+
+
+def test_api_key_selects_africastalking_and_requires_the_rest():
+    problems = problems_of({**BASE, "AT_API_KEY": "k"})
+    assert problems == [
+        "AT_USERNAME: required when SMS_GATEWAY=africastalking",
+        "WEBHOOK_TOKEN: required when SMS_GATEWAY=africastalking",
+    ]
+
+
+def test_sandbox_username_points_at_the_sandbox():
+    config = load_config({**BASE, "AT_USERNAME": "sandbox", "AT_API_KEY": "k", "WEBHOOK_TOKEN": "t"})
+    assert config.at_api_url == "https://api.sandbox.africastalking.com"
+
+
+def test_postgres_urls_use_psycopg3():
+    assert load_config({"DATABASE_URL": "postgres://u@h/db"}).database_url == "postgresql+psycopg://u@h/db"
+
+
+@pytest.mark.parametrize(
+    "name, value, expected",
+    [
+        ("SMS_GATEWAY", "carrier-pigeon", "SMS_GATEWAY: must be one of africastalking, outbox"),
+        ("PORT", "abc", "PORT: must be a whole number, not 'abc'"),
+        ("PORT", "70000", "PORT: must be between 1 and 65535"),
+        ("SMS_RATE_PER_SECOND", "-1", "SMS_RATE_PER_SECOND: must be greater than 0"),
+        ("SMS_RATE_PER_SECOND", "fast", "SMS_RATE_PER_SECOND: must be a number"),
+        ("TIMEZONE", "Mars/Olympus", "TIMEZONE: unknown time zone 'Mars/Olympus'"),
+        ("DATABASE_URL", "mysql://u@h/db", "DATABASE_URL: unsupported database 'mysql'"),
+        ("DATABASE_URL", "not a url", "DATABASE_URL: not a database URL"),
+        ("REDIS_URL", "http://localhost", "REDIS_URL: must start with redis://"),
+        ("AT_API_URL", "ftp://x", "AT_API_URL: must be an http(s) URL"),
+    ],
+    ids=lambda v: v if isinstance(v, str) and len(v) < 20 else None,
+)
+def test_malformed_values_are_named(name, value, expected):
+    problems = problems_of({**BASE, name: value})
+    assert any(p.startswith(expected) for p in problems), problems
+
+
+def test_every_problem_at_once_without_secrets():
+    environ = {
+        "SMS_GATEWAY": "africastalking", "AT_API_KEY": "s3cret-key-value", "PORT": "abc",
+        "TIMEZONE": "Nowhere", "REDIS_URL": "http://x",
+    }
+    with pytest.raises(ConfigError) as caught:
+        load_config(environ)
+    message = str(caught.value)
+    for name in ("AT_USERNAME", "WEBHOOK_TOKEN", "PORT", "TIMEZONE", "REDIS_URL"):
+        assert name in message
+    assert "s3cret-key-value" not in message
+
+
+def test_create_app_refuses_bad_configuration():
+    with pytest.raises(ConfigError, match="PORT"):
+        create_app({"PORT": "x"})
+
+
+def test_describe_hides_secrets_and_passwords():
+    config = load_config({
+        "DATABASE_URL": "postgresql://svc:dbpass@db/sms", "REDIS_URL": "redis://:redispass@r:6379/0",
+        "AT_USERNAME": "acme", "AT_API_KEY": "apikey123", "WEBHOOK_TOKEN": "tok456",
+    })
+    shown = " ".join(describe(config).values())
+    for secret in ("dbpass", "redispass", "apikey123", "tok456"):
+        assert secret not in shown
+    assert describe(config)["at_api_key"] == "(set)"
+    assert "apikey123" not in repr(config)

@@ -1,0 +1,111 @@
+"""The record: migrations build exactly the models, on SQLite and PostgreSQL."""
+from datetime import date, datetime, timedelta, timezone
+
+import pytest
+from alembic.autogenerate import compare_metadata
+from alembic.migration import MigrationContext
+from sqlalchemy import inspect, select
+from sqlalchemy.exc import IntegrityError
+
+from sms_service.db import Database
+from sms_service.models import (
+    AuditEntry, AuditLogIsAppendOnly, Base, Client, Facility, MessageStatusEvent, OutboundMessage,
+)
+from sms_service.audit import record
+
+
+@pytest.fixture
+def db(database_url):
+    database = Database(database_url)
+    yield database
+    database.dispose()
+
+
+def test_migrations_match_the_models(db):
+    with db.engine.connect() as connection:
+        context = MigrationContext.configure(connection, opts={"compare_type": True})
+        differences = compare_metadata(context, Base.metadata)
+    assert differences == []
+
+
+def test_indexes_for_the_hot_queries(db):
+    inspector = inspect(db.engine)
+
+    def indexed(table):
+        return {tuple(ix["column_names"]) for ix in inspector.get_indexes(table)}
+
+    assert ("status", "not_before") in indexed("outbound_messages")  # scheduler: what is due
+    assert ("phone",) in indexed("clients")  # USSD and SMS: who is this number
+    assert ("mentor_mother_id", "status", "due_on") in indexed("follow_up_tasks")
+
+
+def make_client(session):
+    facility = Facility(code="F001", name="Mwangaza Health Centre")
+    client = Client(external_id="C001", first_name="Amina", phone="+254700000001", facility=facility)
+    session.add(client)
+    session.flush()
+    return client
+
+
+def test_times_come_back_aware_utc(db):
+    nairobi = timezone(timedelta(hours=3))
+    with db.session() as session:
+        client = make_client(session)
+        client.opted_out_at = datetime(2026, 3, 1, 9, 0, tzinfo=nairobi)
+    with db.session() as session:
+        stored = session.scalars(select(Client)).one().opted_out_at
+    assert stored == datetime(2026, 3, 1, 6, 0, tzinfo=timezone.utc)
+    assert stored.tzinfo is not None
+
+
+def test_naive_times_are_refused(db):
+    with pytest.raises(Exception, match="naive datetime"):
+        with db.session() as session:
+            make_client(session).opted_out_at = datetime(2026, 3, 1, 9, 0)
+
+
+def outbound(client, key):
+    return OutboundMessage(
+        idempotency_key=key, client_id=client.id, phone=client.phone, purpose="reminder",
+        subject="appointment:1", body="x", expires_at=datetime(2026, 3, 2, tzinfo=timezone.utc),
+    )
+
+
+def test_one_message_per_idempotency_key(db):
+    with db.session() as session:
+        client = make_client(session)
+        session.add(outbound(client, "client:1|reminder|appointment:1|v1"))
+    with pytest.raises(IntegrityError):
+        with db.session() as session:
+            session.add(outbound(client, "client:1|reminder|appointment:1|v1"))
+
+
+def test_status_history_kept_in_order(db):
+    with db.session() as session:
+        message = outbound(make_client(session), "k")
+        session.add(message)
+        session.flush()
+        for status in ("queued", "sending", "sent"):
+            session.add(MessageStatusEvent(message_id=message.id, status=status, reason="test"))
+    with db.session() as session:
+        message = session.scalars(select(OutboundMessage)).one()
+        assert [e.status for e in message.history] == ["queued", "sending", "sent"]
+
+
+def test_audit_log_is_append_only(db):
+    with db.session() as session:
+        record(session, "cli", "import.clients", subject_type="file", subject_id="clients.csv", rows=3)
+    with pytest.raises(AuditLogIsAppendOnly):
+        with db.session() as session:
+            session.scalars(select(AuditEntry)).one().action = "something else"
+    with pytest.raises(AuditLogIsAppendOnly):
+        with db.session() as session:
+            session.delete(session.scalars(select(AuditEntry)).one())
+    with db.session() as session:
+        entry = session.scalars(select(AuditEntry)).one()
+        assert (entry.action, entry.detail) == ("import.clients", {"rows": 3})
+
+
+def test_facility_open_until_its_closing_day():
+    facility = Facility(code="F1", name="x", closed_on=date(2026, 1, 31))
+    assert facility.is_open_on(date(2026, 1, 30)) and not facility.is_open_on(date(2026, 1, 31))
