@@ -1,6 +1,7 @@
 """The `sms-service` command line (also `flask --app sms_service …`)."""
 from __future__ import annotations
 
+import importlib
 import sys
 
 import click
@@ -25,7 +26,25 @@ def load_app() -> Flask:
         sys.exit(2)
 
 
-@click.group()
+class LazyGroup(click.Group):
+    """Commands named here are imported only when used, so `--help` and each command start fast."""
+
+    lazy = {
+        "run": "sms_service.runner:run_command",
+        "import": "sms_service.importing.command:import_command",
+    }
+
+    def list_commands(self, ctx):
+        return sorted({*super().list_commands(ctx), *self.lazy})
+
+    def get_command(self, ctx, name):
+        if name in self.lazy:
+            module, attribute = self.lazy[name].split(":")
+            return getattr(importlib.import_module(module), attribute)
+        return super().get_command(ctx, name)
+
+
+@click.group(cls=LazyGroup)
 def main() -> None:
     """SMS and USSD service for Mentor Mother programmes."""
     from .logs import configure

@@ -1,0 +1,169 @@
+"""Every SMS a client or Mentor Mother can read, in English and Kiswahili.
+
+Neutral wording everywhere (care.md, "Discreet wording"): "your clinic visit", never the
+reason for it. Each entry has a budget of SMS parts at the longest realistic values, checked
+by `sms-service check-templates`. Every Kiswahili text needs a native speaker's review
+before use in the field.
+"""
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+
+@dataclass(frozen=True)
+class Template:
+    en: str
+    sw: str
+    parts: int = 1
+    audience: str = "client"  # client | mentor_mother
+
+    def text(self, language: str) -> str:
+        return self.sw if language == "sw" else self.en
+
+
+CATALOGUE: dict[str, Template] = {
+    # --- replies to a client's own SMS ----------------------------------------------------------
+    "reply.opted_out": Template(
+        en="You will get no more messages from us. To start again, reply START.",
+        sw="Hutapokea ujumbe zaidi kutoka kwetu. Kuanza tena, jibu ANZA.",
+    ),
+    "reply.opted_in": Template(
+        en="Welcome back {first_name}. You will get your clinic visit messages again. Reply STOP to stop.",
+        sw="Karibu tena {first_name}. Utapokea tena ujumbe wa miadi yako ya kliniki. Jibu ACHA kusitisha.",
+    ),
+    "reply.help": Template(
+        en="Reply VISIT for your next visit, CLINIC for your clinic, YES to confirm, SW for Kiswahili, STOP to stop messages. Or dial {ussd_code}.",
+        sw="Jibu TAREHE kwa miadi yako ijayo, KLINIKI kwa kliniki yako, NDIO kukubali, EN kwa Kiingereza, ACHA kusitisha ujumbe. Au piga {ussd_code}.",
+    ),
+    "reply.next_visit": Template(
+        en="{first_name}, your next clinic visit is on {date} {time} at {facility_name}.",
+        sw="{first_name}, miadi yako ijayo ya kliniki ni {date} {time} katika {facility_name}.",
+    ),
+    "reply.no_visit": Template(
+        en="{first_name}, we have no clinic visit booked for you. Your Mentor Mother will contact you.",
+        sw="{first_name}, hatuna miadi ya kliniki iliyopangwa kwako. Mama Mshauri wako atawasiliana nawe.",
+    ),
+    "reply.clinic": Template(
+        en="Your clinic: {facility_name}, near {landmark}. Open {hours}. Tel {facility_phone}.",
+        sw="Kliniki yako: {facility_name}, karibu na {landmark}. Saa {hours}. Simu {facility_phone}.",
+    ),
+    "reply.clinic_pending_transfer": Template(
+        en="From {date} go to {facility_name}, near {landmark}. Open {hours}. Tel {facility_phone}. Reply YES if you know the new clinic.",
+        sw="Kuanzia {date} nenda {facility_name}, karibu na {landmark}. Inafunguliwa {hours}. Simu {facility_phone}. Jibu NDIO ukiijua kliniki mpya.",
+        parts=2,
+    ),
+    "reply.confirmed": Template(
+        en="Thank you {first_name}, we have noted your answer.",
+        sw="Asante {first_name}, tumepokea jibu lako.",
+    ),
+    "reply.nothing_to_confirm": Template(
+        en="Thank you. There is nothing to confirm now. Reply HELP for the options.",
+        sw="Asante. Hakuna cha kukubali sasa hivi. Jibu MSAADA kupata chaguo.",
+    ),
+    "reply.language_set": Template(
+        en="You will now get messages in English.",
+        sw="Sasa utapokea ujumbe kwa Kiswahili.",
+    ),
+    "reply.auto_ack": Template(
+        en="Thank you {first_name}, we got your message. Your Mentor Mother will reply soon.",
+        sw="Asante {first_name}, tumepokea ujumbe wako. Mama Mshauri wako atakujibu hivi karibuni.",
+    ),
+    "reply.unregistered": Template(
+        en="This number is not registered. To join, visit your clinic or talk to a Mentor Mother. / Nambari hii haijasajiliwa. Tembelea kliniki yako.",
+        sw="Nambari hii haijasajiliwa. Kujiunga, tembelea kliniki yako au ongea na Mama Mshauri. / This number is not registered. Visit your clinic.",
+        parts=1,
+    ),
+    # --- visit reminders ----------------------------------------------------------------------
+    "reminder.visit": Template(
+        en="Hello {first_name}, a reminder of your clinic visit on {date} {time} at {facility_name}. Reply YES to confirm or call {mm_phone} to change the date.",
+        sw="Habari {first_name}, tunakukumbusha miadi yako ya kliniki {date} {time} katika {facility_name}. Jibu NDIO kukubali au piga {mm_phone} kubadilisha tarehe.",
+        parts=2,
+    ),
+    "reminder.infant_visit": Template(
+        en="Hello {first_name}, a reminder of {infant_name}'s clinic visit on {date} {time} at {facility_name}. Reply YES to confirm or call {mm_phone} to change the date.",
+        sw="Habari {first_name}, tunakukumbusha miadi ya kliniki ya {infant_name} {date} {time} katika {facility_name}. Jibu NDIO kukubali au piga {mm_phone} kubadilisha tarehe.",
+        parts=2,
+    ),
+    "reminder.missed_visit": Template(
+        en="Hello {first_name}, we missed you at {facility_name} on {date}. Please call {mm_phone} or reply to choose a new date.",
+        sw="Habari {first_name}, hatukukuona {facility_name} tarehe {date}. Tafadhali piga {mm_phone} au jibu ujumbe huu kuchagua tarehe mpya.",
+        parts=2,
+    ),
+    # --- transfers (care.md: the six items of a transfer notice) -------------------------------
+    "transfer.notice": Template(
+        en=(
+            "Hello {first_name}, from {date} your clinic visits will be at {facility_name}, near {landmark}. "
+            "Open {hours}, tel {facility_phone}. Bring your clinic book and all your current medicines. "
+            "Reply YES or dial {ussd_code} to confirm. If stuck, call {mm_name} on {mm_phone}."
+        ),
+        sw=(
+            "Habari {first_name}, kuanzia {date} miadi yako ya kliniki itakuwa {facility_name}, karibu na {landmark}. "
+            "Inafunguliwa {hours}, simu {facility_phone}. Beba kitabu chako cha kliniki na dawa zako zote za sasa. "
+            "Jibu NDIO au piga {ussd_code} kukubali. Ukikwama, piga {mm_name} {mm_phone}."
+        ),
+        parts=3,
+    ),
+    "transfer.reminder": Template(
+        en="Hello {first_name}, from {date} your clinic is {facility_name}, near {landmark}. Reply YES if you know it, or call {mm_name} on {mm_phone}.",
+        sw="Habari {first_name}, kuanzia {date} kliniki yako ni {facility_name}, karibu na {landmark}. Jibu NDIO ukiijua, au piga {mm_name} {mm_phone}.",
+        parts=2,
+    ),
+    "transfer.arrival_check": Template(
+        en="Hello {first_name}, have you been to {facility_name} yet? Dial {ussd_code} and choose My clinic to tell us, or call {mm_phone}.",
+        sw="Habari {first_name}, umeshafika {facility_name}? Piga {ussd_code} uchague Kliniki yangu kutuambia, au piga {mm_phone}.",
+        parts=2,
+    ),
+    # --- Mentor Mothers -----------------------------------------------------------------------
+    "mm.help": Template(
+        en="To message all your clients send: BC your message. We reply with the count and a code; send YES and the code to send it.",
+        sw="Kutuma ujumbe kwa wateja wako wote tuma: BC ujumbe wako. Tutajibu na idadi na nambari ya siri; tuma NDIO na nambari hiyo kuutuma.",
+        audience="mentor_mother",
+    ),
+    "mm.broadcast_preview": Template(
+        en="Your message goes to {count} clients, {parts} SMS each. Reply YES {code} within 30 minutes to send it.",
+        sw="Ujumbe wako utaenda kwa wateja {count}, SMS {parts} kila mmoja. Jibu NDIO {code} ndani ya dakika 30 kuutuma.",
+        audience="mentor_mother",
+    ),
+    "mm.broadcast_sent": Template(
+        en="Sending your message to {count} clients now.",
+        sw="Tunatuma ujumbe wako kwa wateja {count} sasa.",
+        audience="mentor_mother",
+    ),
+    "mm.broadcast_expired": Template(
+        en="That code has expired. Send BC and your message again.",
+        sw="Nambari hiyo imeisha muda. Tuma BC na ujumbe wako tena.",
+        audience="mentor_mother",
+    ),
+    "mm.broadcast_cancelled": Template(
+        en="Your message was not sent.",
+        sw="Ujumbe wako haukutumwa.",
+        audience="mentor_mother",
+    ),
+    "mm.unknown_command": Template(
+        en="Sorry, we did not understand. Send BC and your message to write to your clients, or HELP.",
+        sw="Samahani, hatukuelewa. Tuma BC na ujumbe wako kuwaandikia wateja wako, au MSAADA.",
+        audience="mentor_mother",
+    ),
+}
+
+# Longest realistic values, for the parts budget; phone numbers in the invented test range.
+SAMPLE_LONGEST: dict[str, str] = {
+    "first_name": "Wanjiku-Nyambura Akin",  # 20+ characters
+    "infant_name": "Nyambura-Wairimu Ak",
+    "facility_name": "Kangemi Level Four Health Centre Annex",
+    "landmark": "behind the Total petrol station opposite",
+    "hours": "Mon-Fri 8am-5pm, Sat 8am-1pm",
+    "facility_phone": "+254700001234",
+    "mm_name": "Mary Atieno Odhiambo-Wek",
+    "mm_phone": "+254700001235",
+    "date": "Wednesday 30 September 2026",
+    "time": "at 10:30",
+    "ussd_code": "*384*12345#",
+    "code": "4821",
+    "count": "9999",
+    "parts": "3",
+}
+SAMPLE_LONGEST_SW: dict[str, str] = {
+    "date": "Jumatano 30 Septemba 2026",
+    "time": "saa 10:30",
+}
