@@ -89,3 +89,4 @@ def register(app: Flask) -> None:
     """Make the same commands reachable as `flask --app sms_service …`."""
     for command in COMMANDS:
         app.cli.add_command(command)
+    app.cli.add_command(main.get_command(None, "import"))  # `run` stays Flask's own there

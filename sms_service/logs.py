@@ -35,6 +35,7 @@ def configure(level: int = logging.INFO) -> None:
         handler.addFilter(MaskPhones())
         root.addHandler(handler)
     root.setLevel(level)
+    logging.getLogger("alembic").setLevel(logging.WARNING)
 
 
 def init_app(app) -> None:

@@ -58,3 +58,15 @@ def mask_phone(phone: str | None) -> str:
     if len(phone) <= 7:
         return "*" * len(phone)
     return phone[:5] + "*" * (len(phone) - 7) + phone[-2:]
+
+
+def normalise_facility_phone(raw: str) -> str:
+    """A clinic's number: any valid Kenyan number (landlines too), as E.164."""
+    digits = _SEPARATORS.sub("", str(raw).strip())
+    try:
+        number = phonenumbers.parse(digits, "KE")
+    except NumberParseException:
+        raise PhoneError("cannot be read as a phone number") from None
+    if number.country_code != 254 or not phonenumbers.is_valid_number(number):
+        raise PhoneError("not a valid Kenyan phone number")
+    return phonenumbers.format_number(number, phonenumbers.PhoneNumberFormat.E164)

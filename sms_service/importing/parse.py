@@ -1,0 +1,115 @@
+"""Reading one CSV row into typed values, with a precise reason when a value is wrong."""
+from __future__ import annotations
+
+from datetime import date, datetime, time
+
+from ..models import APPOINTMENT_KINDS, LANGUAGES, STAGES
+from ..phones import PhoneError, normalise_facility_phone, normalise_phone
+
+
+class RowInvalid(ValueError):
+    def __init__(self, column: str, reason: str):
+        super().__init__(f"{column}: {reason}")
+
+
+def required(row: dict, column: str) -> str:
+    value = row.get(column) or ""
+    if not value:
+        raise RowInvalid(column, "required, but empty")
+    return value
+
+
+def optional(row: dict, column: str) -> str | None:
+    return row.get(column) or None
+
+
+def a_date(row: dict, column: str, *, needed: bool = False) -> date | None:
+    raw = required(row, column) if needed else optional(row, column)
+    if raw is None:
+        return None
+    try:
+        if len(raw) != 10:  # fromisoformat would also take 20260301
+            raise ValueError(raw)
+        return date.fromisoformat(raw)
+    except ValueError:
+        raise RowInvalid(column, f"'{raw}' is not a date as YYYY-MM-DD") from None
+
+
+def a_time(row: dict, column: str) -> time | None:
+    raw = optional(row, column)
+    if raw is None:
+        return None
+    try:
+        return datetime.strptime(raw, "%H:%M").time()
+    except ValueError:
+        raise RowInvalid(column, f"'{raw}' is not a time as HH:MM") from None
+
+
+def choice(row: dict, column: str, allowed: tuple[str, ...], default: str) -> str:
+    raw = (optional(row, column) or default).lower()
+    if raw not in allowed:
+        raise RowInvalid(column, f"'{raw}' is not one of {', '.join(allowed)}")
+    return raw
+
+
+def mobile(row: dict, column: str) -> str:
+    try:
+        return normalise_phone(required(row, column))
+    except PhoneError as exc:
+        raise RowInvalid(column, str(exc)) from None
+
+
+def any_phone(row: dict, column: str) -> str | None:
+    raw = optional(row, column)
+    if raw is None:
+        return None
+    try:
+        return normalise_facility_phone(raw)
+    except PhoneError as exc:
+        raise RowInvalid(column, str(exc)) from None
+
+
+# Each parser returns the row's values by model attribute; references stay as codes (`*_code`)
+# until the loader resolves them.
+
+def facility(row: dict) -> dict:
+    return {
+        "code": required(row, "code"), "name": required(row, "name"),
+        "county": optional(row, "county"), "sub_county": optional(row, "sub_county"),
+        "landmark": optional(row, "landmark"), "phone": any_phone(row, "phone"),
+        "hours": optional(row, "hours"), "closed_on": a_date(row, "closed_on"),
+    }
+
+
+def mentor_mother(row: dict) -> dict:
+    return {
+        "code": required(row, "code"), "name": required(row, "name"), "phone": mobile(row, "phone"),
+        "facility_code": required(row, "facility_code"),
+        "language": choice(row, "language", LANGUAGES, "sw"),
+    }
+
+
+def client(row: dict) -> dict:
+    return {
+        "external_id": required(row, "client_id"), "first_name": required(row, "first_name"),
+        "phone": mobile(row, "phone"), "facility_code": required(row, "facility_code"),
+        "language": choice(row, "language", LANGUAGES, "sw"),
+        "mentor_mother_code": optional(row, "mentor_mother_code"),
+        "stage": choice(row, "stage", STAGES, "other"),
+        "edd": a_date(row, "edd"), "infant_dob": a_date(row, "infant_dob"),
+    }
+
+
+def appointment(row: dict) -> dict:
+    return {
+        "client_code": required(row, "client_id"), "date": a_date(row, "date", needed=True),
+        "time": a_time(row, "time"), "kind": choice(row, "kind", APPOINTMENT_KINDS, "other"),
+        "facility_code": optional(row, "facility_code"),
+    }
+
+
+def transfer(row: dict) -> dict:
+    return {
+        "client_code": required(row, "client_id"), "to_facility_code": required(row, "to_facility_code"),
+        "effective_date": a_date(row, "effective_date", needed=True), "reason": optional(row, "reason"),
+    }
