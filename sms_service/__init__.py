@@ -3,7 +3,6 @@ from __future__ import annotations
 
 import os
 from collections.abc import Mapping
-from pathlib import Path
 
 from flask import Flask
 
@@ -19,21 +18,22 @@ def create_app(config: Config | Mapping[str, str] | None = None, **overrides) ->
     for the process environment. `overrides` use Config's field names. Raises `ConfigError`
     naming every problem when the configuration is not valid.
     """
-    app = Flask(__name__, instance_relative_config=True)
+    app = Flask(__name__)
     if isinstance(config, Config):
         settings = config.with_overrides(**overrides) if overrides else config
     else:
         environ = os.environ if config is None else config
-        settings = load_config(environ, instance_path=Path(app.instance_path), **overrides)
+        settings = load_config(environ, **overrides)
 
     from . import logs, services
 
     logs.init_app(app)
     services.init_app(app, settings)
 
-    from . import health
+    from . import health, home
 
     app.register_blueprint(health.blueprint)
+    app.register_blueprint(home.blueprint)
 
     from .cli import register
 

@@ -1,0 +1,56 @@
+"""`python -m workers.scheduler`: a periodic tick that runs the registered periodic tasks.
+
+Later capabilities register here (the sweeper that re-queues due messages, reminder scans).
+Each task takes (services, now) and must be safe when two schedulers run at once.
+"""
+from __future__ import annotations
+
+import logging
+import os
+import signal
+import threading
+from datetime import datetime
+from typing import Callable
+
+from sms_service.db import utcnow
+from sms_service.logs import configure
+from sms_service.services import Services
+
+from .context import get_services
+
+log = logging.getLogger(__name__)
+LAST_TICK_KEY = "sms:scheduler:last_tick"
+PERIODIC_TASKS: list[Callable[[Services, datetime], None]] = []
+
+
+def tick(services: Services, now: datetime | None = None) -> datetime:
+    """One pass: every periodic task, each isolated from the others' failures."""
+    now = now or utcnow()
+    for task in PERIODIC_TASKS:
+        try:
+            task(services, now)
+        except Exception:
+            log.exception("periodic task %s failed", task.__name__)
+    services.redis.set(LAST_TICK_KEY, now.isoformat())
+    return now
+
+
+def main() -> None:
+    configure()
+    interval = float(os.environ.get("SCHEDULER_INTERVAL", "5"))
+    services = get_services()
+    stop = threading.Event()
+    for signum in (signal.SIGTERM, signal.SIGINT):
+        signal.signal(signum, lambda *_: stop.set())
+    log.info("scheduler ticking every %.1f s", interval)
+    while not stop.is_set():
+        try:
+            tick(services)
+        except Exception:  # Redis briefly away: try again next tick
+            log.exception("scheduler tick failed")
+        stop.wait(interval)
+    log.info("scheduler stopped")
+
+
+if __name__ == "__main__":
+    main()
