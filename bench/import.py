@@ -11,12 +11,10 @@ from __future__ import annotations
 
 import argparse
 import csv
-import os
 import random
 import sys
 import tempfile
 import time
-import uuid
 from datetime import date, timedelta
 from pathlib import Path
 

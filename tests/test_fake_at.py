@@ -1,6 +1,7 @@
 """The fake Africa's Talking itself: the official SDK talks to it, and it catches surprises."""
 import pytest
 from africastalking.SMS import SMSService
+from africastalking.Service import AfricasTalkingException
 
 from tests.support.fake_at import FakeAfricasTalking
 
@@ -26,7 +27,7 @@ def test_unexpected_request_fails_the_test():
     fake = FakeAfricasTalking()
     fake.start()
     try:
-        with pytest.raises(Exception):
+        with pytest.raises(AfricasTalkingException):  # the SDK: any non-2xx answer
             sdk_for(fake).send("Habari", ["+254700000001"])
         with pytest.raises(AssertionError, match="unexpected POST /version1/messaging"):
             fake.assert_satisfied()

@@ -5,15 +5,14 @@ import re
 import signal
 import subprocess
 import sys
-import time
 import urllib.request
 from pathlib import Path
 
-import pytest
 from redis import Redis
 from rq import Queue
 
 from sms_service.embedded_redis import free_port
+from tests.support.waiting import wait_for
 from workers.jobs import HEARTBEAT_KEY
 
 SMS_SERVICE = str(Path(sys.executable).parent / "sms-service")
@@ -23,16 +22,6 @@ def clean_env(**extra):
     env = {k: v for k, v in os.environ.items()
            if not k.startswith(("AT_", "SMS_", "DATABASE_URL", "REDIS_URL", "WEBHOOK", "PORT"))}
     return {**env, **extra}
-
-
-def wait_for(condition, deadline, what):
-    end = time.monotonic() + deadline
-    while time.monotonic() < end:
-        value = condition()
-        if value:
-            return value
-        time.sleep(0.1)
-    raise AssertionError(f"timed out waiting for {what}")
 
 
 def descendants(pid):

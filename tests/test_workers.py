@@ -3,25 +3,15 @@ import os
 import signal
 import subprocess
 import sys
-import time
 from datetime import datetime, timezone
 
 from rq import Queue
 
 from sms_service.services import Services
 from sms_service.config import load_config
+from tests.support.waiting import wait_for
 from workers import scheduler
 from workers.jobs import HEARTBEAT_KEY
-
-
-def wait_for(condition, deadline=20.0, what="condition"):
-    end = time.monotonic() + deadline
-    while time.monotonic() < end:
-        value = condition()
-        if value:
-            return value
-        time.sleep(0.05)
-    raise AssertionError(f"timed out waiting for {what}")
 
 
 def test_tick_runs_each_task_and_survives_a_failing_one(redis_url, sqlite_url, monkeypatch):

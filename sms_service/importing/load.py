@@ -42,7 +42,7 @@ def upsert(session: Session, kind: Kind, records: list[dict], columns: set[str],
         if row is None:
             inserts.append({**record, **stamps})
             continue
-        current = dict(zip(attrs, row[1 + len(kind.key):]))
+        current = dict(zip(attrs, row[1 + len(kind.key):], strict=True))
         changed = {a: record[a] for a in attrs if current[a] != record[a]}
         if changed:
             if hasattr(model, "updated_at"):
