@@ -1,0 +1,147 @@
+"""Africa's Talking, through the official SDK (africastalking 2.0.3).
+
+The SDK builds the request (fields, headers, phone validation); this subclass only points it
+at `AT_API_URL` and carries it over a pooled HTTP session with an explicit timeout, keeping
+the HTTP status the SDK would lose. Every AT word is mapped here, by table, to an `Outcome`.
+Facts: ../shared/reference/africastalking.md.
+"""
+from __future__ import annotations
+
+import logging
+
+import requests
+import urllib3
+from africastalking.SMS import SMSService
+
+from . import Outcome, SendResult
+
+log = logging.getLogger(__name__)
+TIMEOUT = (3.05, 10.0)  # connect, read (seconds)
+
+# Per-recipient statusCode → (outcome, our reason)
+RECIPIENT_CODES: dict[int, tuple[Outcome, str | None]] = {
+    100: (Outcome.ACCEPTED, None),  # Processed
+    101: (Outcome.ACCEPTED, None),  # Sent
+    102: (Outcome.ACCEPTED, None),  # Queued
+    401: (Outcome.STOP_LINE, "account_on_hold"),  # RiskHold
+    402: (Outcome.STOP_LINE, "invalid_sender_id"),  # InvalidSenderId
+    403: (Outcome.PERMANENT, "invalid_phone_number"),  # InvalidPhoneNumber
+    404: (Outcome.PERMANENT, "unsupported_number_type"),  # UnsupportedNumberType
+    405: (Outcome.STOP_LINE, "insufficient_balance"),  # InsufficientBalance
+    406: (Outcome.OPTED_OUT, "blocked_by_user"),  # UserInBlacklist
+    407: (Outcome.RETRY, "could_not_route"),  # CouldNotRoute: a few retries
+    409: (Outcome.PERMANENT, "do_not_disturb"),  # DoNotDisturbRejection
+    500: (Outcome.RETRY, "provider_error"),  # InternalServerError
+    501: (Outcome.RETRY, "provider_error"),  # GatewayError
+    502: (Outcome.RETRY, "rejected_by_gateway"),  # RejectedByGateway: a few retries, then fail
+}
+
+# Whole-request answers with no per-recipient list
+EMPTY_RECIPIENTS_MESSAGES: dict[str, tuple[Outcome, str]] = {
+    "InvalidSenderId": (Outcome.STOP_LINE, "invalid_sender_id"),
+    "InsufficientBalance": (Outcome.STOP_LINE, "insufficient_balance"),
+    "RiskHold": (Outcome.STOP_LINE, "account_on_hold"),
+}
+
+
+class _HTTPError(Exception):
+    def __init__(self, status: int, text: str):
+        super().__init__(status)
+        self.status, self.text = status, text
+
+
+class _SMSService(SMSService):
+    """The SDK's SMS service on our base URL and a pooled session; non-2xx keeps its status."""
+
+    def __init__(self, username: str, api_key: str, api_url: str, session: requests.Session):
+        self._api_url, self._session = api_url, session
+        super().__init__(username, api_key)
+
+    def _init_service(self):
+        super()._init_service()
+        self._baseUrl = self._api_url + "/version1"
+
+    def _make_request(self, url, method, headers, data, params, callback=None, timeout=TIMEOUT):
+        answer = self._session.request(method, url, headers=headers, data=data, params=params, timeout=timeout)
+        if not 200 <= answer.status_code < 300:
+            raise _HTTPError(answer.status_code, answer.text)
+        if answer.headers.get("content-type", "").split(";")[0] == "application/json":
+            return answer.json()
+        return answer.text
+
+
+class AfricasTalkingGateway:
+    name = "africastalking"
+
+    def __init__(self, username: str, api_key: str, api_url: str, sender_id: str | None = None,
+                 pool_size: int = 64, timeout: tuple[float, float] = TIMEOUT):
+        session = requests.Session()
+        adapter = requests.adapters.HTTPAdapter(pool_connections=4, pool_maxsize=pool_size, max_retries=0)
+        session.mount("http://", adapter)
+        session.mount("https://", adapter)
+        self._sms = _SMSService(username, api_key, api_url.rstrip("/"), session)
+        self._sender_id = sender_id
+        self._timeout = timeout
+
+    def send(self, text: str, phones: list[str]) -> list[SendResult]:
+        try:
+            answer = self._sms.send(text, phones, sender_id=self._sender_id, timeout=self._timeout)
+        except requests.exceptions.ReadTimeout:
+            return _all(phones, Outcome.UNKNOWN, "read_timeout")  # AT may have accepted it
+        except requests.exceptions.ConnectionError as error:
+            if never_reached(error):
+                return _all(phones, Outcome.RETRY, "connection_error")
+            return _all(phones, Outcome.UNKNOWN, "connection_lost")  # sent, answer lost
+        except _HTTPError as error:
+            return _all(phones, *classify_http_error(error.status, error.text))
+        except ValueError as error:  # the SDK refuses a malformed number before sending
+            log.warning("sdk refused the request: %s", type(error).__name__)
+            return _all(phones, Outcome.PERMANENT, "invalid_phone_number")
+        return parse_answer(answer, phones)
+
+
+def never_reached(error: requests.exceptions.ConnectionError) -> bool:
+    """True when the request cannot have reached AT: no connection was ever made."""
+    if isinstance(error, requests.exceptions.ConnectTimeout):
+        return True
+    reason = getattr(error.args[0], "reason", None) if error.args else None
+    return isinstance(reason, (urllib3.exceptions.NewConnectionError, urllib3.exceptions.NameResolutionError))
+
+
+def classify_http_error(status: int, text: str) -> tuple[Outcome, str]:
+    if status == 401:
+        return Outcome.STOP_LINE, "bad_credentials"
+    if status == 429:
+        return Outcome.RETRY, "throttled"
+    if status >= 500:
+        return Outcome.RETRY, "provider_unavailable"
+    return Outcome.STOP_LINE, f"http_{status}"  # a request AT will not take: stop, do not hammer
+
+
+def parse_answer(answer, phones: list[str]) -> list[SendResult]:
+    if not isinstance(answer, dict):
+        return _all(phones, Outcome.UNKNOWN, "unreadable_answer")  # 2xx but not JSON: may be sent
+    data = answer.get("SMSMessageData") or {}
+    recipients = data.get("Recipients") or []
+    if not recipients:
+        outcome, reason = EMPTY_RECIPIENTS_MESSAGES.get(data.get("Message", ""), (Outcome.RETRY, "no_recipients"))
+        return _all(phones, outcome, reason)
+    by_number = {r.get("number"): r for r in recipients}
+    results = []
+    for phone in phones:
+        recipient = by_number.get(phone)
+        if recipient is None:
+            results.append(SendResult(phone, Outcome.UNKNOWN, "missing_from_answer"))
+            continue
+        outcome, reason = RECIPIENT_CODES.get(recipient.get("statusCode"), (Outcome.RETRY, "unknown_status"))
+        message_id = recipient.get("messageId")
+        results.append(SendResult(
+            phone, outcome, reason,
+            provider_message_id=message_id if outcome is Outcome.ACCEPTED and message_id != "None" else None,
+            cost=recipient.get("cost") if outcome is Outcome.ACCEPTED else None,
+        ))
+    return results
+
+
+def _all(phones: list[str], outcome: Outcome, reason: str) -> list[SendResult]:
+    return [SendResult(phone, outcome, reason) for phone in phones]
