@@ -2,12 +2,14 @@
 from ..db import Base
 from .clients import APPOINTMENT_KINDS, LANGUAGES, STAGES, Appointment, Client, Infant, Transfer
 from .directory import Facility, MentorMother
-from .messages import FINAL_STATUSES, Broadcast, InboundMessage, MessageStatusEvent, OutboundMessage
+from .messages import (
+    FINAL_STATUSES, Broadcast, DeliveryReport, InboundMessage, MessageStatusEvent, OutboundMessage,
+)
 from .work import AuditEntry, AuditLogIsAppendOnly, ConsentEvent, FollowUpTask
 
 __all__ = [
     "APPOINTMENT_KINDS", "LANGUAGES", "STAGES", "FINAL_STATUSES",
     "Appointment", "AuditEntry", "AuditLogIsAppendOnly", "Base", "Broadcast", "Client",
-    "ConsentEvent", "Facility", "FollowUpTask", "InboundMessage", "Infant", "MentorMother",
+    "ConsentEvent", "DeliveryReport", "Facility", "FollowUpTask", "InboundMessage", "Infant", "MentorMother",
     "MessageStatusEvent", "OutboundMessage", "Transfer",
 ]

@@ -67,6 +67,8 @@ class OutboundMessage(Base):
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
     updated_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow, onupdate=utcnow)
     sent_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    first_attempt_at: Mapped[datetime | None] = mapped_column(UTCDateTime)  # bounds retry time
+    resend_count: Mapped[int] = mapped_column(Integer, default=0, server_default="0")  # after unknown
 
     history: Mapped[list["MessageStatusEvent"]] = relationship(
         back_populates="message", order_by="MessageStatusEvent.id"
@@ -87,6 +89,25 @@ class MessageStatusEvent(Base):
     at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
 
     message: Mapped[OutboundMessage] = relationship(back_populates="history")
+
+
+class DeliveryReport(Base):
+    """A delivery report as it arrived; applied to its message when that message is known."""
+
+    __tablename__ = "delivery_reports"
+    __table_args__ = (
+        Index("ix_delivery_reports_provider_message_id", "provider_message_id"),
+    )
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    provider_message_id: Mapped[str] = mapped_column(String(64))
+    provider_status: Mapped[str] = mapped_column(String(32))  # as the provider sent it, for the record
+    status: Mapped[str] = mapped_column(String(16))  # ours: in_flight, delivered, failed
+    failure_reason: Mapped[str | None] = mapped_column(String(48))  # ours
+    phone: Mapped[str | None] = mapped_column(String(16))
+    received_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+    message_id: Mapped[int | None] = mapped_column(ForeignKey("outbound_messages.id", ondelete="SET NULL"))
+    applied_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
 
 
 class InboundMessage(Base):

@@ -1,0 +1,106 @@
+"""Outbound messages: created once per purpose, moved through their lifecycle with history.
+
+scheduled → queued → sending → sent → delivered | failed; also expired, cancelled, suppressed
+and unknown. Every change is a `MessageStatusEvent` with its reason; final states never move.
+"""
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import datetime, time
+
+from sqlalchemy import insert, select, update
+from sqlalchemy.dialects import postgresql, sqlite
+from sqlalchemy.orm import Session
+
+from .db import utcnow
+from .gsm7 import sms_parts
+from .models import FINAL_STATUSES, MessageStatusEvent, OutboundMessage
+from .send_window import Window
+
+DAYTIME: Window = (time(7, 0), time(19, 0))
+
+
+@dataclass(frozen=True)
+class Purpose:
+    queue: str  # realtime | bulk
+    window: Window  # when it may go out (None: at once, a reply to the person)
+    must_arrive: bool = False  # resent once after an unknown outcome
+    essential: bool = False  # goes out even to an opted-out number (the STOP confirmation)
+
+
+# Configurable per purpose (SPEC non-negotiable 5): edit here or override in tests.
+PURPOSES: dict[str, Purpose] = {
+    "reply": Purpose("realtime", None),
+    "opt_out_confirmation": Purpose("realtime", None, essential=True),
+    "reminder": Purpose("bulk", DAYTIME, must_arrive=True),
+    "missed_visit": Purpose("bulk", DAYTIME, must_arrive=True),
+    "transfer_notice": Purpose("bulk", DAYTIME, must_arrive=True),
+    "transfer_follow_up": Purpose("bulk", DAYTIME, must_arrive=True),
+    "broadcast": Purpose("bulk", (time(8, 0), time(18, 0))),
+}
+
+ALLOWED: dict[str, frozenset[str]] = {
+    "scheduled": frozenset({"queued", "cancelled", "expired", "suppressed"}),
+    "queued": frozenset({"sending", "scheduled", "cancelled", "expired", "suppressed"}),
+    "sending": frozenset({"sent", "scheduled", "failed", "unknown", "suppressed", "expired"}),
+    "unknown": frozenset({"sent", "delivered", "failed", "scheduled"}),
+    "sent": frozenset({"delivered", "failed"}),
+}
+assert all(status not in ALLOWED for status in FINAL_STATUSES)
+
+
+def idempotency_key(recipient: str, purpose: str, subject: str | None, version: int = 1) -> str:
+    """(client or number, purpose, subject, version): the same message is never made twice."""
+    return f"{recipient}|{purpose}|{subject or '-'}|v{version}"
+
+
+def create_message(
+    session: Session, *, phone: str, purpose: str, body: str, expires_at: datetime,
+    client_id: int | None = None, subject: str | None = None, version: int = 1,
+    not_before: datetime | None = None, language: str = "sw", template: str | None = None,
+    facility_id: int | None = None, broadcast_id: int | None = None, mentor_mother_id: int | None = None,
+) -> tuple[OutboundMessage, bool]:
+    """The message for this key: created now (True) or the one made before (False)."""
+    recipient = f"client:{client_id}" if client_id is not None else f"phone:{phone}"
+    key = idempotency_key(recipient, purpose, subject, version)
+    now = utcnow()
+    values = dict(
+        idempotency_key=key, client_id=client_id, mentor_mother_id=mentor_mother_id,
+        broadcast_id=broadcast_id, phone=phone, purpose=purpose, subject=subject, version=version,
+        template=template, language=language, body=body, parts=sms_parts(body),
+        queue=PURPOSES[purpose].queue, facility_id=facility_id, status="scheduled",
+        not_before=not_before or now, expires_at=expires_at, attempts=0, resend_count=0,
+        created_at=now, updated_at=now,
+    )
+    dialect = postgresql if session.get_bind().dialect.name == "postgresql" else sqlite
+    statement = dialect.insert(OutboundMessage.__table__).values(**values)
+    created_id = session.execute(
+        statement.on_conflict_do_nothing(index_elements=["idempotency_key"]).returning(OutboundMessage.id)
+    ).scalar()
+    if created_id is not None:
+        session.add(MessageStatusEvent(message_id=created_id, status="scheduled", reason="created", at=now))
+    message = session.scalars(select(OutboundMessage).where(OutboundMessage.idempotency_key == key)).one()
+    return message, created_id is not None
+
+
+def transition(session: Session, ids: list[int], to: str, reason: str | None = None,
+               *, only_from: tuple[str, ...] | None = None, now: datetime | None = None,
+               **values) -> list[int]:
+    """Move messages to `to` where allowed (and only from `only_from` if given); returns the ids
+    that moved. Conditional on the stored status, so two workers never both move one message."""
+    if not ids:
+        return []
+    sources = [s for s, targets in ALLOWED.items() if to in targets]
+    if only_from is not None:
+        sources = [s for s in sources if s in only_from]
+    now = now or utcnow()
+    moved = list(session.scalars(
+        update(OutboundMessage)
+        .where(OutboundMessage.id.in_(ids), OutboundMessage.status.in_(sources))
+        .values(status=to, updated_at=now, **values)
+        .returning(OutboundMessage.id),
+    ))
+    if moved:
+        session.execute(insert(MessageStatusEvent.__table__),
+                        [{"message_id": i, "status": to, "reason": reason, "at": now} for i in moved])
+    return moved
