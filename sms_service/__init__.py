@@ -30,10 +30,11 @@ def create_app(config: Config | Mapping[str, str] | None = None, **overrides) ->
     logs.init_app(app)
     services.init_app(app, settings)
 
-    from . import health, home
+    from . import health, home, webhooks
 
     app.register_blueprint(health.blueprint)
     app.register_blueprint(home.blueprint)
+    app.register_blueprint(webhooks.blueprint)
 
     from .cli import register
 

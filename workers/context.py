@@ -1,4 +1,4 @@
-"""Per-process wiring for workers and the scheduler: the services are built once, on first use."""
+"""Per-process wiring for workers and the scheduler: built once, on first use."""
 from __future__ import annotations
 
 import sys
@@ -7,6 +7,7 @@ from sms_service.config import ConfigError, load_config
 from sms_service.services import Services
 
 _services: Services | None = None
+_sender = None
 
 
 def get_services() -> Services:
@@ -18,3 +19,17 @@ def get_services() -> Services:
             print(str(exc), file=sys.stderr)
             sys.exit(2)
     return _services
+
+
+def get_sender():
+    """The gateway client, rate limiter and retry policy of this process."""
+    global _sender
+    if _sender is None:
+        from sms_service.gateway import build_gateway
+        from sms_service.ratelimit import RateLimiter
+        from sms_service.sending import Sender
+
+        services = get_services()
+        _sender = Sender(services, build_gateway(services.config),
+                         RateLimiter(services.redis, services.config.sms_rate_per_second))
+    return _sender

@@ -1,10 +1,10 @@
-"""RQ jobs: each takes ids or nothing, loads, calls the domain, returns. Enqueue by dotted
-name (`queue.enqueue("workers.jobs.heartbeat")`) so the web process never imports this."""
+"""RQ jobs: each takes ids or nothing, loads, calls the domain, returns. Enqueue by dotted name
+(`queue.enqueue("workers.jobs.send_messages", ids)`) so the web process never imports this."""
 from __future__ import annotations
 
 from sms_service.db import utcnow
 
-from .context import get_services
+from .context import get_sender, get_services
 
 HEARTBEAT_KEY = "sms:worker:heartbeat"
 
@@ -14,3 +14,8 @@ def heartbeat() -> str:
     stamp = utcnow().isoformat()
     get_services().redis.set(HEARTBEAT_KEY, stamp)
     return stamp
+
+
+def send_messages(ids: list[int]) -> dict[str, int]:
+    """Send these outbound messages (each at most once, re-checked at send time)."""
+    return get_sender().send(ids)

@@ -20,7 +20,14 @@ from .context import get_services
 
 log = logging.getLogger(__name__)
 LAST_TICK_KEY = "sms:scheduler:last_tick"
-PERIODIC_TASKS: list[Callable[[Services, datetime], None]] = []
+
+def _sweep(services: Services, now: datetime) -> None:
+    from sms_service.dispatch import sweep
+
+    sweep(services, now)
+
+
+PERIODIC_TASKS: list[Callable[[Services, datetime], None]] = [_sweep]
 
 
 def tick(services: Services, now: datetime | None = None) -> datetime:

@@ -47,3 +47,13 @@ def build_gateway(config) -> Gateway:
     from .outbox import OutboxGateway
 
     return OutboxGateway()
+
+
+@dataclass(frozen=True)
+class DeliveryUpdate:
+    """A provider's delivery report in our words."""
+    provider_message_id: str
+    status: str  # in_flight | delivered | failed
+    reason: str | None  # ours, e.g. "opted_out", "absent_subscriber"
+    phone: str | None
+    provider_status: str  # the provider's word, kept for the record

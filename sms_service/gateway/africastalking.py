@@ -13,7 +13,7 @@ import requests
 import urllib3
 from africastalking.SMS import SMSService
 
-from . import Outcome, SendResult
+from . import DeliveryUpdate, Outcome, SendResult
 
 log = logging.getLogger(__name__)
 TIMEOUT = (3.05, 10.0)  # connect, read (seconds)
@@ -145,3 +145,40 @@ def parse_answer(answer, phones: list[str]) -> list[SendResult]:
 
 def _all(phones: list[str], outcome: Outcome, reason: str) -> list[SendResult]:
     return [SendResult(phone, outcome, reason) for phone in phones]
+
+
+# Delivery report `status` → our status (reference: "Delivery reports")
+REPORT_STATUSES: dict[str, tuple[str, str | None]] = {
+    "Sent": ("in_flight", None),
+    "Submitted": ("in_flight", None),
+    "Buffered": ("in_flight", None),
+    "AbsentSubscriber": ("in_flight", "absent_subscriber"),  # phone off: a later attempt may work
+    "Success": ("delivered", None),
+    "Rejected": ("failed", "rejected"),
+    "Failed": ("failed", "failed"),
+    "Expired": ("failed", "expired_by_network"),  # dropped by the telco's filter: no blind retry
+}
+# `failureReason` → ours
+FAILURE_REASONS: dict[str, str] = {
+    "UserInBlackList": "opted_out", "UserInBlacklist": "opted_out",
+    "UserIsInactive": "inactive_number", "UserAccountSuspended": "account_suspended",
+    "NotNetworkSubscriber": "not_network_subscriber", "NotNetworkSubcriber": "not_network_subscriber",
+    "UserDoesNotExist": "no_such_number", "DeliveryFailure": "delivery_failure",
+    "InsufficientCredit": "insufficient_credit", "InvalidLinkId": "invalid_link_id",
+    "UserNotSubscribedToProduct": "not_subscribed", "DoNotDisturbRejection": "do_not_disturb",
+}
+
+
+def parse_delivery_report(form) -> DeliveryUpdate:
+    """Raises ValueError naming the missing field; unknown statuses are kept, as in flight."""
+    message_id, provider_status = (form.get("id") or "").strip(), (form.get("status") or "").strip()
+    if not message_id:
+        raise ValueError("id")
+    if not provider_status:
+        raise ValueError("status")
+    status, reason = REPORT_STATUSES.get(provider_status, ("in_flight", "unrecognised_status"))
+    failure = (form.get("failureReason") or "").strip()
+    if failure:
+        reason = FAILURE_REASONS.get(failure, "delivery_failure")
+    return DeliveryUpdate(message_id, status, reason, (form.get("phoneNumber") or "").strip() or None,
+                          provider_status)

@@ -1,0 +1,99 @@
+"""From the record to the queues: what is due goes to RQ, and the sweeper repairs what Redis
+or a dead worker lost. Safe with two schedulers: every move is conditional on the stored status.
+"""
+from __future__ import annotations
+
+import logging
+from collections import defaultdict
+from datetime import datetime, timedelta
+
+from sqlalchemy import select, update
+
+from .db import utcnow
+from .delivery import match_unknown_by_number
+from .messaging import PURPOSES, transition
+from .models import OutboundMessage
+
+log = logging.getLogger(__name__)
+JOB_BATCH = 100  # message ids per send job
+DUE_PER_TICK = 20_000
+STALE_QUEUED = timedelta(minutes=5)  # queued this long: its job was probably lost with Redis
+LOST_SENDING = timedelta(minutes=5)  # sending this long: the worker died around the API call
+UNKNOWN_WAIT = timedelta(minutes=30)  # then a must-arrive message is sent once more
+SEND_JOB = "workers.jobs.send_messages"
+
+
+def enqueue(services, ids_by_queue: dict[str, list[int]]) -> None:
+    for queue_name, ids in ids_by_queue.items():
+        queue = services.queues[queue_name]
+        for start in range(0, len(ids), JOB_BATCH):
+            queue.enqueue(SEND_JOB, ids[start:start + JOB_BATCH], job_timeout=600, result_ttl=0, failure_ttl=86400)
+
+
+def dispatch_now(services, ids: list[int], now: datetime | None = None) -> None:
+    """Send these (just created) messages as soon as a worker is free: replies, USSD actions."""
+    with services.db.session() as session:
+        moved = transition(session, ids, "queued", "dispatched", only_from=("scheduled",), now=now)
+        queues = _queues_of(session, moved)
+    enqueue(services, queues)
+
+
+def enqueue_due(services, now: datetime | None = None) -> int:
+    now = now or utcnow()
+    with services.db.session() as session:
+        due = session.scalars(
+            select(OutboundMessage.id)
+            .where(OutboundMessage.status == "scheduled", OutboundMessage.not_before <= now)
+            .order_by(OutboundMessage.not_before).limit(DUE_PER_TICK)
+        ).all()
+        moved = transition(session, list(due), "queued", "due", only_from=("scheduled",), now=now)
+        queues = _queues_of(session, moved)
+    enqueue(services, queues)
+    return len(moved)
+
+
+def sweep(services, now: datetime | None = None) -> dict[str, int]:
+    """The scheduler's periodic repair and hand-over; each step is idempotent."""
+    now = now or utcnow()
+    done: dict[str, int] = {}
+    with services.db.session() as session:
+        expired = session.scalars(select(OutboundMessage.id).where(
+            OutboundMessage.status.in_(("scheduled", "queued")), OutboundMessage.expires_at <= now)).all()
+        done["expired"] = len(transition(session, list(expired), "expired", "expired before sending", now=now))
+
+        lost = session.scalars(select(OutboundMessage.id).where(
+            OutboundMessage.status == "sending", OutboundMessage.updated_at <= now - LOST_SENDING)).all()
+        done["unknown"] = len(transition(session, list(lost), "unknown", "worker_lost", now=now))
+
+        done["matched"] = match_unknown_by_number(session, now)
+        must_arrive = [p for p, spec in PURPOSES.items() if spec.must_arrive]
+        resend = session.scalars(select(OutboundMessage.id).where(
+            OutboundMessage.status == "unknown", OutboundMessage.updated_at <= now - UNKNOWN_WAIT,
+            OutboundMessage.resend_count == 0, OutboundMessage.purpose.in_(must_arrive),
+            OutboundMessage.expires_at > now)).all()
+        done["resent"] = len(transition(session, list(resend), "scheduled", "resend once after unknown",
+                                        now=now, resend_count=1, not_before=now))
+
+        stale = session.scalars(select(OutboundMessage.id).where(
+            OutboundMessage.status == "queued", OutboundMessage.updated_at <= now - STALE_QUEUED)).all()
+        if stale:
+            session.execute(update(OutboundMessage).where(OutboundMessage.id.in_(stale),
+                                                          OutboundMessage.status == "queued")
+                            .values(updated_at=now))
+        requeue = _queues_of(session, list(stale))
+    enqueue(services, requeue)  # a duplicate job is harmless: the claim is conditional
+    done["requeued"] = len(stale)
+    done["due"] = enqueue_due(services, now)
+    if any(done.values()):
+        log.info("sweep: %s", done)
+    return done
+
+
+def _queues_of(session, ids: list[int]) -> dict[str, list[int]]:
+    grouped: dict[str, list[int]] = defaultdict(list)
+    if ids:
+        for message_id, queue in session.execute(
+                select(OutboundMessage.id, OutboundMessage.queue).where(OutboundMessage.id.in_(ids))
+                .order_by(OutboundMessage.id)):
+            grouped[queue].append(message_id)
+    return dict(grouped)

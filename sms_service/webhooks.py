@@ -1,0 +1,52 @@
+"""Africa's Talking callbacks. Each needs `?token=WEBHOOK_TOKEN` (compared in constant time);
+a wrong or missing token gets 403 with no detail. Views parse, call one function, answer."""
+from __future__ import annotations
+
+import hmac
+import logging
+
+from flask import Blueprint, abort, request
+
+from . import consent
+from .delivery import record_delivery_report
+from .gateway.africastalking import parse_delivery_report
+from .phones import PhoneError, mask_phone, normalise_phone
+from .services import get_services
+
+log = logging.getLogger(__name__)
+blueprint = Blueprint("webhooks", __name__, url_prefix="/webhooks")
+
+
+@blueprint.before_request
+def require_token():
+    expected = get_services().config.webhook_token
+    given = request.args.get("token", "")
+    if not expected or not hmac.compare_digest(given.encode(), expected.encode()):
+        abort(403)
+
+
+def bad_request(field: str):
+    return {"error": f"missing or malformed field: {field}"}, 400
+
+
+@blueprint.post("/sms/delivery")
+def delivery_report():
+    try:
+        report = parse_delivery_report(request.form)
+    except ValueError as missing:
+        return bad_request(str(missing))
+    with get_services().db.session() as session:
+        record_delivery_report(session, report)
+    return "", 200
+
+
+@blueprint.post("/sms/optout")
+def opt_out():
+    try:
+        phone = normalise_phone(request.form.get("phoneNumber"))
+    except PhoneError:
+        log.warning("opt-out notice with an unusable number %s", mask_phone(request.form.get("phoneNumber")))
+        return bad_request("phoneNumber")
+    with get_services().db.session() as session:
+        consent.opt_out(session, phone, "at_optout", "bulk SMS opt-out")
+    return "", 200
