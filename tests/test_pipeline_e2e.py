@@ -1,0 +1,40 @@
+"""End to end: due messages → RQ → a worker process → the SDK adapter → the fake Africa's Talking."""
+import os
+import signal
+import subprocess
+import sys
+from datetime import timedelta
+
+from sqlalchemy import select
+
+from sms_service.db import utcnow
+from sms_service.dispatch import enqueue_due
+from sms_service.messaging import create_message
+from sms_service.models import OutboundMessage
+from tests.support.waiting import wait_for
+
+
+def test_worker_sends_through_the_sdk_to_the_fake_at(services, fake_at, database_url, redis_url):
+    fake_at.accept_all()
+    now = utcnow()
+    with services.db.session() as s:
+        for i in range(30):  # twenty the same text, ten personal: 1 + 10 requests
+            create_message(s, phone=f"+25470000{i:04d}", purpose="reply", subject=f"s{i}",
+                           body="Asante" if i < 20 else f"Habari {i}", expires_at=now + timedelta(hours=1))
+    assert enqueue_due(services) == 30
+    env = {**os.environ, "DATABASE_URL": database_url, "REDIS_URL": redis_url, "SMS_GATEWAY": "africastalking",
+           "AT_USERNAME": "sandbox", "AT_API_KEY": "test-key", "WEBHOOK_TOKEN": "t", "AT_API_URL": fake_at.url,
+           "SMS_RATE_PER_SECOND": "1000"}
+    worker = subprocess.Popen([sys.executable, "-m", "workers.worker"], env=env,
+                              stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    try:
+        def all_sent():
+            with services.db.session() as s:
+                rows = s.scalars(select(OutboundMessage)).all()
+                return all(m.status == "sent" for m in rows) and rows
+        rows = wait_for(all_sent, 30, "every message sent")
+    finally:
+        worker.send_signal(signal.SIGTERM)
+        worker.wait(timeout=20)
+    assert all(m.provider_message_id.startswith("ATXid_") for m in rows)
+    assert sorted(len(r.recipients) for r in fake_at.sends()) == [1] * 10 + [20]
