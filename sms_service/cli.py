@@ -82,7 +82,39 @@ def db_upgrade() -> None:
     click.echo("Database is up to date.")
 
 
-COMMANDS = [check_templates_command, db_group]
+@main.group("sending")
+def sending_group() -> None:
+    """Outbound SMS: see and control the line."""
+
+
+@sending_group.command("status")
+def sending_status() -> None:
+    """Messages by status, and whether sending is paused."""
+    from sqlalchemy import func, select
+
+    from .models import OutboundMessage
+    from .sending import PAUSE_KEY
+    from .services import get_services
+
+    services = get_services(load_app())
+    with services.db.session() as session:
+        for status, count in session.execute(
+                select(OutboundMessage.status, func.count()).group_by(OutboundMessage.status)):
+            click.echo(f"{status:12} {count}")
+    paused = services.redis.get(PAUSE_KEY)
+    click.echo(f"Sending paused until {paused.decode()}" if paused else "Sending is running.")
+
+
+@sending_group.command("resume")
+def sending_resume() -> None:
+    """Resume sending after a stop-the-line pause (once the cause is fixed)."""
+    from .sending import resume_sending
+    from .services import get_services
+
+    click.echo("Sending resumed." if resume_sending(get_services(load_app())) else "Sending was not paused.")
+
+
+COMMANDS = [check_templates_command, db_group, sending_group]
 
 
 def register(app: Flask) -> None:

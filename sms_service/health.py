@@ -12,7 +12,9 @@ from prometheus_client import CONTENT_TYPE_LATEST, CollectorRegistry, generate_l
 from prometheus_client.core import GaugeMetricFamily
 from sqlalchemy import func, select, text
 
+from .db import utcnow
 from .models import OutboundMessage
+from .sending import PAUSE_KEY
 from .services import Services, get_services
 
 log = logging.getLogger(__name__)
@@ -74,11 +76,46 @@ class RecordCollector:
             log.warning("metrics: database query failed: %s", type(exc).__name__)
         yield messages
 
+        yield from self._sending()
+
         depth = GaugeMetricFamily("sms_queue_depth", "Jobs waiting per queue", labels=["queue"])
+        paused = GaugeMetricFamily("sms_sending_paused", "1 while sending is stopped (stop the line)")
         if check_redis(self.services) == "ok":
             for name, queue in self.services.queues.items():
                 depth.add_metric([name], queue.count)
+            paused.add_metric([], 1 if self.services.redis.exists(PAUSE_KEY) else 0)
         yield depth
+        yield paused
+
+    def _sending(self):
+        failed = GaugeMetricFamily("sms_outbound_failed", "Failed messages by reason", labels=["reason"])
+        age = GaugeMetricFamily("sms_queue_age_seconds", "Age of the oldest queued message", labels=["queue"])
+        latency = GaugeMetricFamily("sms_send_latency_seconds",
+                                    "Due to accepted by the provider, last 1,000 sent", labels=["quantile"])
+        now = utcnow()
+        try:
+            with self.services.db.session() as session:
+                for reason, count in session.execute(
+                        select(OutboundMessage.failure_reason, func.count())
+                        .where(OutboundMessage.status == "failed").group_by(OutboundMessage.failure_reason)):
+                    failed.add_metric([reason or "unknown"], count)
+                for queue, oldest in session.execute(
+                        select(OutboundMessage.queue, func.min(OutboundMessage.updated_at))
+                        .where(OutboundMessage.status == "queued").group_by(OutboundMessage.queue)):
+                    age.add_metric([queue], (now - oldest).total_seconds())  # min keeps the UTC type
+                recent = session.execute(
+                    select(OutboundMessage.sent_at, OutboundMessage.not_before)
+                    .where(OutboundMessage.sent_at.is_not(None))
+                    .order_by(OutboundMessage.sent_at.desc()).limit(1000)).all()
+                waits = sorted((sent - due).total_seconds() for sent, due in recent)
+                for q in (0.5, 0.95):
+                    if waits:
+                        latency.add_metric([str(q)], waits[min(len(waits) - 1, int(q * len(waits)))])
+        except Exception as exc:
+            log.warning("metrics: database query failed: %s", type(exc).__name__)
+        yield failed
+        yield age
+        yield latency
 
 
 @blueprint.get("/metrics")

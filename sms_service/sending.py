@@ -220,3 +220,11 @@ class Sender:
             session.add(FollowUpTask(kind="alert", subject=subject, created_at=now,
                                      note=f"SMS sending paused: {reason}. It resumes by itself after the "
                                           f"cooldown, or with `sms-service sending resume`."))
+
+
+def resume_sending(services) -> bool:
+    """End a stop-the-line pause now; returns whether there was one."""
+    resumed = bool(services.redis.delete(PAUSE_KEY))
+    if resumed:
+        log.warning("sending resumed by command")
+    return resumed

@@ -48,3 +48,16 @@ def test_bad_configuration_stops_a_command_naming_every_problem(sqlite_url):
     for name in ("PORT", "AT_USERNAME", "WEBHOOK_TOKEN"):
         assert name in result.stderr
     assert "top-secret-key" not in result.stdout + result.stderr
+
+
+def test_sending_resume_command(redis_url, sqlite_url):
+    from redis import Redis
+
+    from sms_service.sending import PAUSE_KEY
+
+    Redis.from_url(redis_url).set(PAUSE_KEY, "2030-01-01T00:00:00+00:00")
+    env = {"DATABASE_URL": sqlite_url, "REDIS_URL": redis_url}
+    status = run_cli(str(BIN / "sms-service"), "sending", "status", env=env)
+    assert "Sending paused until 2030-01-01" in status.stdout, status.stderr
+    assert "Sending resumed." in run_cli(str(BIN / "sms-service"), "sending", "resume", env=env).stdout
+    assert not Redis.from_url(redis_url).exists(PAUSE_KEY)

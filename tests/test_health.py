@@ -30,3 +30,26 @@ def test_metrics_in_prometheus_text(client, services):
     assert 'sms_service_up{dependency="database"} 1.0' in body
     assert 'sms_queue_depth{queue="bulk"} 1.0' in body
     assert "# TYPE sms_outbound_messages gauge" in body
+
+
+def test_sending_metrics(client, services):
+    from datetime import timedelta
+
+    from sms_service.db import utcnow
+    from sms_service.messaging import create_message, transition
+    from sms_service.sending import PAUSE_KEY
+
+    now = utcnow()
+    with services.db.session() as s:
+        a, _ = create_message(s, phone="+254700000001", purpose="reply", subject="a", body="x",
+                              expires_at=now + timedelta(hours=1))
+        b, _ = create_message(s, phone="+254700000002", purpose="reply", subject="b", body="x",
+                              expires_at=now + timedelta(hours=1))
+        transition(s, [a.id, b.id], "queued", "due")
+        transition(s, [a.id], "sending", "claimed")
+        transition(s, [a.id], "failed", "invalid_phone_number", failure_reason="invalid_phone_number")
+    services.redis.set(PAUSE_KEY, now.isoformat())
+    body = client.get("/metrics").get_data(as_text=True)
+    assert 'sms_outbound_failed{reason="invalid_phone_number"} 1.0' in body
+    assert 'sms_queue_age_seconds{queue="realtime"}' in body
+    assert "sms_sending_paused 1.0" in body
