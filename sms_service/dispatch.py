@@ -15,7 +15,7 @@ from .messaging import PURPOSES, transition
 from .models import OutboundMessage
 
 log = logging.getLogger(__name__)
-JOB_BATCH = 100  # message ids per send job
+JOB_BATCH = 500  # message ids per send job
 DUE_PER_TICK = 20_000
 STALE_QUEUED = timedelta(minutes=5)  # queued this long: its job was probably lost with Redis
 LOST_SENDING = timedelta(minutes=5)  # sending this long: the worker died around the API call

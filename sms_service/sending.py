@@ -26,7 +26,7 @@ from .ratelimit import RateLimiter
 from .send_window import next_send_time
 
 log = logging.getLogger(__name__)
-BATCH_RECIPIENTS = 100  # numbers per multi-recipient request
+BATCH_RECIPIENTS = 500  # numbers per multi-recipient request (AT: keep to a few hundred)
 PAUSE_KEY = "sms:sending:paused_until"
 
 
@@ -58,7 +58,7 @@ class Sender:
     gateway: Gateway
     limiter: RateLimiter | None = None
     policy: RetryPolicy = RetryPolicy()
-    concurrency: int = 16
+    concurrency: int = 48  # requests in flight per worker process
 
     def paused_until(self, now: datetime) -> datetime | None:
         raw = self.services.redis.get(PAUSE_KEY)

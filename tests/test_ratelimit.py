@@ -43,8 +43,29 @@ def test_two_processes_share_the_limit(redis_url):
     assert max(stamps) - min(stamps) >= 2.0  # 30 calls at 10/s cannot take less than two seconds
 
 
-def test_bulk_leaves_room_for_realtime(redis_url):
+def test_realtime_goes_before_queued_bulk(redis_url):
+    """Bulk may book slots only 0.1 s ahead; a reply then waits for no more than that."""
+    import threading
+    import time
+
     from redis import Redis
 
+    stop = threading.Event()
+
+    def bulk():  # each thread stands for a bulk worker process with its own limiter
+        limiter = RateLimiter(Redis.from_url(redis_url), 10)  # a slot every 0.1 s
+        while not stop.is_set():
+            limiter.acquire("bulk")
+
     limiter = RateLimiter(Redis.from_url(redis_url), 10)
-    assert (limiter.limit, limiter.bulk_limit) == (10, 9)
+    threads = [threading.Thread(target=bulk) for _ in range(8)]
+    for t in threads:
+        t.start()
+    time.sleep(0.5)  # eight bulk senders are now competing for every slot
+    started = time.monotonic()
+    limiter.acquire("realtime")
+    waited = time.monotonic() - started
+    stop.set()
+    for t in threads:
+        t.join(timeout=5)
+    assert waited < 0.35  # not behind eight queued bulk calls (0.8 s)

@@ -5,7 +5,6 @@ import pytest
 from redis import Redis
 from sqlalchemy import select
 
-from sms_service.db import utcnow
 from sms_service.dispatch import LOST_SENDING, STALE_QUEUED, UNKNOWN_WAIT, enqueue_due, sweep
 from sms_service.gateway import Outcome
 from sms_service.messaging import create_message, transition
@@ -69,7 +68,10 @@ def test_job_run_twice_sends_once(services, sender, gateway):
 def test_identical_texts_share_requests_personalised_do_not(services, sender, gateway):
     same = queued(services, 250, purpose="broadcast", body="Clinic closed on Friday")
     sender.send(same, NOON)
-    assert [len(phones) for _, phones in gateway.calls] == [100, 100, 50]
+    assert [len(phones) for _, phones in gateway.calls] == [250]
+    gateway.calls.clear()
+    sender.send(queued(services, 1200, purpose="broadcast", body="Same again"), NOON)
+    assert [len(phones) for _, phones in gateway.calls] == [500, 500, 200]
     gateway.calls.clear()
     sender.send(queued(services, 5), NOON)
     assert [len(phones) for _, phones in gateway.calls] == [1] * 5
@@ -184,7 +186,7 @@ def test_worker_killed_after_the_call_leaves_unknown_and_resends_at_most_once(se
 
 def test_wiping_redis_loses_nothing(services, sender, gateway, redis_server):
     with services.db.session() as s:
-        for i in range(5):
+        for _i in range(5):
             client = add_client(s)
             create_message(s, phone=client.phone, client_id=client.id, purpose="reminder", subject="v",
                            body="x", not_before=NOON, expires_at=NOON + timedelta(days=1))

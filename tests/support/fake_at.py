@@ -34,6 +34,7 @@ class Request:
     path: str
     headers: dict
     form: dict
+    at: float = field(default_factory=time.time)
 
     @property
     def recipients(self) -> list[str]:
@@ -51,13 +52,13 @@ class Script:
 
 
 class FakeAfricasTalking:
-    def __init__(self):
+    def __init__(self, port: int = 0):
         self.requests: list[Request] = []
         self.unexpected: list[Request] = []
         self._scripts: list[Script] = []
         self._lock = threading.Lock()
         self._ids = itertools.count(1)
-        self._server = ThreadingHTTPServer(("127.0.0.1", 0), self._handler())
+        self._server = ThreadingHTTPServer(("127.0.0.1", port), self._handler())
         self._server.daemon_threads = True
         self._thread = threading.Thread(target=self._server.serve_forever, kwargs={"poll_interval": 0.02},
                                         daemon=True)
@@ -170,3 +171,70 @@ class FakeAfricasTalking:
                 self.wfile.write(data)
 
         return Handler
+
+
+def serve_fast(port: int, delay: float, record: str | None) -> None:
+    """The same answers as `accept_all`, from a lean asyncio server (keep-alive, no thread per
+    connection), so a benchmark's fake leaves the machine's cores to the code measured."""
+    import asyncio
+    import signal
+
+    fake = FakeAfricasTalking.__new__(FakeAfricasTalking)  # only its answer-building is used
+    fake._ids, fake._lock = itertools.count(1), threading.Lock()
+    calls: list[tuple[float, int]] = []
+
+    async def handle(reader, writer):
+        try:
+            while True:
+                head = await reader.readuntil(b"\r\n\r\n")
+                lines = head.decode("latin-1").split("\r\n")
+                method, path = lines[0].split(" ")[:2]
+                headers = dict(line.split(": ", 1) for line in lines[1:] if ": " in line)
+                length = int(headers.get("Content-Length", headers.get("content-length", "0")))
+                body = (await reader.readexactly(length)).decode() if length else ""
+                form = {k: v[-1] for k, v in parse_qs(body, keep_blank_values=True).items()}
+                request = Request(method, path.split("?")[0], headers, form)
+                calls.append((request.at, len(request.recipients)))
+                if delay:
+                    await asyncio.sleep(delay)
+                if request.path == SEND_PATH:
+                    status, data = 201, json.dumps(fake.send_response(request, [101])).encode()
+                else:
+                    status, data = 599, b"unexpected request"
+                writer.write(b"HTTP/1.1 %d X\r\nContent-Type: application/json\r\nContent-Length: %d\r\n\r\n"
+                             % (status, len(data)) + data)
+                await writer.drain()
+        except (asyncio.IncompleteReadError, ConnectionError):
+            pass
+        finally:
+            writer.close()
+
+    async def run():
+        stop = asyncio.Event()
+        asyncio.get_running_loop().add_signal_handler(signal.SIGTERM, stop.set)
+        server = await asyncio.start_server(handle, "127.0.0.1", port, backlog=1024)
+        print("ready", flush=True)
+        async with server:
+            await stop.wait()
+
+    asyncio.run(run())
+    if record:
+        with open(record, "w") as out:
+            json.dump(calls, out)
+
+
+def main() -> None:
+    """`python -m tests.support.fake_at --port N --delay S --record FILE`: accept every send,
+    answering after S seconds; on SIGTERM write each request's time and recipient count."""
+    import argparse
+
+    parser = argparse.ArgumentParser()
+    parser.add_argument("--port", type=int, required=True)
+    parser.add_argument("--delay", type=float, default=0.0)
+    parser.add_argument("--record")
+    args = parser.parse_args()
+    serve_fast(args.port, args.delay, args.record)
+
+
+if __name__ == "__main__":
+    main()
