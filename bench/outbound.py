@@ -103,7 +103,7 @@ def scenario(services, env, tag, count, identical, delay, folder, workers=2, rat
     insert_messages(services, count, identical, tag)
     if baseline:
         procs = run_workers({**env, "PYTHONPATH": str(ROOT / "bench")}, workers,
-                            [sys.executable, "-m", "rq.cli", "worker", "-u", env["REDIS_URL"], "baseline"])
+                            [sys.executable, str(ROOT / "bench" / "baseline_worker.py")])
     else:
         procs = run_workers(env, workers)
     time.sleep(2)  # let workers start and import (not part of the measurement)
@@ -174,7 +174,7 @@ def main() -> None:
                         ("personal-1ms", 13_000 // scale, False, 0.001, {}),
                         ("personal-100ms", 13_000 // scale, False, 0.1, {}),
                         ("identical-130k", 130_000 // scale, True, 0.001, {}),
-                        ("rate-50", 500 // scale * (10 if scale > 1 else 1), False, 0.001, {"rate": 50}),
+                        ("rate-50", 1_500 // scale, False, 0.001, {"rate": 50}),
                         ("baseline-1ms", 1_000 // scale, False, 0.001, {"baseline": True}),
                         ("baseline-100ms", 300 // scale, False, 0.1, {"baseline": True}),
                     ]
