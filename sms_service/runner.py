@@ -34,7 +34,8 @@ def _start_children(env: dict, host: str, port: int) -> list[Child]:
     commands = {
         "web": [python, "-m", "gunicorn", "--bind", f"{host}:{port}", "--workers", "2",
                 "--log-level", "warning", "sms_service:create_app()"],
-        "worker": [python, "-m", "workers.worker"],
+        "realtime worker": [python, "-m", "workers.worker", "realtime"],
+        "worker": [python, "-m", "workers.worker", "bulk", "default"],
         "scheduler": [python, "-m", "workers.scheduler"],
     }
     return [Child(name, subprocess.Popen(command, env=env)) for name, command in commands.items()]

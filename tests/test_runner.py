@@ -78,7 +78,7 @@ def test_run_demo_serves_works_and_stops_on_ctrl_c(tmp_path):
         redis.close()
 
         processes = descendants(runner.pid)
-        assert len(processes) >= 4  # redis, web (and its workers), worker, scheduler
+        assert len(processes) >= 5  # redis, web (and its workers), two queue workers, scheduler
         os.killpg(runner.pid, signal.SIGINT)  # what Ctrl-C in a terminal does
         assert runner.wait(timeout=30) == 0, log.read_text()
         wait_for(lambda: not any(alive(p) for p in processes), 10, "every child to stop")

@@ -199,3 +199,21 @@ def test_wiping_redis_loses_nothing(services, sender, gateway, redis_server):
     sender.send(job.args[0], NOON + STALE_QUEUED + timedelta(seconds=2))
     with services.db.session() as s:
         assert {m.status for m in s.scalars(select(OutboundMessage))} == {"sent"}
+
+
+def test_two_schedulers_at_once_enqueue_each_message_once(services):
+    import threading
+
+    with services.db.session() as s:
+        for i in range(200):
+            create_message(s, phone=f"+25470000{i:04d}", purpose="reminder", subject=f"s{i}", body="x",
+                           not_before=NOON, expires_at=NOON + timedelta(days=1))
+    counts = []
+    threads = [threading.Thread(target=lambda: counts.append(enqueue_due(services, NOON))) for _ in range(2)]
+    for t in threads:
+        t.start()
+    for t in threads:
+        t.join()
+    assert sorted(counts) == [0, 200] or sum(counts) == 200
+    ids = [i for job in services.queues["bulk"].jobs for i in job.args[0]]
+    assert len(ids) == len(set(ids)) == 200

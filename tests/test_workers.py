@@ -61,3 +61,10 @@ def test_worker_refuses_bad_configuration(sqlite_url):
                             timeout=30)
     assert result.returncode == 2
     assert "REDIS_URL" in result.stderr and "PORT" in result.stderr
+
+
+def test_worker_refuses_unknown_queue_names(sqlite_url, redis_url):
+    env = {**os.environ, "DATABASE_URL": sqlite_url, "REDIS_URL": redis_url}
+    result = subprocess.run([sys.executable, "-m", "workers.worker", "fast"], env=env, capture_output=True,
+                            text=True, timeout=30)
+    assert result.returncode == 2 and "unknown queue(s): fast" in result.stderr

@@ -1,12 +1,16 @@
-"""`python -m workers.worker`: an RQ worker on the realtime, bulk and default queues, in that order.
+"""`python -m workers.worker [QUEUE ...]`: an RQ worker, by default on realtime, bulk, default.
+
+Production runs one worker on `realtime` alone, so a reply never waits behind a site
+closure's batch, and others on `bulk default` (see the Procfile).
 
 SimpleWorker runs jobs in this process instead of forking one per job: the services (database
-pool, Redis, later the gateway client) are built once per process and reused, and a job costs
-no fork. A job that crashes the process is re-queued by the sweeper from the database.
+pool, Redis, the gateway's HTTP pool) are built once per process and reused, and a job costs
+no fork. A job that dies with the process is repaired by the sweeper from the database.
 """
 from __future__ import annotations
 
 import logging
+import sys
 
 from rq import SimpleWorker
 
@@ -16,14 +20,18 @@ from sms_service.services import QUEUE_NAMES
 from .context import get_services
 
 
-def main() -> None:
+def main(names: list[str]) -> None:
     configure()
+    unknown = [n for n in names if n not in QUEUE_NAMES]
+    if unknown:
+        print(f"unknown queue(s): {', '.join(unknown)}; choose from {', '.join(QUEUE_NAMES)}", file=sys.stderr)
+        sys.exit(2)
     services = get_services()
-    queues = [services.queues[name] for name in QUEUE_NAMES]
-    worker = SimpleWorker(queues, connection=services.redis)
-    logging.getLogger(__name__).info("worker listening on %s", ", ".join(QUEUE_NAMES))
+    names = names or list(QUEUE_NAMES)
+    worker = SimpleWorker([services.queues[name] for name in names], connection=services.redis)
+    logging.getLogger(__name__).info("worker listening on %s", ", ".join(names))
     worker.work(logging_level="WARNING")
 
 
 if __name__ == "__main__":
-    main()
+    main(sys.argv[1:])
