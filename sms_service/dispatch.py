@@ -16,7 +16,7 @@ from .models import OutboundMessage
 
 log = logging.getLogger(__name__)
 JOB_BATCH = 500  # message ids per send job
-DUE_PER_TICK = 20_000
+DUE_BATCH = 10_000  # moved to queued per transaction; a tick repeats until nothing is due
 STALE_QUEUED = timedelta(minutes=5)  # queued this long: its job was probably lost with Redis
 LOST_SENDING = timedelta(minutes=5)  # sending this long: the worker died around the API call
 UNKNOWN_WAIT = timedelta(minutes=30)  # then a must-arrive message is sent once more
@@ -39,17 +39,23 @@ def dispatch_now(services, ids: list[int], now: datetime | None = None) -> None:
 
 
 def enqueue_due(services, now: datetime | None = None) -> int:
+    """Hand every due message to the queues, a batch at a time (workers start on the first
+    batch while the next is prepared)."""
     now = now or utcnow()
-    with services.db.session() as session:
-        due = session.scalars(
-            select(OutboundMessage.id)
-            .where(OutboundMessage.status == "scheduled", OutboundMessage.not_before <= now)
-            .order_by(OutboundMessage.not_before).limit(DUE_PER_TICK)
-        ).all()
-        moved = transition(session, list(due), "queued", "due", only_from=("scheduled",), now=now)
-        queues = _queues_of(session, moved)
-    enqueue(services, queues)
-    return len(moved)
+    total = 0
+    while True:
+        with services.db.session() as session:
+            due = session.scalars(
+                select(OutboundMessage.id)
+                .where(OutboundMessage.status == "scheduled", OutboundMessage.not_before <= now)
+                .order_by(OutboundMessage.not_before).limit(DUE_BATCH)
+            ).all()
+            moved = transition(session, list(due), "queued", "due", only_from=("scheduled",), now=now)
+            queues = _queues_of(session, moved)
+        enqueue(services, queues)
+        total += len(moved)
+        if len(due) < DUE_BATCH:
+            return total
 
 
 def sweep(services, now: datetime | None = None) -> dict[str, int]:

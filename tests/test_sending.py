@@ -217,3 +217,14 @@ def test_two_schedulers_at_once_enqueue_each_message_once(services):
     assert sorted(counts) == [0, 200] or sum(counts) == 200
     ids = [i for job in services.queues["bulk"].jobs for i in job.args[0]]
     assert len(ids) == len(set(ids)) == 200
+
+
+def test_everything_due_is_handed_over_in_one_tick(services, monkeypatch):
+    from sms_service import dispatch
+
+    monkeypatch.setattr(dispatch, "DUE_BATCH", 7)
+    with services.db.session() as s:
+        for i in range(30):
+            create_message(s, phone=f"+25470000{i:04d}", purpose="reminder", subject=f"s{i}", body="x",
+                           not_before=NOON, expires_at=NOON + timedelta(days=1))
+    assert enqueue_due(services, NOON) == 30
