@@ -39,5 +39,8 @@ def configure(level: int = logging.INFO) -> None:
 
 
 def init_app(app) -> None:
+    """Under gunicorn nothing configures the root logger: do it, so no line escapes the mask."""
+    if not logging.getLogger().handlers:
+        configure()
     for handler in app.logger.handlers:
         handler.addFilter(MaskPhones())

@@ -52,3 +52,15 @@ def test_log_lines_never_carry_a_full_number():
     record = logging.LogRecord("x", logging.INFO, __file__, 1, "to %s", ("254700000123",), None)
     MaskPhones().filter(record)
     assert record.getMessage() == "to +2547******23"
+
+
+def test_web_process_logs_are_masked_too(tmp_path):
+    """As under gunicorn: no logging set up before the app, a module logs a number."""
+    import subprocess
+    import sys
+
+    code = ("import logging; from sms_service import create_app; "
+            f"create_app({{'DATABASE_URL': 'sqlite:///{tmp_path}/x.db'}}); "
+            "logging.getLogger('sms_service.webhooks').warning('refused 0700000123')")
+    result = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, timeout=60)
+    assert "refused +2547******23" in result.stderr and "0700000123" not in result.stderr
