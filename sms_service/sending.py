@@ -14,11 +14,11 @@ from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 
-from sqlalchemy import bindparam, func, insert, select, update
+from sqlalchemy import bindparam, func, insert, select, text, update
 from sqlalchemy.orm import Session
 
 from . import consent
-from .db import utcnow
+from .db import UTCDateTime, utcnow
 from .gateway import Gateway, Outcome, SendResult
 from .messaging import PURPOSES, transition
 from .models import Client, Facility, FollowUpTask, MessageStatusEvent, OutboundMessage
@@ -28,6 +28,12 @@ from .send_window import next_send_time
 log = logging.getLogger(__name__)
 BATCH_RECIPIENTS = 500  # numbers per multi-recipient request (AT: keep to a few hundred)
 PAUSE_KEY = "sms:sending:paused_until"
+MARK_SENT_PG = text(
+    "UPDATE outbound_messages AS m SET status = 'sent', provider_message_id = a.pid, cost = a.cost, "
+    "sent_at = :now, updated_at = :now "
+    "FROM unnest(CAST(:mids AS integer[]), CAST(:pids AS varchar[]), CAST(:costs AS varchar[])) AS a(mid, pid, cost) "
+    "WHERE m.id = a.mid AND m.status = 'sending'"
+).bindparams(bindparam("now", type_=UTCDateTime))
 
 
 @dataclass(frozen=True)
@@ -199,12 +205,17 @@ class Sender:
         if not accepted:
             return
         table = OutboundMessage.__table__
-        session.execute(
-            update(table).where(table.c.id == bindparam("mid"), table.c.status == "sending")
-            .values(status="sent", provider_message_id=bindparam("pid"), cost=bindparam("cost"),
-                    sent_at=now, updated_at=now),
-            accepted,
-        )
+        if session.get_bind().dialect.name == "postgresql":  # one cached UPDATE a batch, via arrays
+            session.execute(MARK_SENT_PG, {"mids": [a["mid"] for a in accepted],
+                                           "pids": [a["pid"] for a in accepted],
+                                           "costs": [a["cost"] for a in accepted], "now": now})
+        else:  # SQLite: executemany is already fast, and it has no VALUES with column names
+            session.execute(
+                update(table).where(table.c.id == bindparam("mid"), table.c.status == "sending")
+                .values(status="sent", provider_message_id=bindparam("pid"), cost=bindparam("cost"),
+                        sent_at=now, updated_at=now),
+                accepted,
+            )
         session.execute(insert(MessageStatusEvent.__table__),
                         [{"message_id": a["mid"], "status": "sent", "reason": "accepted", "at": now} for a in accepted])
         from .delivery import apply_waiting_reports

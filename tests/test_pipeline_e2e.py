@@ -38,3 +38,45 @@ def test_worker_sends_through_the_sdk_to_the_fake_at(services, fake_at, database
         worker.wait(timeout=20)
     assert all(m.provider_message_id.startswith("ATXid_") for m in rows)
     assert sorted(len(r.recipients) for r in fake_at.sends()) == [1] * 10 + [20]
+
+
+def test_worker_killed_during_the_call_is_unknown_and_never_sent_twice(services, fake_at, database_url, redis_url):
+    from sms_service.dispatch import LOST_SENDING, UNKNOWN_WAIT, sweep
+
+    fake_at.expect_send(statuses=[101], delay=3.0)  # AT takes it, but the answer comes late
+    now = utcnow()
+    with services.db.session() as s:
+        message, _ = create_message(s, phone="+254700000001", purpose="broadcast", subject="b1", body="Habari",
+                                    not_before=now, expires_at=now + timedelta(days=1))
+        message.queue = "realtime"
+    env = {**os.environ, "DATABASE_URL": database_url, "REDIS_URL": redis_url, "SMS_GATEWAY": "africastalking",
+           "AT_USERNAME": "sandbox", "AT_API_KEY": "test-key", "WEBHOOK_TOKEN": "t", "AT_API_URL": fake_at.url}
+    enqueue_due(services)
+    worker = subprocess.Popen([sys.executable, "-c", KILLABLE_WORKER], env=env,
+                              stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    try:
+        wait_for(lambda: fake_at.sends(), 30, "the request to reach the fake AT")
+        worker.send_signal(signal.SIGKILL)  # between the AT call and the database write
+        worker.wait(timeout=10)
+    finally:
+        if worker.poll() is None:
+            worker.kill()
+
+    def status():
+        with services.db.session() as s:
+            return s.get(OutboundMessage, message.id).status
+    assert status() == "sending"
+    later = utcnow() + LOST_SENDING + timedelta(seconds=1)
+    sweep(services, later)
+    assert status() == "unknown"
+    sweep(services, later + UNKNOWN_WAIT * 3)  # broadcasts are never resent after unknown
+    assert status() == "unknown" and len(fake_at.sends()) == 1
+
+
+# A worker whose window check lets a broadcast out at any hour, so the test runs day or night.
+KILLABLE_WORKER = """
+from sms_service import messaging
+messaging.PURPOSES["broadcast"] = messaging.Purpose("realtime", None)
+from workers.worker import main
+main(["realtime"])
+"""
