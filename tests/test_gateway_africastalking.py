@@ -83,6 +83,13 @@ def test_connection_refused_never_reached_at():
     assert (result.outcome, result.reason) == (Outcome.RETRY, "connection_error")
 
 
+def test_connection_lost_after_the_request_is_unknown(fake_at):
+    fake_at.expect("POST", "/version1/messaging", lambda r: None)  # takes it, hangs up unanswered
+    results = gateway(fake_at).send("Habari", [A])
+    assert [(r.outcome, r.reason) for r in results] == [(Outcome.UNKNOWN, "connection_lost")]
+    assert len(fake_at.sends()) == 1  # and no quiet retry behind our back
+
+
 def test_recipient_missing_from_answer_is_unknown(fake_at):
     fake_at.expect("POST", "/version1/messaging", lambda r: (201, "application/json",
                    '{"SMSMessageData": {"Message": "Sent to 1/2", "Recipients": [{"statusCode": 101, '

@@ -7,6 +7,7 @@ Scripts are consumed in order. A request that no script expects is answered 599 
     fake_at.expect_send(http_status=401, body="The supplied authentication is invalid",
                         content_type="text/plain")
     fake_at.accept_all(delay=0.001)                      # answer every send with 101s
+    fake_at.expect("POST", SEND_PATH, lambda r: None)    # take the request, then hang up
 """
 from __future__ import annotations
 
@@ -162,7 +163,12 @@ class FakeAfricasTalking:
                 else:
                     if script.delay:
                         time.sleep(script.delay)  # simulated network latency of the API
-                    status, content_type, body = script.respond(request)
+                    answer = script.respond(request)
+                    if answer is None:  # hang up with the request taken and no answer
+                        self.close_connection = True
+                        self.connection.shutdown(2)
+                        return
+                    status, content_type, body = answer
                 data = body.encode()
                 self.send_response(status)
                 self.send_header("Content-Type", content_type)
