@@ -11,7 +11,7 @@ from sqlalchemy import select, update
 from sqlalchemy.orm import Session
 
 from . import consent
-from .db import utcnow
+from .db import among, utcnow
 from .gateway import DeliveryUpdate
 from .messaging import transition
 from .models import DeliveryReport, OutboundMessage
@@ -43,7 +43,7 @@ def record_delivery_report(session: Session, report: DeliveryUpdate, now: dateti
 def apply_waiting_reports(session: Session, provider_ids: list[str], now: datetime) -> None:
     """Reports that came before the sender stored these message ids."""
     waiting = session.scalars(select(DeliveryReport).where(
-        DeliveryReport.provider_message_id.in_(provider_ids), DeliveryReport.applied_at.is_(None))
+        among(session, DeliveryReport.provider_message_id, provider_ids), DeliveryReport.applied_at.is_(None))
         .order_by(DeliveryReport.id)).all()
     if not waiting:
         return

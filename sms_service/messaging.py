@@ -8,11 +8,12 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import datetime, time
 
-from sqlalchemy import insert, select, update
+from sqlalchemy import Integer, func, insert, literal, select, update
 from sqlalchemy.dialects import postgresql, sqlite
+from sqlalchemy.dialects.postgresql import ARRAY
 from sqlalchemy.orm import Session
 
-from .db import utcnow
+from .db import UTCDateTime, among, utcnow
 from .gsm7 import sms_parts
 from .models import FINAL_STATUSES, MessageStatusEvent, OutboundMessage
 from .send_window import Window
@@ -94,13 +95,27 @@ def transition(session: Session, ids: list[int], to: str, reason: str | None = N
     if only_from is not None:
         sources = [s for s in sources if s in only_from]
     now = now or utcnow()
+    table = OutboundMessage.__table__  # Core, not ORM: no session synchronisation to pay for
     moved = list(session.scalars(
-        update(OutboundMessage)
-        .where(OutboundMessage.id.in_(ids), OutboundMessage.status.in_(sources))
+        update(table)
+        .where(among(session, table.c.id, ids), table.c.status.in_(sources))
         .values(status=to, updated_at=now, **values)
-        .returning(OutboundMessage.id),
+        .returning(table.c.id),
     ))
-    if moved:
-        session.execute(insert(MessageStatusEvent.__table__),
-                        [{"message_id": i, "status": to, "reason": reason, "at": now} for i in moved])
+    record_history(session, moved, to, reason, now)
     return moved
+
+
+def record_history(session: Session, ids: list[int], status: str, reason: str | None, at: datetime) -> None:
+    """One status event per message; on PostgreSQL a single INSERT … SELECT unnest(ids)."""
+    if not ids:
+        return
+    events = MessageStatusEvent.__table__
+    if session.get_bind().dialect.name == "postgresql":
+        session.execute(insert(events).from_select(
+            ["message_id", "status", "reason", "at"],
+            select(func.unnest(literal(list(ids), ARRAY(Integer))), literal(status), literal(reason),
+                   literal(at, UTCDateTime)),
+        ))
+    else:
+        session.execute(insert(events), [{"message_id": i, "status": status, "reason": reason, "at": at} for i in ids])

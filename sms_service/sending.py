@@ -14,14 +14,14 @@ from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 
-from sqlalchemy import bindparam, func, insert, select, text, update
+from sqlalchemy import bindparam, func, select, text, update
 from sqlalchemy.orm import Session
 
 from . import consent
-from .db import UTCDateTime, utcnow
+from .db import UTCDateTime, among, utcnow
 from .gateway import Gateway, Outcome, SendResult
-from .messaging import PURPOSES, transition
-from .models import Client, Facility, FollowUpTask, MessageStatusEvent, OutboundMessage
+from .messaging import PURPOSES, record_history, transition
+from .models import Client, Facility, FollowUpTask, OutboundMessage
 from .ratelimit import RateLimiter
 from .send_window import next_send_time
 
@@ -79,8 +79,9 @@ class Sender:
         log.error("sending paused until %s: %s", until.isoformat(), reason)
         return until
 
-    def send(self, ids: list[int], now: datetime | None = None) -> dict[str, int]:
-        now = now or utcnow()
+    def send(self, ids: list[int], at: datetime | None = None) -> dict[str, int]:
+        """Send these messages; `at` fixes the clock (tests), else each step reads it afresh."""
+        now = at or utcnow()
         db = self.services.db
         with db.session() as session:
             claimed = transition(session, ids, "sending", "claimed", only_from=("queued",), now=now,
@@ -91,8 +92,8 @@ class Sender:
         with db.session() as session:
             sendable = self._recheck(session, claimed, now)
         results = self._call_gateway(sendable)
-        with db.session() as session:
-            return self._record(session, sendable, results, now)
+        with db.session() as session:  # the gateway may have taken seconds: sent_at is when it answered
+            return self._record(session, sendable, results, at or utcnow())
 
     # -- at send time ------------------------------------------------------------------------
 
@@ -105,7 +106,7 @@ class Sender:
                    OutboundMessage.first_attempt_at, Client.opted_out_at, Facility.closed_on)
             .outerjoin(Client, Client.id == OutboundMessage.client_id)
             .outerjoin(Facility, Facility.id == OutboundMessage.facility_id)
-            .where(OutboundMessage.id.in_(ids))
+            .where(among(session, OutboundMessage.id, ids))
         ).all()
         paused = self.paused_until(now)
         moves: dict[tuple, list[int]] = defaultdict(list)
@@ -216,8 +217,7 @@ class Sender:
                         sent_at=now, updated_at=now),
                 accepted,
             )
-        session.execute(insert(MessageStatusEvent.__table__),
-                        [{"message_id": a["mid"], "status": "sent", "reason": "accepted", "at": now} for a in accepted])
+        record_history(session, [a["mid"] for a in accepted], "sent", "accepted", now)
         from .delivery import apply_waiting_reports
 
         apply_waiting_reports(session, [a["pid"] for a in accepted], now)
