@@ -3,7 +3,7 @@
 The clock starts when the queued messages' jobs are enqueued and stops when every message is
 `sent` with AT's messageId stored in the database.
 
-    .venv/bin/python bench/outbound.py [--databases sqlite,postgresql] [--workers 2] [--quick]
+    .venv/bin/python bench/outbound.py [--databases sqlite,postgresql] [--workers 3] [--quick] [--only rate-50]
 
 Against the fake Africa's Talking (tests/support/fake_at.py) in its own process on loopback,
 with the rate limit off unless a scenario sets it. Scenarios: 13,000 personalised messages with
@@ -159,8 +159,9 @@ def database(name: str, folder: Path):
 def main() -> None:
     parser = argparse.ArgumentParser()
     parser.add_argument("--databases", default="sqlite,postgresql")
-    parser.add_argument("--workers", type=int, default=2)
+    parser.add_argument("--workers", type=int, default=3)
     parser.add_argument("--quick", action="store_true", help="a tenth of the sizes, for a smoke run")
+    parser.add_argument("--only", default="", help="comma-separated scenario names (default: all)")
     args = parser.parse_args()
     scale = 10 if args.quick else 1
     results = []
@@ -184,7 +185,10 @@ def main() -> None:
                         ("baseline-1ms", 1_000 // scale, False, 0.001, {"baseline": True}),
                         ("baseline-100ms", 300 // scale, False, 0.1, {"baseline": True}),
                     ]
+                    chosen = set(filter(None, args.only.split(",")))
                     for tag, count, identical, delay, extra in plan:
+                        if chosen and tag not in chosen:
+                            continue
                         result = scenario(services, env, tag, count, identical, delay, folder,
                                           workers=args.workers, **extra)
                         result["database"] = name
