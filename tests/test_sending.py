@@ -56,6 +56,19 @@ def statuses(services, ids):
         return [s.get(OutboundMessage, i).status for i in ids]
 
 
+def test_sent_at_is_when_the_gateway_answered_not_when_the_job_began(services, sender, gateway):
+    from sms_service.db import utcnow
+
+    [mid] = queued(services, 1, purpose="reply", now=utcnow())
+    answered = []
+    gateway.before_answer = lambda: answered.append(utcnow())
+    sender.send([mid])
+    with services.db.session() as s:
+        message = s.get(OutboundMessage, mid)
+        claimed = next(e.at for e in message.history if e.status == "sending")
+        assert claimed <= answered[0] <= message.sent_at
+
+
 def test_job_run_twice_sends_once(services, sender, gateway):
     ids = queued(services, 3)
     assert sender.send(ids, NOON) == {"accepted": 3}
