@@ -140,13 +140,23 @@ def _load_demo(config) -> None:
     click.echo(f"Demo data loaded ({created} new records).")
 
 
+# Africa's Talking callbacks served today (tests check this against the app's routes)
+WEBHOOKS = {
+    "/webhooks/sms/delivery": "SMS delivery reports",
+    "/webhooks/sms/optout": "bulk SMS opt-outs",
+}
+
+
 def _print_urls(base: str, config) -> None:
     shown = describe(config)
+    token = "?token=<WEBHOOK_TOKEN>" if config.webhook_token else " (WEBHOOK_TOKEN unset: every call refused)"
+    hooks = "".join(f"  Webhook:   {base}{path}{token}  {what}\n" for path, what in WEBHOOKS.items())
     click.echo(
         "\nsms-service is running (Ctrl-C to stop)\n"
         f"  Service:   {base}/\n"
         f"  Health:    {base}/healthz\n"
         f"  Metrics:   {base}/metrics\n"
+        f"{hooks}"
         f"  Database:  {shown['database_url']}\n"
         f"  Redis:     {shown['redis_url']}\n"
         f"  SMS:       {config.sms_gateway}\n",

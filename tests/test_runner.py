@@ -64,6 +64,7 @@ def test_run_demo_serves_works_and_stops_on_ctrl_c(tmp_path):
         output = log.read_text()
         assert runner.poll() is None, output
         assert f"Service:   http://127.0.0.1:{port}/" in output and "Demo data loaded" in output
+        assert f"Webhook:   http://127.0.0.1:{port}/webhooks/sms/delivery (WEBHOOK_TOKEN unset" in output
         assert (tmp_path / "instance" / "sms_service.db").exists()  # SQLite under ./instance/
 
         status, body = get(f"http://127.0.0.1:{port}/healthz")
@@ -95,3 +96,10 @@ def test_run_refuses_bad_configuration_naming_every_problem(tmp_path):
         assert name in result.stderr
     assert "some-secret-value" not in result.stdout + result.stderr
     assert not (tmp_path / "instance").exists()  # nothing started, nothing made
+
+
+def test_the_printed_webhooks_are_the_apps(app):
+    from sms_service.runner import WEBHOOKS
+
+    served = {rule.rule for rule in app.url_map.iter_rules() if rule.rule.startswith("/webhooks/")}
+    assert set(WEBHOOKS) == served
