@@ -44,6 +44,11 @@ class Config:
     timezone: str = "Africa/Nairobi"
     sms_rate_per_second: float = 20.0
     port: int = 5000
+    # the send pipeline's bounds (optional; defaults suit Africa's Talking)
+    sms_retry_max_attempts: int = 6  # tries of a retryable failure before it fails with its reason
+    sms_retry_max_hours: float = 6.0  # and no retry later than this after the first try
+    sms_unknown_resend_minutes: float = 30.0  # an unknown must-arrive message is resent once after this
+    sms_pause_minutes: float = 15.0  # stop-the-line cooldown
     secret_key: str | None = field(default=None, repr=False)
     testing: bool = False
 
@@ -121,6 +126,13 @@ def load_config(environ=None, *, instance_path: Path | None = None, **overrides)
 
     rate = _number(text("SMS_RATE_PER_SECOND"), 20.0, float, "SMS_RATE_PER_SECOND", problems)
     port = _number(text("PORT"), 5000, int, "PORT", problems)
+    pipeline = {
+        "sms_retry_max_attempts": _number(text("SMS_RETRY_MAX_ATTEMPTS"), 6, int, "SMS_RETRY_MAX_ATTEMPTS", problems),
+        "sms_retry_max_hours": _number(text("SMS_RETRY_MAX_HOURS"), 6.0, float, "SMS_RETRY_MAX_HOURS", problems),
+        "sms_unknown_resend_minutes": _number(text("SMS_UNKNOWN_RESEND_MINUTES"), 30.0, float,
+                                              "SMS_UNKNOWN_RESEND_MINUTES", problems),
+        "sms_pause_minutes": _number(text("SMS_PAUSE_MINUTES"), 15.0, float, "SMS_PAUSE_MINUTES", problems),
+    }
     if port is not None and not 0 < port < 65536:
         problems.append(f"PORT: must be between 1 and 65535, not {port}")
 
@@ -138,6 +150,7 @@ def load_config(environ=None, *, instance_path: Path | None = None, **overrides)
         timezone=timezone,
         sms_rate_per_second=rate,
         port=port,
+        **pipeline,
         secret_key=text("SECRET_KEY"),
         testing=text("TESTING") in ("1", "true", "True"),
     )

@@ -19,7 +19,7 @@ JOB_BATCH = 500  # message ids per send job
 DUE_BATCH = 10_000  # moved to queued per transaction; a tick repeats until nothing is due
 STALE_QUEUED = timedelta(minutes=5)  # queued this long: its job was probably lost with Redis
 LOST_SENDING = timedelta(minutes=5)  # sending this long: the worker died around the API call
-UNKNOWN_WAIT = timedelta(minutes=30)  # then a must-arrive message is sent once more
+UNKNOWN_WAIT = timedelta(minutes=30)  # default of SMS_UNKNOWN_RESEND_MINUTES: then a must-arrive message goes once more
 SEND_JOB = "workers.jobs.send_messages"
 
 
@@ -73,8 +73,9 @@ def sweep(services, now: datetime | None = None) -> dict[str, int]:
 
         done["matched"] = match_unknown_by_number(session, now)
         must_arrive = [p for p, spec in PURPOSES.items() if spec.must_arrive]
+        wait = timedelta(minutes=services.config.sms_unknown_resend_minutes)
         resend = session.scalars(select(OutboundMessage.id).where(
-            OutboundMessage.status == "unknown", OutboundMessage.updated_at <= now - UNKNOWN_WAIT,
+            OutboundMessage.status == "unknown", OutboundMessage.updated_at <= now - wait,
             OutboundMessage.resend_count == 0, OutboundMessage.purpose.in_(must_arrive),
             OutboundMessage.expires_at > now)).all()
         done["resent"] = len(transition(session, list(resend), "scheduled", "resend once after unknown",

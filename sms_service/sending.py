@@ -47,6 +47,11 @@ class RetryPolicy:
     few: frozenset = frozenset({"could_not_route", "rejected_by_gateway", "no_recipients", "unknown_status"})
     pause: timedelta = timedelta(minutes=15)  # stop-the-line cooldown
 
+    @classmethod
+    def from_config(cls, config) -> "RetryPolicy":
+        return cls(max_attempts=config.sms_retry_max_attempts, max_total=timedelta(hours=config.sms_retry_max_hours),
+                   pause=timedelta(minutes=config.sms_pause_minutes))
+
     def next_try(self, attempts: int, reason: str | None, first_attempt_at: datetime, now: datetime,
                  rng: random.Random = random.Random()) -> datetime | None:
         limit = self.few_attempts if reason in self.few else self.max_attempts
@@ -63,8 +68,12 @@ class Sender:
     services: object
     gateway: Gateway
     limiter: RateLimiter | None = None
-    policy: RetryPolicy = RetryPolicy()
+    policy: RetryPolicy | None = None  # None: from the configuration
     concurrency: int = 48  # requests in flight per worker process
+
+    def __post_init__(self):
+        if self.policy is None:
+            self.policy = RetryPolicy.from_config(self.services.config)
 
     def paused_until(self, now: datetime) -> datetime | None:
         raw = self.services.redis.get(PAUSE_KEY)

@@ -51,6 +51,10 @@ def test_postgres_urls_use_psycopg3():
         ("DATABASE_URL", "not a url", "DATABASE_URL: not a database URL"),
         ("REDIS_URL", "http://localhost", "REDIS_URL: must start with redis://"),
         ("AT_API_URL", "ftp://x", "AT_API_URL: must be an http(s) URL"),
+        ("SMS_RETRY_MAX_ATTEMPTS", "2.5", "SMS_RETRY_MAX_ATTEMPTS: must be a whole number"),
+        ("SMS_RETRY_MAX_HOURS", "0", "SMS_RETRY_MAX_HOURS: must be greater than 0"),
+        ("SMS_UNKNOWN_RESEND_MINUTES", "soon", "SMS_UNKNOWN_RESEND_MINUTES: must be a number"),
+        ("SMS_PAUSE_MINUTES", "-5", "SMS_PAUSE_MINUTES: must be greater than 0"),
     ],
     ids=lambda v: v if isinstance(v, str) and len(v) < 20 else None,
 )
@@ -87,3 +91,17 @@ def test_describe_hides_secrets_and_passwords():
         assert secret not in shown
     assert describe(config)["at_api_key"] == "(set)"
     assert "apikey123" not in repr(config)
+
+
+def test_send_pipeline_bounds_are_configurable():
+    from datetime import timedelta
+
+    from sms_service.sending import RetryPolicy
+
+    config = load_config({**BASE, "SMS_RETRY_MAX_ATTEMPTS": "3", "SMS_RETRY_MAX_HOURS": "1.5",
+                          "SMS_UNKNOWN_RESEND_MINUTES": "10", "SMS_PAUSE_MINUTES": "5"})
+    policy = RetryPolicy.from_config(config)
+    assert (policy.max_attempts, policy.max_total, policy.pause) == (3, timedelta(hours=1.5), timedelta(minutes=5))
+    assert config.sms_unknown_resend_minutes == 10
+    defaults = RetryPolicy.from_config(load_config(BASE))
+    assert (defaults.max_attempts, defaults.max_total, defaults.pause) == (6, timedelta(hours=6), timedelta(minutes=15))

@@ -197,6 +197,19 @@ def test_worker_killed_after_the_call_leaves_unknown_and_resends_at_most_once(se
         assert s.get(OutboundMessage, reminder).resend_count == 1
 
 
+def test_the_wait_before_a_resend_is_configurable(services, gateway):
+    services.config = services.config.with_overrides(sms_unknown_resend_minutes=2)
+    [reminder] = queued(services, 1)
+    gateway.before_answer = lambda: (_ for _ in ()).throw(SystemExit("worker killed"))
+    with pytest.raises(SystemExit):
+        Sender(services, gateway).send([reminder], NOON)
+    sweep(services, NOON + LOST_SENDING + timedelta(seconds=1))
+    sweep(services, NOON + LOST_SENDING + timedelta(minutes=1, seconds=2))
+    assert statuses(services, [reminder]) == ["unknown"]  # not yet
+    sweep(services, NOON + LOST_SENDING + timedelta(minutes=2, seconds=2))
+    assert statuses(services, [reminder]) == ["queued"]
+
+
 def test_wiping_redis_loses_nothing(services, sender, gateway, redis_server):
     with services.db.session() as s:
         for _i in range(5):
