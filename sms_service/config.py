@@ -49,6 +49,9 @@ class Config:
     sms_retry_max_hours: float = 6.0  # and no retry later than this after the first try
     sms_unknown_resend_minutes: float = 30.0  # an unknown must-arrive message is resent once after this
     sms_pause_minutes: float = 15.0  # stop-the-line cooldown
+    # incoming SMS (optional)
+    sms_keyword_prefix: str | None = None  # our keyword on a shared shortcode: texts start with it
+    ussd_code: str | None = None  # e.g. *384*123#: named in help texts when set
     secret_key: str | None = field(default=None, repr=False)
     testing: bool = False
 
@@ -151,6 +154,8 @@ def load_config(environ=None, *, instance_path: Path | None = None, **overrides)
         sms_rate_per_second=rate,
         port=port,
         **pipeline,
+        sms_keyword_prefix=text("SMS_KEYWORD_PREFIX"),
+        ussd_code=text("USSD_CODE"),
         secret_key=text("SECRET_KEY"),
         testing=text("TESTING") in ("1", "true", "True"),
     )

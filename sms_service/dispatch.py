@@ -12,7 +12,7 @@ from sqlalchemy import select, update
 from .db import utcnow
 from .delivery import match_unknown_by_number
 from .messaging import PURPOSES, transition
-from .models import OutboundMessage
+from .models import InboundMessage, OutboundMessage
 
 log = logging.getLogger(__name__)
 JOB_BATCH = 500  # message ids per send job
@@ -21,6 +21,8 @@ STALE_QUEUED = timedelta(minutes=5)  # queued this long: its job was probably lo
 LOST_SENDING = timedelta(minutes=5)  # sending this long: the worker died around the API call
 UNKNOWN_WAIT = timedelta(minutes=30)  # default of SMS_UNKNOWN_RESEND_MINUTES: then a must-arrive message goes once more
 SEND_JOB = "workers.jobs.send_messages"
+HANDLE_JOB = "workers.jobs.handle_inbound_sms"
+STALE_INBOUND = timedelta(minutes=1)  # an incoming SMS not handled by then lost its job
 
 
 def enqueue(services, ids_by_queue: dict[str, list[int]]) -> None:
@@ -88,8 +90,14 @@ def sweep(services, now: datetime | None = None) -> dict[str, int]:
                                                           OutboundMessage.status == "queued")
                             .values(updated_at=now))
         requeue = _queues_of(session, list(stale))
+        waiting = session.scalars(select(InboundMessage.id).where(
+            InboundMessage.handled_at.is_(None), InboundMessage.refused.is_(None),
+            InboundMessage.received_at <= now - STALE_INBOUND)).all()
     enqueue(services, requeue)  # a duplicate job is harmless: the claim is conditional
+    for inbound_id in waiting:  # stored, but its job was lost (Redis wiped, worker killed)
+        services.queues["realtime"].enqueue(HANDLE_JOB, inbound_id, result_ttl=0, failure_ttl=86400)
     done["requeued"] = len(stale)
+    done["inbound"] = len(waiting)
     done["due"] = enqueue_due(services, now)
     if any(done.values()):
         log.info("sweep: %s", done)

@@ -31,7 +31,7 @@ class Purpose:
 
 # Configurable per purpose (SPEC non-negotiable 5): edit here or override in tests.
 PURPOSES: dict[str, Purpose] = {
-    "reply": Purpose("realtime", None),
+    "reply": Purpose("realtime", None, essential=True),  # she asked: answered even when opted out
     "opt_out_confirmation": Purpose("realtime", None, essential=True),
     "reminder": Purpose("bulk", DAYTIME, must_arrive=True),
     "missed_visit": Purpose("bulk", DAYTIME, must_arrive=True),

@@ -142,6 +142,7 @@ def _load_demo(config) -> None:
 
 # Africa's Talking callbacks served today (tests check this against the app's routes)
 WEBHOOKS = {
+    "/webhooks/sms": "incoming SMS",
     "/webhooks/sms/delivery": "SMS delivery reports",
     "/webhooks/sms/optout": "bulk SMS opt-outs",
 }

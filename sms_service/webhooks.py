@@ -7,8 +7,12 @@ import logging
 
 from flask import Blueprint, abort, request
 
+from redis.exceptions import RedisError
+
 from . import consent
 from .delivery import record_delivery_report
+from .dispatch import HANDLE_JOB
+from .inbound import Malformed, receive_sms
 from .gateway.africastalking import parse_delivery_report
 from .phones import PhoneError, mask_phone, normalise_phone
 from .services import get_services
@@ -27,6 +31,27 @@ def require_token():
 
 def bad_request(field: str):
     return {"error": f"missing or malformed field: {field}"}, 400
+
+
+@blueprint.post("/sms")
+def incoming_sms():
+    try:
+        with get_services().db.session() as session:
+            receipt = receive_sms(session, request.form)
+    except Malformed as problem:
+        return bad_request(problem.field)
+    if receipt.refused:
+        return {"error": f"from: {receipt.refused.replace('_', ' ')}"}, 400
+    if receipt.new:
+        try:
+            handle_soon(receipt.inbound_id)
+        except RedisError:  # stored: the sweeper hands it to a worker when Redis is back
+            log.warning("incoming SMS %s stored but not queued: Redis unavailable", receipt.inbound_id)
+    return "", 200
+
+
+def handle_soon(inbound_id: int) -> None:
+    get_services().queues["realtime"].enqueue(HANDLE_JOB, inbound_id, result_ttl=0, failure_ttl=86400)
 
 
 @blueprint.post("/sms/delivery")

@@ -19,3 +19,14 @@ def heartbeat() -> str:
 def send_messages(ids: list[int]) -> dict[str, int]:
     """Send these outbound messages (each at most once, re-checked at send time)."""
     return get_sender().send(ids)
+
+
+def handle_inbound_sms(inbound_id: int) -> list[int]:
+    """Act on one incoming SMS (once) and send its replies on the realtime queue."""
+    from sms_service.dispatch import dispatch_now
+    from sms_service.inbound import handle_inbound_sms as handle
+
+    services = get_services()
+    replies = handle(services, inbound_id)
+    dispatch_now(services, replies)
+    return replies

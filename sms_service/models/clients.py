@@ -72,6 +72,7 @@ class Appointment(Base):
     # scheduled, attended, missed, defaulted, lost, cancelled
     status: Mapped[str] = mapped_column(String(16), default="scheduled")
     source: Mapped[str] = mapped_column(String(16), default="clinic")  # clinic | generated
+    confirmed_at: Mapped[datetime | None] = mapped_column(UTCDateTime)  # she answered YES to a reminder
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
     updated_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow, onupdate=utcnow)
 

@@ -114,7 +114,10 @@ class InboundMessage(Base):
     """An SMS a person sent us, stored before we answer Africa's Talking."""
 
     __tablename__ = "inbound_messages"
-    __table_args__ = (Index("ix_inbound_messages_phone_received", "phone", "received_at"),)
+    __table_args__ = (
+        Index("ix_inbound_messages_phone_received", "phone", "received_at"),
+        Index("ix_inbound_messages_handled_received", "handled_at", "received_at"),  # the sweeper's
+    )
 
     id: Mapped[int] = mapped_column(primary_key=True)
     provider_id: Mapped[str] = mapped_column(String(64), unique=True)  # AT's `id`: replays dedupe
@@ -128,3 +131,4 @@ class InboundMessage(Base):
     mentor_mother_id: Mapped[int | None] = mapped_column(ForeignKey("mentor_mothers.id"))
     intent: Mapped[str | None] = mapped_column(String(24))  # the keyword it was read as
     handled_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    refused: Mapped[str | None] = mapped_column(String(64))  # why it was not acted on (unusable number…)

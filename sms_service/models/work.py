@@ -24,6 +24,7 @@ class FollowUpTask(Base):
     # free_text, call_back, change_date, missed_visit, transfer_unconfirmed, tracing, alert…
     kind: Mapped[str] = mapped_column(String(32))
     subject: Mapped[str | None] = mapped_column(String(64))  # e.g. "transfer:7"
+    inbound_message_id: Mapped[int | None] = mapped_column(ForeignKey("inbound_messages.id", ondelete="SET NULL"))
     note: Mapped[str | None] = mapped_column(Text)
     status: Mapped[str] = mapped_column(String(16), default="open")  # open, done, cancelled
     outcome: Mapped[str | None] = mapped_column(String(64))

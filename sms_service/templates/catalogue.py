@@ -35,6 +35,18 @@ CATALOGUE: dict[str, Template] = {
         en="Reply VISIT for your next visit, CLINIC for your clinic, YES to confirm, SW for Kiswahili, STOP to stop messages. Or dial {ussd_code}.",
         sw="Jibu TAREHE kwa miadi yako ijayo, KLINIKI kwa kliniki yako, NDIO kukubali, EN kwa Kiingereza, ACHA kusitisha ujumbe. Au piga {ussd_code}.",
     ),
+    "reply.help_sms": Template(  # when no USSD code is configured
+        en="Reply VISIT for your next visit, CLINIC for your clinic, YES to confirm, SW for Kiswahili, STOP to stop messages.",
+        sw="Jibu TAREHE kwa miadi yako ijayo, KLINIKI kwa kliniki yako, NDIO kukubali, EN kwa Kiingereza, ACHA kusitisha ujumbe.",
+    ),
+    "reply.which_client": Template(
+        en="This phone is used by {names}. Reply {keyword} and the name, for example {keyword} {first_name}.",
+        sw="Simu hii inatumiwa na {names}. Jibu {keyword} na jina, kwa mfano {keyword} {first_name}.",
+    ),
+    "reply.language_choice": Template(
+        en="Reply SW for Kiswahili or EN for English.",
+        sw="Jibu SW kwa Kiswahili au EN kwa Kiingereza.",
+    ),
     "reply.next_visit": Template(
         en="{first_name}, your next clinic visit is on {date} {time} at {facility_name}.",
         sw="{first_name}, miadi yako ijayo ya kliniki ni {date} {time} katika {facility_name}.",
@@ -162,6 +174,8 @@ SAMPLE_LONGEST: dict[str, str] = {
     "code": "4821",
     "count": "9999",
     "parts": "3",
+    "names": "Wanjiku-Nyambura Akin, Nyambura-Wairimu Ak",
+    "keyword": "KLINIKI",
 }
 SAMPLE_LONGEST_SW: dict[str, str] = {
     "date": "Jumatano 30 Septemba 2026",

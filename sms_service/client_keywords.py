@@ -1,0 +1,215 @@
+"""What a client's SMS does (SPEC "SMS keywords"), for every client on the sending phone.
+
+Phones are often shared. STOP, START and the language act for every client on the number at
+once; VISIT, CLINIC and YES need one client: the one named after the keyword ("VISIT AMINA"),
+the only one, or (for YES) the only one with an open question; otherwise the reply asks
+which, by first name. Anything else goes to each client's Mentor Mother's follow-up list,
+with at most one automatic reply a day.
+"""
+from __future__ import annotations
+
+from sqlalchemy import func, select
+
+from . import consent
+from .inbound import Conversation
+from .keywords import Reading, normalise
+from .models import Appointment, ConsentEvent, Facility, FollowUpTask, OutboundMessage, Transfer
+from .templates.render import format_date, format_time
+
+HER_OWN = frozenset({"stop", "start", "visit", "clinic", "language"})  # a Mentor Mother's own client keywords
+NETWORK_BLOCKS = frozenset({"at_optout", "provider", "delivery_report"})  # START cannot undo these
+QUESTIONS = ("transfer_notice", "transfer_follow_up", "reminder")  # messages that ask for a YES
+SHOWN_AS = {"visit": ("VISIT", "TAREHE"), "clinic": ("CLINIC", "KLINIKI"), "yes": ("YES", "NDIO")}
+
+
+def handle(talk: Conversation, clients: list, reading: Reading) -> None:
+    talk.sms.client_id = clients[0].id if len(clients) == 1 else None
+    if reading.keyword is None and not reading.words:
+        talk.sms.intent = "empty"  # an empty SMS (or only punctuation): nothing to read, nobody to bother
+        return
+    action = {"stop": stop, "start": start, "language": language, "help": help_,
+              "visit": visit, "clinic": clinic, "yes": yes}.get(reading.keyword, free_text)
+    action(talk, clients, reading)
+
+
+def shared_language(clients: list) -> str:
+    languages = {c.language for c in clients}
+    return languages.pop() if len(languages) == 1 else "sw"
+
+
+def names(clients: list) -> str:
+    return ", ".join(c.first_name for c in clients)
+
+
+def choose(clients: list, words: tuple[str, ...]):
+    """(the client meant, the words left): by a first name leading the words, or the only one."""
+    if words:
+        named = [c for c in clients if normalise(c.first_name)[:1] == [words[0]]]
+        if len(named) == 1:
+            return named[0], words[1:]
+    return (clients[0], words) if len(clients) == 1 else (None, words)
+
+
+def ask_which(talk: Conversation, clients: list, keyword: str) -> None:
+    lang = shared_language(clients)
+    shown = SHOWN_AS[keyword][1 if lang == "sw" else 0]
+    talk.reply("reply.which_client", lang, names=names(clients), keyword=shown, first_name=clients[0].first_name)
+    talk.sms.intent = f"{keyword}:which"
+
+
+# -- everyone on the phone at once --------------------------------------------------------------
+
+def stop(talk: Conversation, clients: list, reading: Reading) -> None:
+    changed = any(c.opted_out_at is None for c in clients)
+    consent.opt_out(talk.session, talk.sms.phone, "sms_keyword", "STOP by SMS", now=talk.now)
+    if changed:  # one confirmation; a repeated STOP is not answered
+        talk.reply("reply.opted_out", shared_language(clients), purpose="opt_out_confirmation")
+
+
+def start(talk: Conversation, clients: list, reading: Reading) -> None:
+    if reading.words and choose(clients, reading.words)[1]:
+        return free_text(talk, clients, reading)
+    last = talk.session.scalar(select(ConsentEvent.source).where(
+        ConsentEvent.phone == talk.sms.phone, ConsentEvent.kind == "opt_out").order_by(ConsentEvent.id.desc()).limit(1))
+    opted_out = [c for c in clients if c.opted_out_at is not None]
+    if opted_out and last in NETWORK_BLOCKS:  # the network blocks us: only a person can sort it out
+        for client in opted_out:
+            _task(talk, client, "opt_in_blocked")
+        talk.sms.intent = "start:blocked"
+        return
+    for client in opted_out:
+        client.opted_out_at = None
+        client.updated_at = talk.now
+    if opted_out:
+        talk.session.add(ConsentEvent(phone=talk.sms.phone, kind="opt_in", source="sms_keyword",
+                                      detail="START by SMS", at=talk.now))
+    talk.reply("reply.opted_in", shared_language(clients), first_name=names(clients))
+
+
+def language(talk: Conversation, clients: list, reading: Reading) -> None:
+    if reading.language is None:
+        return talk.reply("reply.language_choice", shared_language(clients))
+    for client in clients:
+        client.language = reading.language
+        client.updated_at = talk.now
+    talk.reply("reply.language_set", reading.language)
+
+
+def help_(talk: Conversation, clients: list, reading: Reading) -> None:
+    if reading.words and choose(clients, reading.words)[1]:
+        return free_text(talk, clients, reading)  # "help me, the baby is sick": a person must read it
+    code = talk.config.ussd_code
+    if code:
+        talk.reply("reply.help", shared_language(clients), ussd_code=code)
+    else:
+        talk.reply("reply.help_sms", shared_language(clients))
+
+
+# -- one client ---------------------------------------------------------------------------------
+
+def visit(talk: Conversation, clients: list, reading: Reading) -> None:
+    client, rest = choose(clients, reading.words)
+    if rest:
+        return free_text(talk, clients, reading)
+    if client is None:
+        return ask_which(talk, clients, "visit")
+    talk.sms.client_id = client.id
+    upcoming = talk.session.execute(
+        select(Appointment, Facility).join(Facility, Facility.id == Appointment.facility_id)
+        .where(Appointment.client_id == client.id, Appointment.status == "scheduled", Appointment.date >= talk.today)
+        .order_by(Appointment.date, Appointment.time).limit(1)).first()
+    if upcoming is None:
+        return talk.reply("reply.no_visit", client.language, client_id=client.id, first_name=client.first_name)
+    appointment, facility = upcoming
+    talk.reply("reply.next_visit", client.language, client_id=client.id, first_name=client.first_name,
+               date=format_date(appointment.date, client.language),
+               time=format_time(appointment.time, client.language), facility_name=facility.name)
+
+
+def clinic(talk: Conversation, clients: list, reading: Reading) -> None:
+    client, rest = choose(clients, reading.words)
+    if rest:
+        return free_text(talk, clients, reading)
+    if client is None:
+        return ask_which(talk, clients, "clinic")
+    talk.sms.client_id = client.id
+    transfer = talk.session.scalar(
+        select(Transfer).where(Transfer.client_id == client.id, Transfer.status.in_(Transfer.OPEN_STATES))
+        .order_by(Transfer.effective_date.desc()).limit(1))
+    if transfer is not None:
+        talk.reply("reply.clinic_pending_transfer", client.language, client_id=client.id,
+                   date=format_date(transfer.effective_date, client.language), **_place(transfer.to_facility))
+    else:
+        talk.reply("reply.clinic", client.language, client_id=client.id, **_place(client.facility))
+
+
+def _place(facility: Facility) -> dict[str, str]:
+    return {"facility_name": facility.name, "landmark": facility.landmark or facility.name,
+            "hours": facility.hours or "-", "facility_phone": facility.phone or "-"}
+
+
+def yes(talk: Conversation, clients: list, reading: Reading) -> None:
+    client, rest = choose(clients, reading.words)
+    candidates = [client] if client is not None else clients
+    questions = open_questions(talk, candidates)
+    if client is None and len({q[0].id for q in questions}) > 1:
+        return ask_which(talk, clients, "yes")
+    if not questions:
+        talk.reply("reply.nothing_to_confirm", shared_language(candidates))
+    else:
+        answerer, subject, record = questions[0]
+        talk.sms.client_id = answerer.id
+        if isinstance(record, Transfer):
+            record.status, record.status_changed_at = "acknowledged", talk.now
+        else:
+            record.confirmed_at = talk.now
+        talk.sms.intent = f"yes:{subject}"[:24]
+        talk.reply("reply.confirmed", answerer.language, client_id=answerer.id, first_name=answerer.first_name)
+    if rest:  # "ndio, lakini nitachelewa": the comment is for a person
+        for who in candidates:
+            _task(talk, who, "free_text")
+
+
+def open_questions(talk: Conversation, clients: list) -> list[tuple]:
+    """(client, subject, record) of questions sent to these clients and not yet answered, newest first."""
+    by_id = {c.id: c for c in clients}
+    sent = talk.session.execute(
+        select(OutboundMessage.client_id, OutboundMessage.subject)
+        .where(OutboundMessage.client_id.in_(by_id), OutboundMessage.purpose.in_(QUESTIONS),
+               OutboundMessage.status.in_(("sent", "delivered")))
+        .order_by(func.coalesce(OutboundMessage.sent_at, OutboundMessage.created_at).desc()).limit(20)).all()
+    found = []
+    for client_id, subject in sent:
+        kind, _, key = (subject or "").partition(":")
+        if not key.isdigit():
+            continue
+        if kind == "transfer":
+            record = talk.session.get(Transfer, int(key))
+            open_ = record is not None and record.status in ("planned", "notified")
+        elif kind == "appointment":
+            record = talk.session.get(Appointment, int(key))
+            open_ = (record is not None and record.status == "scheduled" and record.date >= talk.today
+                     and record.confirmed_at is None)
+        else:
+            continue
+        if open_ and record.client_id == client_id:
+            found.append((by_id[client_id], subject, record))
+    return found
+
+
+# -- anything else ------------------------------------------------------------------------------
+
+def free_text(talk: Conversation, clients: list, reading: Reading) -> None:
+    client, _ = choose(clients, reading.words)
+    for who in [client] if client is not None else clients:
+        _task(talk, who, "free_text")
+    talk.sms.intent = "free_text"
+    first = client or clients[0]
+    talk.reply("reply.auto_ack", first.language if client else shared_language(clients),
+               subject=f"auto_ack:{talk.today.isoformat()}", first_name=first.first_name if client else names(clients))
+
+
+def _task(talk: Conversation, client, kind: str) -> None:
+    talk.session.add(FollowUpTask(mentor_mother_id=client.mentor_mother_id, client_id=client.id, kind=kind,
+                                  subject=f"sms:{talk.sms.id}", inbound_message_id=talk.sms.id,
+                                  due_on=talk.today, created_at=talk.now))

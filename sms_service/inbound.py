@@ -1,0 +1,116 @@
+"""Incoming SMS: stored before Africa's Talking gets its 200, then read and answered once.
+
+`receive_sms` runs in the webhook: it parses AT's form, stores the row (a replayed AT `id`
+is recognised, never stored twice) and says whether a handler must run. `handle_inbound_sms`
+runs in a realtime job: it claims the row, reads the keyword and routes it to the client's,
+the Mentor Mother's or a stranger's handling, and returns the replies to send.
+"""
+from __future__ import annotations
+
+import logging
+from dataclasses import dataclass
+from datetime import date, datetime
+
+from sqlalchemy import select, update
+from sqlalchemy.dialects import postgresql, sqlite
+from sqlalchemy.orm import Session
+
+from . import keywords
+from .db import utcnow
+from .models import Client, InboundMessage, MentorMother
+from .phones import PhoneError, mask_phone, normalise_phone
+
+log = logging.getLogger(__name__)
+REQUIRED = ("id", "from", "text")  # `text` may be empty, but AT always sends it
+
+
+class Malformed(ValueError):
+    def __init__(self, field: str):
+        super().__init__(field)
+        self.field = field
+
+
+@dataclass(frozen=True)
+class Receipt:
+    inbound_id: int
+    new: bool  # False: a replay of an `id` already stored
+    refused: str | None = None  # why it will not be acted on
+
+
+def receive_sms(session: Session, form, now: datetime | None = None) -> Receipt:
+    """Store AT's incoming-SMS callback. Raises `Malformed` naming a missing field."""
+    for name in REQUIRED:
+        if form.get(name) is None or (name != "text" and not form.get(name).strip()):
+            raise Malformed(name)
+    provider_id, raw_phone = form["id"].strip(), form["from"].strip()
+    if len(provider_id) > 64:
+        raise Malformed("id")
+    refused = None
+    try:
+        phone = normalise_phone(raw_phone)
+    except PhoneError:
+        phone, refused = raw_phone[:16], "unusable_number"
+        log.warning("incoming SMS from an unusable number %s refused", mask_phone(raw_phone))
+    now = now or utcnow()
+    values = dict(provider_id=provider_id, phone=phone, to=(form.get("to") or "")[:32] or None,
+                  text=form["text"][:2000], link_id=(form.get("linkId") or "")[:64] or None,
+                  network_code=(form.get("networkCode") or "")[:8] or None, received_at=now,
+                  refused=refused, handled_at=now if refused else None)
+    dialect = postgresql if session.get_bind().dialect.name == "postgresql" else sqlite
+    new_id = session.execute(dialect.insert(InboundMessage.__table__).values(**values)
+                             .on_conflict_do_nothing(index_elements=["provider_id"])
+                             .returning(InboundMessage.id)).scalar()
+    if new_id is not None:
+        return Receipt(new_id, True, refused)
+    stored = session.execute(select(InboundMessage.id, InboundMessage.refused)
+                             .where(InboundMessage.provider_id == provider_id)).one()
+    return Receipt(stored.id, False, stored.refused)
+
+
+@dataclass
+class Conversation:
+    """What a handler needs: the message, the time, the settings, and where replies go."""
+    session: Session
+    sms: InboundMessage
+    now: datetime
+    today: date
+    config: object
+    replies: list[int]
+
+    def reply(self, template: str, language: str | None, *, subject: str | None = None, **kw) -> None:
+        from .replies import reply
+
+        made = reply(self.session, phone=self.sms.phone, template=template, language=language,
+                     subject=subject or f"sms:{self.sms.id}", now=self.now, **kw)
+        if made is not None:
+            self.replies.append(made)
+
+
+def handle_inbound_sms(services, inbound_id: int, now: datetime | None = None) -> list[int]:
+    """Act on one stored SMS, once; returns the ids of the replies to send now."""
+    from . import client_keywords, mentor_commands, strangers
+
+    now = now or utcnow()
+    config = services.config
+    with services.db.session() as session:
+        claimed = session.execute(update(InboundMessage).where(
+            InboundMessage.id == inbound_id, InboundMessage.handled_at.is_(None), InboundMessage.refused.is_(None),
+        ).values(handled_at=now)).rowcount
+        if not claimed:
+            return []  # handled before (a job run twice, or the sweeper's copy), or refused
+        sms = session.get(InboundMessage, inbound_id)
+        talk = Conversation(session, sms, now, now.astimezone(config.tz).date(), config, [])
+        reading = keywords.read(sms.text, config.sms_keyword_prefix)
+        clients = session.scalars(select(Client).where(Client.phone == sms.phone, Client.status != "inactive")
+                                  .order_by(Client.id)).all()
+        mentor = session.scalar(select(MentorMother).where(MentorMother.phone == sms.phone,
+                                                           MentorMother.active.is_(True)))
+        if mentor is not None and not (clients and reading.keyword in client_keywords.HER_OWN):
+            sms.mentor_mother_id = mentor.id
+            mentor_commands.handle(talk, mentor, reading)
+        elif clients:
+            client_keywords.handle(talk, list(clients), reading)
+        else:
+            strangers.handle(talk, reading)
+        sms.intent = sms.intent or (reading.keyword or "free_text")
+        return talk.replies
