@@ -80,3 +80,32 @@ messaging.PURPOSES["broadcast"] = messaging.Purpose("realtime", None)
 from workers.worker import main
 main(["realtime"])
 """
+
+
+def test_an_incoming_sms_is_answered_through_the_realtime_queue(database_url, redis_url, fake_at):
+    """AT posts an SMS → stored → a realtime worker reads it → the reply reaches the fake AT."""
+    from sms_service import create_app
+    from sms_service.models import Client, Facility
+    from sms_service.services import get_services
+
+    fake_at.accept_all()
+    app = create_app({"DATABASE_URL": database_url, "REDIS_URL": redis_url, "SMS_GATEWAY": "outbox",
+                      "WEBHOOK_TOKEN": "tok"})
+    services = get_services(app)
+    with services.db.session() as s:
+        s.add(Client(external_id="C1", first_name="Amina", phone="+254700000001",
+                     facility=Facility(code="F1", name="Mwangaza")))
+    answer = app.test_client().post("/webhooks/sms?token=tok", data={
+        "id": "ATXin_1", "from": "+254700000001", "to": "12345", "text": "Acha", "date": "2026-11-24 09:00:00"})
+    assert answer.status_code == 200
+    env = {**os.environ, "DATABASE_URL": database_url, "REDIS_URL": redis_url, "SMS_GATEWAY": "africastalking",
+           "AT_USERNAME": "sandbox", "AT_API_KEY": "test-key", "WEBHOOK_TOKEN": "tok", "AT_API_URL": fake_at.url}
+    worker = subprocess.Popen([sys.executable, "-m", "workers.worker", "realtime"], env=env,
+                              stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    try:
+        [request] = wait_for(lambda: fake_at.sends(), 30, "the reply to reach the fake AT")
+    finally:
+        worker.send_signal(signal.SIGTERM)
+        worker.wait(timeout=20)
+        services.close()
+    assert request.recipients == ["+254700000001"] and "Hutapokea ujumbe zaidi" in request.form["message"]
