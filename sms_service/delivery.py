@@ -7,7 +7,8 @@ from __future__ import annotations
 
 from datetime import datetime, timedelta
 
-from sqlalchemy import select, update
+from sqlalchemy import bindparam, select, update
+from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.orm import Session
 
 from . import consent
@@ -19,25 +20,48 @@ from .models import DeliveryReport, OutboundMessage
 MATCH_BY_NUMBER_WITHIN = timedelta(minutes=30)
 
 
-def record_delivery_report(session: Session, report: DeliveryUpdate, now: datetime | None = None) -> DeliveryReport:
+def store_delivery_report(session: Session, report: DeliveryUpdate, now: datetime | None = None) -> bool:
+    """Keep the report as it came (one INSERT); False for a repeat of one already kept."""
+    values = {"provider_message_id": report.provider_message_id, "provider_status": report.provider_status,
+              "status": report.status, "failure_reason": report.reason, "phone": report.phone,
+              "received_at": now or utcnow(),
+              "fingerprint": f"{report.provider_message_id}|{report.provider_status}|{report.reason or ''}"[:200]}
+    return session.execute(_store_statement(session.get_bind().dialect.name), values).scalar() is not None
+
+
+_STORE: dict[str, object] = {}
+
+
+def _store_statement(dialect_name: str):
+    if dialect_name not in _STORE:
+        dialect = postgresql if dialect_name == "postgresql" else sqlite
+        table = DeliveryReport.__table__
+        columns = ("provider_message_id", "provider_status", "status", "failure_reason", "phone", "received_at",
+                   "fingerprint")
+        _STORE[dialect_name] = (dialect.insert(table).values({c: bindparam(c) for c in columns})
+                                .on_conflict_do_nothing(index_elements=["fingerprint"]).returning(table.c.id))
+    return _STORE[dialect_name]
+
+
+def apply_stored_reports(services, limit: int = 1000, now: datetime | None = None) -> tuple[int, bool]:
+    """Apply kept reports whose message is known, in the order they came: (applied, more wait)."""
     now = now or utcnow()
-    stored = session.scalar(select(DeliveryReport).where(
-        DeliveryReport.provider_message_id == report.provider_message_id,
-        DeliveryReport.provider_status == report.provider_status,
-        DeliveryReport.failure_reason.is_(None) if report.reason is None
-        else DeliveryReport.failure_reason == report.reason,
-    ))
-    if stored is not None:
-        return stored  # a repeat: already recorded (and applied, if its message was known)
-    stored = DeliveryReport(provider_message_id=report.provider_message_id, provider_status=report.provider_status,
-                            status=report.status, failure_reason=report.reason, phone=report.phone, received_at=now)
-    session.add(stored)
-    session.flush()
-    message = session.scalar(select(OutboundMessage).where(
-        OutboundMessage.provider_message_id == report.provider_message_id))
-    if message is not None:
-        _apply(session, stored, message, now)
-    return stored
+    with services.db.session() as session:
+        pairs = session.execute(
+            select(DeliveryReport, OutboundMessage)
+            .join(OutboundMessage, OutboundMessage.provider_message_id == DeliveryReport.provider_message_id)
+            .where(DeliveryReport.applied_at.is_(None)).order_by(DeliveryReport.id).limit(limit)).all()
+        for report, message in pairs:
+            _apply(session, report, message, now)
+            session.flush()  # the next report for the same message sees this one's status
+    return len(pairs), len(pairs) == limit
+
+
+def record_delivery_report(session: Session, report: DeliveryUpdate, now: datetime | None = None) -> None:
+    """Keep a report and apply it at once (what the webhook and the job do together)."""
+    now = now or utcnow()
+    if store_delivery_report(session, report, now):
+        apply_waiting_reports(session, [report.provider_message_id], now)
 
 
 def apply_waiting_reports(session: Session, provider_ids: list[str], now: datetime) -> None:

@@ -7,12 +7,13 @@ import logging
 from collections import defaultdict
 from datetime import datetime, timedelta
 
-from sqlalchemy import select, update
+from sqlalchemy import func, select, update
 
 from .db import utcnow
 from .delivery import match_unknown_by_number
 from .messaging import PURPOSES, transition
-from .models import InboundMessage, OutboundMessage
+from .models import DeliveryReport, InboundMessage, OutboundMessage
+from .nudges import nudge
 
 log = logging.getLogger(__name__)
 JOB_BATCH = 500  # message ids per send job
@@ -21,7 +22,8 @@ STALE_QUEUED = timedelta(minutes=5)  # queued this long: its job was probably lo
 LOST_SENDING = timedelta(minutes=5)  # sending this long: the worker died around the API call
 UNKNOWN_WAIT = timedelta(minutes=30)  # default of SMS_UNKNOWN_RESEND_MINUTES: then a must-arrive message goes once more
 SEND_JOB = "workers.jobs.send_messages"
-HANDLE_JOB = "workers.jobs.handle_inbound_sms"
+HANDLE_JOB = "workers.jobs.handle_pending_inbound"
+APPLY_JOB = "workers.jobs.apply_delivery_reports"
 STALE_INBOUND = timedelta(minutes=1)  # an incoming SMS not handled by then lost its job
 
 
@@ -90,14 +92,20 @@ def sweep(services, now: datetime | None = None) -> dict[str, int]:
                                                           OutboundMessage.status == "queued")
                             .values(updated_at=now))
         requeue = _queues_of(session, list(stale))
-        waiting = session.scalars(select(InboundMessage.id).where(
+        waiting = session.scalar(select(func.count()).select_from(InboundMessage).where(
             InboundMessage.handled_at.is_(None), InboundMessage.refused.is_(None),
-            InboundMessage.received_at <= now - STALE_INBOUND)).all()
+            InboundMessage.received_at <= now - STALE_INBOUND))
+        reports = session.scalar(select(func.count()).select_from(DeliveryReport).join(
+            OutboundMessage, OutboundMessage.provider_message_id == DeliveryReport.provider_message_id).where(
+            DeliveryReport.applied_at.is_(None), DeliveryReport.received_at <= now - STALE_INBOUND))
     enqueue(services, requeue)  # a duplicate job is harmless: the claim is conditional
-    for inbound_id in waiting:  # stored, but its job was lost (Redis wiped, worker killed)
-        services.queues["realtime"].enqueue(HANDLE_JOB, inbound_id, result_ttl=0, failure_ttl=86400)
+    if waiting:  # stored, but its job was lost (Redis wiped, worker killed)
+        nudge(services, HANDLE_JOB, "realtime", force=True)
+    if reports:
+        nudge(services, APPLY_JOB, "default", force=True)
     done["requeued"] = len(stale)
-    done["inbound"] = len(waiting)
+    done["inbound"] = waiting
+    done["reports"] = reports
     done["due"] = enqueue_due(services, now)
     if any(done.values()):
         log.info("sweep: %s", done)

@@ -11,7 +11,7 @@ import logging
 from dataclasses import dataclass
 from datetime import date, datetime
 
-from sqlalchemy import select, update
+from sqlalchemy import bindparam, select, update
 from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.orm import Session
 
@@ -56,15 +56,44 @@ def receive_sms(session: Session, form, now: datetime | None = None) -> Receipt:
                   text=form["text"][:2000], link_id=(form.get("linkId") or "")[:64] or None,
                   network_code=(form.get("networkCode") or "")[:8] or None, received_at=now,
                   refused=refused, handled_at=now if refused else None)
-    dialect = postgresql if session.get_bind().dialect.name == "postgresql" else sqlite
-    new_id = session.execute(dialect.insert(InboundMessage.__table__).values(**values)
-                             .on_conflict_do_nothing(index_elements=["provider_id"])
-                             .returning(InboundMessage.id)).scalar()
+    new_id = session.execute(_store_statement(session.get_bind().dialect.name), values).scalar()
     if new_id is not None:
         return Receipt(new_id, True, refused)
     stored = session.execute(select(InboundMessage.id, InboundMessage.refused)
                              .where(InboundMessage.provider_id == provider_id)).one()
     return Receipt(stored.id, False, stored.refused)
+
+
+_STORE: dict[str, object] = {}
+
+
+def _store_statement(dialect_name: str):
+    """INSERT … ON CONFLICT (provider_id) DO NOTHING RETURNING id, built once per dialect."""
+    if dialect_name not in _STORE:
+        dialect = postgresql if dialect_name == "postgresql" else sqlite
+        table = InboundMessage.__table__
+        _STORE[dialect_name] = (dialect.insert(table).values({c: bindparam(c) for c in STORED_COLUMNS})
+                                .on_conflict_do_nothing(index_elements=["provider_id"]).returning(table.c.id))
+    return _STORE[dialect_name]
+
+
+STORED_COLUMNS = ("provider_id", "phone", "to", "text", "link_id", "network_code", "received_at", "refused",
+                  "handled_at")
+
+
+def pending_inbound(session: Session, limit: int) -> list[int]:
+    return list(session.scalars(select(InboundMessage.id).where(
+        InboundMessage.handled_at.is_(None), InboundMessage.refused.is_(None)).order_by(InboundMessage.id).limit(limit)))
+
+
+def handle_pending(services, limit: int = 200) -> tuple[list[int], bool]:
+    """Handle stored SMS not handled yet, oldest first: (replies to send, whether more wait)."""
+    with services.db.session() as session:
+        waiting = pending_inbound(session, limit)
+    replies = []
+    for inbound_id in waiting:
+        replies += handle_inbound_sms(services, inbound_id)
+    return replies, len(waiting) == limit
 
 
 @dataclass

@@ -10,9 +10,10 @@ from flask import Blueprint, abort, request
 from redis.exceptions import RedisError
 
 from . import consent
-from .delivery import record_delivery_report
-from .dispatch import HANDLE_JOB
+from .delivery import store_delivery_report
+from .dispatch import APPLY_JOB, HANDLE_JOB
 from .inbound import Malformed, receive_sms
+from .nudges import nudge
 from .gateway.africastalking import parse_delivery_report
 from .phones import PhoneError, mask_phone, normalise_phone
 from .services import get_services
@@ -43,15 +44,15 @@ def incoming_sms():
     if receipt.refused:
         return {"error": f"from: {receipt.refused.replace('_', ' ')}"}, 400
     if receipt.new:
-        try:
-            handle_soon(receipt.inbound_id)
-        except RedisError:  # stored: the sweeper hands it to a worker when Redis is back
-            log.warning("incoming SMS %s stored but not queued: Redis unavailable", receipt.inbound_id)
+        wake(HANDLE_JOB, "realtime")
     return "", 200
 
 
-def handle_soon(inbound_id: int) -> None:
-    get_services().queues["realtime"].enqueue(HANDLE_JOB, inbound_id, result_ttl=0, failure_ttl=86400)
+def wake(job: str, queue: str) -> None:
+    try:
+        nudge(get_services(), job, queue)
+    except RedisError:  # stored: the sweeper wakes the job when Redis is back
+        log.warning("stored, but %s not woken: Redis unavailable", job)
 
 
 @blueprint.post("/sms/delivery")
@@ -61,7 +62,9 @@ def delivery_report():
     except ValueError as missing:
         return bad_request(str(missing))
     with get_services().db.session() as session:
-        record_delivery_report(session, report)
+        new = store_delivery_report(session, report)
+    if new:
+        wake(APPLY_JOB, "default")
     return "", 200
 
 

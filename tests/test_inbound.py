@@ -300,7 +300,7 @@ def test_a_stored_sms_whose_job_was_lost_is_handled_by_the_sweeper(app, services
     assert sweep(services, now)["inbound"] == 0  # too fresh: its job may still be running
     assert sweep(services, now + STALE_INBOUND + timedelta(seconds=1))["inbound"] == 1
     [job] = Queue("realtime", connection=Redis.from_url(services.config.redis_url)).jobs
-    assert job.func_name == "workers.jobs.handle_inbound_sms"
+    assert job.func_name == "workers.jobs.handle_pending_inbound"
 
 
 def test_nothing_client_can_read_names_hiv(app, services, people):

@@ -5,6 +5,7 @@ import pytest
 from sqlalchemy import select
 
 from sms_service import create_app
+from sms_service.delivery import apply_stored_reports
 from sms_service.messaging import create_message, transition
 from sms_service.models import Client, ConsentEvent, DeliveryReport, Facility, OutboundMessage
 from sms_service.services import get_services
@@ -22,7 +23,11 @@ def app(database_url, redis_url):
 
 
 def post(client, path, token=TOKEN, **form):
-    return client.post(f"/webhooks{path}" + (f"?token={token}" if token is not None else ""), data=form)
+    """POST as AT does; for a delivery report, then run what the woken job runs."""
+    answer = client.post(f"/webhooks{path}" + (f"?token={token}" if token is not None else ""), data=form)
+    if path == "/sms/delivery" and answer.status_code == 200:
+        apply_stored_reports(get_services(client.application))
+    return answer
 
 
 def sent_message(services, provider_id="ATXid_1", phone="+254700000001", status="sent"):
@@ -115,3 +120,32 @@ def test_unknown_report_id_is_kept(client, services):
     with services.db.session() as s:
         report = s.scalars(select(DeliveryReport)).one()
         assert (report.status, report.applied_at) == ("delivered", None)
+
+
+def test_a_burst_of_reports_wakes_one_job_and_repeats_are_kept_once(client, services):
+    from rq import Queue
+
+    sent_message(services)
+    for status in ("Sent", "Sent", "Buffered", "Success", "Success"):
+        client.post(f"/webhooks/sms/delivery?token={TOKEN}", data={"id": "ATXid_1", "status": status})
+    assert Queue("default", connection=services.redis).count == 1  # one wake-up for the burst
+    with services.db.session() as s:
+        assert [r.provider_status for r in s.scalars(select(DeliveryReport).order_by(DeliveryReport.id))] == [
+            "Sent", "Buffered", "Success"]
+    assert apply_stored_reports(services) == (3, False)
+    assert apply_stored_reports(services) == (0, False)
+
+
+def test_reports_whose_wake_up_was_lost_are_applied_after_the_sweep(client, services, redis_server):
+    from rq import Queue
+
+    from sms_service.dispatch import STALE_INBOUND, sweep
+
+    message_id = sent_message(services)
+    client.post(f"/webhooks/sms/delivery?token={TOKEN}", data={"id": "ATXid_1", "status": "Success"})
+    services.redis.flushdb()  # our private Redis: the job is gone
+    assert sweep(services, datetime.now(timezone.utc) + STALE_INBOUND + timedelta(seconds=1))["reports"] == 1
+    [job] = Queue("default", connection=services.redis).jobs
+    assert job.func_name == "workers.jobs.apply_delivery_reports"
+    apply_stored_reports(services)
+    assert status_of(services, message_id) == "delivered"

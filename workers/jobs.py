@@ -21,12 +21,30 @@ def send_messages(ids: list[int]) -> dict[str, int]:
     return get_sender().send(ids)
 
 
-def handle_inbound_sms(inbound_id: int) -> list[int]:
-    """Act on one incoming SMS (once) and send its replies on the realtime queue."""
-    from sms_service.dispatch import dispatch_now
-    from sms_service.inbound import handle_inbound_sms as handle
+def handle_pending_inbound() -> int:
+    """Act on every incoming SMS stored and not yet handled (each once); send the replies."""
+    from sms_service.dispatch import HANDLE_JOB, dispatch_now
+    from sms_service.inbound import handle_pending
+    from sms_service.nudges import nudge, woken
 
     services = get_services()
-    replies = handle(services, inbound_id)
+    woken(services, HANDLE_JOB)
+    replies, more = handle_pending(services)
     dispatch_now(services, replies)
-    return replies
+    if more:
+        nudge(services, HANDLE_JOB, "realtime", force=True)
+    return len(replies)
+
+
+def apply_delivery_reports() -> int:
+    """Apply stored delivery reports to their messages (those whose message is known)."""
+    from sms_service.delivery import apply_stored_reports
+    from sms_service.dispatch import APPLY_JOB
+    from sms_service.nudges import nudge, woken
+
+    services = get_services()
+    woken(services, APPLY_JOB)
+    applied, more = apply_stored_reports(services)
+    if more:
+        nudge(services, APPLY_JOB, "default", force=True)
+    return applied

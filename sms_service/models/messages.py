@@ -97,6 +97,7 @@ class DeliveryReport(Base):
     __tablename__ = "delivery_reports"
     __table_args__ = (
         Index("ix_delivery_reports_provider_message_id", "provider_message_id"),
+        Index("ix_delivery_reports_applied_at", "applied_at"),
     )
 
     id: Mapped[int] = mapped_column(primary_key=True)
@@ -108,6 +109,8 @@ class DeliveryReport(Base):
     received_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
     message_id: Mapped[int | None] = mapped_column(ForeignKey("outbound_messages.id", ondelete="SET NULL"))
     applied_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    # (id, status, reason): a repeat of the same report is not kept twice
+    fingerprint: Mapped[str] = mapped_column(String(200), unique=True)
 
 
 class InboundMessage(Base):

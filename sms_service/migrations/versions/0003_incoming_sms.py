@@ -1,4 +1,4 @@
-"""incoming sms: refusals, reminder confirmations, tasks from messages
+"""incoming sms: refusals, reminder confirmations, tasks from messages; delivery reports kept once
 
 Revision ID: 0003
 Revises: 0002
@@ -30,7 +30,22 @@ def upgrade() -> None:
 
 
 
+    with op.batch_alter_table('delivery_reports', schema=None) as batch_op:
+        batch_op.add_column(sa.Column('fingerprint', sa.String(length=200), nullable=True))
+    op.execute("UPDATE delivery_reports SET fingerprint = provider_message_id || '|' || provider_status || '|' "
+               "|| COALESCE(failure_reason, '') || '|' || CAST(id AS VARCHAR(20))")  # old rows stay distinct
+    with op.batch_alter_table('delivery_reports', schema=None) as batch_op:
+        batch_op.alter_column('fingerprint', existing_type=sa.String(length=200), nullable=False)
+        batch_op.create_unique_constraint(batch_op.f('uq_delivery_reports_fingerprint'), ['fingerprint'])
+        batch_op.create_index('ix_delivery_reports_applied_at', ['applied_at'], unique=False)
+
+
 def downgrade() -> None:
+    with op.batch_alter_table('delivery_reports', schema=None) as batch_op:
+        batch_op.drop_index('ix_delivery_reports_applied_at')
+        batch_op.drop_constraint(batch_op.f('uq_delivery_reports_fingerprint'), type_='unique')
+        batch_op.drop_column('fingerprint')
+
    
     with op.batch_alter_table('inbound_messages', schema=None) as batch_op:
         batch_op.drop_index('ix_inbound_messages_handled_received')
