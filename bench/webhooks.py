@@ -70,11 +70,14 @@ def fill(url: str) -> None:
     db.dispose()
 
 
+GUNICORN = ["--workers", "3"]  # as the Procfile's web line
+
+
 class Server:
     def __init__(self, app: str, env: dict):
         self.port = embedded_redis.free_port()
         self.process = subprocess.Popen(
-            [str(Path(sys.executable).parent / "gunicorn"), "--bind", f"127.0.0.1:{self.port}", "--workers", "3",
+            [str(Path(sys.executable).parent / "gunicorn"), "--bind", f"127.0.0.1:{self.port}", *GUNICORN,
              "--pythonpath", str(ROOT / "bench"), app],
             cwd=ROOT, env=env, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
         deadline = time.monotonic() + 60

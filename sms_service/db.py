@@ -11,7 +11,7 @@ from typing import Iterator
 
 from sqlalchemy import DateTime, MetaData, create_engine, event, literal
 from sqlalchemy.dialects.postgresql import ARRAY
-from sqlalchemy.engine import Engine
+from sqlalchemy.engine import Connection, Engine
 from sqlalchemy.orm import DeclarativeBase, Session, sessionmaker
 from sqlalchemy.types import TypeDecorator
 
@@ -49,6 +49,12 @@ class UTCDateTime(TypeDecorator):
         if value is None:
             return None
         return value.replace(tzinfo=timezone.utc)
+
+
+def dialect_of(executor) -> str:
+    """'postgresql' or 'sqlite', for a Session or a Connection."""
+    dialect = getattr(executor, "dialect", None) or executor.get_bind().dialect
+    return dialect.name
 
 
 def among(session: Session, column, values):
@@ -98,6 +104,12 @@ class Database:
             except BaseException:
                 session.rollback()
                 raise
+
+    @contextmanager
+    def transaction(self) -> Iterator[Connection]:
+        """A Core connection in a transaction, for the hot paths (webhooks) that need no ORM."""
+        with self.engine.begin() as connection:
+            yield connection
 
     def dispose(self) -> None:
         self.engine.dispose()

@@ -9,10 +9,11 @@ from datetime import datetime, timedelta
 
 from sqlalchemy import bindparam, select, update
 from sqlalchemy.dialects import postgresql, sqlite
+from sqlalchemy.engine import Connection
 from sqlalchemy.orm import Session
 
 from . import consent
-from .db import among, utcnow
+from .db import among, dialect_of, utcnow
 from .gateway import DeliveryUpdate
 from .messaging import transition
 from .models import DeliveryReport, OutboundMessage
@@ -20,13 +21,13 @@ from .models import DeliveryReport, OutboundMessage
 MATCH_BY_NUMBER_WITHIN = timedelta(minutes=30)
 
 
-def store_delivery_report(session: Session, report: DeliveryUpdate, now: datetime | None = None) -> bool:
+def store_delivery_report(session: Session | Connection, report: DeliveryUpdate, now: datetime | None = None) -> bool:
     """Keep the report as it came (one INSERT); False for a repeat of one already kept."""
     values = {"provider_message_id": report.provider_message_id, "provider_status": report.provider_status,
               "status": report.status, "failure_reason": report.reason, "phone": report.phone,
               "received_at": now or utcnow(),
               "fingerprint": f"{report.provider_message_id}|{report.provider_status}|{report.reason or ''}"[:200]}
-    return session.execute(_store_statement(session.get_bind().dialect.name), values).scalar() is not None
+    return session.execute(_store_statement(dialect_of(session)), values).scalar() is not None
 
 
 _STORE: dict[str, object] = {}

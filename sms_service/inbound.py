@@ -13,10 +13,11 @@ from datetime import date, datetime
 
 from sqlalchemy import bindparam, select, update
 from sqlalchemy.dialects import postgresql, sqlite
+from sqlalchemy.engine import Connection
 from sqlalchemy.orm import Session
 
 from . import keywords
-from .db import utcnow
+from .db import dialect_of, utcnow
 from .models import Client, InboundMessage, MentorMother
 from .phones import PhoneError, mask_phone, normalise_phone
 
@@ -37,7 +38,7 @@ class Receipt:
     refused: str | None = None  # why it will not be acted on
 
 
-def receive_sms(session: Session, form, now: datetime | None = None) -> Receipt:
+def receive_sms(session: Session | Connection, form, now: datetime | None = None) -> Receipt:
     """Store AT's incoming-SMS callback. Raises `Malformed` naming a missing field."""
     for name in REQUIRED:
         if form.get(name) is None or (name != "text" and not form.get(name).strip()):
@@ -56,7 +57,7 @@ def receive_sms(session: Session, form, now: datetime | None = None) -> Receipt:
                   text=form["text"][:2000], link_id=(form.get("linkId") or "")[:64] or None,
                   network_code=(form.get("networkCode") or "")[:8] or None, received_at=now,
                   refused=refused, handled_at=now if refused else None)
-    new_id = session.execute(_store_statement(session.get_bind().dialect.name), values).scalar()
+    new_id = session.execute(_store_statement(dialect_of(session)), values).scalar()
     if new_id is not None:
         return Receipt(new_id, True, refused)
     stored = session.execute(select(InboundMessage.id, InboundMessage.refused)

@@ -37,8 +37,8 @@ def bad_request(field: str):
 @blueprint.post("/sms")
 def incoming_sms():
     try:
-        with get_services().db.session() as session:
-            receipt = receive_sms(session, request.form)
+        with get_services().db.transaction() as connection:
+            receipt = receive_sms(connection, request.form)
     except Malformed as problem:
         return bad_request(problem.field)
     if receipt.refused:
@@ -61,8 +61,8 @@ def delivery_report():
         report = parse_delivery_report(request.form)
     except ValueError as missing:
         return bad_request(str(missing))
-    with get_services().db.session() as session:
-        new = store_delivery_report(session, report)
+    with get_services().db.transaction() as connection:
+        new = store_delivery_report(connection, report)
     if new:
         wake(APPLY_JOB, "default")
     return "", 200
