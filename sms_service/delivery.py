@@ -9,11 +9,10 @@ from datetime import datetime, timedelta
 
 from sqlalchemy import bindparam, select, update
 from sqlalchemy.dialects import postgresql, sqlite
-from sqlalchemy.engine import Connection
 from sqlalchemy.orm import Session
 
 from . import consent
-from .db import among, dialect_of, utcnow
+from .db import Database, among, utcnow
 from .gateway import DeliveryUpdate
 from .messaging import transition
 from .models import DeliveryReport, OutboundMessage
@@ -21,27 +20,22 @@ from .models import DeliveryReport, OutboundMessage
 MATCH_BY_NUMBER_WITHIN = timedelta(minutes=30)
 
 
-def store_delivery_report(session: Session | Connection, report: DeliveryUpdate, now: datetime | None = None) -> bool:
-    """Keep the report as it came (one INSERT); False for a repeat of one already kept."""
+def store_delivery_report(db: Database, report: DeliveryUpdate, now: datetime | None = None) -> bool:
+    """Keep the report as it came (one durable INSERT); False for a repeat of one already kept."""
     values = {"provider_message_id": report.provider_message_id, "provider_status": report.provider_status,
               "status": report.status, "failure_reason": report.reason, "phone": report.phone,
               "received_at": now or utcnow(),
               "fingerprint": f"{report.provider_message_id}|{report.provider_status}|{report.reason or ''}"[:200]}
-    return session.execute(_store_statement(dialect_of(session)), values).scalar() is not None
-
-
-_STORE: dict[str, object] = {}
+    return db.prepared_insert("delivery_reports", _store_statement)(values) is not None
 
 
 def _store_statement(dialect_name: str):
-    if dialect_name not in _STORE:
-        dialect = postgresql if dialect_name == "postgresql" else sqlite
-        table = DeliveryReport.__table__
-        columns = ("provider_message_id", "provider_status", "status", "failure_reason", "phone", "received_at",
-                   "fingerprint")
-        _STORE[dialect_name] = (dialect.insert(table).values({c: bindparam(c) for c in columns})
-                                .on_conflict_do_nothing(index_elements=["fingerprint"]).returning(table.c.id))
-    return _STORE[dialect_name]
+    dialect = postgresql if dialect_name == "postgresql" else sqlite
+    table = DeliveryReport.__table__
+    columns = ("provider_message_id", "provider_status", "status", "failure_reason", "phone", "received_at",
+               "fingerprint")
+    return (dialect.insert(table).values({c: bindparam(c) for c in columns})
+            .on_conflict_do_nothing(index_elements=["fingerprint"]).returning(table.c.id))
 
 
 def apply_stored_reports(services, limit: int = 1000, now: datetime | None = None) -> tuple[int, bool]:
@@ -56,13 +50,6 @@ def apply_stored_reports(services, limit: int = 1000, now: datetime | None = Non
             _apply(session, report, message, now)
             session.flush()  # the next report for the same message sees this one's status
     return len(pairs), len(pairs) == limit
-
-
-def record_delivery_report(session: Session, report: DeliveryUpdate, now: datetime | None = None) -> None:
-    """Keep a report and apply it at once (what the webhook and the job do together)."""
-    now = now or utcnow()
-    if store_delivery_report(session, report, now):
-        apply_waiting_reports(session, [report.provider_message_id], now)
 
 
 def apply_waiting_reports(session: Session, provider_ids: list[str], now: datetime) -> None:

@@ -13,11 +13,10 @@ from datetime import date, datetime
 
 from sqlalchemy import bindparam, select, update
 from sqlalchemy.dialects import postgresql, sqlite
-from sqlalchemy.engine import Connection
 from sqlalchemy.orm import Session
 
 from . import keywords
-from .db import dialect_of, utcnow
+from .db import Database, utcnow
 from .models import Client, InboundMessage, MentorMother
 from .phones import PhoneError, mask_phone, normalise_phone
 
@@ -38,8 +37,9 @@ class Receipt:
     refused: str | None = None  # why it will not be acted on
 
 
-def receive_sms(session: Session | Connection, form, now: datetime | None = None) -> Receipt:
-    """Store AT's incoming-SMS callback. Raises `Malformed` naming a missing field."""
+def receive_sms(db: Database, form, now: datetime | None = None) -> Receipt:
+    """Store AT's incoming-SMS callback (one durable INSERT). Raises `Malformed` naming a
+    missing field."""
     for name in REQUIRED:
         if form.get(name) is None or (name != "text" and not form.get(name).strip()):
             raise Malformed(name)
@@ -57,25 +57,21 @@ def receive_sms(session: Session | Connection, form, now: datetime | None = None
                   text=form["text"][:2000], link_id=(form.get("linkId") or "")[:64] or None,
                   network_code=(form.get("networkCode") or "")[:8] or None, received_at=now,
                   refused=refused, handled_at=now if refused else None)
-    new_id = session.execute(_store_statement(dialect_of(session)), values).scalar()
+    new_id = db.prepared_insert("inbound_messages", _store_statement)(values)
     if new_id is not None:
         return Receipt(new_id, True, refused)
-    stored = session.execute(select(InboundMessage.id, InboundMessage.refused)
-                             .where(InboundMessage.provider_id == provider_id)).one()
+    with db.engine.connect() as connection:  # a replay: what became of the first?
+        stored = connection.execute(select(InboundMessage.id, InboundMessage.refused)
+                                    .where(InboundMessage.provider_id == provider_id)).one()
     return Receipt(stored.id, False, stored.refused)
 
 
-_STORE: dict[str, object] = {}
-
-
 def _store_statement(dialect_name: str):
-    """INSERT … ON CONFLICT (provider_id) DO NOTHING RETURNING id, built once per dialect."""
-    if dialect_name not in _STORE:
-        dialect = postgresql if dialect_name == "postgresql" else sqlite
-        table = InboundMessage.__table__
-        _STORE[dialect_name] = (dialect.insert(table).values({c: bindparam(c) for c in STORED_COLUMNS})
-                                .on_conflict_do_nothing(index_elements=["provider_id"]).returning(table.c.id))
-    return _STORE[dialect_name]
+    """INSERT … ON CONFLICT (provider_id) DO NOTHING RETURNING id: a replay inserts nothing."""
+    dialect = postgresql if dialect_name == "postgresql" else sqlite
+    table = InboundMessage.__table__
+    return (dialect.insert(table).values({c: bindparam(c) for c in STORED_COLUMNS})
+            .on_conflict_do_nothing(index_elements=["provider_id"]).returning(table.c.id))
 
 
 STORED_COLUMNS = ("provider_id", "phone", "to", "text", "link_id", "network_code", "received_at", "refused",

@@ -43,7 +43,15 @@ class Services:
 
         return {name: Queue(name, connection=self.redis) for name in QUEUE_NAMES}
 
+    @cached_property
+    def nudger(self):
+        from .nudges import Nudger
+
+        return Nudger(self)
+
     def close(self) -> None:
+        if "nudger" in self.__dict__:
+            self.nudger.flush()
         self.db.dispose()
         if self._redis is not None:
             self._redis.close()

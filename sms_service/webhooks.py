@@ -7,13 +7,10 @@ import logging
 
 from flask import Blueprint, abort, request
 
-from redis.exceptions import RedisError
-
 from . import consent
 from .delivery import store_delivery_report
 from .dispatch import APPLY_JOB, HANDLE_JOB
 from .inbound import Malformed, receive_sms
-from .nudges import nudge
 from .gateway.africastalking import parse_delivery_report
 from .phones import PhoneError, mask_phone, normalise_phone
 from .services import get_services
@@ -37,8 +34,7 @@ def bad_request(field: str):
 @blueprint.post("/sms")
 def incoming_sms():
     try:
-        with get_services().db.transaction() as connection:
-            receipt = receive_sms(connection, request.form)
+        receipt = receive_sms(get_services().db, request.form)
     except Malformed as problem:
         return bad_request(problem.field)
     if receipt.refused:
@@ -49,10 +45,8 @@ def incoming_sms():
 
 
 def wake(job: str, queue: str) -> None:
-    try:
-        nudge(get_services(), job, queue)
-    except RedisError:  # stored: the sweeper wakes the job when Redis is back
-        log.warning("stored, but %s not woken: Redis unavailable", job)
+    """The row is stored: have its job run soon, without a Redis round trip on this request."""
+    get_services().nudger.soon(job, queue)
 
 
 @blueprint.post("/sms/delivery")
@@ -61,9 +55,7 @@ def delivery_report():
         report = parse_delivery_report(request.form)
     except ValueError as missing:
         return bad_request(str(missing))
-    with get_services().db.transaction() as connection:
-        new = store_delivery_report(connection, report)
-    if new:
+    if store_delivery_report(get_services().db, report):
         wake(APPLY_JOB, "default")
     return "", 200
 

@@ -208,6 +208,7 @@ def test_malformed_bodies_get_a_400_naming_the_field(app, services, people, labe
             assert [(m.refused, m.handled_at is not None) for m in stored] == [("unusable_number", True)]
         else:
             assert stored == []
+    services.nudger.flush()
     assert Queue("realtime", connection=Redis.from_url(services.config.redis_url)).count == 0
 
 
@@ -216,6 +217,7 @@ def test_a_replayed_id_is_handled_once(app, services, people):
     client = app.test_client()
     for _ in range(3):  # AT retries every minute until it gets 200
         assert client.post(f"/webhooks/sms?token={TOKEN}", data=form).status_code == 200
+    services.nudger.flush()
     queue = Queue("realtime", connection=Redis.from_url(services.config.redis_url))
     assert queue.count == 1
     with services.db.session() as s:
@@ -295,6 +297,7 @@ def test_wrong_token_is_refused_and_nothing_stored(app, services, people):
 def test_a_stored_sms_whose_job_was_lost_is_handled_by_the_sweeper(app, services, people, redis_server):
     form = sms(AMINA, "VISIT")
     app.test_client().post(f"/webhooks/sms?token={TOKEN}", data=form)
+    services.nudger.flush()
     Redis.from_url(services.config.redis_url).flushdb()  # our private Redis: the job is gone
     now = utcnow()
     assert sweep(services, now)["inbound"] == 0  # too fresh: its job may still be running

@@ -128,6 +128,7 @@ def test_a_burst_of_reports_wakes_one_job_and_repeats_are_kept_once(client, serv
     sent_message(services)
     for status in ("Sent", "Sent", "Buffered", "Success", "Success"):
         client.post(f"/webhooks/sms/delivery?token={TOKEN}", data={"id": "ATXid_1", "status": status})
+    services.nudger.flush()
     assert Queue("default", connection=services.redis).count == 1  # one wake-up for the burst
     with services.db.session() as s:
         assert [r.provider_status for r in s.scalars(select(DeliveryReport).order_by(DeliveryReport.id))] == [
@@ -143,6 +144,7 @@ def test_reports_whose_wake_up_was_lost_are_applied_after_the_sweep(client, serv
 
     message_id = sent_message(services)
     client.post(f"/webhooks/sms/delivery?token={TOKEN}", data={"id": "ATXid_1", "status": "Success"})
+    services.nudger.flush()
     services.redis.flushdb()  # our private Redis: the job is gone
     assert sweep(services, datetime.now(timezone.utc) + STALE_INBOUND + timedelta(seconds=1))["reports"] == 1
     [job] = Queue("default", connection=services.redis).jobs
