@@ -9,7 +9,7 @@ from sqlalchemy.exc import IntegrityError
 
 from sms_service.db import Database
 from sms_service.models import (
-    AuditEntry, AuditLogIsAppendOnly, Base, Client, Facility, MessageStatusEvent, OutboundMessage,
+    AuditEntry, AuditLogIsAppendOnly, Base, Client, Facility, InboundMessage, MessageStatusEvent, OutboundMessage,
 )
 from sms_service.audit import record
 
@@ -109,3 +109,25 @@ def test_audit_log_is_append_only(db):
 def test_facility_open_until_its_closing_day():
     facility = Facility(code="F1", name="x", closed_on=date(2026, 1, 31))
     assert facility.is_open_on(date(2026, 1, 30)) and not facility.is_open_on(date(2026, 1, 31))
+
+
+def test_a_prepared_insert_keeps_types_and_survives_a_dropped_connection(postgres_url):
+    from sms_service.inbound import STORED_COLUMNS, _store_statement
+
+    db = Database(postgres_url)
+    insert = db.prepared_insert("inbound_messages", _store_statement)
+    at = datetime(2026, 3, 2, 12, 0, tzinfo=timezone(timedelta(hours=3)))  # 09:00 UTC
+
+    def row(n):
+        return {**dict.fromkeys(STORED_COLUMNS), "provider_id": f"ATX{n}", "phone": "+254700000001", "text": "hi",
+                "received_at": at}
+    first = insert(row(1))
+    assert first is not None and insert(row(1)) is None  # a replay inserts nothing
+    with db.engine.connect() as c:  # the server drops the pooled connection (restart, failover)
+        c.exec_driver_sql("SELECT pg_terminate_backend(pid) FROM pg_stat_activity "
+                          "WHERE datname = current_database() AND pid <> pg_backend_pid()")
+    assert insert(row(2)) is not None  # retried once on a fresh connection
+    with db.session() as s:
+        stored = s.get(InboundMessage, first)
+        assert stored.received_at == at  # stored as UTC, comes back aware
+    db.dispose()
