@@ -37,6 +37,9 @@ def test_indexes_for_the_hot_queries(db):
     assert ("status", "not_before") in indexed("outbound_messages")  # scheduler: what is due
     assert ("phone",) in indexed("clients")  # USSD and SMS: who is this number
     assert ("mentor_mother_id", "status", "due_on") in indexed("follow_up_tasks")
+    assert ("id",) in indexed("inbound_messages")  # partial: what waits to be handled
+    assert ("id",) in indexed("delivery_reports")  # partial: reports not yet applied
+    assert ("provider_message_id",) in indexed("delivery_reports")
 
 
 def make_client(session):

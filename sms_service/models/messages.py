@@ -3,7 +3,7 @@ from __future__ import annotations
 
 from datetime import datetime
 
-from sqlalchemy import JSON, ForeignKey, Index, Integer, String, Text
+from sqlalchemy import JSON, ForeignKey, Index, Integer, String, Text, text
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from ..db import Base, UTCDateTime, utcnow
@@ -97,7 +97,8 @@ class DeliveryReport(Base):
     __tablename__ = "delivery_reports"
     __table_args__ = (
         Index("ix_delivery_reports_provider_message_id", "provider_message_id"),
-        Index("ix_delivery_reports_applied_at", "applied_at"),
+        Index("ix_delivery_reports_waiting", "id", postgresql_where=text("applied_at IS NULL"),
+              sqlite_where=text("applied_at IS NULL")),  # reports not yet applied: few
     )
 
     id: Mapped[int] = mapped_column(primary_key=True)
@@ -119,7 +120,9 @@ class InboundMessage(Base):
     __tablename__ = "inbound_messages"
     __table_args__ = (
         Index("ix_inbound_messages_phone_received", "phone", "received_at"),
-        Index("ix_inbound_messages_handled_received", "handled_at", "received_at"),  # the sweeper's
+        # what waits to be handled: a small partial index (rows leave it once handled)
+        Index("ix_inbound_messages_waiting", "id", postgresql_where=text("handled_at IS NULL"),
+              sqlite_where=text("handled_at IS NULL")),
     )
 
     id: Mapped[int] = mapped_column(primary_key=True)

@@ -26,7 +26,8 @@ def upgrade() -> None:
 
     with op.batch_alter_table('inbound_messages', schema=None) as batch_op:
         batch_op.add_column(sa.Column('refused', sa.String(length=64), nullable=True))
-        batch_op.create_index('ix_inbound_messages_handled_received', ['handled_at', 'received_at'], unique=False)
+        batch_op.create_index('ix_inbound_messages_waiting', ['id'], unique=False,
+                              postgresql_where=sa.text('handled_at IS NULL'), sqlite_where=sa.text('handled_at IS NULL'))
 
 
 
@@ -37,18 +38,19 @@ def upgrade() -> None:
     with op.batch_alter_table('delivery_reports', schema=None) as batch_op:
         batch_op.alter_column('fingerprint', existing_type=sa.String(length=200), nullable=False)
         batch_op.create_unique_constraint(batch_op.f('uq_delivery_reports_fingerprint'), ['fingerprint'])
-        batch_op.create_index('ix_delivery_reports_applied_at', ['applied_at'], unique=False)
+        batch_op.create_index('ix_delivery_reports_waiting', ['id'], unique=False,
+                              postgresql_where=sa.text('applied_at IS NULL'), sqlite_where=sa.text('applied_at IS NULL'))
 
 
 def downgrade() -> None:
     with op.batch_alter_table('delivery_reports', schema=None) as batch_op:
-        batch_op.drop_index('ix_delivery_reports_applied_at')
+        batch_op.drop_index('ix_delivery_reports_waiting')
         batch_op.drop_constraint(batch_op.f('uq_delivery_reports_fingerprint'), type_='unique')
         batch_op.drop_column('fingerprint')
 
    
     with op.batch_alter_table('inbound_messages', schema=None) as batch_op:
-        batch_op.drop_index('ix_inbound_messages_handled_received')
+        batch_op.drop_index('ix_inbound_messages_waiting')
         batch_op.drop_column('refused')
 
     with op.batch_alter_table('follow_up_tasks', schema=None) as batch_op:
