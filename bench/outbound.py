@@ -31,6 +31,7 @@ from redis import Redis  # noqa: E402
 from rq import Queue  # noqa: E402
 from sqlalchemy import func, insert, select  # noqa: E402
 
+from bench.benchdb import database  # noqa: E402
 from sms_service import embedded_redis  # noqa: E402
 from sms_service.config import load_config  # noqa: E402
 from sms_service.db import utcnow  # noqa: E402
@@ -145,15 +146,6 @@ def max_in_any_second(stamps):
             start += 1
         best = max(best, end - start + 1)
     return best
-
-
-def database(name: str, folder: Path):
-    if name == "sqlite":
-        return f"sqlite:///{folder / 'bench.db'}", lambda: None
-    from tests.support import databases
-
-    url = databases.create_database()
-    return url, lambda: databases.drop_database(url)
 
 
 def main() -> None:

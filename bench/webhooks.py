@@ -33,6 +33,7 @@ sys.path.insert(0, str(ROOT))
 from redis import Redis  # noqa: E402
 from sqlalchemy import insert  # noqa: E402
 
+from bench.benchdb import database  # noqa: E402
 from sms_service import embedded_redis  # noqa: E402
 from sms_service.db import Database, utcnow  # noqa: E402
 from sms_service.migrate import upgrade  # noqa: E402
@@ -146,15 +147,6 @@ def report_bodies():
 
 def bare_bodies():
     yield from incoming_bodies()
-
-
-def database(name: str, folder: Path):
-    if name == "sqlite":
-        return f"sqlite:///{folder / 'bench.db'}", lambda: None
-    from tests.support import databases
-
-    url = databases.create_database()
-    return url, lambda: databases.drop_database(url)
 
 
 def main() -> None:

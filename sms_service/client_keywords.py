@@ -107,13 +107,22 @@ def help_(talk: Conversation, clients: list, reading: Reading) -> None:
 
 # -- one client ---------------------------------------------------------------------------------
 
-def visit(talk: Conversation, clients: list, reading: Reading) -> None:
+def the_one(talk: Conversation, clients: list, reading: Reading):
+    """The client a VISIT or CLINIC is about; None once it was answered otherwise (asked which,
+    or more words than a name: free text for a person)."""
     client, rest = choose(clients, reading.words)
     if rest:
         return free_text(talk, clients, reading)
     if client is None:
-        return ask_which(talk, clients, "visit")
+        return ask_which(talk, clients, reading.keyword)
     talk.sms.client_id = client.id
+    return client
+
+
+def visit(talk: Conversation, clients: list, reading: Reading) -> None:
+    client = the_one(talk, clients, reading)
+    if client is None:
+        return
     upcoming = talk.session.execute(
         select(Appointment, Facility).join(Facility, Facility.id == Appointment.facility_id)
         .where(Appointment.client_id == client.id, Appointment.status == "scheduled", Appointment.date >= talk.today)
@@ -127,12 +136,9 @@ def visit(talk: Conversation, clients: list, reading: Reading) -> None:
 
 
 def clinic(talk: Conversation, clients: list, reading: Reading) -> None:
-    client, rest = choose(clients, reading.words)
-    if rest:
-        return free_text(talk, clients, reading)
+    client = the_one(talk, clients, reading)
     if client is None:
-        return ask_which(talk, clients, "clinic")
-    talk.sms.client_id = client.id
+        return
     transfer = talk.session.scalar(
         select(Transfer).where(Transfer.client_id == client.id, Transfer.status.in_(Transfer.OPEN_STATES))
         .order_by(Transfer.effective_date.desc()).limit(1))
