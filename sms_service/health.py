@@ -13,7 +13,7 @@ from prometheus_client.core import GaugeMetricFamily
 from sqlalchemy import func, select, text
 
 from .db import utcnow
-from .models import OutboundMessage
+from .models import DeliveryReport, InboundMessage, OutboundMessage
 from .sending import PAUSE_KEY
 from .services import Services, get_services
 
@@ -77,6 +77,7 @@ class RecordCollector:
         yield messages
 
         yield from self._sending()
+        yield from self._receiving()
 
         depth = GaugeMetricFamily("sms_queue_depth", "Jobs waiting per queue", labels=["queue"])
         paused = GaugeMetricFamily("sms_sending_paused", "1 while sending is stopped (stop the line)")
@@ -116,6 +117,25 @@ class RecordCollector:
         yield failed
         yield age
         yield latency
+
+
+    def _receiving(self):
+        waiting = GaugeMetricFamily("sms_inbound_waiting", "Stored and not yet handled, by kind", labels=["kind"])
+        oldest = GaugeMetricFamily("sms_inbound_oldest_waiting_seconds", "Age of the oldest incoming SMS not handled")
+        try:
+            with self.services.db.session() as session:
+                count, first = session.execute(select(func.count(), func.min(InboundMessage.received_at)).where(
+                    InboundMessage.handled_at.is_(None), InboundMessage.refused.is_(None))).one()
+                waiting.add_metric(["incoming_sms"], count)
+                reports = session.scalar(select(func.count()).select_from(DeliveryReport).join(
+                    OutboundMessage, OutboundMessage.provider_message_id == DeliveryReport.provider_message_id)
+                    .where(DeliveryReport.applied_at.is_(None)))
+                waiting.add_metric(["delivery_report"], reports)
+                oldest.add_metric([], (utcnow() - first).total_seconds() if first else 0)
+        except Exception as exc:
+            log.warning("metrics: database query failed: %s", type(exc).__name__)
+        yield waiting
+        yield oldest
 
 
 @blueprint.get("/metrics")

@@ -53,3 +53,15 @@ def test_sending_metrics(client, services):
     assert 'sms_outbound_failed{reason="invalid_phone_number"} 1.0' in body
     assert 'sms_queue_age_seconds{queue="realtime"}' in body
     assert "sms_sending_paused 1.0" in body
+
+
+def test_receiving_metrics_show_what_waits(client, services):
+    from sms_service.inbound import handle_inbound_sms, receive_sms
+
+    first = receive_sms(services.db, {"id": "ATXm1", "from": "+254700000001", "text": "hello"})
+    receive_sms(services.db, {"id": "ATXm2", "from": "+254700000001", "text": "hello again"})
+    body = client.get("/metrics").get_data(as_text=True)
+    assert 'sms_inbound_waiting{kind="incoming_sms"} 2.0' in body
+    handle_inbound_sms(services, first.inbound_id)
+    body = client.get("/metrics").get_data(as_text=True)
+    assert 'sms_inbound_waiting{kind="incoming_sms"} 1.0' in body and "sms_inbound_oldest_waiting_seconds" in body
