@@ -89,8 +89,24 @@ def handle_pending(services, limit: int = 200) -> tuple[list[int], bool]:
         waiting = pending_inbound(session, limit)
     replies = []
     for inbound_id in waiting:
-        replies += handle_inbound_sms(services, inbound_id)
+        try:
+            replies += handle_inbound_sms(services, inbound_id)
+        except Exception as error:  # one bad message must not hold up the rest, nor loop forever
+            log.error("incoming SMS %s could not be handled (%s); set aside", inbound_id, type(error).__name__)
+            set_aside(services, inbound_id)
     return replies, len(waiting) == limit
+
+
+def set_aside(services, inbound_id: int) -> None:
+    """Mark a message whose handling failed, for a person to look at (an admin task)."""
+    from .models import FollowUpTask
+
+    now = utcnow()
+    with services.db.session() as session:
+        session.execute(update(InboundMessage).where(InboundMessage.id == inbound_id)
+                        .values(refused="handling_failed", handled_at=now))
+        session.add(FollowUpTask(kind="alert", subject=f"sms:{inbound_id}", inbound_message_id=inbound_id,
+                                 created_at=now, note="An incoming SMS could not be handled; see the logs."))
 
 
 @dataclass

@@ -316,3 +316,25 @@ def test_nothing_client_can_read_names_hiv(app, services, people):
         assert all(not forbidden_terms(m.body) for m in s.scalars(select(OutboundMessage)))
 
 
+
+
+def test_a_message_that_breaks_the_handler_is_set_aside_and_the_rest_go_on(app, services, people, monkeypatch):
+    from sms_service import client_keywords
+    from sms_service.inbound import handle_pending
+
+    client = app.test_client()
+    for phone, text in ((AMINA, "VISIT"), (BETH, "HELP")):
+        client.post(f"/webhooks/sms?token={TOKEN}", data=sms(phone, text))
+    original = client_keywords.visit
+
+    def broken(talk, *args):
+        raise RuntimeError("a bug")
+    monkeypatch.setattr(client_keywords, "visit", broken)
+    replies, more = handle_pending(services)
+    assert len(replies) == 1 and not more  # HELP still answered
+    with services.db.session() as s:
+        refused = [m.refused for m in s.scalars(select(InboundMessage).order_by(InboundMessage.id))]
+        assert refused == ["handling_failed", None]
+        assert len(tasks(s, "alert")) == 1
+    monkeypatch.setattr(client_keywords, "visit", original)
+    assert handle_pending(services) == ([], False)  # not tried again and again
