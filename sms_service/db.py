@@ -84,6 +84,7 @@ class Database:
         self.engine = make_engine(url)
         self._autocommit: Engine | None = None
         self._prepared: dict[str, PreparedInsert] = {}
+        self._quick: sessionmaker | None = None
         self.sessions = sessionmaker(self.engine, expire_on_commit=False)
 
     @property
@@ -94,6 +95,27 @@ class Database:
     def session(self) -> Iterator[Session]:
         """A unit of work: commits on success, rolls back on error."""
         with self.sessions() as session:
+            try:
+                yield session
+                session.commit()
+            except BaseException:
+                session.rollback()
+                raise
+
+    @contextmanager
+    def quick(self) -> Iterator[Session]:
+        """A unit of work that gives up within a second (USSD: a late answer drops the call):
+        short connect, statement and lock timeouts on an engine of its own."""
+        if self._quick is None:
+            if self.dialect == "sqlite":
+                engine = create_engine(self.url, connect_args={"timeout": 0.5})
+                event.listen(engine, "connect", _sqlite_pragmas)
+                event.listen(engine, "connect", lambda conn, _: conn.execute("PRAGMA busy_timeout=500"))
+            else:
+                engine = make_engine(self.url, pool_size=4, connect_args={
+                    "connect_timeout": 1, "options": "-c statement_timeout=700 -c lock_timeout=300"})
+            self._quick = sessionmaker(engine, expire_on_commit=False)
+        with self._quick() as session:
             try:
                 yield session
                 session.commit()
@@ -120,6 +142,8 @@ class Database:
         self.engine.dispose()
         if self._autocommit is not None:
             self._autocommit.dispose()
+        if self._quick is not None:
+            self._quick.kw["bind"].dispose()
 
 
 class PreparedInsert:

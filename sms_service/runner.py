@@ -142,6 +142,8 @@ def _load_demo(config) -> None:
 
 # Africa's Talking callbacks served today (tests check this against the app's routes)
 WEBHOOKS = {
+    "/webhooks/ussd": "USSD sessions",
+    "/webhooks/ussd/events": "USSD end-of-session notices",
     "/webhooks/sms": "incoming SMS",
     "/webhooks/sms/delivery": "SMS delivery reports",
     "/webhooks/sms/optout": "bulk SMS opt-outs",

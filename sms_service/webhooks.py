@@ -5,13 +5,15 @@ from __future__ import annotations
 import hmac
 import logging
 
-from flask import Blueprint, abort, request
+from flask import Blueprint, Response, abort, request
 
 from . import consent
 from .delivery import store_delivery_report
 from .dispatch import APPLY_JOB, HANDLE_JOB
 from .inbound import Malformed, receive_sms
 from .gateway.africastalking import parse_delivery_report
+from .ussd.events import store_session_end
+from .ussd.service import respond
 from .phones import PhoneError, mask_phone, normalise_phone
 from .services import get_services
 
@@ -47,6 +49,19 @@ def incoming_sms():
 def wake(job: str, queue: str) -> None:
     """The row is stored: have its job run soon, without a Redis round trip on this request."""
     get_services().nudger.soon(job, queue)
+
+
+@blueprint.post("/ussd")
+def ussd():
+    return Response(respond(get_services(), request.form), mimetype="text/plain")
+
+
+@blueprint.post("/ussd/events")
+def ussd_event():
+    if not (request.form.get("sessionId") or "").strip():
+        return bad_request("sessionId")
+    store_session_end(get_services().db, request.form)
+    return "", 200
 
 
 @blueprint.post("/sms/delivery")

@@ -5,11 +5,11 @@ from .directory import Facility, MentorMother
 from .messages import (
     FINAL_STATUSES, Broadcast, DeliveryReport, InboundMessage, MessageStatusEvent, OutboundMessage,
 )
-from .work import AuditEntry, AuditLogIsAppendOnly, ConsentEvent, FollowUpTask
+from .work import AuditEntry, AuditLogIsAppendOnly, ConsentEvent, FollowUpTask, UssdSession
 
 __all__ = [
     "APPOINTMENT_KINDS", "LANGUAGES", "STAGES", "FINAL_STATUSES",
     "Appointment", "AuditEntry", "AuditLogIsAppendOnly", "Base", "Broadcast", "Client",
     "ConsentEvent", "DeliveryReport", "Facility", "FollowUpTask", "InboundMessage", "Infant", "MentorMother",
-    "MessageStatusEvent", "OutboundMessage", "Transfer",
+    "MessageStatusEvent", "OutboundMessage", "Transfer", "UssdSession",
 ]

@@ -74,3 +74,20 @@ def _refuse_audit_changes(session, _context, _instances):
     for obj in list(session.dirty) + list(session.deleted):
         if isinstance(obj, AuditEntry):
             raise AuditLogIsAppendOnly("audit log entries cannot be changed or deleted")
+
+
+class UssdSession(Base):
+    """AT's end-of-session notice, kept once per session: completion rates are reported from it."""
+
+    __tablename__ = "ussd_sessions"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    session_id: Mapped[str] = mapped_column(String(100), unique=True)
+    phone: Mapped[str | None] = mapped_column(String(16))
+    status: Mapped[str] = mapped_column(String(16))  # Success, Incomplete, Failed
+    service_code: Mapped[str | None] = mapped_column(String(32))
+    network_code: Mapped[str | None] = mapped_column(String(8))
+    duration_ms: Mapped[int | None] = mapped_column()
+    hops: Mapped[int | None] = mapped_column()
+    error: Mapped[str | None] = mapped_column(String(200))
+    received_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)

@@ -1,0 +1,269 @@
+"""The USSD menu (SPEC "USSD menu") as data, and one pure function that answers a session.
+
+`answer(inputs, people, today)` replays the session's inputs (AT's `text`, split on `*`)
+from the first screen: `0` goes back one screen, `00` home, `98` to the next page of a long
+screen, anything a screen does not offer re-shows it under "Invalid choice". A choice that
+ends the session returns its `Action` for the webhook to record. No database, no clock.
+"""
+from __future__ import annotations
+
+import unicodedata
+from dataclasses import dataclass, field
+from datetime import date, time
+
+from ..templates.render import DAYS, MONTHS
+from .texts import JOIN, TEXTS, WHICH
+
+LIMIT = 160  # characters in all, "CON " included
+
+
+@dataclass(frozen=True)
+class Place:
+    name: str
+    landmark: str | None = None
+    hours: str | None = None
+    phone: str | None = None
+
+
+@dataclass(frozen=True)
+class Visit:
+    appointment_id: int
+    day: date
+    at: time | None
+    clinic: str
+    infant: str | None = None  # infant visits are named by the infant's first name
+
+
+@dataclass(frozen=True)
+class Move:
+    transfer_id: int
+    to: Place
+    day: date
+
+
+@dataclass(frozen=True)
+class Person:
+    client_id: int
+    first_name: str
+    language: str
+    clinic: Place
+    opted_out: bool = False
+    visits: tuple[Visit, ...] = ()
+    move: Move | None = None
+    network_blocked: bool = False  # opted out by her network: START cannot undo it
+
+
+@dataclass(frozen=True)
+class Action:
+    kind: str  # knows_new_clinic, arrived, change_date, call_back, language, opt_out, opt_in
+    client_id: int
+    detail: str | int | None = None
+
+
+@dataclass(frozen=True)
+class Reply:
+    text: str  # "CON …" or "END …", at most 160 characters, ASCII
+    action: Action | None = None
+
+    @property
+    def ends(self) -> bool:
+        return self.text.startswith("END ")
+
+
+@dataclass
+class Screen:
+    """What a screen shows and where each choice leads: a key of SCREENS, or an ending."""
+    body: str
+    choices: dict[str, object] = field(default_factory=dict)  # input → screen name | Ending
+    lines: list[str] = field(default_factory=list)  # option lines shown under the body
+
+
+@dataclass(frozen=True)
+class Ending:
+    text: str
+    action: Action | None = None
+
+
+def ascii_only(text: str) -> str:
+    return "".join(c for c in unicodedata.normalize("NFKD", text) if ord(c) < 128)
+
+
+def t(key: str, language: str, **values) -> str:
+    return TEXTS[key]["en" if language == "en" else "sw"].format(**values)
+
+
+def say_date(day: date, language: str) -> str:
+    lang = "en" if language == "en" else "sw"
+    return f"{DAYS[lang][day.weekday()][:3]} {day.day} {MONTHS[lang][day.month - 1][:3]} {day.year}"
+
+
+def say_time(at: time | None, language: str) -> str:
+    if at is None:
+        return ""
+    return (" at " if language == "en" else " saa ") + at.strftime("%H:%M")
+
+
+# -- the screens ---------------------------------------------------------------------------------
+
+def home(p: Person, today: date) -> Screen:
+    lang = p.language
+    keys = ["next_visit", "my_clinic", "change_date", "call_me", "language", "start" if p.opted_out else "stop"]
+    return Screen(t("greeting", lang, name=p.first_name), {
+        "1": "visit", "2": "clinic", "3": "pick_visit", "4": Ending(t("call_noted", lang), Action("call_back", p.client_id)),
+        "5": "language", "6": "start" if p.opted_out else "stop"}, [t(k, lang) for k in keys])
+
+
+def visit(p: Person, today: date) -> Screen:
+    lang = p.language
+    if not p.visits:
+        return Screen(t("no_visit", lang))
+    v = p.visits[0]
+    values = dict(date=say_date(v.day, lang), time=say_time(v.at, lang), clinic=v.clinic)
+    return Screen(t("infant_visit", lang, infant=v.infant, **values) if v.infant else t("visit", lang, **values))
+
+
+def clinic(p: Person, today: date) -> Screen:
+    lang = p.language
+    if p.move is None:
+        c = p.clinic
+        return Screen(t("clinic", lang, clinic=c.name, landmark=c.landmark or c.name, hours=c.hours or "-",
+                        phone=c.phone or "-"))
+    m, c = p.move, p.move.to
+    screen = Screen(t("new_clinic", lang, date=say_date(m.day, lang), clinic=c.name, landmark=c.landmark or c.name,
+                      hours=c.hours or "-", phone=c.phone or "-"),
+                    {"1": Ending(t("noted_know", lang), Action("knows_new_clinic", p.client_id, m.transfer_id))},
+                    [t("i_know", lang)])
+    if today >= m.day:  # once the date has come she can say she is there
+        screen.choices["2"] = Ending(t("noted_arrived", lang, clinic=c.name), Action("arrived", p.client_id, m.transfer_id))
+        screen.lines.append(t("arrived", lang))
+    return screen
+
+
+def pick_visit(p: Person, today: date) -> Screen:
+    lang = p.language
+    if not p.visits:
+        return Screen(t("no_visit", lang))
+    shown = p.visits[:3]
+    return Screen(t("which_visit", lang), {str(i): f"why_change:{v.appointment_id}" for i, v in enumerate(shown, 1)},
+                  [f"{i}. {say_date(v.day, lang)}" + (f" {v.infant}" if v.infant else "") for i, v in enumerate(shown, 1)])
+
+
+def why_change(p: Person, today: date, appointment_id: int) -> Screen:
+    lang = p.language
+    reasons = ("travel", "work", "unwell", "other")
+    return Screen(t("why_change", lang), {str(i): Ending(t("change_noted", lang), Action(
+        "change_date", p.client_id, f"{appointment_id}:{reason}")) for i, reason in enumerate(reasons, 1)})
+
+
+def language(p: Person, today: date) -> Screen:
+    return Screen(t("choose_language", p.language), {
+        "1": Ending(t("language_set", "en"), Action("language", p.client_id, "en")),
+        "2": Ending(t("language_set", "sw"), Action("language", p.client_id, "sw"))})
+
+
+def stop(p: Person, today: date) -> Screen:
+    reasons = ("not_needed", "moved", "too_many", "other")
+    return Screen(t("why_stop", p.language), {str(i): Ending(t("stopped", p.language), Action(
+        "opt_out", p.client_id, reason)) for i, reason in enumerate(reasons, 1)})
+
+
+def start(p: Person, today: date) -> Screen:
+    if p.network_blocked:
+        ending = Ending(t("blocked", p.language), Action("opt_in_blocked", p.client_id))
+    else:
+        ending = Ending(t("started", p.language), Action("opt_in", p.client_id))
+    return Screen(t("start_confirm", p.language), {"1": ending})
+
+
+SCREENS = {"home": home, "visit": visit, "clinic": clinic, "pick_visit": pick_visit, "why_change": why_change,
+           "language": language, "stop": stop, "start": start}
+
+
+# -- the engine ----------------------------------------------------------------------------------
+
+def build(name: str, person: Person, today: date) -> Screen:
+    screen, _, argument = name.partition(":")
+    if argument:
+        return SCREENS[screen](person, today, int(argument))
+    return SCREENS[screen](person, today)
+
+
+def which(people: list[Person]) -> Screen:
+    return Screen(WHICH, {str(i): i - 1 for i in range(1, len(people) + 1)},
+                  [f"{i}. {p.first_name}" for i, p in enumerate(people, 1)])
+
+
+def answer(inputs: list[str], people: list[Person], today: date) -> Reply:
+    """The reply to a session whose inputs so far are `inputs` (empty on the first request)."""
+    if not people:
+        return Reply(fit("END", JOIN))
+    people = [Person(**{**p.__dict__, "first_name": ascii_only(p.first_name)}) for p in people]
+    shared = len(people) > 1
+    person = None if shared else people[0]
+    stack: list[str] = [] if shared else ["home"]
+    page, invalid = 0, False
+    for raw in inputs:
+        choice, invalid = raw.strip(), False
+        current = which(people) if person is None else build(stack[-1], person, today)
+        if choice == "00":
+            stack, page = ["home"] if person is not None else [], 0
+            continue
+        if choice == "0":
+            if len(stack) > 1:
+                stack.pop()
+            elif shared and person is not None:  # back from her menu to the choice of client
+                person, stack = None, []
+            page = 0
+            continue
+        if choice == "98" and page + 1 < len(pages(current, person)):
+            page += 1
+            continue
+        target = current.choices.get(choice)
+        if target is None:
+            invalid = True
+            continue
+        page = 0
+        if isinstance(target, int):  # a client chosen on a shared phone
+            person, stack = people[target], ["home"]
+        elif isinstance(target, Ending):
+            return Reply(fit("END", target.text), target.action)
+        else:
+            stack.append(target)
+    current = which(people) if person is None else build(stack[-1], person, today)
+    lines = pages(current, person, invalid)
+    return Reply(lines[min(page, len(lines) - 1)])
+
+
+def pages(screen: Screen, person: Person | None, invalid: bool = False) -> list[str]:
+    """The screen as one or more CON pages of at most 160 characters (`98` for the next);
+    the options come on the last page."""
+    lang = person.language if person else "sw"
+    head = (t("invalid", lang) + "\n") if invalid else ""
+    nav = []
+    if person is not None and screen.body != t("greeting", lang, name=person.first_name):
+        nav = [t("back", lang) + " " + t("home", lang)]
+    body, tail = ascii_only(screen.body), ascii_only("\n".join(screen.lines + nav))
+    ending = f"\n{tail}" if tail else ""
+    more = "\n" + t("more", lang)
+    words, out = body.split(" "), []
+    while True:
+        prefix = "CON " + (head if not out else "")
+        rest = " ".join(words)
+        if len(prefix + rest + ending) <= LIMIT:
+            out.append(prefix + rest + ending)
+            return out
+        line = ""
+        while words and len(prefix + (line + " " + words[0]).strip() + more) <= LIMIT:
+            line = (line + " " + words.pop(0)).strip()
+        if not line and words:  # one word longer than a page
+            room = LIMIT - len(prefix) - len(more)
+            line, words[0] = words[0][:room], words[0][room:]
+        out.append(prefix + line + more)
+
+
+def fit(kind: str, text: str) -> str:
+    """`END` and the text, cut at a word to 160 characters if it must be."""
+    whole = f"{kind} {ascii_only(text)}"
+    if len(whole) <= LIMIT:
+        return whole
+    return whole[:LIMIT].rsplit(" ", 1)[0]
