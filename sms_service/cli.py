@@ -114,7 +114,35 @@ def sending_resume() -> None:
     click.echo("Sending resumed." if resume_sending(get_services(load_app())) else "Sending was not paused.")
 
 
-COMMANDS = [check_templates_command, db_group, sending_group]
+@main.group("ussd")
+def ussd_group() -> None:
+    """The USSD menu."""
+
+
+@ussd_group.command("check")
+def ussd_check() -> None:
+    """Walk every reachable screen in both languages with the longest realistic values."""
+    from .ussd.check import check, cases
+
+    problems = check()
+    for problem in problems:
+        click.echo(str(problem))
+    if problems:
+        click.echo(f"{len(problems)} problem(s) in the USSD screens", err=True)
+        sys.exit(1)
+    click.echo(f"All USSD screens pass ({len(cases())} cases, both languages, up to 6 steps deep).")
+
+
+@ussd_group.command("simulate")
+@click.argument("phone")
+def ussd_simulate(phone: str) -> None:
+    """Try the menu in this terminal as PHONE would, on the configured database."""
+    from .ussd.simulate import simulate
+
+    simulate(load_app(), phone)
+
+
+COMMANDS = [check_templates_command, db_group, sending_group, ussd_group]
 
 
 def register(app: Flask) -> None:

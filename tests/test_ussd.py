@@ -204,3 +204,25 @@ def test_end_of_session_notices_are_kept_once(app, services, people):
 def test_ussd_needs_the_token(app, people):
     answer = app.test_client().post("/webhooks/ussd?token=nope", data={"sessionId": "S", "phoneNumber": AMINA, "text": ""})
     assert answer.status_code == 403
+
+
+def test_the_screen_check_passes_and_catches_what_it_should(monkeypatch):
+    from sms_service.ussd import check as screen_check
+    from sms_service.ussd.texts import TEXTS
+
+    assert screen_check.check() == []
+    monkeypatch.setitem(TEXTS, "call_noted", {"en": "Your HIV clinic will call.", "sw": "Kliniki ya VVU itakupigia."})
+    found = screen_check.check()
+    assert found and all("reveals care" in str(p) for p in found)
+    assert {p.case[:2] for p in found} == {"en", "sw"}
+
+
+def test_simulate_in_a_terminal(app, services, people, monkeypatch):
+    from click.testing import CliRunner
+
+    from sms_service import cli
+
+    monkeypatch.setattr(cli, "load_app", lambda: app)
+    result = CliRunner().invoke(cli.main, ["ussd", "simulate", AMINA], input="1\n0\n4\n")
+    assert result.exit_code == 0, result.output
+    assert "Hello Amina" in result.output and "Next visit" in result.output and "will call you soon" in result.output

@@ -197,41 +197,61 @@ def answer(inputs: list[str], people: list[Person], today: date) -> Reply:
     """The reply to a session whose inputs so far are `inputs` (empty on the first request)."""
     if not people:
         return Reply(fit("END", JOIN))
+    state = replay(inputs, people, today)
+    if state.ending is not None:
+        return Reply(fit("END", state.ending.text), state.ending.action)
+    shown = pages(state.screen, state.person, state.invalid)
+    return Reply(shown[min(state.page, len(shown) - 1)])
+
+
+@dataclass
+class State:
+    screen: Screen | None
+    person: Person | None
+    page: int = 0
+    invalid: bool = False
+    ending: Ending | None = None
+
+    def choices(self) -> list[str]:
+        """What may be typed next (for `sms-service ussd check`)."""
+        if self.ending is not None or self.screen is None:
+            return []
+        more = ["98"] if self.page + 1 < len(pages(self.screen, self.person)) else []
+        return list(self.screen.choices) + more + ["0", "00"]
+
+
+def replay(inputs: list[str], people: list[Person], today: date) -> State:
     people = [Person(**{**p.__dict__, "first_name": ascii_only(p.first_name)}) for p in people]
     shared = len(people) > 1
     person = None if shared else people[0]
     stack: list[str] = [] if shared else ["home"]
     page, invalid = 0, False
+
+    def current() -> Screen:
+        return which(people) if person is None else build(stack[-1], person, today)
     for raw in inputs:
-        choice, invalid = raw.strip(), False
-        current = which(people) if person is None else build(stack[-1], person, today)
+        choice, invalid, screen = raw.strip(), False, current()
         if choice == "00":
             stack, page = ["home"] if person is not None else [], 0
-            continue
-        if choice == "0":
+        elif choice == "0":
             if len(stack) > 1:
                 stack.pop()
             elif shared and person is not None:  # back from her menu to the choice of client
                 person, stack = None, []
             page = 0
-            continue
-        if choice == "98" and page + 1 < len(pages(current, person)):
+        elif choice == "98" and page + 1 < len(pages(screen, person)):
             page += 1
-            continue
-        target = current.choices.get(choice)
-        if target is None:
+        elif choice not in screen.choices:
             invalid = True
-            continue
-        page = 0
-        if isinstance(target, int):  # a client chosen on a shared phone
-            person, stack = people[target], ["home"]
-        elif isinstance(target, Ending):
-            return Reply(fit("END", target.text), target.action)
         else:
-            stack.append(target)
-    current = which(people) if person is None else build(stack[-1], person, today)
-    lines = pages(current, person, invalid)
-    return Reply(lines[min(page, len(lines) - 1)])
+            target, page = screen.choices[choice], 0
+            if isinstance(target, int):  # a client chosen on a shared phone
+                person, stack = people[target], ["home"]
+            elif isinstance(target, Ending):
+                return State(None, person, ending=target)
+            else:
+                stack.append(target)
+    return State(current(), person, page, invalid)
 
 
 def pages(screen: Screen, person: Person | None, invalid: bool = False) -> list[str]:

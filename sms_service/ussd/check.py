@@ -1,0 +1,74 @@
+"""`sms-service ussd check`: every reachable screen, both languages, the longest realistic
+values; fails on a screen over 160 characters, non-ASCII, or wording that reveals care."""
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import date, time, timedelta
+
+from ..discreet import forbidden_terms
+from ..templates.catalogue import SAMPLE_LONGEST
+from .menu import LIMIT, Move, Person, Place, Visit, answer, replay
+
+TODAY = date(2026, 9, 28)  # a Monday; the longest dates fall in the weeks after
+LONG_PLACE = Place(SAMPLE_LONGEST["facility_name"], SAMPLE_LONGEST["landmark"], SAMPLE_LONGEST["hours"],
+                   SAMPLE_LONGEST["facility_phone"])
+NAME = SAMPLE_LONGEST["first_name"]
+INFANT = SAMPLE_LONGEST["infant_name"]
+MAX_DEPTH = 6
+
+
+@dataclass(frozen=True)
+class Problem:
+    case: str
+    inputs: str
+    message: str
+
+    def __str__(self) -> str:
+        return f"{self.case} [{self.inputs or 'first screen'}]: {self.message}"
+
+
+def cases() -> dict[str, list[Person]]:
+    visits = (Visit(1, TODAY + timedelta(days=2), time(10, 30), LONG_PLACE.name),
+              Visit(2, TODAY + timedelta(days=9), None, LONG_PLACE.name, INFANT),
+              Visit(3, TODAY + timedelta(days=30), time(8, 0), LONG_PLACE.name))
+    found = {}
+    for lang in ("en", "sw"):
+        def person(i, lang=lang, **kw):
+            return Person(i, NAME, lang, LONG_PLACE, **kw)
+        found[f"{lang}: visits, no transfer"] = [person(1, visits=visits)]
+        found[f"{lang}: transfer pending"] = [person(1, move=Move(7, LONG_PLACE, TODAY + timedelta(days=2)))]
+        found[f"{lang}: transfer date passed"] = [person(1, move=Move(7, LONG_PLACE, TODAY - timedelta(days=1)))]
+        found[f"{lang}: opted out"] = [person(1, opted_out=True)]
+        found[f"{lang}: blocked by the network"] = [person(1, opted_out=True, network_blocked=True)]
+        found[f"{lang}: shared phone"] = [person(1, visits=visits), person(2), person(3, opted_out=True)]
+    found["unregistered"] = []
+    return found
+
+
+def check() -> list[Problem]:
+    problems = []
+    for case, people in cases().items():
+        seen, frontier = set(), [[]]
+        while frontier:
+            inputs = frontier.pop()
+            reply = answer(inputs, people, TODAY)
+            key = "*".join(inputs)
+            problems += [Problem(case, key, m) for m in _faults(reply.text)]
+            if reply.ends or len(inputs) >= MAX_DEPTH or (reply.text, len(inputs)) in seen:
+                continue
+            seen.add((reply.text, len(inputs)))
+            state = replay(inputs, people, TODAY)
+            frontier += [inputs + [c] for c in state.choices() + ["x"] if not (c == "x" and inputs[-1:] == ["x"])]
+    return problems
+
+
+def _faults(text: str) -> list[str]:
+    faults = []
+    if len(text) > LIMIT:
+        faults.append(f"{len(text)} characters (limit {LIMIT})")
+    if not text.startswith(("CON ", "END ")):
+        faults.append("does not begin CON or END")
+    if not text.isascii():
+        faults.append("not ASCII")
+    faults += [f"reveals care: '{term}'" for term in forbidden_terms(text)]
+    return faults

@@ -1,0 +1,24 @@
+"""`sms-service ussd simulate PHONE`: the menu in a terminal, through the real webhook code
+(records choices like a real session). Empty input ends the session."""
+from __future__ import annotations
+
+import uuid
+
+import click
+
+from ..services import get_services
+from .service import respond
+
+
+def simulate(app, phone: str) -> None:
+    services = get_services(app)
+    session, inputs = f"simulator-{uuid.uuid4().hex[:12]}", []
+    while True:
+        screen = respond(services, {"sessionId": session, "phoneNumber": phone, "text": "*".join(inputs)})
+        click.echo("\n" + screen[4:] + "\n")
+        if screen.startswith("END "):
+            return
+        typed = click.prompt(">", default="", show_default=False).strip()
+        if not typed:
+            return
+        inputs.append(typed)
