@@ -83,8 +83,9 @@ class Database:
         self.url = url
         self.engine = make_engine(url)
         self._autocommit: Engine | None = None
-        self._prepared: dict[str, PreparedInsert] = {}
+        self._prepared: dict[str, object] = {}
         self._quick: sessionmaker | None = None
+        self._quick_reads: Engine | None = None
         self.sessions = sessionmaker(self.engine, expire_on_commit=False)
 
     @property
@@ -102,19 +103,38 @@ class Database:
                 session.rollback()
                 raise
 
+    def prepared_query(self, name: str, build) -> "PreparedQuery":
+        """The SELECT that `build()` makes, prepared once per process: autocommit (one round
+        trip a read), the quick timeouts, a dropped connection retried once."""
+        if name not in self._prepared:
+            self._prepared[name] = PreparedQuery(self._quick_autocommit(), build())
+        return self._prepared[name]
+
+    def _quick_autocommit(self) -> Engine:
+        if self._quick_reads is None:
+            self._quick_reads = self._quick_engine_with(isolation_level="AUTOCOMMIT", pool_pre_ping=False)
+        return self._quick_reads
+
+    def _quick_engine_with(self, **options) -> Engine:
+        """Gives up within a second: connect, statement and lock timeouts."""
+        if self.dialect == "sqlite":
+            engine = create_engine(self.url, connect_args={"timeout": 0.5}, **options)
+            event.listen(engine, "connect", _sqlite_pragmas)
+            event.listen(engine, "connect", lambda conn, _: conn.execute("PRAGMA busy_timeout=500"))
+            return engine
+        return make_engine(self.url, pool_size=4, connect_args={
+            "connect_timeout": 1, "options": "-c statement_timeout=700 -c lock_timeout=300"}, **options)
+
+    def quick_engine(self) -> Engine:
+        if self._quick is None:
+            self._quick = sessionmaker(self._quick_engine_with(), expire_on_commit=False)
+        return self._quick.kw["bind"]
+
     @contextmanager
     def quick(self) -> Iterator[Session]:
         """A unit of work that gives up within a second (USSD: a late answer drops the call):
         short connect, statement and lock timeouts on an engine of its own."""
-        if self._quick is None:
-            if self.dialect == "sqlite":
-                engine = create_engine(self.url, connect_args={"timeout": 0.5})
-                event.listen(engine, "connect", _sqlite_pragmas)
-                event.listen(engine, "connect", lambda conn, _: conn.execute("PRAGMA busy_timeout=500"))
-            else:
-                engine = make_engine(self.url, pool_size=4, connect_args={
-                    "connect_timeout": 1, "options": "-c statement_timeout=700 -c lock_timeout=300"})
-            self._quick = sessionmaker(engine, expire_on_commit=False)
+        self.quick_engine()
         with self._quick() as session:
             try:
                 yield session
@@ -123,11 +143,12 @@ class Database:
                 session.rollback()
                 raise
 
-    def prepared_insert(self, name: str, build) -> "PreparedInsert":
+    def prepared_insert(self, name: str, build, quick: bool = False) -> "PreparedInsert":
         """The `INSERT … RETURNING id` that `build(dialect_name)` makes, prepared once per
-        process for the webhooks' hot path (see `PreparedInsert`)."""
+        process for the hot paths (see `PreparedInsert`); `quick`: under the USSD timeouts."""
         if name not in self._prepared:
-            self._prepared[name] = PreparedInsert(self._autocommit_engine(), build(self.dialect))
+            engine = self._quick_autocommit() if quick else self._autocommit_engine()
+            self._prepared[name] = PreparedInsert(engine, build(self.dialect))
         return self._prepared[name]
 
     def _autocommit_engine(self) -> Engine:
@@ -144,27 +165,33 @@ class Database:
             self._autocommit.dispose()
         if self._quick is not None:
             self._quick.kw["bind"].dispose()
+        if self._quick_reads is not None:
+            self._quick_reads.dispose()
 
 
 class PreparedInsert:
-    """One INSERT, compiled by SQLAlchemy once and then run on the driver's cursor: a webhook
-    answers Africa's Talking after a single statement, without the ORM or the per-call
-    statement machinery (a third of the CPU of `Connection.execute` on this path)."""
+    """One INSERT (or UPDATE) … RETURNING, compiled by SQLAlchemy once and then run on the
+    driver's cursor in autocommit: a webhook answers Africa's Talking, a USSD choice is
+    recorded, after a single statement, without the ORM or the per-call statement machinery
+    (a third of the CPU of `Connection.execute` on this path)."""
 
     def __init__(self, engine: Engine, statement):
-        self.engine = engine
-        compiled = statement.compile(dialect=engine.dialect)
+        self.engine, dialect = engine, engine.dialect
+        self.compiled = compiled = statement.compile(dialect=dialect)
         self.sql = str(compiled)
-        table = statement.table
-        self.processors = {name: table.c[name].type.bind_processor(engine.dialect) for name in compiled.params}
-        self.names = list(compiled.params)
-        self.positional = engine.dialect.positional
+        columns = statement.table.c
+
+        def type_of(name, bind):  # a bare bindparam("phone") takes its column's type
+            return columns[name].type if name in columns and bind.type._isnull else bind.type
+        self.processors = {name: type_of(name, bind).dialect_impl(dialect).bind_processor(dialect)
+                           for name, bind in compiled.binds.items()}
+        self.positional = dialect.positional
         self.positiontup = compiled.positiontup if self.positional else None
 
     def __call__(self, values: dict):
         """Run it; returns the first column of the row returned, or None."""
-        params = {name: (self.processors[name](values[name]) if self.processors[name] else values[name])
-                  for name in self.names}
+        params = {name: (self.processors[name](v) if self.processors.get(name) else v)
+                  for name, v in self.compiled.construct_params(values).items()}
         if self.positional:
             params = tuple(params[name] for name in self.positiontup)
         for attempt in (1, 2):
@@ -181,3 +208,38 @@ class PreparedInsert:
                     raise
             finally:
                 raw.close()
+
+
+class PreparedQuery:
+    """A SELECT compiled once by SQLAlchemy and run on the driver's cursor, with SQLAlchemy's
+    own bind and result conversions: the USSD menu's reads, which must answer in milliseconds,
+    without paying for the statement machinery on every request."""
+
+    def __init__(self, engine: Engine, statement):
+        dialect = engine.dialect
+        self.engine, self.compiled = engine, statement.compile(dialect=dialect)
+        self.sql = str(self.compiled)
+        self.bind = {name: b.type.dialect_impl(dialect).bind_processor(dialect) for name, b in self.compiled.binds.items()}
+        self.result = [c.type.dialect_impl(dialect).result_processor(dialect, None) for c in statement.selected_columns]
+        self.order = self.compiled.positiontup if dialect.positional else None
+
+    def rows(self, **values) -> list[tuple]:
+        params = self.compiled.construct_params(values)
+        params = {k: (self.bind[k](v) if self.bind.get(k) else v) for k, v in params.items()}
+        if self.order is not None:
+            params = tuple(params[name] for name in self.order)
+        for attempt in (1, 2):
+            raw = self.engine.raw_connection()
+            try:
+                cursor = raw.cursor()
+                cursor.execute(self.sql, params)
+                found = cursor.fetchall()
+                cursor.close()
+                break
+            except self.engine.dialect.dbapi.OperationalError:
+                raw.invalidate()  # the server went away (or a timeout): one more try, then give up
+                if attempt == 2:
+                    raise
+            finally:
+                raw.close()
+        return [tuple(p(v) if p else v for p, v in zip(self.result, row, strict=True)) for row in found]

@@ -25,6 +25,8 @@ class FollowUpTask(Base):
     kind: Mapped[str] = mapped_column(String(32))
     subject: Mapped[str | None] = mapped_column(String(64))  # e.g. "transfer:7"
     inbound_message_id: Mapped[int | None] = mapped_column(ForeignKey("inbound_messages.id", ondelete="SET NULL"))
+    # a task that must not be made twice (one call back a day, one per USSD session): its key
+    dedupe_key: Mapped[str | None] = mapped_column(String(120), unique=True)
     note: Mapped[str | None] = mapped_column(Text)
     status: Mapped[str] = mapped_column(String(16), default="open")  # open, done, cancelled
     outcome: Mapped[str | None] = mapped_column(String(64))

@@ -1,37 +1,74 @@
 """What a USSD choice records. Each is safe to repeat: AT may resend a step, and a client
-may choose the same thing in two sessions."""
+may choose the same thing in two sessions. The common ones (a task for her Mentor Mother,
+the language, the new clinic known) are one prepared statement each; the rare ones
+(arrival, stopping and starting messages) a short transaction."""
 from __future__ import annotations
 
-from datetime import datetime
+from datetime import date, datetime
 
-from sqlalchemy import select, update
-from sqlalchemy.orm import Session
+from sqlalchemy import bindparam, or_, select, update
+from sqlalchemy.dialects import postgresql, sqlite
 
 from .. import consent
 from ..models import Client, ConsentEvent, FollowUpTask, Transfer
 from .menu import Action
 
+TASKS = {"call_back", "change_date", "opt_in_blocked"}
 
-def record(session: Session, action: Action, phone: str, session_id: str, now: datetime, today) -> None:
-    client = session.get(Client, action.client_id)
-    if client is None or client.phone != phone:
-        return  # never act on a client the number does not hold
-    if action.kind == "knows_new_clinic":
-        _move(session, action.detail, client, ("planned", "notified"), "acknowledged", now)
-    elif action.kind == "arrived":
-        if _move(session, action.detail, client, Transfer.OPEN_STATES, "arrived", now):
-            transfer = session.get(Transfer, action.detail)
-            client.facility_id, client.updated_at = transfer.to_facility_id, now
-    elif action.kind == "change_date":
-        appointment_id, _, reason = str(action.detail).partition(":")
-        _task(session, client, "change_date", f"appointment:{appointment_id}", f"USSD: {reason}", session_id, now, today)
-    elif action.kind == "call_back":
-        _task(session, client, "call_back", None, "USSD", session_id, now, today, once_a_day=True)
-    elif action.kind == "opt_in_blocked":
-        _task(session, client, "opt_in_blocked", None, "USSD: asked to start; the network blocks us", session_id,
-              now, today)
+
+def record(db, action: Action, phone: str, session_id: str, now: datetime, today: date) -> None:
+    """`action.client_id` came from the clients on `phone` (people_on): it is hers to act on."""
+    if action.kind in TASKS:
+        appointment, _, reason = str(action.detail or "").partition(":")
+        key = {"call_back": f"call_back:{action.client_id}:{today.isoformat()}",  # one a day
+               "change_date": f"change_date:{session_id}:{appointment}",
+               "opt_in_blocked": f"opt_in_blocked:{session_id}"}[action.kind]
+        db.prepared_insert("ussd.task", _task, quick=True)({
+            "client_id": action.client_id, "kind": action.kind, "dedupe_key": key[:120], "due_on": today,
+            "subject": f"appointment:{appointment}" if action.kind == "change_date" else None,
+            "note": f"USSD: {reason}" if reason else "USSD", "status": "open", "created_at": now})
     elif action.kind == "language":
-        client.language, client.updated_at = action.detail, now
+        db.prepared_insert("ussd.language", _language, quick=True)({"id": action.client_id, "language": action.detail,
+                                                        "updated_at": now})
+    elif action.kind == "knows_new_clinic":
+        db.prepared_insert("ussd.knows", _knows, quick=True)({"id": action.detail, "client_id": action.client_id,
+                                                  "status_changed_at": now})
+    else:
+        with db.quick() as session:
+            _rare(session, action, phone, now)
+
+
+def _task(dialect_name: str):
+    dialect = postgresql if dialect_name == "postgresql" else sqlite
+    table = FollowUpTask.__table__
+    mentor = select(Client.mentor_mother_id).where(Client.id == bindparam("client_id")).scalar_subquery()
+    columns = ("client_id", "kind", "dedupe_key", "due_on", "subject", "note", "status", "created_at")
+    return (dialect.insert(table).values({**{c: bindparam(c) for c in columns}, "mentor_mother_id": mentor})
+            .on_conflict_do_nothing(index_elements=["dedupe_key"]).returning(table.c.id))
+
+
+def _language(dialect_name: str):
+    table = Client.__table__
+    return (update(table).where(table.c.id == bindparam("id"))
+            .values(language=bindparam("language"), updated_at=bindparam("updated_at")).returning(table.c.id))
+
+
+def _knows(dialect_name: str):
+    table = Transfer.__table__
+    return (update(table).where(table.c.id == bindparam("id"), table.c.client_id == bindparam("client_id"),
+                                or_(table.c.status == "planned", table.c.status == "notified"))
+            .values(status="acknowledged", status_changed_at=bindparam("status_changed_at")).returning(table.c.id))
+
+
+def _rare(session, action: Action, phone: str, now: datetime) -> None:
+    client = session.get(Client, action.client_id)
+    if action.kind == "arrived":
+        moved = session.execute(update(Transfer).where(
+            Transfer.id == action.detail, Transfer.client_id == client.id, Transfer.status.in_(Transfer.OPEN_STATES))
+            .values(status="arrived", status_changed_at=now)).rowcount
+        if moved:
+            client.facility_id = session.get(Transfer, action.detail).to_facility_id
+            client.updated_at = now
     elif action.kind == "opt_out":
         if session.scalar(select(Client.id).where(Client.phone == phone, Client.opted_out_at.is_(None)).limit(1)):
             consent.opt_out(session, phone, "ussd", f"reason: {action.detail}", now=now)
@@ -39,20 +76,3 @@ def record(session: Session, action: Action, phone: str, session_id: str, now: d
         session.execute(update(Client).where(Client.phone == phone, Client.opted_out_at.is_not(None))
                         .values(opted_out_at=None, updated_at=now))
         session.add(ConsentEvent(phone=phone, client_id=client.id, kind="opt_in", source="ussd", at=now))
-
-
-def _move(session, transfer_id, client, sources, to: str, now) -> bool:
-    return bool(session.execute(update(Transfer).where(
-        Transfer.id == transfer_id, Transfer.client_id == client.id, Transfer.status.in_(sources))
-        .values(status=to, status_changed_at=now)).rowcount)
-
-
-def _task(session, client, kind, subject, note, session_id, now, today, once_a_day=False) -> None:
-    """One task per USSD session (AT may resend the step); a call back at most once a day."""
-    same = select(FollowUpTask.id).where(FollowUpTask.client_id == client.id, FollowUpTask.kind == kind)
-    if session.scalar(same.where(FollowUpTask.note.like(f"%[{session_id}]")).limit(1)):
-        return
-    if once_a_day and session.scalar(same.where(FollowUpTask.status == "open", FollowUpTask.due_on == today).limit(1)):
-        return
-    session.add(FollowUpTask(mentor_mother_id=client.mentor_mother_id, client_id=client.id, kind=kind,
-                             subject=subject, note=f"{note} [{session_id}]", due_on=today, created_at=now))

@@ -31,10 +31,9 @@ def respond(services, form, now: datetime | None = None) -> str:
         return fit("END", SORRY)
     inputs = text.split("*") if text else []
     try:
-        with services.db.quick() as session:
-            reply = answer(inputs, people_on(session, phone, today), today)
-            if reply.action is not None:
-                record(session, reply.action, phone, session_id[:60], now, today)
+        reply = answer(inputs, people_on(services.db, phone, today), today)
+        if reply.action is not None:  # a choice to record: the only write
+            record(services.db, reply.action, phone, session_id[:60], now, today)
         return reply.text
     except Exception as error:  # the caller gets an apology, never a 5xx
         log.error("USSD step failed (%s)", type(error).__name__)

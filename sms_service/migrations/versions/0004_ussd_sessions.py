@@ -1,4 +1,4 @@
-"""ussd sessions
+"""ussd sessions; follow-up tasks made once by key
 
 Revision ID: 0004
 Revises: 0003
@@ -30,7 +30,13 @@ def upgrade() -> None:
     sa.PrimaryKeyConstraint('id', name=op.f('pk_ussd_sessions')),
     sa.UniqueConstraint('session_id', name=op.f('uq_ussd_sessions_session_id'))
     )
+    with op.batch_alter_table('follow_up_tasks', schema=None) as batch_op:
+        batch_op.add_column(sa.Column('dedupe_key', sa.String(length=120), nullable=True))
+        batch_op.create_unique_constraint(batch_op.f('uq_follow_up_tasks_dedupe_key'), ['dedupe_key'])
 
 
 def downgrade() -> None:
+    with op.batch_alter_table('follow_up_tasks', schema=None) as batch_op:
+        batch_op.drop_constraint(batch_op.f('uq_follow_up_tasks_dedupe_key'), type_='unique')
+        batch_op.drop_column('dedupe_key')
     op.drop_table('ussd_sessions')
