@@ -99,7 +99,7 @@ def main() -> None:
                         server = Server(app, env)
                         try:
                             bodies = session_bodies()
-                            asyncio.run(_load(server.port, path, bodies, 1.0, args.concurrency))  # warm up
+                            asyncio.run(_load(server.port, path, bodies, 2.0, args.concurrency))  # warm up (connections, prepared statements)
                             result = asyncio.run(_load(server.port, path, bodies, args.seconds, args.concurrency))
                         finally:
                             server.stop()

@@ -83,7 +83,7 @@ def main() -> None:
                     for tag, app, path, bodies in plan:
                         server = Server(app, env)
                         try:
-                            asyncio.run(_load(server.port, path, bodies, 1.0, args.concurrency))  # warm up
+                            asyncio.run(_load(server.port, path, bodies, 2.0, args.concurrency))  # warm up (connections, prepared statements)
                             result = asyncio.run(_load(server.port, path, bodies, args.seconds, args.concurrency))
                         finally:
                             server.stop()

@@ -13,6 +13,7 @@ from .menu import Move, Person, Place, Visit
 
 NETWORK_BLOCKS = ("at_optout", "provider", "delivery_report")  # START cannot undo these
 To = aliased(Facility)
+UNSHOWN = Place("")  # not read for the first screen, which does not show it
 
 
 def _everything():
@@ -36,12 +37,22 @@ def _everything():
             .order_by(Client.id, Transfer.effective_date, Appointment.date, Appointment.time))
 
 
+def _names():
+    """The first screen shows only names (and Stop or Start): one index lookup."""
+    return (select(Client.id, Client.first_name, Client.language, Client.opted_out_at)
+            .where(Client.phone == bindparam("phone"), Client.status != "inactive").order_by(Client.id))
+
+
 def _last_opt_out():
     return (select(ConsentEvent.source).where(ConsentEvent.phone == bindparam("phone"), ConsentEvent.kind == "opt_out")
             .order_by(ConsentEvent.id.desc()).limit(1))
 
 
-def people_on(db: Database, phone: str, today: date) -> list[Person]:
+def people_on(db: Database, phone: str, today: date, first_screen: bool = False) -> list[Person]:
+    """Everything the menu may show; on a session's first request only what it does show."""
+    if first_screen:
+        return [Person(cid, first, language, UNSHOWN, opted_out=opted_out_at is not None)
+                for cid, first, language, opted_out_at in db.prepared_query("ussd.names", _names).rows(phone=phone)]
     rows = db.prepared_query("ussd.everything", _everything).rows(phone=phone, today=today)
     clients, moves, visits = {}, {}, {}
     for (cid, first, language, opted_out_at, name, landmark, hours, tel, transfer_id, day, to_name, to_landmark,

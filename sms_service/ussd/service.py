@@ -31,7 +31,7 @@ def respond(services, form, now: datetime | None = None) -> str:
         return fit("END", SORRY)
     inputs = text.split("*") if text else []
     try:
-        reply = answer(inputs, people_on(services.db, phone, today), today)
+        reply = answer(inputs, people_on(services.db, phone, today, first_screen=not inputs), today)
         if reply.action is not None:  # a choice to record: the only write
             record(services.db, reply.action, phone, session_id[:60], now, today)
         return reply.text
