@@ -226,3 +226,14 @@ def test_simulate_in_a_terminal(app, services, people, monkeypatch):
     result = CliRunner().invoke(cli.main, ["ussd", "simulate", AMINA], input="1\n0\n4\n")
     assert result.exit_code == 0, result.output
     assert "Hello Amina" in result.output and "Next visit" in result.output and "will call you soon" in result.output
+
+
+def test_clinic_details_come_from_a_directory_read_again_when_stale(app, services, people):
+    from sms_service.ussd.people import directory
+
+    assert "Mwangaza, near the market" in step(app, AMINA, "2")
+    with services.db.session() as s:
+        s.scalar(select(Facility).where(Facility.code == "F1")).landmark = "the new road"
+    assert "near the market" in step(app, AMINA, "2")  # within the minute: as read
+    directory(services.db).max_age = 0
+    assert "near the new road" in step(app, AMINA, "2")

@@ -1,40 +1,65 @@
 """Who is dialling: the clients on a number, as the menu needs them, in one indexed read (two
-when someone on the number has opted out), prepared once per process."""
+when someone on the number has opted out), prepared once per process; the clinics from a
+directory each process reads again once a minute."""
 from __future__ import annotations
 
 from datetime import date, time
+from time import monotonic
+from weakref import WeakKeyDictionary
 
 from sqlalchemy import bindparam, or_, select
-from sqlalchemy.orm import aliased
 
 from ..db import Database
 from ..models import Appointment, Client, ConsentEvent, Facility, Infant, Transfer
 from .menu import Move, Person, Place, Visit
 
 NETWORK_BLOCKS = ("at_optout", "provider", "delivery_report")  # START cannot undo these
-To = aliased(Facility)
 UNSHOWN = Place("")  # not read for the first screen, which does not show it
 
 
 def _everything():
-    """Per client on the number: her clinic, any transfer still open, her upcoming visits, in
-    one read (a row per client, transfer and visit; numbers hold one client or a few)."""
-    Visiting = aliased(Facility)
-    return (select(Client.id, Client.first_name, Client.language, Client.opted_out_at,
-                   Facility.name, Facility.landmark, Facility.hours, Facility.phone,
-                   Transfer.id, Transfer.effective_date, To.name, To.landmark, To.hours, To.phone,
-                   Appointment.id, Appointment.date, Appointment.time, Visiting.name, Appointment.infant_id,
+    """Per client on the number: any transfer still open and her upcoming visits, in one read
+    (a row per client, transfer and visit; numbers hold one client or a few). Clinics come
+    from the per-process directory below."""
+    return (select(Client.id, Client.first_name, Client.language, Client.opted_out_at, Client.facility_id,
+                   Transfer.id, Transfer.effective_date, Transfer.to_facility_id,
+                   Appointment.id, Appointment.date, Appointment.time, Appointment.facility_id, Appointment.infant_id,
                    Infant.first_name)
-            .join(Facility, Facility.id == Client.facility_id)
             .outerjoin(Transfer, (Transfer.client_id == Client.id)  # no IN list: it is compiled once
                        & or_(*(Transfer.status == state for state in Transfer.OPEN_STATES)))
-            .outerjoin(To, To.id == Transfer.to_facility_id)
             .outerjoin(Appointment, (Appointment.client_id == Client.id) & (Appointment.status == "scheduled")
                        & (Appointment.date >= bindparam("today", type_=Appointment.date.type)))
-            .outerjoin(Visiting, Visiting.id == Appointment.facility_id)
             .outerjoin(Infant, Infant.id == Appointment.infant_id)
             .where(Client.phone == bindparam("phone"), Client.status != "inactive")
             .order_by(Client.id, Transfer.effective_date, Appointment.date, Appointment.time))
+
+
+def _facilities():
+    return select(Facility.id, Facility.name, Facility.landmark, Facility.hours, Facility.phone)
+
+
+class Directory:
+    """The clinics (tens of rows, rarely changed), read again once a minute per process."""
+
+    def __init__(self, max_age: float = 60.0):
+        self.max_age, self.read_at, self.places = max_age, float("-inf"), {}
+
+    def place(self, db: Database, facility_id: int) -> Place:
+        if facility_id not in self.places or monotonic() - self.read_at > self.max_age:
+            self.places = {fid: Place(name, landmark, hours, tel)
+                           for fid, name, landmark, hours, tel in db.prepared_query("ussd.facilities", _facilities).rows()}
+            self.read_at = monotonic()
+        return self.places.get(facility_id, Place("-"))
+
+
+_DIRECTORIES: "WeakKeyDictionary[Database, Directory]" = WeakKeyDictionary()
+
+
+def directory(db: Database) -> Directory:
+    """One directory per database (per process)."""
+    if db not in _DIRECTORIES:
+        _DIRECTORIES[db] = Directory()
+    return _DIRECTORIES[db]
 
 
 def _names():
@@ -54,15 +79,16 @@ def people_on(db: Database, phone: str, today: date, first_screen: bool = False)
         return [Person(cid, first, language, UNSHOWN, opted_out=opted_out_at is not None)
                 for cid, first, language, opted_out_at in db.prepared_query("ussd.names", _names).rows(phone=phone)]
     rows = db.prepared_query("ussd.everything", _everything).rows(phone=phone, today=today)
+    clinics = directory(db)
     clients, moves, visits = {}, {}, {}
-    for (cid, first, language, opted_out_at, name, landmark, hours, tel, transfer_id, day, to_name, to_landmark,
-         to_hours, to_tel, appointment_id, visit_day, at, clinic, infant_id, infant_name) in rows:
-        clients.setdefault(cid, (first, language, opted_out_at, Place(name, landmark, hours, tel)))
+    for (cid, first, language, opted_out_at, facility_id, transfer_id, day, to_facility, appointment_id, visit_day,
+         at, visit_facility, infant_id, infant_name) in rows:
+        clients.setdefault(cid, (first, language, opted_out_at, clinics.place(db, facility_id)))
         found = visits.setdefault(cid, {})
         if transfer_id is not None:  # the latest open one wins
-            moves[cid] = Move(transfer_id, Place(to_name, to_landmark, to_hours, to_tel), day)
+            moves[cid] = Move(transfer_id, clinics.place(db, to_facility), day)
         if appointment_id is not None and appointment_id not in found:
-            found[appointment_id] = Visit(appointment_id, visit_day, at, clinic,
+            found[appointment_id] = Visit(appointment_id, visit_day, at, clinics.place(db, visit_facility).name,
                                           (infant_name or "Baby") if infant_id else None)
     blocked = False
     if any(c[2] for c in clients.values()):
