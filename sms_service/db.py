@@ -103,11 +103,11 @@ class Database:
                 session.rollback()
                 raise
 
-    def prepared_query(self, name: str, build) -> "PreparedQuery":
+    def prepared_query(self, name: str, build) -> "Prepared":
         """The SELECT that `build()` makes, prepared once per process: autocommit (one round
         trip a read), the quick timeouts, a dropped connection retried once."""
         if name not in self._prepared:
-            self._prepared[name] = PreparedQuery(self._quick_autocommit(), build())
+            self._prepared[name] = Prepared(self._quick_autocommit(), build())
         return self._prepared[name]
 
     def _quick_autocommit(self) -> Engine:
@@ -146,12 +146,12 @@ class Database:
                 session.rollback()
                 raise
 
-    def prepared_insert(self, name: str, build, quick: bool = False) -> "PreparedInsert":
+    def prepared_insert(self, name: str, build, quick: bool = False) -> "Prepared":
         """The `INSERT … RETURNING id` that `build(dialect_name)` makes, prepared once per
-        process for the hot paths (see `PreparedInsert`); `quick`: under the USSD timeouts."""
+        process for the hot paths (see `Prepared`); `quick`: under the USSD timeouts."""
         if name not in self._prepared:
             engine = self._quick_autocommit() if quick else self._autocommit_engine()
-            self._prepared[name] = PreparedInsert(engine, build(self.dialect))
+            self._prepared[name] = Prepared(engine, build(self.dialect))
         return self._prepared[name]
 
     def _autocommit_engine(self) -> Engine:
@@ -172,63 +172,30 @@ class Database:
             self._quick_reads.dispose()
 
 
-class PreparedInsert:
-    """One INSERT (or UPDATE) … RETURNING, compiled by SQLAlchemy once and then run on the
-    driver's cursor in autocommit: a webhook answers Africa's Talking, a USSD choice is
-    recorded, after a single statement, without the ORM or the per-call statement machinery
-    (a third of the CPU of `Connection.execute` on this path)."""
-
-    def __init__(self, engine: Engine, statement):
-        self.engine, dialect = engine, engine.dialect
-        self.compiled = compiled = statement.compile(dialect=dialect)
-        self.sql = str(compiled)
-        columns = statement.table.c
-
-        def type_of(name, bind):  # a bare bindparam("phone") takes its column's type
-            return columns[name].type if name in columns and bind.type._isnull else bind.type
-        self.processors = {name: type_of(name, bind).dialect_impl(dialect).bind_processor(dialect)
-                           for name, bind in compiled.binds.items()}
-        self.positional = dialect.positional
-        self.positiontup = compiled.positiontup if self.positional else None
-
-    def __call__(self, values: dict):
-        """Run it; returns the first column of the row returned, or None."""
-        params = {name: (self.processors[name](v) if self.processors.get(name) else v)
-                  for name, v in self.compiled.construct_params(values).items()}
-        if self.positional:
-            params = tuple(params[name] for name in self.positiontup)
-        for attempt in (1, 2):
-            raw = self.engine.raw_connection()
-            try:
-                cursor = raw.cursor()
-                cursor.execute(self.sql, params)
-                row = cursor.fetchone()
-                cursor.close()
-                return row[0] if row else None
-            except self.engine.dialect.dbapi.OperationalError:
-                raw.invalidate()  # the server went away: one more try on a fresh connection
-                if attempt == 2:
-                    raise
-            finally:
-                raw.close()
-
-
-class PreparedQuery:
-    """A SELECT compiled once by SQLAlchemy and run on the driver's cursor, with SQLAlchemy's
-    own bind and result conversions: the USSD menu's reads, which must answer in milliseconds,
-    without paying for the statement machinery on every request."""
+class Prepared:
+    """One statement (a SELECT, or an INSERT/UPDATE … RETURNING) compiled by SQLAlchemy once
+    and then run on the driver's cursor, with SQLAlchemy's own bind and result conversions:
+    the webhooks' and the USSD menu's hot paths, which must answer in milliseconds, without
+    the ORM or the per-call statement machinery (a third of the CPU of `Connection.execute`).
+    Run on an autocommit engine: one round trip, and a write is durable when it returns. A
+    dropped connection is retried once (the statements here are safe to repeat)."""
 
     def __init__(self, engine: Engine, statement):
         dialect = engine.dialect
         self.engine, self.compiled = engine, statement.compile(dialect=dialect)
         self.sql = str(self.compiled)
-        self.bind = {name: b.type.dialect_impl(dialect).bind_processor(dialect) for name, b in self.compiled.binds.items()}
-        self.result = [c.type.dialect_impl(dialect).result_processor(dialect, None) for c in statement.selected_columns]
+        table = getattr(statement, "table", None)
+
+        def type_of(name, bind):  # a bare bindparam("phone") in an INSERT takes its column's type
+            return table.c[name].type if table is not None and name in table.c and bind.type._isnull else bind.type
+        self.bind = {name: type_of(name, b).dialect_impl(dialect).bind_processor(dialect)
+                     for name, b in self.compiled.binds.items()}
+        self.result = [c.type.dialect_impl(dialect).result_processor(dialect, None) for c in statement.exported_columns]
         self.order = self.compiled.positiontup if dialect.positional else None
 
     def rows(self, **values) -> list[tuple]:
-        params = self.compiled.construct_params(values)
-        params = {k: (self.bind[k](v) if self.bind.get(k) else v) for k, v in params.items()}
+        params = {k: (self.bind[k](v) if self.bind.get(k) else v)
+                  for k, v in self.compiled.construct_params(values).items()}
         if self.order is not None:
             params = tuple(params[name] for name in self.order)
         for attempt in (1, 2):
@@ -246,3 +213,8 @@ class PreparedQuery:
             finally:
                 raw.close()
         return [tuple(p(v) if p else v for p, v in zip(self.result, row, strict=True)) for row in found]
+
+    def __call__(self, values: dict):
+        """Run it; the first column of the first row returned, or None."""
+        found = self.rows(**values)
+        return found[0][0] if found else None
