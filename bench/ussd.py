@@ -96,6 +96,7 @@ def main() -> None:
                     bare = None
                     for tag, app, path in (("bare", "bare_app:create_app()", "/bare"),
                                            ("ussd", "sms_service:create_app()", f"/webhooks/ussd?token={TOKEN}")):
+                        analyse(url)  # each scenario starts from a quiet database: no maintenance left from the last
                         server = Server(app, env)
                         try:
                             bodies = session_bodies()

@@ -81,6 +81,7 @@ def main() -> None:
                              report_bodies())]
                     bare = None
                     for tag, app, path, bodies in plan:
+                        analyse(url)  # each scenario starts from a quiet database: no maintenance left from the last
                         server = Server(app, env)
                         try:
                             asyncio.run(_load(server.port, path, bodies, 2.0, args.concurrency))  # warm up (connections, prepared statements)
