@@ -31,7 +31,7 @@ from redis import Redis  # noqa: E402
 from rq import Queue  # noqa: E402
 from sqlalchemy import func, insert, select  # noqa: E402
 
-from bench.benchdb import database  # noqa: E402
+from bench.common import database  # noqa: E402
 from sms_service import embedded_redis  # noqa: E402
 from sms_service.config import load_config  # noqa: E402
 from sms_service.db import utcnow  # noqa: E402
