@@ -13,7 +13,7 @@ from prometheus_client.core import GaugeMetricFamily
 from sqlalchemy import func, select, text
 
 from .db import utcnow
-from .models import DeliveryReport, InboundMessage, OutboundMessage
+from .models import DeliveryReport, InboundMessage, OutboundMessage, UssdSession
 from .sending import PAUSE_KEY
 from .services import Services, get_services
 
@@ -136,6 +136,15 @@ class RecordCollector:
             log.warning("metrics: database query failed: %s", type(exc).__name__)
         yield waiting
         yield oldest
+        sessions = GaugeMetricFamily("sms_ussd_sessions", "USSD sessions ended, by AT's status", labels=["status"])
+        try:
+            with self.services.db.session() as session:
+                for status, count in session.execute(
+                        select(UssdSession.status, func.count()).group_by(UssdSession.status)):
+                    sessions.add_metric([status], count)
+        except Exception as exc:
+            log.warning("metrics: database query failed: %s", type(exc).__name__)
+        yield sessions
 
 
 @blueprint.get("/metrics")

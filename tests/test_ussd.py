@@ -104,6 +104,20 @@ CONVERSATIONS = [
                                                ("3", "Chaguo si sahihi"), ("2*2", "Mwangaza, near the market"),
                                                ("2*2*00", "Hello Dorcas")]),
     ("unregistered number", STRANGER, [("", "END This number is not registered"), ("1", "Nambari hii haijasajiliwa")]),
+    # the same paths in Kiswahili
+    ("next visit, Kiswahili", FATUMA, [("1", "Hakuna miadi iliyopangwa"), ("1*00", "Habari Fatuma")]),
+    ("my clinic with a transfer pending, Kiswahili", FATUMA, [("2", "nenda Tumaini, karibu na the church"),
+                                                             ("2*1", "END Asante. Tumeandika kwamba unaijua")]),
+    ("change a visit date, Kiswahili", SHARED, [("1*3", "Hakuna miadi"), ("1*3*0", "Habari Chausiku")]),
+    ("call me back, English", AMINA, [("4", "END Your Mentor Mother will call you soon.")]),
+    ("language, Kiswahili to English", BETH, [("5", "Chagua lugha\n1. English\n2. Kiswahili"),
+                                              ("5*1", "END You will now get messages in English.")]),
+    ("stop, English", AMINA, [("6", "Why stop?\n1. No longer needed"), ("6*1", "END You will get no more messages")]),
+    ("invalid in Kiswahili", BETH, [("7", "CON Chaguo si sahihi\nHabari Beth"), ("3*9", "Chaguo si sahihi\nHakuna miadi")]),
+    ("invalid on every other screen", GRACE, [("5*9", "Invalid choice\nChoose language"),
+                                               ("6*9", "Invalid choice\nGet clinic visit messages again?"),
+                                               ("1*9", "Invalid choice\nNo visit is booked")]),
+    ("back and home in Kiswahili", BETH, [("2", "0. Rudi 00. Mwanzo")]),
     ("invalid at home", AMINA, [("9", "CON Invalid choice\nHello Amina"), ("abc", "Invalid choice"), ("9*1", "Next visit")]),
     ("a star typed inside input", AMINA, [("1*", "Invalid choice"), ("*1", "Next visit:")]),
     ("deep history", AMINA, [("*".join(["1", "0"] * 40) + "*2", "Mwangaza, near the market"),
@@ -199,6 +213,7 @@ def test_end_of_session_notices_are_kept_once(app, services, people):
     with services.db.session() as s:
         [kept] = s.scalars(select(UssdSession)).all()
         assert (kept.status, kept.duration_ms, kept.hops, kept.phone) == ("Success", 21000, 3, AMINA)
+    assert 'sms_ussd_sessions{status="Success"} 1.0' in client.get("/metrics").get_data(as_text=True)
 
 
 def test_ussd_needs_the_token(app, people):
@@ -237,3 +252,22 @@ def test_clinic_details_come_from_a_directory_read_again_when_stale(app, service
     assert "near the market" in step(app, AMINA, "2")  # within the minute: as read
     directory(services.db).max_age = 0
     assert "near the new road" in step(app, AMINA, "2")
+
+
+def test_a_long_screen_pages_with_98_in_both_languages(app, services, people):
+    with services.db.session() as s:
+        far = Facility(code="F9", name="Kangemi Level Four Health Centre Annex",
+                       landmark="behind the Total petrol station opposite the big market", hours="Mon-Fri 8am-5pm, Sat 8am-1pm",
+                       phone="+254700001234")
+        s.add(far)
+        s.flush()
+        for name in ("Esther", "Fatuma"):
+            s.scalar(select(Transfer).join(Client).where(Client.first_name == name)).to_facility_id = far.id
+    first = step(app, ESTHER, "2")
+    assert first.endswith("\n98. More") and "1. I know" not in first
+    rest = step(app, ESTHER, "2*98")
+    assert "1. I know my new clinic" in rest and "0. Back" in rest
+    assert "END Thank you" in step(app, ESTHER, "2*98*1")
+    assert step(app, FATUMA, "2").endswith("\n98. Zaidi")
+    assert "2. Nimefika" in step(app, FATUMA, "2*98")
+    assert step(app, ESTHER, "2*98*0").startswith("CON Hello Esther")
