@@ -46,7 +46,7 @@ def people(services):
             return c
         amina = client("Amina", AMINA, "en")
         client("Beth", BETH)
-        client("Chausiku", SHARED)
+        chausiku = client("Chausiku", SHARED)
         client("Dorcas", SHARED, "en")
         esther = client("Esther", ESTHER, "en")
         fatuma = client("Fatuma", FATUMA)
@@ -57,6 +57,7 @@ def people(services):
         s.flush()
         s.add_all([
             Appointment(client=amina, facility=mwangaza, date=today + timedelta(days=3), time=time(10, 30), kind="anc"),
+            Appointment(client=chausiku, facility=tumaini, date=today + timedelta(days=5), time=time(9, 0), kind="pnc"),
             Appointment(client=amina, infant_id=baby.id, facility=mwangaza, date=today + timedelta(days=9),
                         kind="immunisation"),
             Transfer(client=esther, from_facility=mwangaza, to_facility=tumaini, status="notified",
@@ -108,7 +109,10 @@ CONVERSATIONS = [
     ("next visit, Kiswahili", FATUMA, [("1", "Hakuna miadi iliyopangwa"), ("1*00", "Habari Fatuma")]),
     ("my clinic with a transfer pending, Kiswahili", FATUMA, [("2", "nenda Tumaini, karibu na the church"),
                                                              ("2*1", "END Asante. Tumeandika kwamba unaijua")]),
-    ("change a visit date, Kiswahili", SHARED, [("1*3", "Hakuna miadi"), ("1*3*0", "Habari Chausiku")]),
+    ("next visit and change its date, Kiswahili", SHARED, [
+        ("1*1", "Miadi ijayo:"), ("1*1", "saa 09:00, Tumaini."), ("1*3", "Miadi ipi?\n1. "),
+        ("1*3*1", "Kwa nini?\n1. Safari\n2. Kazi"), ("1*3*1*7", "Chaguo si sahihi\nKwa nini?"),
+        ("1*3*1*2", "END Mama Mshauri wako atakupigia kupanga tarehe mpya."), ("1*3*0", "Habari Chausiku")]),
     ("call me back, English", AMINA, [("4", "END Your Mentor Mother will call you soon.")]),
     ("language, Kiswahili to English", BETH, [("5", "Chagua lugha\n1. English\n2. Kiswahili"),
                                               ("5*1", "END You will now get messages in English.")]),
