@@ -125,3 +125,25 @@ async def _load(port: int, path: str, bodies, seconds: float, concurrency: int) 
     return {"requests": len(latencies), "per_second": round(len(latencies) / elapsed, 1),
             "p50_ms": round(latencies[len(latencies) // 2] * 1000, 2),
             "p99_ms": round(latencies[int(len(latencies) * 0.99)] * 1000, 2), "non_200": failures}
+
+
+def beside_bare(url: str, env: dict, plan, seconds: float, concurrency: int, database_name: str) -> list[dict]:
+    """Serve each (tag, app, path, bodies) of `plan` under gunicorn in turn, the bare endpoint
+    first, and load it; each result with its ratio to the bare endpoint's throughput."""
+    import json
+
+    results, bare = [], None
+    for tag, app, path, bodies in plan:
+        analyse(url)  # each scenario starts from a quiet database: no maintenance left from the last
+        server = Server(app, env)
+        try:
+            asyncio.run(_load(server.port, path, bodies, 2.0, concurrency))  # warm up: connections, prepared statements
+            result = asyncio.run(_load(server.port, path, bodies, seconds, concurrency))
+        finally:
+            server.stop()
+        bare = bare or result["per_second"]
+        result.update(scenario=tag, database=database_name, concurrency=concurrency,
+                      ratio_to_bare=round(result["per_second"] / bare, 2))
+        print(json.dumps(result), flush=True)
+        results.append(result)
+    return results

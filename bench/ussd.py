@@ -13,8 +13,6 @@ Target: ≥ 50% of the bare endpoint's throughput and p99 ≤ 25 ms.
 from __future__ import annotations
 
 import argparse
-import asyncio
-import json
 import os
 import random
 import sys
@@ -29,7 +27,7 @@ sys.path.insert(0, str(ROOT))
 from redis import Redis  # noqa: E402
 from sqlalchemy import insert  # noqa: E402
 
-from bench.common import CLIENTS, Server, _load, analyse, database, fill, phone  # noqa: E402
+from bench.common import CLIENTS, analyse, beside_bare, database, fill, phone  # noqa: E402
 from sms_service import embedded_redis  # noqa: E402
 from sms_service.db import Database, utcnow  # noqa: E402
 from sms_service.migrate import upgrade  # noqa: E402
@@ -93,21 +91,9 @@ def main() -> None:
                     analyse(url)
                     env = {**os.environ, "DATABASE_URL": url, "REDIS_URL": redis.url, "SMS_GATEWAY": "outbox",
                            "WEBHOOK_TOKEN": TOKEN}
-                    bare = None
-                    for tag, app, path in (("bare", "bare_app:create_app()", "/bare"),
-                                           ("ussd", "sms_service:create_app()", f"/webhooks/ussd?token={TOKEN}")):
-                        analyse(url)  # each scenario starts from a quiet database: no maintenance left from the last
-                        server = Server(app, env)
-                        try:
-                            bodies = session_bodies()
-                            asyncio.run(_load(server.port, path, bodies, 2.0, args.concurrency))  # warm up (connections, prepared statements)
-                            result = asyncio.run(_load(server.port, path, bodies, args.seconds, args.concurrency))
-                        finally:
-                            server.stop()
-                        bare = bare or result["per_second"]
-                        result.update(scenario=tag, database=name, concurrency=args.concurrency,
-                                      ratio_to_bare=round(result["per_second"] / bare, 2))
-                        print(json.dumps(result), flush=True)
+                    plan = [("bare", "bare_app:create_app()", "/bare", session_bodies()),
+                            ("ussd", "sms_service:create_app()", f"/webhooks/ussd?token={TOKEN}", session_bodies())]
+                    beside_bare(url, env, plan, args.seconds, args.concurrency, name)
                     Redis.from_url(redis.url).flushall()  # our own server
                 finally:
                     cleanup()

@@ -14,8 +14,6 @@ to store and enqueue.
 from __future__ import annotations
 
 import argparse
-import asyncio
-import json
 import os
 import random
 import sys
@@ -28,7 +26,7 @@ sys.path.insert(0, str(ROOT))
 
 from redis import Redis  # noqa: E402
 
-from bench.common import CLIENTS, SENT, Server, _load, analyse, database, fill, phone  # noqa: E402
+from bench.common import CLIENTS, SENT, analyse, beside_bare, database, fill, phone  # noqa: E402
 from sms_service import embedded_redis  # noqa: E402
 from sms_service.migrate import upgrade  # noqa: E402
 
@@ -79,19 +77,7 @@ def main() -> None:
                              incoming_bodies()),
                             ("delivery-report", "sms_service:create_app()", f"/webhooks/sms/delivery?token={TOKEN}",
                              report_bodies())]
-                    bare = None
-                    for tag, app, path, bodies in plan:
-                        analyse(url)  # each scenario starts from a quiet database: no maintenance left from the last
-                        server = Server(app, env)
-                        try:
-                            asyncio.run(_load(server.port, path, bodies, 2.0, args.concurrency))  # warm up (connections, prepared statements)
-                            result = asyncio.run(_load(server.port, path, bodies, args.seconds, args.concurrency))
-                        finally:
-                            server.stop()
-                        bare = bare or result["per_second"]
-                        result.update(scenario=tag, database=name, concurrency=args.concurrency,
-                                      ratio_to_bare=round(result["per_second"] / bare, 2))
-                        print(json.dumps(result), flush=True)
+                    beside_bare(url, env, plan, args.seconds, args.concurrency, name)
                     Redis.from_url(redis.url).flushall()  # our own server
                 finally:
                     cleanup()
