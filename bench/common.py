@@ -105,7 +105,8 @@ async def _request(host: str, port: int, method: str, path: str, body: bytes) ->
     return int(answer.split(b" ", 2)[1])
 
 
-async def _load(port: int, path: str, bodies, seconds: float, concurrency: int) -> dict:
+async def _load(port: int, path: str, bodies, seconds: float, concurrency: int) -> tuple[list[float], int, float]:
+    """(latencies, non-200 answers, elapsed seconds) of `concurrency` callers posting for `seconds`."""
     latencies, failures = [], 0
     stop_at = time.perf_counter() + seconds
 
@@ -120,27 +121,44 @@ async def _load(port: int, path: str, bodies, seconds: float, concurrency: int) 
 
     began = time.perf_counter()
     await asyncio.gather(*(user() for _ in range(concurrency)))
-    elapsed = time.perf_counter() - began
-    latencies.sort()
+    return latencies, failures, time.perf_counter() - began
+
+
+def summary(latencies: list[float], failures: int, elapsed: float) -> dict:
+    latencies = sorted(latencies)
     return {"requests": len(latencies), "per_second": round(len(latencies) / elapsed, 1),
             "p50_ms": round(latencies[len(latencies) // 2] * 1000, 2),
             "p99_ms": round(latencies[int(len(latencies) * 0.99)] * 1000, 2), "non_200": failures}
 
 
+ROUNDS = 5
+
+
 def beside_bare(url: str, env: dict, plan, seconds: float, concurrency: int, database_name: str) -> list[dict]:
-    """Serve each (tag, app, path, bodies) of `plan` under gunicorn in turn, the bare endpoint
-    first, and load it; each result with its ratio to the bare endpoint's throughput."""
+    """Serve every (tag, app, path, bodies) of `plan` under gunicorn at once, the bare endpoint
+    first, and load them in turn, `ROUNDS` slices each, interleaved: on a host whose speed
+    drifts, each endpoint meets the same conditions. Each result with its ratio to the bare
+    endpoint's throughput."""
     import json
 
-    results, bare = [], None
-    for tag, app, path, bodies in plan:
-        analyse(url)  # each scenario starts from a quiet database: no maintenance left from the last
-        server = Server(app, env)
-        try:
-            asyncio.run(_load(server.port, path, bodies, 2.0, concurrency))  # warm up: connections, prepared statements
-            result = asyncio.run(_load(server.port, path, bodies, seconds, concurrency))
-        finally:
+    analyse(url)  # a quiet database: statistics, no maintenance left from the load
+    servers = [Server(app, env) for _, app, _, _ in plan]
+    totals = {tag: ([], 0, 0.0) for tag, _, _, _ in plan}
+    try:
+        for server, (_tag, _, path, bodies) in zip(servers, plan, strict=True):  # warm up: connections, statements
+            asyncio.run(_load(server.port, path, bodies, 2.0, concurrency))
+        for _ in range(ROUNDS):
+            for server, (tag, _, path, bodies) in zip(servers, plan, strict=True):
+                latencies, failures, elapsed = asyncio.run(_load(server.port, path, bodies, seconds / ROUNDS,
+                                                                 concurrency))
+                kept = totals[tag]
+                totals[tag] = (kept[0] + latencies, kept[1] + failures, kept[2] + elapsed)
+    finally:
+        for server in servers:
             server.stop()
+    results, bare = [], None
+    for tag, _, _, _ in plan:
+        result = summary(*totals[tag])
         bare = bare or result["per_second"]
         result.update(scenario=tag, database=database_name, concurrency=concurrency,
                       ratio_to_bare=round(result["per_second"] / bare, 2))

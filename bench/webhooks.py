@@ -6,7 +6,8 @@ For each database: 130,000 invented clients (and 20,000 sent messages for the de
 reports to find), the service under gunicorn as the Procfile runs it (3 sync workers), and
 beside it a bare Flask endpoint (`bench/bare_app.py`) under the same gunicorn configuration.
 A load generator on loopback (asyncio, `--concurrency` requests in flight, a new connection
-each as AT makes them) posts for `--seconds` to each in turn. Reported: requests/s, p50 and
+each as AT makes them) posts to each for `--seconds` in all, in five interleaved slices so
+that every endpoint meets the same host conditions. Reported: requests/s, p50 and
 p99 latency, non-200 answers, and the ratio to the bare endpoint. Target: ≥ 50% of the bare
 endpoint's throughput and p99 ≤ 25 ms. Queue workers are not running: the webhooks' work is
 to store and enqueue.
