@@ -5,9 +5,9 @@
 For each database: 130,000 invented clients, each with an upcoming visit, one in ten with a
 transfer pending; the service under gunicorn as the Procfile runs it, and beside it the bare
 Flask endpoint (`bench/bare_app.py`) in the same configuration. A load generator on loopback
-(five interleaved slices per endpoint, `--seconds` in all) plays multi-step sessions (each step posts the whole history, as AT does): next visit and
-back, my clinic, the new clinic confirmed, a visit date change with its reason, a call back,
-the language. Reported: requests/s, p50 and p99, non-200 answers, ratio to the bare endpoint.
+(five interleaved slices per endpoint, `--seconds` in all) plays multi-step sessions (each
+step posts the whole history, as AT does): next visit and back, my clinic, the new clinic
+confirmed, a visit date change with its reason, a call back, the language. Reported: requests/s, p50 and p99, non-200 answers, ratio to the bare endpoint.
 Target: ≥ 50% of the bare endpoint's throughput and p99 ≤ 25 ms.
 """
 from __future__ import annotations
