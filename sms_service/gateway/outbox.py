@@ -2,7 +2,7 @@
 simulator shows it. Every number is accepted at once."""
 from __future__ import annotations
 
-import itertools
+import uuid
 
 from . import Outcome, SendResult
 
@@ -10,9 +10,7 @@ from . import Outcome, SendResult
 class OutboxGateway:
     name = "outbox"
 
-    def __init__(self):
-        self._ids = itertools.count(1)
-
     def send(self, text: str, phones: list[str]) -> list[SendResult]:
-        return [SendResult(phone, Outcome.ACCEPTED, provider_message_id=f"outbox-{next(self._ids)}")
+        # ids unique across worker processes and restarts, like AT's
+        return [SendResult(phone, Outcome.ACCEPTED, provider_message_id=f"outbox-{uuid.uuid4().hex}")
                 for phone in phones]
