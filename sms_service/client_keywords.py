@@ -13,11 +13,10 @@ from sqlalchemy import func, select
 from . import consent
 from .inbound import Conversation
 from .keywords import Reading, normalise
-from .models import Appointment, ConsentEvent, Facility, FollowUpTask, OutboundMessage, Transfer
+from .models import Appointment, Facility, FollowUpTask, OutboundMessage, Transfer
 from .templates.render import format_date, format_time
 
 HER_OWN = frozenset({"stop", "start", "visit", "clinic", "language"})  # a Mentor Mother's own client keywords
-NETWORK_BLOCKS = frozenset({"at_optout", "provider", "delivery_report"})  # START cannot undo these
 QUESTIONS = ("transfer_notice", "transfer_follow_up", "reminder")  # messages that ask for a YES
 SHOWN_AS = {"visit": ("VISIT", "TAREHE"), "clinic": ("CLINIC", "KLINIKI"), "yes": ("YES", "NDIO")}
 
@@ -69,20 +68,13 @@ def stop(talk: Conversation, clients: list, reading: Reading) -> None:
 def start(talk: Conversation, clients: list, reading: Reading) -> None:
     if reading.words and choose(clients, reading.words)[1]:
         return free_text(talk, clients, reading)
-    last = talk.session.scalar(select(ConsentEvent.source).where(
-        ConsentEvent.phone == talk.sms.phone, ConsentEvent.kind == "opt_out").order_by(ConsentEvent.id.desc()).limit(1))
     opted_out = [c for c in clients if c.opted_out_at is not None]
-    if opted_out and last in NETWORK_BLOCKS:  # the network blocks us: only a person can sort it out
+    if opted_out and consent.blocked_by_network(talk.session, talk.sms.phone):  # only a person can sort it out
         for client in opted_out:
             _task(talk, client, "opt_in_blocked")
         talk.sms.intent = "start:blocked"
         return
-    for client in opted_out:
-        client.opted_out_at = None
-        client.updated_at = talk.now
-    if opted_out:
-        talk.session.add(ConsentEvent(phone=talk.sms.phone, kind="opt_in", source="sms_keyword",
-                                      detail="START by SMS", at=talk.now))
+    consent.opt_in(talk.session, talk.sms.phone, "sms_keyword", "START by SMS", now=talk.now)
     talk.reply("reply.opted_in", shared_language(clients), first_name=names(clients))
 
 

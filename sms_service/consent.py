@@ -1,13 +1,44 @@
-"""Opt-out and opt-in (SPEC non-negotiable 6): per number, for every client on it, at once."""
+"""Opt-out and opt-in (SPEC non-negotiable 6): per number, for every client on it, at once.
+
+START (by SMS or USSD) undoes an opt-out made by keyword or USSD, never one made by the
+network: an AT opt-out notice, a blacklist code or report (`NETWORK_BLOCKS`)."""
 from __future__ import annotations
 
 from datetime import datetime
 
-from sqlalchemy import select, update
+from sqlalchemy import bindparam, select, update
 from sqlalchemy.orm import Session
 
 from .db import utcnow
 from .models import Client, ConsentEvent, OutboundMessage
+
+NETWORK_BLOCKS = frozenset({"at_optout", "provider", "delivery_report"})  # sources START cannot undo
+
+
+def last_opt_out_source(phone=None):
+    """The SELECT of where the number's latest opt-out came from (`phone` left as a parameter
+    named `phone` when not given, for a prepared statement)."""
+    return (select(ConsentEvent.source)
+            .where(ConsentEvent.phone == (bindparam("phone") if phone is None else phone),
+                   ConsentEvent.kind == "opt_out")
+            .order_by(ConsentEvent.id.desc()).limit(1))
+
+
+def blocked_by_network(session: Session, phone: str) -> bool:
+    return session.scalar(last_opt_out_source(phone)) in NETWORK_BLOCKS
+
+
+def opt_in(session: Session, phone: str, source: str, detail: str | None = None, client_id: int | None = None,
+           now: datetime | None = None) -> int:
+    """Messages again for every client on `phone`; returns how many were opted out. Messages
+    suppressed while she was out stay suppressed."""
+    now = now or utcnow()
+    reopened = session.execute(update(Client).where(Client.phone == phone, Client.opted_out_at.is_not(None))
+                               .values(opted_out_at=None, updated_at=now)).rowcount
+    if reopened:
+        session.add(ConsentEvent(phone=phone, client_id=client_id, kind="opt_in", source=source, detail=detail,
+                                 at=now))
+    return reopened
 
 
 def opt_out(session: Session, phone: str, source: str, detail: str | None = None,

@@ -8,14 +8,12 @@ from __future__ import annotations
 from . import consent
 from .inbound import Conversation
 from .keywords import Reading
-from .models import ConsentEvent
 
 
 def handle(talk: Conversation, reading: Reading) -> None:
     talk.sms.text = ""  # not a client: her words are not ours to keep
     if reading.keyword == "stop":
-        already = talk.session.query(ConsentEvent.id).filter(
-            ConsentEvent.phone == talk.sms.phone, ConsentEvent.kind == "opt_out").first()
+        already = talk.session.scalar(consent.last_opt_out_source(talk.sms.phone))
         consent.opt_out(talk.session, talk.sms.phone, "sms_keyword", "STOP by SMS (not registered)", now=talk.now)
         talk.sms.intent = "stop"
         if already is None:

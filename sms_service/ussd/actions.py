@@ -10,7 +10,7 @@ from sqlalchemy import bindparam, or_, select, update
 from sqlalchemy.dialects import postgresql, sqlite
 
 from .. import consent
-from ..models import Client, ConsentEvent, FollowUpTask, Transfer
+from ..models import Client, FollowUpTask, Transfer
 from .menu import Action
 
 TASKS = {"call_back", "change_date", "opt_in_blocked"}
@@ -73,6 +73,4 @@ def _rare(session, action: Action, phone: str, now: datetime) -> None:
         if session.scalar(select(Client.id).where(Client.phone == phone, Client.opted_out_at.is_(None)).limit(1)):
             consent.opt_out(session, phone, "ussd", f"reason: {action.detail}", now=now)
     elif action.kind == "opt_in":
-        session.execute(update(Client).where(Client.phone == phone, Client.opted_out_at.is_not(None))
-                        .values(opted_out_at=None, updated_at=now))
-        session.add(ConsentEvent(phone=phone, client_id=client.id, kind="opt_in", source="ussd", at=now))
+        consent.opt_in(session, phone, "ussd", client_id=client.id, now=now)

@@ -9,11 +9,11 @@ from weakref import WeakKeyDictionary
 
 from sqlalchemy import bindparam, or_, select
 
+from .. import consent
 from ..db import Database
-from ..models import Appointment, Client, ConsentEvent, Facility, Infant, Transfer
+from ..models import Appointment, Client, Facility, Infant, Transfer
 from .menu import Move, Person, Place, Visit
 
-NETWORK_BLOCKS = ("at_optout", "provider", "delivery_report")  # START cannot undo these
 UNSHOWN = Place("")  # not read for the first screen, which does not show it
 
 
@@ -68,11 +68,6 @@ def _names():
             .where(Client.phone == bindparam("phone"), Client.status != "inactive").order_by(Client.id))
 
 
-def _last_opt_out():
-    return (select(ConsentEvent.source).where(ConsentEvent.phone == bindparam("phone"), ConsentEvent.kind == "opt_out")
-            .order_by(ConsentEvent.id.desc()).limit(1))
-
-
 def people_on(db: Database, phone: str, today: date, first_screen: bool = False) -> list[Person]:
     """Everything the menu may show; on a session's first request only what it does show."""
     if first_screen:
@@ -92,8 +87,8 @@ def people_on(db: Database, phone: str, today: date, first_screen: bool = False)
                                           (infant_name or "Baby") if infant_id else None)
     blocked = False
     if any(c[2] for c in clients.values()):
-        last = db.prepared_query("ussd.last_opt_out", _last_opt_out).rows(phone=phone)
-        blocked = bool(last) and last[0][0] in NETWORK_BLOCKS
+        last = db.prepared_query("ussd.last_opt_out", consent.last_opt_out_source).rows(phone=phone)
+        blocked = bool(last) and last[0][0] in consent.NETWORK_BLOCKS
     return [Person(cid, first, language, place, opted_out=opted_out_at is not None,
                    visits=tuple(sorted(visits[cid].values(), key=lambda v: (v.day, v.at or time.min))),
                    move=moves.get(cid), network_blocked=blocked and opted_out_at is not None)
