@@ -5,6 +5,7 @@ come back timezone-aware, on SQLite as on PostgreSQL.
 """
 from __future__ import annotations
 
+import contextlib
 from contextlib import contextmanager
 from datetime import datetime, timezone
 from typing import Iterator
@@ -92,22 +93,24 @@ class Database:
     def dialect(self) -> str:
         return self.engine.dialect.name
 
-    @contextmanager
-    def session(self) -> Iterator[Session]:
+    def session(self) -> "contextlib.AbstractContextManager[Session]":
         """A unit of work: commits on success, rolls back on error."""
-        with self.sessions() as session:
-            try:
-                yield session
-                session.commit()
-            except BaseException:
-                session.rollback()
-                raise
+        return _unit_of_work(self.sessions)
 
     def prepared_query(self, name: str, build) -> "Prepared":
         """The SELECT that `build()` makes, prepared once per process: autocommit (one round
         trip a read), the quick timeouts, a dropped connection retried once."""
+        return self._prepare(name, self._quick_autocommit, build)
+
+    def prepared_insert(self, name: str, build, quick: bool = False) -> "Prepared":
+        """The `INSERT … RETURNING id` that `build(dialect_name)` makes, prepared once per
+        process for the hot paths (see `Prepared`); `quick`: under the USSD timeouts."""
+        return self._prepare(name, self._quick_autocommit if quick else self._autocommit_engine,
+                             lambda: build(self.dialect))
+
+    def _prepare(self, name: str, engine, build) -> "Prepared":
         if name not in self._prepared:
-            self._prepared[name] = Prepared(self._quick_autocommit(), build())
+            self._prepared[name] = Prepared(engine(), build())
         return self._prepared[name]
 
     def _quick_autocommit(self) -> Engine:
@@ -128,31 +131,12 @@ class Database:
             "options": "-c statement_timeout=700 -c lock_timeout=300 -c plan_cache_mode=force_generic_plan"},
             **options)
 
-    def quick_engine(self) -> Engine:
-        if self._quick is None:
-            self._quick = sessionmaker(self._quick_engine_with(), expire_on_commit=False)
-        return self._quick.kw["bind"]
-
-    @contextmanager
-    def quick(self) -> Iterator[Session]:
+    def quick(self) -> "contextlib.AbstractContextManager[Session]":
         """A unit of work that gives up within a second (USSD: a late answer drops the call):
         short connect, statement and lock timeouts on an engine of its own."""
-        self.quick_engine()
-        with self._quick() as session:
-            try:
-                yield session
-                session.commit()
-            except BaseException:
-                session.rollback()
-                raise
-
-    def prepared_insert(self, name: str, build, quick: bool = False) -> "Prepared":
-        """The `INSERT … RETURNING id` that `build(dialect_name)` makes, prepared once per
-        process for the hot paths (see `Prepared`); `quick`: under the USSD timeouts."""
-        if name not in self._prepared:
-            engine = self._quick_autocommit() if quick else self._autocommit_engine()
-            self._prepared[name] = Prepared(engine, build(self.dialect))
-        return self._prepared[name]
+        if self._quick is None:
+            self._quick = sessionmaker(self._quick_engine_with(), expire_on_commit=False)
+        return _unit_of_work(self._quick)
 
     def _autocommit_engine(self) -> Engine:
         if self._autocommit is None:
@@ -170,6 +154,17 @@ class Database:
             self._quick.kw["bind"].dispose()
         if self._quick_reads is not None:
             self._quick_reads.dispose()
+
+
+@contextmanager
+def _unit_of_work(sessions: sessionmaker) -> Iterator[Session]:
+    with sessions() as session:
+        try:
+            yield session
+            session.commit()
+        except BaseException:
+            session.rollback()
+            raise
 
 
 class Prepared:
