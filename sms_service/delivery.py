@@ -38,14 +38,19 @@ def _store_statement(dialect_name: str):
             .on_conflict_do_nothing(index_elements=["fingerprint"]).returning(table.c.id))
 
 
+def waiting_reports(*columns):
+    """SELECT `columns` of kept reports not applied yet whose message is known."""
+    return (select(*columns).select_from(DeliveryReport)
+            .join(OutboundMessage, OutboundMessage.provider_message_id == DeliveryReport.provider_message_id)
+            .where(DeliveryReport.applied_at.is_(None)))
+
+
 def apply_stored_reports(services, limit: int = 1000, now: datetime | None = None) -> tuple[int, bool]:
     """Apply kept reports whose message is known, in the order they came: (applied, more wait)."""
     now = now or utcnow()
     with services.db.session() as session:
         pairs = session.execute(
-            select(DeliveryReport, OutboundMessage)
-            .join(OutboundMessage, OutboundMessage.provider_message_id == DeliveryReport.provider_message_id)
-            .where(DeliveryReport.applied_at.is_(None)).order_by(DeliveryReport.id).limit(limit)).all()
+            waiting_reports(DeliveryReport, OutboundMessage).order_by(DeliveryReport.id).limit(limit)).all()
         for report, message in pairs:
             _apply(session, report, message, now)
             session.flush()  # the next report for the same message sees this one's status

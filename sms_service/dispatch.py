@@ -10,7 +10,8 @@ from datetime import datetime, timedelta
 from sqlalchemy import func, select, update
 
 from .db import utcnow
-from .delivery import match_unknown_by_number
+from . import inbound
+from .delivery import match_unknown_by_number, waiting_reports
 from .messaging import PURPOSES, transition
 from .models import DeliveryReport, InboundMessage, OutboundMessage
 from .nudges import nudge
@@ -92,12 +93,8 @@ def sweep(services, now: datetime | None = None) -> dict[str, int]:
                                                           OutboundMessage.status == "queued")
                             .values(updated_at=now))
         requeue = _queues_of(session, list(stale))
-        waiting = session.scalar(select(func.count()).select_from(InboundMessage).where(
-            InboundMessage.handled_at.is_(None), InboundMessage.refused.is_(None),
-            InboundMessage.received_at <= now - STALE_INBOUND))
-        reports = session.scalar(select(func.count()).select_from(DeliveryReport).join(
-            OutboundMessage, OutboundMessage.provider_message_id == DeliveryReport.provider_message_id).where(
-            DeliveryReport.applied_at.is_(None), DeliveryReport.received_at <= now - STALE_INBOUND))
+        waiting = session.scalar(inbound.waiting(func.count()).where(InboundMessage.received_at <= now - STALE_INBOUND))
+        reports = session.scalar(waiting_reports(func.count()).where(DeliveryReport.received_at <= now - STALE_INBOUND))
     enqueue(services, requeue)  # a duplicate job is harmless: the claim is conditional
     if waiting:  # stored, but its job was lost (Redis wiped, worker killed)
         nudge(services, HANDLE_JOB, "realtime", force=True)

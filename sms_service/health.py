@@ -13,7 +13,9 @@ from prometheus_client.core import GaugeMetricFamily
 from sqlalchemy import func, select, text
 
 from .db import utcnow
-from .models import DeliveryReport, InboundMessage, OutboundMessage, UssdSession
+from . import inbound
+from .delivery import waiting_reports
+from .models import InboundMessage, OutboundMessage, UssdSession
 from .sending import PAUSE_KEY
 from .services import Services, get_services
 
@@ -124,13 +126,10 @@ class RecordCollector:
         oldest = GaugeMetricFamily("sms_inbound_oldest_waiting_seconds", "Age of the oldest incoming SMS not handled")
         try:
             with self.services.db.session() as session:
-                count, first = session.execute(select(func.count(), func.min(InboundMessage.received_at)).where(
-                    InboundMessage.handled_at.is_(None), InboundMessage.refused.is_(None))).one()
+                count, first = session.execute(
+                    inbound.waiting(func.count(), func.min(InboundMessage.received_at))).one()
                 waiting.add_metric(["incoming_sms"], count)
-                reports = session.scalar(select(func.count()).select_from(DeliveryReport).join(
-                    OutboundMessage, OutboundMessage.provider_message_id == DeliveryReport.provider_message_id)
-                    .where(DeliveryReport.applied_at.is_(None)))
-                waiting.add_metric(["delivery_report"], reports)
+                waiting.add_metric(["delivery_report"], session.scalar(waiting_reports(func.count())))
                 oldest.add_metric([], (utcnow() - first).total_seconds() if first else 0)
         except Exception as exc:
             log.warning("metrics: database query failed: %s", type(exc).__name__)

@@ -78,9 +78,13 @@ STORED_COLUMNS = ("provider_id", "phone", "to", "text", "link_id", "network_code
                   "handled_at")
 
 
+def waiting(*columns):
+    """SELECT `columns` of the stored SMS not yet handled (nor refused)."""
+    return select(*columns).where(InboundMessage.handled_at.is_(None), InboundMessage.refused.is_(None))
+
+
 def pending_inbound(session: Session, limit: int) -> list[int]:
-    return list(session.scalars(select(InboundMessage.id).where(
-        InboundMessage.handled_at.is_(None), InboundMessage.refused.is_(None)).order_by(InboundMessage.id).limit(limit)))
+    return list(session.scalars(waiting(InboundMessage.id).order_by(InboundMessage.id).limit(limit)))
 
 
 def handle_pending(services, limit: int = 200) -> tuple[list[int], bool]:
