@@ -275,3 +275,14 @@ def test_a_long_screen_pages_with_98_in_both_languages(app, services, people):
     assert step(app, FATUMA, "2").endswith("\n98. Zaidi")
     assert "2. Nimefika" in step(app, FATUMA, "2*98")
     assert step(app, ESTHER, "2*98*0").startswith("CON Hello Esther")
+
+
+def test_names_with_accents_are_shown_in_ascii():
+    from datetime import date
+
+    from sms_service.ussd.menu import Person, Place, answer
+
+    people = [Person(1, "Wanjikũ", "sw", Place("Kliniki ya Ngũgĩ")), Person(2, "Zawadí", "en", Place("Mwangaza"))]
+    for inputs in ([], ["1"], ["1", "2"], ["2", "4"]):
+        text = answer(inputs, people, date(2026, 3, 2)).text
+        assert text.isascii() and ("Wanjiku" in text or "Zawadi" in text or text.startswith("END")), text

@@ -76,6 +76,7 @@ class Screen:
     body: str
     choices: dict[str, object] = field(default_factory=dict)  # input → screen name | Ending
     lines: list[str] = field(default_factory=list)  # option lines shown under the body
+    top: bool = False  # a first screen: no "0. Back 00. Home" line
 
 
 @dataclass(frozen=True)
@@ -110,7 +111,7 @@ def home(p: Person, today: date) -> Screen:
     keys = ["next_visit", "my_clinic", "change_date", "call_me", "language", "start" if p.opted_out else "stop"]
     return Screen(t("greeting", lang, name=p.first_name), {
         "1": "visit", "2": "clinic", "3": "pick_visit", "4": Ending(t("call_noted", lang), Action("call_back", p.client_id)),
-        "5": "language", "6": "start" if p.opted_out else "stop"}, [t(k, lang) for k in keys])
+        "5": "language", "6": "start" if p.opted_out else "stop"}, [t(k, lang) for k in keys], top=True)
 
 
 def visit(p: Person, today: date) -> Screen:
@@ -221,7 +222,6 @@ class State:
 
 
 def replay(inputs: list[str], people: list[Person], today: date) -> State:
-    people = [Person(**{**p.__dict__, "first_name": ascii_only(p.first_name)}) for p in people]
     shared = len(people) > 1
     person = None if shared else people[0]
     stack: list[str] = [] if shared else ["home"]
@@ -259,9 +259,7 @@ def pages(screen: Screen, person: Person | None, invalid: bool = False) -> list[
     the options come on the last page."""
     lang = person.language if person else "sw"
     head = (t("invalid", lang) + "\n") if invalid else ""
-    nav = []
-    if person is not None and screen.body != t("greeting", lang, name=person.first_name):
-        nav = [t("back", lang) + " " + t("home", lang)]
+    nav = [] if screen.top or person is None else [t("back", lang) + " " + t("home", lang)]
     body, tail = ascii_only(screen.body), ascii_only("\n".join(screen.lines + nav))
     ending = f"\n{tail}" if tail else ""
     more = "\n" + t("more", lang)
