@@ -20,6 +20,27 @@ ROOT = Path(__file__).resolve().parents[1]
 CLIENTS, SENT = 130_000, 20_000
 
 
+def each_database(names: str, folder: Path):
+    """For each of `names` ("sqlite,postgresql"): (name, URL, Redis URL) on a fresh migrated
+    database and a private Redis, emptied after each; both thrown away at the end."""
+    from redis import Redis
+
+    from sms_service.migrate import upgrade
+
+    redis = embedded_redis.start()
+    try:
+        for name in names.split(","):
+            url, cleanup = database(name, folder)
+            try:
+                upgrade(url)
+                yield name, url, redis.url
+                Redis.from_url(redis.url).flushall()  # our own server
+            finally:
+                cleanup()
+    finally:
+        redis.stop()
+
+
 def database(name: str, folder: Path):
     """(URL, cleanup) for `sqlite` (a file in `folder`) or `postgresql` (a private database)."""
     if name == "sqlite":

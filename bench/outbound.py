@@ -27,16 +27,14 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
-from redis import Redis  # noqa: E402
 from rq import Queue  # noqa: E402
 from sqlalchemy import func, insert, select  # noqa: E402
 
-from bench.common import database  # noqa: E402
+from bench.common import each_database  # noqa: E402
 from sms_service import embedded_redis  # noqa: E402
 from sms_service.config import load_config  # noqa: E402
 from sms_service.db import utcnow  # noqa: E402
 from sms_service.dispatch import enqueue  # noqa: E402
-from sms_service.migrate import upgrade  # noqa: E402
 from sms_service.models import OutboundMessage  # noqa: E402
 from sms_service.services import Services  # noqa: E402
 
@@ -156,42 +154,32 @@ def main() -> None:
     parser.add_argument("--only", default="", help="comma-separated scenario names (default: all)")
     args = parser.parse_args()
     scale = 10 if args.quick else 1
-    results = []
     with tempfile.TemporaryDirectory() as tmp:
         folder = Path(tmp)
-        redis = embedded_redis.start()
-        try:
-            for name in args.databases.split(","):
-                url, cleanup = database(name, folder)
-                try:
-                    upgrade(url)
-                    env = {**os.environ, "DATABASE_URL": url, "REDIS_URL": redis.url,
-                           "SMS_GATEWAY": "africastalking", "AT_USERNAME": "sandbox", "AT_API_KEY": "bench-key",
-                           "WEBHOOK_TOKEN": "bench"}
-                    services = Services.from_config(load_config(env))
-                    plan = [
-                        ("personal-1ms", 13_000 // scale, False, 0.001, {}),
-                        ("personal-100ms", 13_000 // scale, False, 0.1, {}),
-                        ("identical-130k", 130_000 // scale, True, 0.001, {}),
-                        ("rate-50", 1_500 // scale, False, 0.001, {"rate": 50}),
-                        ("baseline-1ms", 1_000 // scale, False, 0.001, {"baseline": True}),
-                        ("baseline-100ms", 300 // scale, False, 0.1, {"baseline": True}),
-                    ]
-                    chosen = set(filter(None, args.only.split(",")))
-                    for tag, count, identical, delay, extra in plan:
-                        if chosen and tag not in chosen:
-                            continue
-                        result = scenario(services, env, tag, count, identical, delay, folder,
-                                          workers=args.workers, **extra)
-                        result["database"] = name
-                        print(json.dumps(result), flush=True)
-                        results.append(result)
-                    services.close()
-                    Redis.from_url(redis.url).flushall()  # our own server
-                finally:
-                    cleanup()
-        finally:
-            redis.stop()
+        for name, url, redis_url in each_database(args.databases, folder):
+            env = {**os.environ, "DATABASE_URL": url, "REDIS_URL": redis_url,
+                   "SMS_GATEWAY": "africastalking", "AT_USERNAME": "sandbox", "AT_API_KEY": "bench-key",
+                   "WEBHOOK_TOKEN": "bench"}
+            services = Services.from_config(load_config(env))
+            plan = [
+                ("personal-1ms", 13_000 // scale, False, 0.001, {}),
+                ("personal-100ms", 13_000 // scale, False, 0.1, {}),
+                ("identical-130k", 130_000 // scale, True, 0.001, {}),
+                ("rate-50", 1_500 // scale, False, 0.001, {"rate": 50}),
+                ("baseline-1ms", 1_000 // scale, False, 0.001, {"baseline": True}),
+                ("baseline-100ms", 300 // scale, False, 0.1, {"baseline": True}),
+            ]
+            chosen = set(filter(None, args.only.split(",")))
+            try:
+                for tag, count, identical, delay, extra in plan:
+                    if chosen and tag not in chosen:
+                        continue
+                    result = scenario(services, env, tag, count, identical, delay, folder,
+                                      workers=args.workers, **extra)
+                    result["database"] = name
+                    print(json.dumps(result), flush=True)
+            finally:
+                services.close()
 
 
 if __name__ == "__main__":

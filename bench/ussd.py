@@ -24,13 +24,10 @@ from urllib.parse import urlencode
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
-from redis import Redis  # noqa: E402
 from sqlalchemy import insert  # noqa: E402
 
-from bench.common import CLIENTS, analyse, beside_bare, database, fill, phone  # noqa: E402
-from sms_service import embedded_redis  # noqa: E402
+from bench.common import CLIENTS, beside_bare, each_database, fill, phone  # noqa: E402
 from sms_service.db import Database, utcnow  # noqa: E402
-from sms_service.migrate import upgrade  # noqa: E402
 from sms_service.models import Appointment, Transfer  # noqa: E402
 
 TOKEN = "bench-token"
@@ -80,25 +77,14 @@ def main() -> None:
     parser.add_argument("--concurrency", type=int, default=4)
     args = parser.parse_args()
     with tempfile.TemporaryDirectory() as tmp:
-        redis = embedded_redis.start()
-        try:
-            for name in args.databases.split(","):
-                url, cleanup = database(name, Path(tmp))
-                try:
-                    upgrade(url)
-                    fill(url)
-                    fill_care(url)
-                    analyse(url)
-                    env = {**os.environ, "DATABASE_URL": url, "REDIS_URL": redis.url, "SMS_GATEWAY": "outbox",
-                           "WEBHOOK_TOKEN": TOKEN}
-                    plan = [("bare", "bare_app:create_app()", "/bare", session_bodies()),
-                            ("ussd", "sms_service:create_app()", f"/webhooks/ussd?token={TOKEN}", session_bodies())]
-                    beside_bare(url, env, plan, args.seconds, args.concurrency, name)
-                    Redis.from_url(redis.url).flushall()  # our own server
-                finally:
-                    cleanup()
-        finally:
-            redis.stop()
+        for name, url, redis_url in each_database(args.databases, Path(tmp)):
+            fill(url)
+            fill_care(url)  # beside_bare analyses it
+            env = {**os.environ, "DATABASE_URL": url, "REDIS_URL": redis_url, "SMS_GATEWAY": "outbox",
+                   "WEBHOOK_TOKEN": TOKEN}
+            plan = [("bare", "bare_app:create_app()", "/bare", session_bodies()),
+                    ("ussd", "sms_service:create_app()", f"/webhooks/ussd?token={TOKEN}", session_bodies())]
+            beside_bare(url, env, plan, args.seconds, args.concurrency, name)
 
 
 if __name__ == "__main__":

@@ -25,11 +25,8 @@ from urllib.parse import urlencode
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
-from redis import Redis  # noqa: E402
 
-from bench.common import CLIENTS, SENT, analyse, beside_bare, database, fill, phone  # noqa: E402
-from sms_service import embedded_redis  # noqa: E402
-from sms_service.migrate import upgrade  # noqa: E402
+from bench.common import CLIENTS, SENT, beside_bare, each_database, fill, phone  # noqa: E402
 
 TOKEN = "bench-token"
 TEXTS = ["VISIT", "Tarehe", "NDIO", "Habari, nitakuja kesho", "kliniki", "Asante sana", "HELP", "sw"]
@@ -63,27 +60,15 @@ def main() -> None:
     parser.add_argument("--concurrency", type=int, default=4)
     args = parser.parse_args()
     with tempfile.TemporaryDirectory() as tmp:
-        redis = embedded_redis.start()
-        try:
-            for name in args.databases.split(","):
-                url, cleanup = database(name, Path(tmp))
-                try:
-                    upgrade(url)
-                    fill(url)
-                    analyse(url)
-                    env = {**os.environ, "DATABASE_URL": url, "REDIS_URL": redis.url, "SMS_GATEWAY": "outbox",
-                           "WEBHOOK_TOKEN": TOKEN}
-                    plan = [("bare", "bare_app:create_app()", "/bare", bare_bodies()),
-                            ("incoming-sms", "sms_service:create_app()", f"/webhooks/sms?token={TOKEN}",
-                             incoming_bodies()),
-                            ("delivery-report", "sms_service:create_app()", f"/webhooks/sms/delivery?token={TOKEN}",
-                             report_bodies())]
-                    beside_bare(url, env, plan, args.seconds, args.concurrency, name)
-                    Redis.from_url(redis.url).flushall()  # our own server
-                finally:
-                    cleanup()
-        finally:
-            redis.stop()
+        for name, url, redis_url in each_database(args.databases, Path(tmp)):
+            fill(url)  # beside_bare analyses it
+            env = {**os.environ, "DATABASE_URL": url, "REDIS_URL": redis_url, "SMS_GATEWAY": "outbox",
+                   "WEBHOOK_TOKEN": TOKEN}
+            plan = [("bare", "bare_app:create_app()", "/bare", bare_bodies()),
+                    ("incoming-sms", "sms_service:create_app()", f"/webhooks/sms?token={TOKEN}", incoming_bodies()),
+                    ("delivery-report", "sms_service:create_app()", f"/webhooks/sms/delivery?token={TOKEN}",
+                     report_bodies())]
+            beside_bare(url, env, plan, args.seconds, args.concurrency, name)
 
 
 if __name__ == "__main__":
