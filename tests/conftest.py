@@ -76,12 +76,23 @@ def database_url(request):
 
 
 @pytest.fixture
-def app(database_url, redis_url):
-    app = create_app(
-        {"DATABASE_URL": database_url, "REDIS_URL": redis_url, "SMS_GATEWAY": "outbox", "TESTING": "1"}
-    )
-    yield app
-    get_services(app).close()
+def make_app(database_url, redis_url):
+    """Apps on this test's database and Redis with more settings (a webhook token…); closed after."""
+    made = []
+
+    def make(**settings):
+        app = create_app({"DATABASE_URL": database_url, "REDIS_URL": redis_url, "SMS_GATEWAY": "outbox",
+                          "TESTING": "1", **settings})
+        made.append(app)
+        return app
+    yield make
+    for app in made:
+        get_services(app).close()
+
+
+@pytest.fixture
+def app(make_app):
+    return make_app()
 
 
 @pytest.fixture

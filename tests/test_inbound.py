@@ -12,16 +12,16 @@ from redis import Redis
 from rq import Queue
 from sqlalchemy import func, select
 
-from sms_service import create_app
 from sms_service.db import utcnow
 from sms_service.dispatch import STALE_INBOUND, sweep
 from sms_service.inbound import handle_inbound_sms
 from sms_service.messaging import create_message, transition
 from sms_service.models import (
-    Appointment, Client, ConsentEvent, Facility, FollowUpTask, InboundMessage, MentorMother, OutboundMessage,
+    Appointment, Client, ConsentEvent, FollowUpTask, InboundMessage, OutboundMessage,
     Transfer,
 )
 from sms_service.services import get_services
+from tests.support.programme import small_programme
 
 TOKEN = "inbound-token"
 AMINA, BETH, SHARED, ESTHER, FATUMA, GRACE, MM, STRANGER = (
@@ -31,11 +31,8 @@ ids = count(1)
 
 
 @pytest.fixture
-def app(database_url, redis_url):
-    app = create_app({"DATABASE_URL": database_url, "REDIS_URL": redis_url, "SMS_GATEWAY": "outbox",
-                      "WEBHOOK_TOKEN": TOKEN, "USSD_CODE": "*384*123#"})
-    yield app
-    get_services(app).close()
+def app(make_app):
+    return make_app(WEBHOOK_TOKEN=TOKEN, USSD_CODE="*384*123#")
 
 
 @pytest.fixture
@@ -43,17 +40,8 @@ def people(services):
     """Invented clients on a small programme; dates relative to today in Nairobi."""
     today = utcnow().astimezone(services.config.tz).date()
     with services.db.session() as s:
-        mwangaza = Facility(code="F1", name="Mwangaza", landmark="the market", hours="Mon-Fri 8-5", phone="+254700000800")
-        tumaini = Facility(code="F2", name="Tumaini", landmark="the church", hours="Mon-Sat 8-4", phone="+254700000801")
-        mm = MentorMother(code="MM1", name="Zawadi", phone=MM, facility=mwangaza, language="en")
-        s.add_all([mwangaza, tumaini, mm])
-
-        def client(name, phone, language="sw", **kw):
-            c = Client(external_id=f"C-{name}", first_name=name, phone=phone, facility=mwangaza, mentor_mother=mm,
-                       language=language, **kw)
-            s.add(c)
-            s.flush()
-            return c
+        programme = small_programme(s, mentor_phone=MM, mentor_language="en")
+        mwangaza, tumaini, client = programme.mwangaza, programme.tumaini, programme.client
         amina = client("Amina", AMINA)
         client("Beth", BETH, "en")
         client("Chausiku", SHARED)
@@ -279,14 +267,10 @@ def test_shared_phone_yes_goes_to_the_only_open_question(app, services, people):
     assert "Asante Dorcas" in answer.body
 
 
-def test_keyword_prefix_of_a_shared_shortcode(database_url, redis_url, people, services):
-    app = create_app({"DATABASE_URL": database_url, "REDIS_URL": redis_url, "SMS_GATEWAY": "outbox",
-                      "WEBHOOK_TOKEN": TOKEN, "SMS_KEYWORD_PREFIX": "MAMA"})
-    try:
-        [answer] = deliver(app, get_services(app), sms(BETH, "mama stop"))[1]
-        assert "no more messages" in answer.body
-    finally:
-        get_services(app).close()
+def test_keyword_prefix_of_a_shared_shortcode(make_app, people):
+    app = make_app(WEBHOOK_TOKEN=TOKEN, SMS_KEYWORD_PREFIX="MAMA")
+    [answer] = deliver(app, get_services(app), sms(BETH, "mama stop"))[1]
+    assert "no more messages" in answer.body
 
 
 def test_wrong_token_is_refused_and_nothing_stored(app, services, people):

@@ -10,10 +10,10 @@ from sqlalchemy import select
 
 from sms_service import create_app
 from sms_service.db import utcnow
+from tests.support.programme import small_programme
 from sms_service.models import (
-    Appointment, Client, ConsentEvent, Facility, FollowUpTask, Infant, MentorMother, Transfer, UssdSession,
+    Appointment, Client, ConsentEvent, Facility, FollowUpTask, Infant, Transfer, UssdSession,
 )
-from sms_service.services import get_services
 
 TOKEN = "ussd-token"
 AMINA, BETH, SHARED, ESTHER, FATUMA, GRACE, STRANGER = (
@@ -22,28 +22,16 @@ AMINA, BETH, SHARED, ESTHER, FATUMA, GRACE, STRANGER = (
 
 
 @pytest.fixture
-def app(database_url, redis_url):
-    app = create_app({"DATABASE_URL": database_url, "REDIS_URL": redis_url, "SMS_GATEWAY": "outbox",
-                      "WEBHOOK_TOKEN": TOKEN})
-    yield app
-    get_services(app).close()
+def app(make_app):
+    return make_app(WEBHOOK_TOKEN=TOKEN)
 
 
 @pytest.fixture
 def people(services):
     today = utcnow().astimezone(services.config.tz).date()
     with services.db.session() as s:
-        mwangaza = Facility(code="F1", name="Mwangaza", landmark="the market", hours="Mon-Fri 8-5", phone="+254700000800")
-        tumaini = Facility(code="F2", name="Tumaini", landmark="the church", hours="Mon-Sat 8-4", phone="+254700000801")
-        mm = MentorMother(code="MM1", name="Zawadi", phone="+254700000900", facility=mwangaza)
-        s.add_all([mwangaza, tumaini, mm])
-
-        def client(name, phone, language="sw", **kw):
-            c = Client(external_id=f"C-{name}", first_name=name, phone=phone, facility=mwangaza, mentor_mother=mm,
-                       language=language, **kw)
-            s.add(c)
-            s.flush()
-            return c
+        programme = small_programme(s)
+        mwangaza, tumaini, client = programme.mwangaza, programme.tumaini, programme.client
         amina = client("Amina", AMINA, "en")
         client("Beth", BETH)
         chausiku = client("Chausiku", SHARED)

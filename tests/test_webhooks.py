@@ -4,7 +4,6 @@ from datetime import datetime, timedelta, timezone
 import pytest
 from sqlalchemy import select
 
-from sms_service import create_app
 from sms_service.delivery import apply_stored_reports
 from sms_service.messaging import create_message, transition
 from sms_service.models import Client, ConsentEvent, DeliveryReport, Facility, OutboundMessage
@@ -15,11 +14,8 @@ NOW = datetime(2026, 3, 2, 9, 0, tzinfo=timezone.utc)
 
 
 @pytest.fixture
-def app(database_url, redis_url):
-    app = create_app({"DATABASE_URL": database_url, "REDIS_URL": redis_url, "SMS_GATEWAY": "outbox",
-                      "WEBHOOK_TOKEN": TOKEN})
-    yield app
-    get_services(app).close()
+def app(make_app):
+    return make_app(WEBHOOK_TOKEN=TOKEN)
 
 
 def post(client, path, token=TOKEN, **form):
