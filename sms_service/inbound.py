@@ -17,8 +17,9 @@ from sqlalchemy.orm import Session
 
 from . import keywords
 from .db import Database, utcnow
-from .models import Client, InboundMessage, MentorMother
+from .models import Client, FollowUpTask, InboundMessage, MentorMother
 from .phones import PhoneError, mask_phone, normalise_phone
+from .replies import reply
 
 log = logging.getLogger(__name__)
 REQUIRED = ("id", "from", "text")  # `text` may be empty, but AT always sends it
@@ -90,21 +91,19 @@ def pending_inbound(session: Session, limit: int) -> list[int]:
 def handle_pending(services, limit: int = 200) -> tuple[list[int], bool]:
     """Handle stored SMS not handled yet, oldest first: (replies to send, whether more wait)."""
     with services.db.session() as session:
-        waiting = pending_inbound(session, limit)
+        ids = pending_inbound(session, limit)
     replies = []
-    for inbound_id in waiting:
+    for inbound_id in ids:
         try:
             replies += handle_inbound_sms(services, inbound_id)
         except Exception as error:  # one bad message must not hold up the rest, nor loop forever
             log.error("incoming SMS %s could not be handled (%s); set aside", inbound_id, type(error).__name__)
             set_aside(services, inbound_id)
-    return replies, len(waiting) == limit
+    return replies, len(ids) == limit
 
 
 def set_aside(services, inbound_id: int) -> None:
     """Mark a message whose handling failed, for a person to look at (an admin task)."""
-    from .models import FollowUpTask
-
     now = utcnow()
     with services.db.session() as session:
         session.execute(update(InboundMessage).where(InboundMessage.id == inbound_id)
@@ -124,8 +123,6 @@ class Conversation:
     replies: list[int]
 
     def reply(self, template: str, language: str | None, *, subject: str | None = None, **kw) -> None:
-        from .replies import reply
-
         made = reply(self.session, phone=self.sms.phone, template=template, language=language,
                      subject=subject or f"sms:{self.sms.id}", now=self.now, **kw)
         if made is not None:
