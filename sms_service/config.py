@@ -129,12 +129,10 @@ def load_config(environ=None, *, instance_path: Path | None = None, **overrides)
 
     rate = _number(text("SMS_RATE_PER_SECOND"), 20.0, float, "SMS_RATE_PER_SECOND", problems)
     port = _number(text("PORT"), 5000, int, "PORT", problems)
-    pipeline = {
-        "sms_retry_max_attempts": _number(text("SMS_RETRY_MAX_ATTEMPTS"), 6, int, "SMS_RETRY_MAX_ATTEMPTS", problems),
-        "sms_retry_max_hours": _number(text("SMS_RETRY_MAX_HOURS"), 6.0, float, "SMS_RETRY_MAX_HOURS", problems),
-        "sms_unknown_resend_minutes": _number(text("SMS_UNKNOWN_RESEND_MINUTES"), 30.0, float,
-                                              "SMS_UNKNOWN_RESEND_MINUTES", problems),
-        "sms_pause_minutes": _number(text("SMS_PAUSE_MINUTES"), 15.0, float, "SMS_PAUSE_MINUTES", problems),
+    pipeline = {  # the send pipeline's optional bounds, defaults as in `Config`
+        name: _number(text(name.upper()), getattr(Config, name), kind, name.upper(), problems)
+        for name, kind in (("sms_retry_max_attempts", int), ("sms_retry_max_hours", float),
+                            ("sms_unknown_resend_minutes", float), ("sms_pause_minutes", float))
     }
     if port is not None and not 0 < port < 65536:
         problems.append(f"PORT: must be between 1 and 65535, not {port}")

@@ -9,6 +9,7 @@ from datetime import datetime, timedelta
 
 from sqlalchemy import func, select, update
 
+from .config import Config
 from .db import utcnow
 from . import inbound
 from .delivery import match_unknown_by_number, waiting_reports
@@ -21,7 +22,7 @@ JOB_BATCH = 500  # message ids per send job
 DUE_BATCH = 10_000  # moved to queued per transaction; a tick repeats until nothing is due
 STALE_QUEUED = timedelta(minutes=5)  # queued this long: its job was probably lost with Redis
 LOST_SENDING = timedelta(minutes=5)  # sending this long: the worker died around the API call
-UNKNOWN_WAIT = timedelta(minutes=30)  # default of SMS_UNKNOWN_RESEND_MINUTES: then a must-arrive message goes once more
+UNKNOWN_WAIT = timedelta(minutes=Config.sms_unknown_resend_minutes)  # the default: then a must-arrive message goes once more
 SEND_JOB = "workers.jobs.send_messages"
 HANDLE_JOB = "workers.jobs.handle_pending_inbound"
 APPLY_JOB = "workers.jobs.apply_delivery_reports"

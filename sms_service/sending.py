@@ -18,6 +18,7 @@ from sqlalchemy import bindparam, func, select, text, update
 from sqlalchemy.orm import Session
 
 from . import consent
+from .config import Config
 from .db import UTCDateTime, among, utcnow
 from .gateway import Gateway, Outcome, SendResult
 from .messaging import PURPOSES, record_history, transition
@@ -39,13 +40,13 @@ MARK_SENT_PG = text(
 @dataclass(frozen=True)
 class RetryPolicy:
     """Bounded exponential backoff with full jitter; some reasons get fewer attempts."""
-    max_attempts: int = 6
-    max_total: timedelta = timedelta(hours=6)
+    max_attempts: int = Config.sms_retry_max_attempts
+    max_total: timedelta = timedelta(hours=Config.sms_retry_max_hours)
     base_seconds: float = 30.0
     cap_seconds: float = 1800.0
     few_attempts: int = 3
     few: frozenset = frozenset({"could_not_route", "rejected_by_gateway", "no_recipients", "unknown_status"})
-    pause: timedelta = timedelta(minutes=15)  # stop-the-line cooldown
+    pause: timedelta = timedelta(minutes=Config.sms_pause_minutes)  # stop-the-line cooldown
 
     @classmethod
     def from_config(cls, config) -> "RetryPolicy":
