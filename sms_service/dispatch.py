@@ -24,8 +24,9 @@ STALE_QUEUED = timedelta(minutes=5)  # queued this long: its job was probably lo
 LOST_SENDING = timedelta(minutes=5)  # sending this long: the worker died around the API call
 UNKNOWN_WAIT = timedelta(minutes=Config.sms_unknown_resend_minutes)  # the default: then a must-arrive message goes once more
 SEND_JOB = "workers.jobs.send_messages"
-HANDLE_JOB = "workers.jobs.handle_pending_inbound"
-APPLY_JOB = "workers.jobs.apply_delivery_reports"
+# jobs woken by the webhooks (sms_service/nudges.py), and the queue each runs on
+HANDLE_JOB, HANDLE_QUEUE = "workers.jobs.handle_pending_inbound", "realtime"
+APPLY_JOB, APPLY_QUEUE = "workers.jobs.apply_delivery_reports", "default"
 STALE_INBOUND = timedelta(minutes=1)  # an incoming SMS not handled by then lost its job
 
 
@@ -98,9 +99,9 @@ def sweep(services, now: datetime | None = None) -> dict[str, int]:
         reports = session.scalar(waiting_reports(func.count()).where(DeliveryReport.received_at <= now - STALE_INBOUND))
     enqueue(services, requeue)  # a duplicate job is harmless: the claim is conditional
     if waiting:  # stored, but its job was lost (Redis wiped, worker killed)
-        nudge(services, HANDLE_JOB, "realtime", force=True)
+        nudge(services, HANDLE_JOB, HANDLE_QUEUE, force=True)
     if reports:
-        nudge(services, APPLY_JOB, "default", force=True)
+        nudge(services, APPLY_JOB, APPLY_QUEUE, force=True)
     done["requeued"] = len(stale)
     done["inbound"] = waiting
     done["reports"] = reports

@@ -9,7 +9,7 @@ from flask import Blueprint, Response, abort, request
 
 from . import consent
 from .delivery import store_delivery_report
-from .dispatch import APPLY_JOB, HANDLE_JOB
+from .dispatch import APPLY_JOB, APPLY_QUEUE, HANDLE_JOB, HANDLE_QUEUE
 from .inbound import Malformed, receive_sms
 from .gateway.africastalking import parse_delivery_report
 from .ussd.events import store_session_end
@@ -42,7 +42,7 @@ def incoming_sms():
     if receipt.refused:
         return {"error": f"from: {receipt.refused.replace('_', ' ')}"}, 400
     if receipt.new:
-        wake(HANDLE_JOB, "realtime")
+        wake(HANDLE_JOB, HANDLE_QUEUE)
     return "", 200
 
 
@@ -71,7 +71,7 @@ def delivery_report():
     except ValueError as missing:
         return bad_request(str(missing))
     if store_delivery_report(get_services().db, report):
-        wake(APPLY_JOB, "default")
+        wake(APPLY_JOB, APPLY_QUEUE)
     return "", 200
 
 

@@ -23,7 +23,7 @@ def send_messages(ids: list[int]) -> dict[str, int]:
 
 def handle_pending_inbound() -> int:
     """Act on every incoming SMS stored and not yet handled (each once); send the replies."""
-    from sms_service.dispatch import HANDLE_JOB, dispatch_now
+    from sms_service.dispatch import HANDLE_JOB, HANDLE_QUEUE, dispatch_now
     from sms_service.inbound import handle_pending
     from sms_service.nudges import nudge, woken
 
@@ -32,19 +32,19 @@ def handle_pending_inbound() -> int:
     replies, more = handle_pending(services)
     dispatch_now(services, replies)
     if more:
-        nudge(services, HANDLE_JOB, "realtime", force=True)
+        nudge(services, HANDLE_JOB, HANDLE_QUEUE, force=True)
     return len(replies)
 
 
 def apply_delivery_reports() -> int:
     """Apply stored delivery reports to their messages (those whose message is known)."""
     from sms_service.delivery import apply_stored_reports
-    from sms_service.dispatch import APPLY_JOB
+    from sms_service.dispatch import APPLY_JOB, APPLY_QUEUE
     from sms_service.nudges import nudge, woken
 
     services = get_services()
     woken(services, APPLY_JOB)
     applied, more = apply_stored_reports(services)
     if more:
-        nudge(services, APPLY_JOB, "default", force=True)
+        nudge(services, APPLY_JOB, APPLY_QUEUE, force=True)
     return applied
