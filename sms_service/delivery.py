@@ -59,15 +59,10 @@ def apply_stored_reports(services, limit: int = 1000, now: datetime | None = Non
 
 def apply_waiting_reports(session: Session, provider_ids: list[str], now: datetime) -> None:
     """Reports that came before the sender stored these message ids."""
-    waiting = session.scalars(select(DeliveryReport).where(
-        among(session, DeliveryReport.provider_message_id, provider_ids), DeliveryReport.applied_at.is_(None))
-        .order_by(DeliveryReport.id)).all()
-    if not waiting:
-        return
-    messages = {m.provider_message_id: m for m in session.scalars(
-        select(OutboundMessage).where(OutboundMessage.provider_message_id.in_({r.provider_message_id for r in waiting})))}
-    for report in waiting:
-        _apply(session, report, messages[report.provider_message_id], now)
+    pairs = session.execute(waiting_reports(DeliveryReport, OutboundMessage).where(
+        among(session, DeliveryReport.provider_message_id, provider_ids)).order_by(DeliveryReport.id)).all()
+    for report, message in pairs:
+        _apply(session, report, message, now)
 
 
 def match_unknown_by_number(session: Session, now: datetime) -> int:
