@@ -57,13 +57,17 @@ def check_templates_command() -> None:
     """Check every template in every language: placeholders, GSM-7, parts, discreet wording."""
     from .templates.check import check_templates
 
-    problems = check_templates()
+    report(check_templates(), "the templates", "All templates pass.")
+
+
+def report(problems: list, where: str, all_pass: str) -> None:
+    """Each problem on a line and exit 1, or say all pass."""
     for problem in problems:
         click.echo(str(problem))
     if problems:
-        click.echo(f"{len(problems)} problem(s) in the templates", err=True)
+        click.echo(f"{len(problems)} problem(s) in {where}", err=True)
         sys.exit(1)
-    click.echo("All templates pass.")
+    click.echo(all_pass)
 
 
 @main.group("db")
@@ -124,13 +128,8 @@ def ussd_check() -> None:
     """Walk every reachable screen in both languages with the longest realistic values."""
     from .ussd.check import check, cases
 
-    problems = check()
-    for problem in problems:
-        click.echo(str(problem))
-    if problems:
-        click.echo(f"{len(problems)} problem(s) in the USSD screens", err=True)
-        sys.exit(1)
-    click.echo(f"All USSD screens pass ({len(cases())} cases, both languages, up to 6 steps deep).")
+    report(check(), "the USSD screens",
+           f"All USSD screens pass ({len(cases())} cases, both languages, up to 6 steps deep).")
 
 
 @ussd_group.command("simulate")
