@@ -52,6 +52,10 @@ class Config:
     # incoming SMS (optional)
     sms_keyword_prefix: str | None = None  # our keyword on a shared shortcode: texts start with it
     ussd_code: str | None = None  # e.g. *384*123#: named in help texts when set
+    # transfers (optional): the follow-up ladder's days (reminder, Mentor Mother's list, tracing,
+    # outcome due) and the price of one SMS part for previews, in the account's currency
+    transfer_follow_up_days: tuple[int, int, int, int] = (3, 7, 14, 30)
+    sms_cost_per_part: float = 0.80
     secret_key: str | None = field(default=None, repr=False)
     testing: bool = False
 
@@ -134,6 +138,8 @@ def load_config(environ=None, *, instance_path: Path | None = None, **overrides)
         for name, kind in (("sms_retry_max_attempts", int), ("sms_retry_max_hours", float),
                             ("sms_unknown_resend_minutes", float), ("sms_pause_minutes", float))
     }
+    ladder = _ladder(text("TRANSFER_FOLLOW_UP_DAYS"), problems)
+    cost = _number(text("SMS_COST_PER_PART"), Config.sms_cost_per_part, float, "SMS_COST_PER_PART", problems)
     if port is not None and not 0 < port < 65536:
         problems.append(f"PORT: must be between 1 and 65535, not {port}")
 
@@ -154,6 +160,8 @@ def load_config(environ=None, *, instance_path: Path | None = None, **overrides)
         **pipeline,
         sms_keyword_prefix=text("SMS_KEYWORD_PREFIX"),
         ussd_code=text("USSD_CODE"),
+        transfer_follow_up_days=ladder,
+        sms_cost_per_part=cost,
         secret_key=text("SECRET_KEY"),
         testing=text("TESTING") in ("1", "true", "True"),
     )
@@ -170,6 +178,20 @@ def _number(raw, default, kind, name, problems):
     if value <= 0:
         problems.append(f"{name}: must be greater than 0")
     return value
+
+
+def _ladder(raw, problems):
+    """"3,7,14,30": four days, increasing."""
+    if raw is None:
+        return Config.transfer_follow_up_days
+    try:
+        days = tuple(int(part) for part in raw.replace(" ", "").split(","))
+    except ValueError:
+        days = ()
+    if len(days) != 4 or days[0] <= 0 or any(b <= a for a, b in zip(days, days[1:], strict=False)):
+        problems.append(f"TRANSFER_FOLLOW_UP_DAYS: four increasing days such as 3,7,14,30, not '{raw}'")
+        return None
+    return days
 
 
 def describe(config: Config) -> dict[str, str]:

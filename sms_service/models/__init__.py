@@ -1,15 +1,15 @@
 """The record (SPEC non-negotiable 2): every model, importable from one place."""
 from ..db import Base
-from .clients import APPOINTMENT_KINDS, LANGUAGES, STAGES, Appointment, Client, Infant, Transfer
+from .clients import APPOINTMENT_KINDS, LANGUAGES, STAGES, Appointment, Client, Infant, Transfer, TransferEvent
 from .directory import Facility, MentorMother
 from .messages import (
     FINAL_STATUSES, Broadcast, DeliveryReport, InboundMessage, MessageStatusEvent, OutboundMessage,
 )
-from .work import AuditEntry, AuditLogIsAppendOnly, ConsentEvent, FollowUpTask, UssdSession
+from .work import ApiToken, AuditEntry, AuditLogIsAppendOnly, ConsentEvent, FollowUpTask, UssdSession
 
 __all__ = [
     "APPOINTMENT_KINDS", "LANGUAGES", "STAGES", "FINAL_STATUSES",
     "Appointment", "AuditEntry", "AuditLogIsAppendOnly", "Base", "Broadcast", "Client",
     "ConsentEvent", "DeliveryReport", "Facility", "FollowUpTask", "InboundMessage", "Infant", "MentorMother",
-    "MessageStatusEvent", "OutboundMessage", "Transfer", "UssdSession",
+    "MessageStatusEvent", "OutboundMessage", "Transfer", "TransferEvent", "UssdSession", "ApiToken",
 ]

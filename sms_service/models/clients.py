@@ -3,7 +3,7 @@ from __future__ import annotations
 
 from datetime import date, datetime, time
 
-from sqlalchemy import Date, ForeignKey, Index, String, Text, Time, UniqueConstraint
+from sqlalchemy import Date, ForeignKey, Index, Integer, String, Text, Time, UniqueConstraint, text
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from ..db import Base, UTCDateTime, utcnow
@@ -81,13 +81,18 @@ class Appointment(Base):
 
 
 class Transfer(Base):
-    """A client's move from one clinic to another, followed until she has arrived."""
+    """A client's move from one clinic to another, followed until she has arrived (or a person
+    has recorded what became of her). Every change of status is a `TransferEvent`."""
 
     __tablename__ = "transfers"
     __table_args__ = (
         UniqueConstraint("client_id", "to_facility_id", "effective_date"),
         Index("ix_transfers_client_status", "client_id", "status"),
         Index("ix_transfers_status_effective", "status", "effective_date"),
+        Index("ix_transfers_from_facility_id", "from_facility_id"),
+        # the follow-up ladder's question, what is due today: only open transfers are in it
+        Index("ix_transfers_next_step_on", "next_step_on", postgresql_where=text("next_step_on IS NOT NULL"),
+              sqlite_where=text("next_step_on IS NOT NULL")),
     )
 
     id: Mapped[int] = mapped_column(primary_key=True)
@@ -97,9 +102,17 @@ class Transfer(Base):
     effective_date: Mapped[date] = mapped_column(Date)
     reason: Mapped[str | None] = mapped_column(Text)
     # planned, notified, acknowledged, arrived, lost_to_follow_up, moved_elsewhere, declined,
-    # died, cancelled
+    # died, cancelled (sms_service/transfers/states.py)
     status: Mapped[str] = mapped_column(String(24), default="planned")
     status_changed_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+    source: Mapped[str | None] = mapped_column(String(16))  # csv, api, closure
+    notice_message_id: Mapped[int | None] = mapped_column(ForeignKey("outbound_messages.id", ondelete="SET NULL"),
+                                                         index=True)
+    notified_at: Mapped[datetime | None] = mapped_column(UTCDateTime)  # the notice reached the network
+    acknowledged_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    arrived_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    ladder_step: Mapped[int] = mapped_column(Integer, default=0, server_default="0")  # follow-up steps done
+    next_step_on: Mapped[date | None] = mapped_column(Date)  # the next follow-up step's day; None when closed
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
 
     client: Mapped[Client] = relationship()
@@ -107,3 +120,19 @@ class Transfer(Base):
     to_facility: Mapped[Facility] = relationship(foreign_keys=[to_facility_id])
 
     OPEN_STATES = ("planned", "notified", "acknowledged")
+
+
+class TransferEvent(Base):
+    """One change of a transfer's status: when, to what, caused by whom or what. Append-only."""
+
+    __tablename__ = "transfer_events"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    transfer_id: Mapped[int] = mapped_column(ForeignKey("transfers.id", ondelete="CASCADE"), index=True)
+    from_status: Mapped[str | None] = mapped_column(String(24))
+    to_status: Mapped[str] = mapped_column(String(24))
+    # client_sms, ussd, mentor_mother, clinic, follow_up, staff, gateway
+    cause: Mapped[str] = mapped_column(String(24))
+    actor: Mapped[str] = mapped_column(String(64))  # as in the audit log: "cli", "client:12", "token:3"
+    detail: Mapped[str | None] = mapped_column(String(200))
+    at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)

@@ -16,6 +16,7 @@ class FollowUpTask(Base):
     __table_args__ = (
         Index("ix_follow_up_tasks_mm_status_due", "mentor_mother_id", "status", "due_on"),
         Index("ix_follow_up_tasks_client_kind", "client_id", "kind"),
+        Index("ix_follow_up_tasks_subject_status", "subject", "status"),
     )
 
     id: Mapped[int] = mapped_column(primary_key=True)
@@ -93,3 +94,19 @@ class UssdSession(Base):
     hops: Mapped[int | None] = mapped_column()
     error: Mapped[str | None] = mapped_column(String(200))
     received_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+
+
+class ApiToken(Base):
+    """A REST API credential: only its SHA-256 is stored; its role scopes every query."""
+
+    __tablename__ = "api_tokens"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    name: Mapped[str] = mapped_column(String(80))
+    token_hash: Mapped[str] = mapped_column(String(64), unique=True)
+    role: Mapped[str] = mapped_column(String(16))  # admin, supervisor (a facility), mentor_mother
+    facility_id: Mapped[int | None] = mapped_column(ForeignKey("facilities.id"))
+    mentor_mother_id: Mapped[int | None] = mapped_column(ForeignKey("mentor_mothers.id"))
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+    last_used_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    revoked_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
