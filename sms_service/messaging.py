@@ -40,6 +40,10 @@ PURPOSES: dict[str, Purpose] = {
     "broadcast": Purpose("bulk", (time(8, 0), time(18, 0))),
 }
 
+# purposes whose outcome the service follows up: a transfer notice that went out makes the
+# transfer notified; one that could not reach her makes a task for a person at once
+FOLLOWED = frozenset({"transfer_notice"})
+
 ALLOWED: dict[str, frozenset[str]] = {
     "scheduled": frozenset({"queued", "cancelled", "expired", "suppressed"}),
     "queued": frozenset({"sending", "scheduled", "cancelled", "expired", "suppressed"}),
@@ -84,6 +88,39 @@ def create_message(
     return message, created_id is not None
 
 
+def create_messages(session: Session, specs: list[dict]) -> list[tuple[int, bool]]:
+    """Many messages at once (a site closure's notices), each spec holding `create_message`'s
+    keywords: (id, created now) per spec, in order. A few statements per thousand messages."""
+    now = utcnow()
+    rows = []
+    for spec in specs:
+        client_id, phone, purpose = spec.get("client_id"), spec["phone"], spec["purpose"]
+        recipient = f"client:{client_id}" if client_id is not None else f"phone:{phone}"
+        rows.append({
+            "client_id": client_id, "mentor_mother_id": spec.get("mentor_mother_id"),
+            "broadcast_id": spec.get("broadcast_id"), "phone": phone, "purpose": purpose,
+            "subject": spec.get("subject"), "version": spec.get("version", 1), "template": spec.get("template"),
+            "language": spec.get("language", "sw"), "body": spec["body"], "parts": sms_parts(spec["body"]),
+            "queue": PURPOSES[purpose].queue, "facility_id": spec.get("facility_id"), "status": "scheduled",
+            "not_before": spec.get("not_before") or now, "expires_at": spec["expires_at"], "attempts": 0,
+            "resend_count": 0, "created_at": now, "updated_at": now,
+            "idempotency_key": idempotency_key(recipient, purpose, spec.get("subject"), spec.get("version", 1)),
+        })
+    table = OutboundMessage.__table__
+    dialect = postgresql if session.get_bind().dialect.name == "postgresql" else sqlite
+    statement = (dialect.insert(table).on_conflict_do_nothing(index_elements=["idempotency_key"])
+                 .returning(table.c.id, table.c.idempotency_key))
+    created: dict[str, int] = {}
+    for start in range(0, len(rows), 1000):
+        created.update((key, id_) for id_, key in session.execute(statement, rows[start:start + 1000]))
+    record_history(session, list(created.values()), "scheduled", "created", now)
+    before = [r["idempotency_key"] for r in rows if r["idempotency_key"] not in created]
+    existing = dict(session.execute(select(table.c.idempotency_key, table.c.id)
+                                    .where(among(session, table.c.idempotency_key, before)))) if before else {}
+    return [(created[k], True) if k in created else (existing[k], False)
+            for k in (r["idempotency_key"] for r in rows)]
+
+
 def transition(session: Session, ids: list[int], to: str, reason: str | None = None,
                *, only_from: tuple[str, ...] | None = None, now: datetime | None = None,
                **values) -> list[int]:
@@ -96,13 +133,19 @@ def transition(session: Session, ids: list[int], to: str, reason: str | None = N
         sources = [s for s in sources if s in only_from]
     now = now or utcnow()
     table = OutboundMessage.__table__  # Core, not ORM: no session synchronisation to pay for
-    moved = list(session.scalars(
+    rows = session.execute(
         update(table)
         .where(among(session, table.c.id, ids), table.c.status.in_(sources))
         .values(status=to, updated_at=now, **values)
-        .returning(table.c.id),
-    ))
+        .returning(table.c.id, table.c.purpose),
+    ).all()
+    moved = [row[0] for row in rows]
     record_history(session, moved, to, reason, now)
+    followed = [id_ for id_, purpose in rows if purpose in FOLLOWED]
+    if followed and to in ("sent", "delivered", "failed", "suppressed", "expired"):
+        from .transfers.notices import after_outcome
+
+        after_outcome(session, followed, to, reason, now)
     return moved
 
 

@@ -115,6 +115,19 @@ CATALOGUE: dict[str, Template] = {
         ),
         parts=3,
     ),
+    "transfer.notice_sms": Template(  # when no USSD code is configured
+        en=(
+            "Hello {first_name}, from {date} your clinic visits will be at {facility_name}, near {landmark}. "
+            "Open {hours}, tel {facility_phone}. Bring your clinic book and all your current medicines. "
+            "Reply YES to confirm. If stuck, call {mm_name} on {mm_phone}."
+        ),
+        sw=(
+            "Habari {first_name}, kuanzia {date} miadi yako ya kliniki itakuwa {facility_name}, karibu na {landmark}. "
+            "Inafunguliwa {hours}, simu {facility_phone}. Beba kitabu chako cha kliniki na dawa zako zote za sasa. "
+            "Jibu NDIO kukubali. Ukikwama, piga {mm_name} {mm_phone}."
+        ),
+        parts=3,
+    ),
     "transfer.reminder": Template(
         en="Hello {first_name}, from {date} your clinic is {facility_name}, near {landmark}. Reply YES if you know it, or call {mm_name} on {mm_phone}.",
         sw="Habari {first_name}, kuanzia {date} kliniki yako ni {facility_name}, karibu na {landmark}. Jibu NDIO ukiijua, au piga {mm_name} {mm_phone}.",
@@ -123,6 +136,11 @@ CATALOGUE: dict[str, Template] = {
     "transfer.arrival_check": Template(
         en="Hello {first_name}, have you been to {facility_name} yet? Dial {ussd_code} and choose My clinic to tell us, or call {mm_phone}.",
         sw="Habari {first_name}, umeshafika {facility_name}? Piga {ussd_code} uchague Kliniki yangu kutuambia, au piga {mm_phone}.",
+        parts=2,
+    ),
+    "transfer.arrival_check_sms": Template(
+        en="Hello {first_name}, have you been to {facility_name} yet? Please call {mm_phone} to tell us.",
+        sw="Habari {first_name}, umeshafika {facility_name}? Tafadhali piga {mm_phone} kutuambia.",
         parts=2,
     ),
     # --- Mentor Mothers -----------------------------------------------------------------------

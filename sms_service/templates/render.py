@@ -46,3 +46,9 @@ def render(key: str, language: str | None, **values) -> str:
     if missing:
         raise KeyError(f"template {key}: no value for {', '.join(sorted(missing))}")
     return " ".join(text.format(**values).split())  # an empty {time} leaves no double space
+
+
+def place_values(facility) -> dict[str, str]:
+    """A clinic as the templates name it (a landmark, hours and phone always have a value)."""
+    return {"facility_name": facility.name, "landmark": facility.landmark or facility.name,
+            "hours": facility.hours or "-", "facility_phone": facility.phone or "-"}

@@ -1,0 +1,31 @@
+"""Follow-up tasks for people, made in bulk and never twice for one key."""
+from __future__ import annotations
+
+from datetime import date, datetime
+
+from sqlalchemy import select
+from sqlalchemy.dialects import postgresql, sqlite
+from sqlalchemy.orm import Session
+
+from .db import among
+from .models import Client, FollowUpTask
+
+
+def open_tasks(session: Session, tasks: list[dict], *, now: datetime, today: date) -> int:
+    """Tasks (client_id, kind, subject, dedupe_key, note) on each client's Mentor Mother's list,
+    due today; a key already used makes none. Returns how many were made."""
+    if not tasks:
+        return 0
+    mentors = dict(session.execute(select(Client.id, Client.mentor_mother_id).where(
+        among(session, Client.id, list({t["client_id"] for t in tasks})))).all())
+    rows = [{"mentor_mother_id": mentors.get(t["client_id"]), "client_id": t["client_id"], "kind": t["kind"],
+             "subject": t.get("subject"), "dedupe_key": t["dedupe_key"][:120], "note": t.get("note"),
+             "status": "open", "due_on": t.get("due_on", today), "created_at": now, "inbound_message_id": None,
+             "outcome": None, "closed_at": None} for t in tasks]
+    dialect = postgresql if session.get_bind().dialect.name == "postgresql" else sqlite
+    statement = (dialect.insert(FollowUpTask.__table__).on_conflict_do_nothing(index_elements=["dedupe_key"])
+                 .returning(FollowUpTask.__table__.c.id))
+    made = 0
+    for start in range(0, len(rows), 1000):
+        made += len(session.execute(statement, rows[start:start + 1000]).all())
+    return made

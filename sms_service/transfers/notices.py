@@ -1,0 +1,129 @@
+"""What a transfer says to the client: the notice (care.md's six items), the day-3 reminder and
+the arrival check; and what the service does when a notice went out or could not.
+
+Every message names the receiving clinic (`facility_id`), so the sender suppresses it if that
+clinic closes in turn; none names the closing site as the place to go.
+"""
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import date, datetime, time, timedelta
+
+from sqlalchemy import select, update
+from sqlalchemy.orm import Session, aliased
+
+from ..db import among
+from ..messaging import PURPOSES, create_messages
+from ..models import Client, Facility, FollowUpTask, MentorMother, Transfer, TransferEvent
+from ..send_window import next_send_time
+from ..tasks import open_tasks
+from ..templates.render import format_date, language_of, place_values, render
+from .states import subject
+
+NOTICE_KEEPS = timedelta(days=14)  # a notice not out by 14 days after the effective date is stale
+FOLLOW_UP_KEEPS = timedelta(days=3)
+# the messages a transfer sends: purpose, version of its idempotency key, template with / without USSD
+MESSAGES = {
+    "notice": ("transfer_notice", 1, "transfer.notice", "transfer.notice_sms"),
+    "reminder": ("transfer_follow_up", 1, "transfer.reminder", "transfer.reminder"),
+    "arrival_check": ("transfer_follow_up", 2, "transfer.arrival_check", "transfer.arrival_check_sms"),
+}
+# why a notice could not reach her, as her Mentor Mother reads it
+UNREACHED = {
+    "invalid_phone_number": "the number is not valid", "no_such_number": "the number does not exist",
+    "inactive_number": "the number is no longer in use", "absent_subscriber": "her phone was off",
+    "opted_out": "she has stopped our messages", "facility_closed": "the new clinic has closed",
+}
+
+
+@dataclass(frozen=True)
+class Recipient:
+    transfer_id: int
+    client_id: int
+    first_name: str
+    language: str
+    phone: str
+    opted_out: bool
+    effective_date: date
+    to: Facility
+    mentor_name: str | None
+    mentor_phone: str | None
+
+
+def recipients(session: Session, transfer_ids: list[int]) -> list[Recipient]:
+    """The clients of these transfers with what their messages name, in one read."""
+    to = aliased(Facility)
+    rows = session.execute(
+        select(Transfer.id, Transfer.client_id, Client.first_name, Client.language, Client.phone,
+               Client.opted_out_at, Transfer.effective_date, to, MentorMother.name, MentorMother.phone,
+               MentorMother.active)
+        .join(Client, Client.id == Transfer.client_id).join(to, to.id == Transfer.to_facility_id)
+        .outerjoin(MentorMother, MentorMother.id == Client.mentor_mother_id)
+        .where(among(session, Transfer.id, transfer_ids)).order_by(Transfer.id))
+    return [Recipient(tid, cid, first, language_of(lang), phone, out is not None, day, facility,
+                      mm_name if active else None, mm_phone if active else None)
+            for tid, cid, first, lang, phone, out, day, facility, mm_name, mm_phone, active in rows]
+
+
+def text(which: str, r: Recipient, ussd_code: str | None) -> str:
+    """The message `which` (notice, reminder, arrival_check) for this client, in her language."""
+    _, _, with_ussd, without = MESSAGES[which]
+    place = place_values(r.to)
+    # whom to call if stuck: her Mentor Mother, else the new clinic
+    contact = (r.mentor_name, r.mentor_phone) if r.mentor_phone else (r.to.name, place["facility_phone"])
+    return render(with_ussd if ussd_code else without, r.language, first_name=r.first_name,
+                  date=format_date(r.effective_date, r.language), **place, mm_name=contact[0], mm_phone=contact[1],
+                  ussd_code=ussd_code or "")
+
+
+def create(session: Session, which: str, people: list[Recipient], *, now: datetime, config) -> list[tuple[int, int]]:
+    """The `which` message for each: (transfer id, message id); made once per transfer whatever
+    is repeated. Scheduled for the purpose's next send window."""
+    purpose, version, key, _ = MESSAGES[which]
+    not_before = next_send_time(now, PURPOSES[purpose].window, config.tz)
+    specs = []
+    for r in people:
+        if which == "notice":
+            end_day = max(r.effective_date, now.astimezone(config.tz).date()) + NOTICE_KEEPS
+            expires = datetime.combine(end_day, time(23, 59), tzinfo=config.tz)
+        else:
+            expires = not_before + FOLLOW_UP_KEEPS
+        specs.append({"phone": r.phone, "client_id": r.client_id, "purpose": purpose, "subject": subject(r.transfer_id),
+                      "version": version, "template": key, "language": r.language,
+                      "body": text(which, r, config.ussd_code), "facility_id": r.to.id,
+                      "not_before": not_before, "expires_at": expires})
+    made = create_messages(session, specs)
+    return [(r.transfer_id, message_id) for r, (message_id, _) in zip(people, made, strict=True)]
+
+
+def after_outcome(session: Session, message_ids: list[int], status: str, reason: str | None, now: datetime) -> None:
+    """A transfer notice's outcome. Out to the network (or delivered): the transfer is notified.
+    Failed, suppressed, expired, or her phone off: a task for her Mentor Mother at once."""
+    found = session.execute(select(Transfer.id, Transfer.client_id, Transfer.status)
+                            .where(among(session, Transfer.notice_message_id, message_ids))).all()
+    if not found:
+        return
+    if status in ("sent", "delivered"):
+        planned = [tid for tid, _, state in found if state == "planned"]
+        notified = session.scalars(
+            update(Transfer).where(among(session, Transfer.id, planned), Transfer.status == "planned")
+            .values(status="notified", notified_at=now, status_changed_at=now).returning(Transfer.id)
+            .execution_options(synchronize_session=False)).all() if planned else []
+        if notified:
+            session.execute(TransferEvent.__table__.insert(), [
+                {"transfer_id": tid, "from_status": "planned", "to_status": "notified", "cause": "gateway",
+                 "actor": "gateway", "detail": "notice accepted by the network", "at": now} for tid in notified])
+        if status == "delivered":  # her phone was off, and the notice reached her later
+            session.execute(update(FollowUpTask).where(
+                among(session, FollowUpTask.subject, [subject(tid) for tid, _, _ in found]),
+                FollowUpTask.kind == "transfer_notice_failed", FollowUpTask.status == "open")
+                .values(status="done", outcome="notice delivered later", closed_at=now)
+                .execution_options(synchronize_session=False))
+        return
+    why = UNREACHED.get(reason or "", reason or status)
+    today = now.date()  # only the task's due date: the local day is close enough
+    open_tasks(session, [
+        {"client_id": cid, "kind": "transfer_notice_failed", "subject": subject(tid),
+         "dedupe_key": f"transfer_notice_failed:{tid}",
+         "note": f"The transfer notice did not reach her ({why}). Please tell her in person or by phone."}
+        for tid, cid, state in found if state in ("planned", "notified")], now=now, today=today)

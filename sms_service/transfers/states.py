@@ -1,0 +1,101 @@
+"""A transfer's states and the one way they change, `move`: conditional on the stored status,
+timestamped, and recorded as a `TransferEvent` naming who or what caused it.
+
+planned → notified → acknowledged → arrived; from any open state also lost_to_follow_up,
+moved_elsewhere, declined, died or cancelled. Lost to follow-up may still be followed by
+what a person later learns (arrived, moved elsewhere, declined, died).
+"""
+from __future__ import annotations
+
+from datetime import datetime
+
+from sqlalchemy import insert, select, update
+from sqlalchemy.orm import Session
+
+from ..db import among
+from ..models import Client, FollowUpTask, OutboundMessage, Transfer, TransferEvent
+
+OPEN = Transfer.OPEN_STATES  # planned, notified, acknowledged
+ENDINGS = ("arrived", "lost_to_follow_up", "moved_elsewhere", "declined", "died", "cancelled")
+STATES = OPEN + ENDINGS
+OUTCOMES = ("arrived", "moved_elsewhere", "declined", "died", "lost_to_follow_up", "cancelled")  # a person records
+# who or what caused a change (TransferEvent.cause)
+CAUSES = ("staff", "client_sms", "ussd", "mentor_mother", "clinic", "follow_up", "gateway")
+
+ALLOWED: dict[str, frozenset[str]] = {
+    "planned": frozenset({"notified", "acknowledged", *ENDINGS}),
+    "notified": frozenset({"acknowledged", *ENDINGS}),
+    "acknowledged": frozenset(ENDINGS),
+    "lost_to_follow_up": frozenset({"arrived", "moved_elsewhere", "declined", "died"}),
+}
+STAMPS = {"notified": "notified_at", "acknowledged": "acknowledged_at", "arrived": "arrived_at"}
+
+
+def subject(transfer_id: int) -> str:
+    """The subject of every message and task about a transfer."""
+    return f"transfer:{transfer_id}"
+
+
+def can_move(status: str, to: str) -> bool:
+    return to in ALLOWED.get(status, ())
+
+
+def move(session: Session, transfer: Transfer, to: str, *, cause: str, actor: str, now: datetime,
+         detail: str | None = None) -> bool:
+    """Move one transfer to `to` if allowed from its stored status; False when it was not
+    (already there, or past it). Arrival makes the new clinic hers; leaving the open states
+    stops the follow-up (pending messages cancelled, open tasks closed)."""
+    assert cause in CAUSES, cause
+    before = transfer.status
+    if not can_move(before, to):
+        return False
+    values = {"status": to, "status_changed_at": now}
+    if to in STAMPS:
+        values[STAMPS[to]] = now
+    if to not in OPEN:
+        values["next_step_on"] = None
+    moved = session.execute(update(Transfer).where(Transfer.id == transfer.id, Transfer.status == before)
+                            .values(**values).execution_options(synchronize_session="fetch")).rowcount
+    if not moved:  # changed under us by another process
+        return False
+    session.add(TransferEvent(transfer_id=transfer.id, from_status=before, to_status=to, cause=cause, actor=actor,
+                              detail=detail and detail[:200], at=now))
+    if to == "arrived":
+        session.execute(update(Client).where(Client.id == transfer.client_id)
+                        .values(facility_id=transfer.to_facility_id, updated_at=now))
+    if to == "acknowledged":
+        settle(session, [transfer.id], "acknowledged", now, purposes=("transfer_follow_up",),
+               task_kinds=("transfer_unconfirmed", "transfer_notice_failed", "transfer_no_phone"), version=1)
+    elif to not in OPEN:
+        settle(session, [transfer.id], to, now)
+    return True
+
+
+def record_created(session: Session, ids: list[int], *, cause: str, actor: str, now: datetime,
+                   detail: str | None = None) -> None:
+    """The first event of new transfers (planned), in one statement."""
+    if ids:
+        session.execute(insert(TransferEvent), [
+            {"transfer_id": i, "from_status": None, "to_status": "planned", "cause": cause, "actor": actor,
+             "detail": detail, "at": now} for i in ids])
+
+
+def settle(session: Session, ids: list[int], outcome: str, now: datetime, *, purposes: tuple[str, ...] | None = None,
+           task_kinds: tuple[str, ...] | None = None, version: int | None = None) -> None:
+    """What was waiting on these transfers is no longer needed: their scheduled messages are
+    cancelled and their open tasks closed with `outcome`."""
+    from ..messaging import transition
+
+    subjects = [subject(i) for i in ids]
+    waiting = select(OutboundMessage.id).where(among(session, OutboundMessage.subject, subjects),
+                                               OutboundMessage.status.in_(("scheduled", "queued")))
+    if purposes is not None:
+        waiting = waiting.where(OutboundMessage.purpose.in_(purposes))
+    if version is not None:
+        waiting = waiting.where(OutboundMessage.version == version)
+    transition(session, list(session.scalars(waiting)), "cancelled", f"transfer {outcome}", now=now)
+    tasks = update(FollowUpTask).where(among(session, FollowUpTask.subject, subjects), FollowUpTask.status == "open")
+    if task_kinds is not None:
+        tasks = tasks.where(FollowUpTask.kind.in_(task_kinds))
+    session.execute(tasks.values(status="done", outcome=f"transfer {outcome}"[:64], closed_at=now)
+                    .execution_options(synchronize_session=False))
