@@ -14,7 +14,8 @@ from . import consent
 from .inbound import Conversation
 from .keywords import Reading, normalise
 from .models import Appointment, Facility, FollowUpTask, OutboundMessage, Transfer
-from .templates.render import format_date, format_time
+from .transfers.states import move
+from .templates.render import format_date, format_time, place_values
 
 HER_OWN = frozenset({"stop", "start", "visit", "clinic", "language"})  # a Mentor Mother's own client keywords
 QUESTIONS = ("transfer_notice", "transfer_follow_up", "reminder")  # messages that ask for a YES
@@ -136,14 +137,9 @@ def clinic(talk: Conversation, clients: list, reading: Reading) -> None:
         .order_by(Transfer.effective_date.desc()).limit(1))
     if transfer is not None:
         talk.reply("reply.clinic_pending_transfer", client.language, client_id=client.id,
-                   date=format_date(transfer.effective_date, client.language), **_place(transfer.to_facility))
+                   date=format_date(transfer.effective_date, client.language), **place_values(transfer.to_facility))
     else:
-        talk.reply("reply.clinic", client.language, client_id=client.id, **_place(client.facility))
-
-
-def _place(facility: Facility) -> dict[str, str]:
-    return {"facility_name": facility.name, "landmark": facility.landmark or facility.name,
-            "hours": facility.hours or "-", "facility_phone": facility.phone or "-"}
+        talk.reply("reply.clinic", client.language, client_id=client.id, **place_values(client.facility))
 
 
 def yes(talk: Conversation, clients: list, reading: Reading) -> None:
@@ -158,7 +154,8 @@ def yes(talk: Conversation, clients: list, reading: Reading) -> None:
         answerer, subject, record = questions[0]
         talk.sms.client_id = answerer.id
         if isinstance(record, Transfer):
-            record.status, record.status_changed_at = "acknowledged", talk.now
+            move(talk.session, record, "acknowledged", cause="client_sms", actor=f"client:{answerer.id}",
+                 now=talk.now, detail="replied YES by SMS")
         else:
             record.confirmed_at = talk.now
         talk.sms.intent = f"yes:{subject}"[:24]

@@ -21,13 +21,23 @@ from .context import get_services
 log = logging.getLogger(__name__)
 LAST_TICK_KEY = "sms:scheduler:last_tick"
 
+
 def _sweep(services: Services, now: datetime) -> None:
     from sms_service.dispatch import sweep
 
     sweep(services, now)
 
 
-PERIODIC_TASKS: list[Callable[[Services, datetime], None]] = [_sweep]
+def _transfer_follow_up(services: Services, now: datetime) -> None:
+    from sms_service.transfers.ladder import follow_up
+
+    with services.db.session() as session:
+        done = follow_up(session, now, services.config)
+    if any(done.values()):
+        log.info("transfer follow-up: %s", done)
+
+
+PERIODIC_TASKS: list[Callable[[Services, datetime], None]] = [_transfer_follow_up, _sweep]
 
 
 def tick(services: Services, now: datetime | None = None) -> datetime:

@@ -1,16 +1,17 @@
 """What a USSD choice records. Each is safe to repeat: AT may resend a step, and a client
 may choose the same thing in two sessions. The common ones (a task for her Mentor Mother,
-the language, the new clinic known) are one prepared statement each; the rare ones
-(arrival, stopping and starting messages) a short transaction."""
+the language) are one prepared statement each; the rare ones (the new clinic known, arrival,
+stopping and starting messages) a short transaction."""
 from __future__ import annotations
 
 from datetime import date, datetime
 
-from sqlalchemy import bindparam, or_, select, update
+from sqlalchemy import bindparam, select, update
 from sqlalchemy.dialects import postgresql, sqlite
 
 from .. import consent
 from ..models import Client, FollowUpTask, Transfer
+from ..transfers.states import move
 from .menu import Action
 
 TASKS = {"call_back", "change_date", "opt_in_blocked"}
@@ -30,12 +31,9 @@ def record(db, action: Action, phone: str, session_id: str, now: datetime, today
     elif action.kind == "language":
         db.prepared_insert("ussd.language", _language, quick=True)({"id": action.client_id, "language": action.detail,
                                                         "updated_at": now})
-    elif action.kind == "knows_new_clinic":
-        db.prepared_insert("ussd.knows", _knows, quick=True)({"id": action.detail, "client_id": action.client_id,
-                                                  "status_changed_at": now})
     else:
         with db.quick() as session:
-            _rare(session, action, phone, now)
+            _rare(session, action, phone, session_id, now)
 
 
 def _task(dialect_name: str):
@@ -53,22 +51,13 @@ def _language(dialect_name: str):
             .values(language=bindparam("language"), updated_at=bindparam("updated_at")).returning(table.c.id))
 
 
-def _knows(dialect_name: str):
-    table = Transfer.__table__
-    return (update(table).where(table.c.id == bindparam("id"), table.c.client_id == bindparam("client_id"),
-                                or_(table.c.status == "planned", table.c.status == "notified"))
-            .values(status="acknowledged", status_changed_at=bindparam("status_changed_at")).returning(table.c.id))
-
-
-def _rare(session, action: Action, phone: str, now: datetime) -> None:
+def _rare(session, action: Action, phone: str, session_id: str, now: datetime) -> None:
     client = session.get(Client, action.client_id)
-    if action.kind == "arrived":
-        moved = session.execute(update(Transfer).where(
-            Transfer.id == action.detail, Transfer.client_id == client.id, Transfer.status.in_(Transfer.OPEN_STATES))
-            .values(status="arrived", status_changed_at=now)).rowcount
-        if moved:
-            client.facility_id = session.get(Transfer, action.detail).to_facility_id
-            client.updated_at = now
+    if action.kind in ("knows_new_clinic", "arrived"):
+        transfer = session.get(Transfer, action.detail)
+        if transfer is not None and transfer.client_id == client.id:  # hers, and still open: moved once
+            move(session, transfer, "acknowledged" if action.kind == "knows_new_clinic" else "arrived", cause="ussd",
+                 actor=f"client:{client.id}", now=now, detail=f"USSD {session_id}"[:200])
     elif action.kind == "opt_out":
         if session.scalar(select(Client.id).where(Client.phone == phone, Client.opted_out_at.is_(None)).limit(1)):
             consent.opt_out(session, phone, "ussd", f"reason: {action.detail}", now=now)

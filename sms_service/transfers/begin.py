@@ -1,0 +1,136 @@
+"""Starting transfers, however they were made (a site closure, the transfers CSV, the API):
+each new transfer gets its first event; her visits at the old clinic from the date on move to
+the new one (waiting reminders re-rendered); the notice is made once; and when no phone can
+reach her, her Mentor Mother is asked at once to tell her."""
+from __future__ import annotations
+
+from collections import Counter
+from dataclasses import dataclass, field
+from datetime import datetime, timedelta
+
+from sqlalchemy import exists, func, select, update
+from sqlalchemy.orm import Session
+
+from .. import reminders
+from ..db import among
+from ..models import Appointment, Client, OutboundMessage, Transfer, TransferEvent
+from ..tasks import open_tasks
+from . import notices
+from .states import record_created, subject
+
+# a number that failed this way (and took nothing since) will not take a notice either
+DEAD_NUMBER = ("invalid_phone_number", "unsupported_number_type", "no_such_number", "inactive_number")
+
+
+@dataclass
+class Started:
+    """What starting (or previewing) transfers does: the figures a person checks first."""
+    transfers: int = 0
+    per_clinic: Counter = field(default_factory=Counter)  # receiving clinic code → clients
+    notices: int = 0
+    parts: int = 0
+    cost: float = 0.0
+    unreachable: list[tuple[str, str, str]] = field(default_factory=list)  # (client_id, first name, why)
+    appointments_moved: int = 0
+    reminders_rerendered: int = 0
+
+    def as_dict(self) -> dict:
+        return {"transfers": self.transfers, "per_clinic": dict(sorted(self.per_clinic.items())),
+                "notices": self.notices, "sms_parts": self.parts, "estimated_cost": round(self.cost, 2),
+                "without_usable_phone": [{"client_id": c, "first_name": n, "why": w} for c, n, w in self.unreachable],
+                "appointments_moved": self.appointments_moved, "reminders_rerendered": self.reminders_rerendered}
+
+    def lines(self) -> list[str]:
+        out = [f"{self.transfers} client(s) to transfer"]
+        out += [f"  {code}: {count}" for code, count in sorted(self.per_clinic.items())]
+        out.append(f"{self.notices} transfer notice(s), {self.parts} SMS part(s), estimated cost {self.cost:,.2f}")
+        out.append(f"{self.appointments_moved} visit(s) moved to the new clinic, "
+                   f"{self.reminders_rerendered} waiting reminder(s) re-rendered")
+        out.append(f"{len(self.unreachable)} client(s) without a usable phone (their Mentor Mother is asked "
+                   f"to tell them)")
+        out += [f"  {c} {n}: {w}" for c, n, w in self.unreachable]
+        return out
+
+
+def new_transfers(session: Session) -> list[int]:
+    """Transfers stored but not started (no event yet): those a CSV import just wrote."""
+    return list(session.scalars(select(Transfer.id).where(
+        ~exists().where(TransferEvent.transfer_id == Transfer.id)).order_by(Transfer.id)))
+
+
+def start(session: Session, ids: list[int], *, now: datetime, config, actor: str, cause: str = "staff",
+          source: str | None = None, detail: str | None = None) -> Started:
+    done = Started()
+    if not ids:
+        return done
+    people = notices.recipients(session, ids)
+    record_created(session, [p.transfer_id for p in people], cause=cause, actor=actor, now=now, detail=detail)
+    unreachable = _unreachable(session, people)
+    reachable = [p for p in people if p.transfer_id not in unreachable]
+    made = notices.create(session, "notice", reachable, now=now, config=config)
+    if made:
+        session.execute(update(Transfer), [{"id": tid, "notice_message_id": mid} for tid, mid in made])
+    today = now.astimezone(config.tz).date()
+    session.execute(update(Transfer).where(among(session, Transfer.id, ids))
+                    .values(next_step_on=today + timedelta(days=config.transfer_follow_up_days[0]),
+                            source=func.coalesce(Transfer.source, source))
+                    .execution_options(synchronize_session=False))
+    external = dict(session.execute(select(Client.id, Client.external_id).where(
+        among(session, Client.id, [p.client_id for p in people if p.transfer_id in unreachable]))).all())
+    open_tasks(session, [
+        {"client_id": p.client_id, "kind": "transfer_no_phone", "subject": subject(p.transfer_id),
+         "dedupe_key": f"transfer_no_phone:{p.transfer_id}",
+         "note": f"No SMS can reach her ({unreachable[p.transfer_id]}): please tell her about her new clinic, "
+                 f"{p.to.name}, from {p.effective_date.isoformat()}."}
+        for p in people if p.transfer_id in unreachable], now=now, today=today)
+    moved = _move_visits(session, ids, now)
+    done.transfers = len(people)
+    done.per_clinic = Counter(p.to.code for p in people)
+    done.notices = len(made)
+    done.parts = session.scalar(select(func.coalesce(func.sum(OutboundMessage.parts), 0)).where(
+        among(session, OutboundMessage.id, [mid for _, mid in made]))) if made else 0
+    done.cost = done.parts * config.sms_cost_per_part
+    done.unreachable = [(external[p.client_id], p.first_name, unreachable[p.transfer_id])
+                        for p in people if p.transfer_id in unreachable]
+    done.appointments_moved = len(moved)
+    done.reminders_rerendered = reminders.rerender(session, moved, now)
+    return done
+
+
+def _unreachable(session: Session, people: list[notices.Recipient]) -> dict[int, str]:
+    """Transfer id → why no SMS can reach her: opted out, or a number that failed for good."""
+    why = {p.transfer_id: "she has stopped our messages" for p in people if p.opted_out}
+    phones = list({p.phone for p in people if p.transfer_id not in why})
+    if not phones:
+        return why
+    failed = dict(session.execute(
+        select(OutboundMessage.phone, func.max(OutboundMessage.id)).where(
+            among(session, OutboundMessage.phone, phones), OutboundMessage.status == "failed",
+            OutboundMessage.failure_reason.in_(DEAD_NUMBER)).group_by(OutboundMessage.phone)).all())
+    if failed:
+        took = dict(session.execute(
+            select(OutboundMessage.phone, func.max(OutboundMessage.id)).where(
+                among(session, OutboundMessage.phone, list(failed)), OutboundMessage.status == "delivered")
+            .group_by(OutboundMessage.phone)).all())
+        dead = {phone for phone, last in failed.items() if took.get(phone, 0) < last}
+        why.update({p.transfer_id: notices.UNREACHED.get("invalid_phone_number", "the number failed")
+                    for p in people if p.phone in dead and p.transfer_id not in why})
+    return why
+
+
+def _move_visits(session: Session, ids: list[int], now: datetime) -> list[int]:
+    """Her visits at the old clinic on or after the transfer's date now happen at the new one."""
+    groups: dict[tuple, list[int]] = {}
+    for client_id, from_id, to_id, day in session.execute(
+            select(Transfer.client_id, Transfer.from_facility_id, Transfer.to_facility_id, Transfer.effective_date)
+            .where(among(session, Transfer.id, ids))):
+        groups.setdefault((from_id, to_id, day), []).append(client_id)
+    moved: list[int] = []
+    for (from_id, to_id, day), clients in groups.items():
+        moved += session.scalars(
+            update(Appointment).where(among(session, Appointment.client_id, clients),
+                                      Appointment.facility_id == from_id, Appointment.date >= day,
+                                      Appointment.status == "scheduled")
+            .values(facility_id=to_id, updated_at=now).returning(Appointment.id)
+            .execution_options(synchronize_session=False)).all()
+    return moved
