@@ -1,0 +1,80 @@
+"""`sms-service api-tokens add|list|revoke`."""
+from __future__ import annotations
+
+import sys
+
+import click
+
+
+def _services():
+    from ..cli import load_app
+    from ..services import get_services
+
+    return get_services(load_app())
+
+
+@click.group("api-tokens")
+def tokens_group() -> None:
+    """REST API tokens (each shown once, when made)."""
+
+
+@tokens_group.command("add")
+@click.argument("name")
+@click.option("--role", type=click.Choice(["admin", "supervisor", "mentor_mother"]), required=True)
+@click.option("--facility", metavar="CODE", help="The supervisor's facility (a receiving clinic, or a site).")
+@click.option("--mentor-mother", metavar="CODE", help="The Mentor Mother this token is for.")
+def add_token(name: str, role: str, facility: str | None, mentor_mother: str | None) -> None:
+    """Make a token for NAME and print it (only its digest is kept)."""
+    from sqlalchemy import select
+
+    from .. import audit
+    from ..models import Facility, MentorMother
+    from .auth import issue
+
+    with _services().db.session() as session:
+        facility_id = mentor_id = None
+        if role == "supervisor":
+            facility_id = session.scalar(select(Facility.id).where(Facility.code == (facility or "")))
+            if facility_id is None:
+                click.echo("a supervisor token needs --facility CODE of a known facility", err=True)
+                sys.exit(2)
+        if role == "mentor_mother":
+            mentor_id = session.scalar(select(MentorMother.id).where(MentorMother.code == (mentor_mother or "")))
+            if mentor_id is None:
+                click.echo("a mentor_mother token needs --mentor-mother CODE of a known Mentor Mother", err=True)
+                sys.exit(2)
+        token = issue(session, name, role, facility_id, mentor_id)
+        audit.record(session, "cli", "api_token.add", subject_type="api_token", subject_id=name, origin="cli",
+                     role=role)
+    click.echo(token)
+
+
+@tokens_group.command("list")
+def list_tokens() -> None:
+    """Every token: id, name, role, last used, revoked."""
+    from sqlalchemy import select
+
+    from ..models import ApiToken
+
+    with _services().db.session() as session:
+        for t in session.scalars(select(ApiToken).order_by(ApiToken.id)):
+            click.echo(f"{t.id:4} {t.name:24} {t.role:14} last used {t.last_used_at or '-'}"
+                       f"{'  REVOKED' if t.revoked_at else ''}")
+
+
+@tokens_group.command("revoke")
+@click.argument("token_id", type=int)
+def revoke_token(token_id: int) -> None:
+    """Revoke token TOKEN_ID at once."""
+    from .. import audit
+    from ..db import utcnow
+    from ..models import ApiToken
+
+    with _services().db.session() as session:
+        token = session.get(ApiToken, token_id)
+        if token is None:
+            click.echo(f"no token {token_id}", err=True)
+            sys.exit(2)
+        token.revoked_at = token.revoked_at or utcnow()
+        audit.record(session, "cli", "api_token.revoke", subject_type="api_token", subject_id=token_id, origin="cli")
+    click.echo(f"Token {token_id} revoked.")

@@ -1,0 +1,11 @@
+"""API errors: a status and a clear JSON body, `{"error": "…"}` (and `problems` when several)."""
+from __future__ import annotations
+
+
+class ApiError(Exception):
+    def __init__(self, status: int, message: str, problems: list[str] | None = None):
+        super().__init__(message)
+        self.status, self.message, self.problems = status, message, problems
+
+    def body(self) -> dict:
+        return {"error": self.message, **({"problems": self.problems} if self.problems else {})}

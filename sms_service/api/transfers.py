@@ -1,0 +1,229 @@
+"""Transfers over the API: create them (or preview), close a site, record arrival or another
+outcome, read one or a page of them, progress counts and referral lists. Every query is
+narrowed to what the caller's token may see; what it may not see is "not found"."""
+from __future__ import annotations
+
+from datetime import date
+
+from flask import Response, g, request
+from sqlalchemy import or_, select
+from sqlalchemy.orm import aliased
+
+from ..db import utcnow
+from ..dispatch import enqueue_due
+from ..importing import import_rows
+from ..models import Client, Facility, Transfer, TransferEvent
+from ..services import get_services
+from ..transfers.begin import new_transfers, start
+from ..transfers.closure import ClosureRefused, close_site
+from ..transfers.outcomes import OutcomeRefused, record
+from ..transfers.referrals import referral_csv
+from ..transfers.report import as_csv, progress
+from . import blueprint
+from .auth import requires
+from .errors import ApiError
+
+CAUSE_BY_ROLE = {"admin": "staff", "supervisor": "clinic", "mentor_mother": "mentor_mother"}
+PAGE = 100
+
+
+def scope(query):
+    """Only the transfers the caller may see (the query must join Client)."""
+    caller = g.caller
+    if caller.role == "admin":
+        return query
+    if caller.role == "supervisor":
+        return query.where(or_(Transfer.from_facility_id == caller.facility_id,
+                               Transfer.to_facility_id == caller.facility_id))
+    return query.where(Client.mentor_mother_id == caller.mentor_mother_id)
+
+
+def body() -> dict:
+    data = request.get_json(silent=True)
+    if not isinstance(data, dict):
+        raise ApiError(400, "send a JSON object (Content-Type: application/json)")
+    return data
+
+
+def _facility(session, code: str) -> Facility:
+    facility = session.scalar(select(Facility).where(Facility.code == code))
+    if facility is None:
+        raise ApiError(404, f"no facility {code}")
+    return facility
+
+
+def _own_facility(facility: Facility) -> None:
+    if g.caller.role == "supervisor" and g.caller.facility_id != facility.id:
+        raise ApiError(403, f"your token is for another facility than {facility.code}")
+
+
+@blueprint.post("/transfers")
+@requires("admin", "supervisor")
+def create_transfers():
+    """{"transfers": [{client_id, to_facility_code, effective_date, reason}], "dry_run": false}"""
+    data = body()
+    rows = data.get("transfers")
+    if not isinstance(rows, list) or not all(isinstance(r, dict) for r in rows):
+        raise ApiError(400, "transfers: a list of objects with client_id, to_facility_code, effective_date")
+    services = get_services()
+    dry_run = bool(data.get("dry_run"))
+    with services.db.session() as session:
+        if g.caller.role == "supervisor":
+            named = {str(r.get("client_id", "")) for r in rows}
+            theirs = set(session.scalars(select(Client.external_id).where(
+                Client.external_id.in_(named), Client.facility_id == g.caller.facility_id)))
+            if named - theirs:
+                raise ApiError(403, "some clients are not at your facility",
+                               sorted(f"client_id {c}" for c in named - theirs)[:20])
+        report = import_rows(session, "transfers", enumerate(({k: str(v) for k, v in r.items()} for r in rows), 1),
+                             actor=g.caller.actor, origin="api", source="api")
+        started = start(session, new_transfers(session), now=utcnow(), config=services.config, actor=g.caller.actor,
+                        source="api")
+        if dry_run:
+            session.rollback()
+    if not dry_run and started.notices:
+        enqueue_due(services)
+    return {"dry_run": dry_run, **report.counts(),
+            "errors": [{"item": e.line, "error": e.reason} for e in report.errors],
+            "preview": started.as_dict()}, (200 if dry_run or not report.created else 201)
+
+
+@blueprint.post("/site-closures")
+@requires("admin", "supervisor")
+def create_site_closure():
+    """{"site", "to", "mapping": {client_id: code}, "effective_date", "dry_run"}"""
+    data = body()
+    try:
+        effective = date.fromisoformat(str(data.get("effective_date", "")))
+    except ValueError:
+        raise ApiError(400, "effective_date: a date as YYYY-MM-DD")
+    mapping = data.get("mapping") or {}
+    if not isinstance(mapping, dict) or not data.get("site") or not (data.get("to") or mapping):
+        raise ApiError(400, "give site, effective_date, and to or mapping ({client_id: facility code})")
+    services = get_services()
+    dry_run = bool(data.get("dry_run"))
+    with services.db.session() as session:
+        _own_facility(_facility(session, str(data["site"])))
+        try:
+            closure = close_site(session, str(data["site"]), effective=effective, to=data.get("to"),
+                                 mapping={str(k): str(v) for k, v in mapping.items()}, now=utcnow(),
+                                 config=services.config, actor=g.caller.actor, origin="api")
+        except ClosureRefused as exc:
+            raise ApiError(409, "the closure was refused", exc.problems)
+        if dry_run:
+            session.rollback()
+    if not dry_run:
+        enqueue_due(services)
+    return {"dry_run": dry_run, **closure.as_dict()}, 200 if dry_run else 201
+
+
+def _visible(session, transfer_id: int) -> Transfer:
+    transfer = session.scalar(scope(select(Transfer).join(Client, Client.id == Transfer.client_id)
+                                    .where(Transfer.id == transfer_id)))
+    if transfer is None:
+        raise ApiError(404, f"no transfer {transfer_id}")
+    return transfer
+
+
+def _as_json(session, transfer: Transfer, events: bool = False) -> dict:
+    out = {"id": transfer.id, "client_id": transfer.client.external_id, "first_name": transfer.client.first_name,
+           "from_facility": transfer.from_facility.code, "to_facility": transfer.to_facility.code,
+           "effective_date": transfer.effective_date.isoformat(), "status": transfer.status,
+           "reason": transfer.reason, "source": transfer.source, "follow_up_step": transfer.ladder_step,
+           **{name: (getattr(transfer, name).isoformat() if getattr(transfer, name) else None)
+              for name in ("created_at", "notified_at", "acknowledged_at", "arrived_at", "status_changed_at")}}
+    if events:
+        out["events"] = [{"from": e.from_status, "to": e.to_status, "cause": e.cause, "actor": e.actor,
+                          "detail": e.detail, "at": e.at.isoformat()}
+                         for e in session.scalars(select(TransferEvent).where(TransferEvent.transfer_id == transfer.id)
+                                                  .order_by(TransferEvent.id))]
+    return out
+
+
+@blueprint.get("/transfers")
+@requires()
+def list_transfers():
+    """?site=&clinic=&status=&after_id= (pages of 100, in id order; `next_after_id` for the next)."""
+    source, target = aliased(Facility), aliased(Facility)
+    query = (select(Transfer).join(Client, Client.id == Transfer.client_id)
+             .join(source, source.id == Transfer.from_facility_id).join(target, target.id == Transfer.to_facility_id))
+    for name, column in (("site", source.code), ("clinic", target.code), ("status", Transfer.status)):
+        if request.args.get(name):
+            query = query.where(column == request.args[name])
+    after = request.args.get("after_id", "0")
+    if not after.isdigit():
+        raise ApiError(400, "after_id: a whole number")
+    with get_services().db.session() as session:
+        page = session.scalars(scope(query).where(Transfer.id > int(after)).order_by(Transfer.id).limit(PAGE)).all()
+        items = [_as_json(session, t) for t in page]
+    return {"items": items, "next_after_id": items[-1]["id"] if len(items) == PAGE else None}
+
+
+@blueprint.get("/transfers/<int:transfer_id>")
+@requires()
+def get_transfer(transfer_id: int):
+    with get_services().db.session() as session:
+        return _as_json(session, _visible(session, transfer_id), events=True)
+
+
+def _record(transfer_id: int, outcome: str | None):
+    data = request.get_json(silent=True) or {}
+    if not isinstance(data, dict):
+        raise ApiError(400, "send a JSON object")
+    outcome = outcome or data.get("outcome")
+    with get_services().db.session() as session:
+        transfer = _visible(session, transfer_id)
+        try:
+            changed = record(session, transfer, str(outcome or ""), cause=CAUSE_BY_ROLE[g.caller.role],
+                             actor=g.caller.actor, now=utcnow(), note=str(data.get("note") or "")[:200] or None)
+        except OutcomeRefused as exc:
+            raise ApiError(409, str(exc))
+        session.refresh(transfer)
+        return {"recorded": changed, **_as_json(session, transfer)}
+
+
+@blueprint.post("/transfers/<int:transfer_id>/arrival")
+@requires()
+def confirm_arrival(transfer_id: int):
+    """The receiving clinic (supervisor token), her Mentor Mother or an admin: she has arrived."""
+    return _record(transfer_id, "arrived")
+
+
+@blueprint.post("/transfers/<int:transfer_id>/outcome")
+@requires()
+def record_outcome(transfer_id: int):
+    """{"outcome": arrived|moved_elsewhere|declined|died|lost_to_follow_up|cancelled, "note": "…"}"""
+    return _record(transfer_id, None)
+
+
+@blueprint.get("/transfers/report")
+@requires()
+def transfers_report():
+    """Counts per closing site and receiving clinic, and who needs following up (?site=CODE)."""
+    with get_services().db.session() as session:
+        lines, needs = progress(session, request.args.get("site") or None, scope=scope)
+    return {"lines": [vars(line) for line in lines], "needing_follow_up": [vars(n) for n in needs]}
+
+
+@blueprint.get("/transfers/report.csv")
+@requires()
+def transfers_report_csv():
+    with get_services().db.session() as session:
+        lines, needs = progress(session, request.args.get("site") or None, scope=scope)
+    return Response(as_csv(lines, needs), mimetype="text/csv",
+                    headers={"Content-Disposition": "attachment; filename=transfers-report.csv"})
+
+
+@blueprint.get("/transfers/referrals/<code>.csv")
+@requires("admin", "supervisor")
+def referrals(code: str):
+    """The clients coming to clinic CODE, with what it needs to receive them."""
+    from .. import audit
+
+    with get_services().db.session() as session:
+        _own_facility(_facility(session, code))
+        text = referral_csv(session, code)
+        audit.record(session, g.caller.actor, "transfers.referrals", subject_type="facility", subject_id=code,
+                     origin="api", clients=text.count("\n") - 1)
+    return Response(text, mimetype="text/csv",
+                    headers={"Content-Disposition": f"attachment; filename=referrals-{code}.csv"})
