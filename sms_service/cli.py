@@ -32,6 +32,9 @@ class LazyGroup(click.Group):
     lazy = {
         "run": "sms_service.runner:run_command",
         "import": "sms_service.importing.command:import_command",
+        "close-site": "sms_service.transfers.command:close_site_command",
+        "transfers": "sms_service.transfers.command:transfers_group",
+        "api-tokens": "sms_service.api.command:tokens_group",
     }
 
     def list_commands(self, ctx):
@@ -148,4 +151,5 @@ def register(app: Flask) -> None:
     """Make the same commands reachable as `flask --app sms_service …`."""
     for command in COMMANDS:
         app.cli.add_command(command)
-    app.cli.add_command(main.get_command(None, "import"))  # `run` stays Flask's own there
+    for name in ("import", "close-site", "transfers", "api-tokens"):  # `run` stays Flask's own there
+        app.cli.add_command(main.get_command(None, name))
