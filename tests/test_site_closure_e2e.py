@@ -10,6 +10,7 @@ Mentor Mother (API), the follow-up ladder through day 30, and a re-run that chan
 from __future__ import annotations
 
 from datetime import datetime, time, timedelta, timezone
+from itertools import count
 
 import pytest
 from sqlalchemy import func, select
@@ -38,6 +39,7 @@ AMINA, BEATRICE, CHAUSIKU, DORCAS, ESTHER, FAITH, MM = (
     "+254700000900")
 T0 = datetime(2026, 12, 1, 6, 0, tzinfo=timezone.utc)  # 09:00 in Nairobi, inside the send window
 EFFECTIVE = datetime(2026, 12, 7).date()
+SMS_IDS = count(1)
 
 
 @pytest.fixture
@@ -93,13 +95,13 @@ def transfer_of(s, name) -> Transfer:
     return s.scalar(select(Transfer).join(Client).where(Client.first_name == name))
 
 
-def sms_in(app, services, phone, text, n=[0]):
-    n[0] += 1
+def sms_in(app, services, phone, text):
+    provider_id = f"ATXin_{next(SMS_IDS)}"
     answer = app.test_client().post(f"/webhooks/sms?token={TOKEN}", data={
-        "id": f"ATXin_{n[0]}", "from": phone, "to": "12345", "text": text, "date": "2026-12-01 10:00:00"})
+        "id": provider_id, "from": phone, "to": "12345", "text": text, "date": "2026-12-01 10:00:00"})
     assert answer.status_code == 200
     with services.db.session() as s:
-        inbound = s.scalar(select(InboundMessage).where(InboundMessage.provider_id == f"ATXin_{n[0]}"))
+        inbound = s.scalar(select(InboundMessage).where(InboundMessage.provider_id == provider_id))
     return handle_inbound_sms(services, inbound.id)
 
 
