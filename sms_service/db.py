@@ -10,7 +10,7 @@ from contextlib import contextmanager
 from datetime import datetime, timezone
 from typing import Iterator
 
-from sqlalchemy import DateTime, MetaData, create_engine, event, literal
+from sqlalchemy import DateTime, MetaData, create_engine, event, literal, text
 from sqlalchemy.dialects.postgresql import ARRAY
 from sqlalchemy.engine import Engine
 from sqlalchemy.orm import DeclarativeBase, Session, sessionmaker
@@ -58,6 +58,75 @@ def among(session: Session, column, values):
     if session.get_bind().dialect.name == "postgresql":
         return column == literal(list(values), ARRAY(column.type)).any_()
     return column.in_(values)
+
+
+def bulk_insert(session: Session, table, rows: list[dict], *, returning: tuple[str, ...] = (),
+                conflict: str | None = None) -> list[tuple]:
+    """INSERT many rows (all with the same keys), `ON CONFLICT (conflict) DO NOTHING` if given,
+    returning `returning` of the rows made. On PostgreSQL one statement, a column an array
+    (`INSERT … SELECT unnest(…), …`): a multi-row VALUES of thousands of rows costs more to
+    build and parse than to run. On SQLite an executemany, which is already fast there."""
+    if not rows:
+        return []
+    out: list[tuple] = []
+    if session.get_bind().dialect.name != "postgresql":
+        from sqlalchemy.dialects import sqlite
+
+        statement = sqlite.insert(table)
+        if conflict:
+            statement = statement.on_conflict_do_nothing(index_elements=[conflict])
+        if not returning:
+            session.execute(statement, rows)
+            return out
+        statement = statement.returning(*(table.c[name] for name in returning))
+        for start in range(0, len(rows), 1000):
+            out += [tuple(row) for row in session.execute(statement, rows[start:start + 1000])]
+        return out
+    columns = list(rows[0])
+    sql = (f"INSERT INTO {table.name} ({', '.join(_quoted(c) for c in columns)}) SELECT "
+           + ", ".join(f"unnest(CAST(:p{i} AS {_pg_type(session, table.c[c])}[]))" for i, c in enumerate(columns)))
+    if conflict:
+        sql += f" ON CONFLICT ({_quoted(conflict)}) DO NOTHING"
+    if returning:
+        sql += " RETURNING " + ", ".join(_quoted(c) for c in returning)
+    params = {f"p{i}": [_pg_value(table.c[c], row[c]) for row in rows] for i, c in enumerate(columns)}
+    result = session.execute(text(sql), params)
+    return [tuple(row) for row in result] if returning else out
+
+
+def bulk_update(session: Session, table, rows: list[dict], key: str = "id") -> None:
+    """UPDATE many rows by `key`, each to its own values (all rows with the same keys); on
+    PostgreSQL one statement joined to arrays, on SQLite an executemany."""
+    if not rows:
+        return
+    columns = [c for c in rows[0] if c != key]
+    if session.get_bind().dialect.name != "postgresql":
+        from sqlalchemy import bindparam, update
+
+        session.execute(update(table).where(table.c[key] == bindparam("_key"))
+                        .values({c: bindparam(c) for c in columns}),
+                        [{**{c: row[c] for c in columns}, "_key": row[key]} for row in rows])
+        return
+    names = [key, *columns]
+    sql = (f"UPDATE {table.name} AS t SET " + ", ".join(f"{_quoted(c)} = v.{_quoted(c)}" for c in columns)
+           + " FROM (SELECT " + ", ".join(f"unnest(CAST(:p{i} AS {_pg_type(session, table.c[c])}[])) AS {_quoted(c)}"
+                                          for i, c in enumerate(names))
+           + f") AS v WHERE t.{_quoted(key)} = v.{_quoted(key)}")
+    session.execute(text(sql), {f"p{i}": [_pg_value(table.c[c], row[c]) for row in rows] for i, c in enumerate(names)})
+
+
+def _quoted(name: str) -> str:
+    return f'"{name}"'
+
+
+def _pg_type(session: Session, column) -> str:
+    return column.type.compile(dialect=session.get_bind().dialect)
+
+
+def _pg_value(column, value):
+    if isinstance(column.type, UTCDateTime) and value is not None:
+        return value.astimezone(timezone.utc).replace(tzinfo=None)
+    return value
 
 
 def make_engine(url: str, **options) -> Engine:

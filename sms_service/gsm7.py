@@ -13,6 +13,7 @@ BASIC = frozenset(
     "¡ABCDEFGHIJKLMNOPQRSTUVWXYZÄÖÑÜ§¿abcdefghijklmnopqrstuvwxyzäöñüà"
 )
 EXTENSION = frozenset("^{}\\[~]|€\f")
+ALPHABET = BASIC | EXTENSION
 
 _REPLACEMENTS = {
     "\u2018": "'", "\u2019": "'", "\u201a": "'", "\u201b": "'", "\u2032": "'", "`": "'",
@@ -33,11 +34,11 @@ def non_gsm7_chars(text: str) -> list[str]:
 
 
 def is_gsm7(text: str) -> bool:
-    return all(char in BASIC or char in EXTENSION for char in text)
+    return ALPHABET.issuperset(text)
 
 
 def septets(text: str) -> int:
-    return sum(2 if char in EXTENSION else 1 for char in text)
+    return len(text) + sum(text.count(char) for char in EXTENSION.intersection(text))
 
 
 def sms_parts(text: str) -> int:

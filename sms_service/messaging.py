@@ -13,7 +13,7 @@ from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.dialects.postgresql import ARRAY
 from sqlalchemy.orm import Session
 
-from .db import UTCDateTime, among, utcnow
+from .db import UTCDateTime, among, bulk_insert, utcnow
 from .gsm7 import sms_parts
 from .models import FINAL_STATUSES, MessageStatusEvent, OutboundMessage
 from .send_window import Window
@@ -107,12 +107,8 @@ def create_messages(session: Session, specs: list[dict]) -> list[tuple[int, bool
             "idempotency_key": idempotency_key(recipient, purpose, spec.get("subject"), spec.get("version", 1)),
         })
     table = OutboundMessage.__table__
-    dialect = postgresql if session.get_bind().dialect.name == "postgresql" else sqlite
-    statement = (dialect.insert(table).on_conflict_do_nothing(index_elements=["idempotency_key"])
-                 .returning(table.c.id, table.c.idempotency_key))
-    created: dict[str, int] = {}
-    for start in range(0, len(rows), 1000):
-        created.update((key, id_) for id_, key in session.execute(statement, rows[start:start + 1000]))
+    created = {key: id_ for id_, key in bulk_insert(session, table, rows, returning=("id", "idempotency_key"),
+                                                    conflict="idempotency_key")}
     record_history(session, list(created.values()), "scheduled", "created", now)
     before = [r["idempotency_key"] for r in rows if r["idempotency_key"] not in created]
     existing = dict(session.execute(select(table.c.idempotency_key, table.c.id)

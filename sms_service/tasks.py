@@ -4,10 +4,9 @@ from __future__ import annotations
 from datetime import date, datetime
 
 from sqlalchemy import select
-from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.orm import Session
 
-from .db import among
+from .db import among, bulk_insert
 from .models import Client, FollowUpTask
 
 
@@ -22,10 +21,4 @@ def open_tasks(session: Session, tasks: list[dict], *, now: datetime, today: dat
              "subject": t.get("subject"), "dedupe_key": t["dedupe_key"][:120], "note": t.get("note"),
              "status": "open", "due_on": t.get("due_on", today), "created_at": now, "inbound_message_id": None,
              "outcome": None, "closed_at": None} for t in tasks]
-    dialect = postgresql if session.get_bind().dialect.name == "postgresql" else sqlite
-    statement = (dialect.insert(FollowUpTask.__table__).on_conflict_do_nothing(index_elements=["dedupe_key"])
-                 .returning(FollowUpTask.__table__.c.id))
-    made = 0
-    for start in range(0, len(rows), 1000):
-        made += len(session.execute(statement, rows[start:start + 1000]).all())
-    return made
+    return len(bulk_insert(session, FollowUpTask.__table__, rows, returning=("id",), conflict="dedupe_key"))

@@ -12,7 +12,7 @@ from sqlalchemy import exists, func, select, update
 from sqlalchemy.orm import Session
 
 from .. import reminders
-from ..db import among
+from ..db import among, bulk_update
 from ..models import Appointment, Client, OutboundMessage, Transfer, TransferEvent
 from ..tasks import open_tasks
 from . import notices
@@ -69,7 +69,7 @@ def start(session: Session, ids: list[int], *, now: datetime, config, actor: str
     reachable = [p for p in people if p.transfer_id not in unreachable]
     made = notices.create(session, "notice", reachable, now=now, config=config)
     if made:
-        session.execute(update(Transfer), [{"id": tid, "notice_message_id": mid} for tid, mid in made])
+        bulk_update(session, Transfer.__table__, [{"id": tid, "notice_message_id": mid} for tid, mid in made])
     today = now.astimezone(config.tz).date()
     session.execute(update(Transfer).where(among(session, Transfer.id, ids))
                     .values(next_step_on=today + timedelta(days=config.transfer_follow_up_days[0]),

@@ -10,10 +10,11 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from datetime import date, datetime
 
-from sqlalchemy import insert, select
+from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from .. import audit
+from ..db import bulk_insert
 from ..models import Client, Facility, Transfer
 from .begin import Started, start
 from .states import OPEN
@@ -101,9 +102,7 @@ def close_site(session: Session, site: str, *, effective: date, to: str | None =
         rows.append({"client_id": client_id, "from_facility_id": closing.id, "to_facility_id": target.id,
                      "effective_date": effective, "reason": f"{site} closing", "status": "planned",
                      "status_changed_at": now, "created_at": now, "source": "closure", "ladder_step": 0})
-    ids: list[int] = []
-    for begin in range(0, len(rows), 1000):
-        ids += session.scalars(insert(Transfer).returning(Transfer.id), rows[begin:begin + 1000]).all()
+    ids = [row[0] for row in bulk_insert(session, Transfer.__table__, rows, returning=("id",))]
     closing.closed_on = effective
     closure.started = start(session, ids, now=now, config=config, actor=actor, source="closure",
                             detail=f"{site} closing")

@@ -12,7 +12,7 @@ from datetime import date, datetime, time, timedelta
 from sqlalchemy import select, update
 from sqlalchemy.orm import Session, aliased
 
-from ..db import among
+from ..db import among, bulk_insert
 from ..messaging import PURPOSES, create_messages
 from ..models import Client, Facility, FollowUpTask, MentorMother, Transfer, TransferEvent
 from ..send_window import next_send_time
@@ -110,7 +110,7 @@ def after_outcome(session: Session, message_ids: list[int], status: str, reason:
             .values(status="notified", notified_at=now, status_changed_at=now).returning(Transfer.id)
             .execution_options(synchronize_session=False)).all() if planned else []
         if notified:
-            session.execute(TransferEvent.__table__.insert(), [
+            bulk_insert(session, TransferEvent.__table__, [
                 {"transfer_id": tid, "from_status": "planned", "to_status": "notified", "cause": "gateway",
                  "actor": "gateway", "detail": "notice accepted by the network", "at": now} for tid in notified])
         if status == "delivered":  # her phone was off, and the notice reached her later

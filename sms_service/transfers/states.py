@@ -9,10 +9,10 @@ from __future__ import annotations
 
 from datetime import datetime
 
-from sqlalchemy import insert, select, update
+from sqlalchemy import select, update
 from sqlalchemy.orm import Session
 
-from ..db import among
+from ..db import among, bulk_insert
 from ..models import Client, FollowUpTask, OutboundMessage, Transfer, TransferEvent
 
 OPEN = Transfer.OPEN_STATES  # planned, notified, acknowledged
@@ -74,10 +74,9 @@ def move(session: Session, transfer: Transfer, to: str, *, cause: str, actor: st
 def record_created(session: Session, ids: list[int], *, cause: str, actor: str, now: datetime,
                    detail: str | None = None) -> None:
     """The first event of new transfers (planned), in one statement."""
-    if ids:
-        session.execute(insert(TransferEvent), [
-            {"transfer_id": i, "from_status": None, "to_status": "planned", "cause": cause, "actor": actor,
-             "detail": detail, "at": now} for i in ids])
+    bulk_insert(session, TransferEvent.__table__, [
+        {"transfer_id": i, "from_status": None, "to_status": "planned", "cause": cause, "actor": actor,
+         "detail": detail, "at": now} for i in ids])
 
 
 def settle(session: Session, ids: list[int], outcome: str, now: datetime, *, purposes: tuple[str, ...] | None = None,
