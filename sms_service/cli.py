@@ -108,6 +108,9 @@ def sending_status() -> None:
         for status, count in session.execute(
                 select(OutboundMessage.status, func.count()).group_by(OutboundMessage.status)):
             click.echo(f"{status:12} {count}")
+    if services.config.redis_url is None:  # `sms-service run` keeps its own Redis: only it knows
+        click.echo("REDIS_URL is not set: whether sending is paused is known to the running service only.")
+        return
     paused = services.redis.get(PAUSE_KEY)
     click.echo(f"Sending paused until {paused.decode()}" if paused else "Sending is running.")
 

@@ -132,12 +132,17 @@ def _load_demo(config) -> None:
     from .db import Database
     from .demo import load_demo
 
+    from .db import utcnow
+    from .transfers.begin import new_transfers, start
+
     db = Database(config.database_url)
     with db.session() as session:
         reports = load_demo(session, datetime.now(config.tz).date())
+        started = start(session, new_transfers(session), now=utcnow(), config=config, actor="demo", source="csv")
     db.dispose()
     created = sum(r.created for r in reports.values())
-    click.echo(f"Demo data loaded ({created} new records).")
+    click.echo(f"Demo data loaded ({created} new records"
+               + (f"; {started.notices} transfer notices to the outbox)." if started.notices else ")."))
 
 
 # Africa's Talking callbacks served today (tests check this against the app's routes)
