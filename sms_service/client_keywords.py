@@ -133,7 +133,7 @@ def clinic(talk: Conversation, clients: list, reading: Reading) -> None:
     if client is None:
         return
     transfer = talk.session.scalar(
-        select(Transfer).where(Transfer.client_id == client.id, Transfer.status.in_(Transfer.OPEN_STATES))
+        select(Transfer).where(Transfer.client_id == client.id, Transfer.status.in_(Transfer.GUIDING_STATES))
         .order_by(Transfer.effective_date.desc()).limit(1))
     if transfer is not None:
         talk.reply("reply.clinic_pending_transfer", client.language, client_id=client.id,

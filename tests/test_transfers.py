@@ -208,3 +208,17 @@ def test_follow_up_days_are_validated():
 def test_start_is_a_no_op_for_nothing(people):
     with people.db.session() as s:
         assert start(s, [], now=utcnow(), config=people.config, actor="test").transfers == 0
+
+
+def test_after_lost_to_follow_up_she_is_still_shown_her_new_clinic_and_can_say_she_arrived(people):
+    from sms_service.ussd.service import respond
+
+    close(people)
+    with people.db.session() as s:
+        move(s, transfer(s), "lost_to_follow_up", cause="follow_up", actor="system", now=T0)
+    later = T0 + timedelta(days=40)
+    screen = respond(people, {"sessionId": "S1", "phoneNumber": "+254700000001", "text": "2"}, now=later)
+    assert "Tumaini" in screen and "Mwangaza" not in screen
+    respond(people, {"sessionId": "S1", "phoneNumber": "+254700000001", "text": "2*2"}, now=later)
+    with people.db.session() as s:
+        assert transfer(s).status == "arrived"

@@ -120,6 +120,8 @@ class Transfer(Base):
     to_facility: Mapped[Facility] = relationship(foreign_keys=[to_facility_id])
 
     OPEN_STATES = ("planned", "notified", "acknowledged")
+    # where she should now go is the new clinic: open, or lost to follow-up (she may still turn up)
+    GUIDING_STATES = OPEN_STATES + ("lost_to_follow_up",)
 
 
 class TransferEvent(Base):

@@ -26,7 +26,7 @@ def _everything():
                    Appointment.id, Appointment.date, Appointment.time, Appointment.facility_id, Appointment.infant_id,
                    Infant.first_name)
             .outerjoin(Transfer, (Transfer.client_id == Client.id)  # no IN list: it is compiled once
-                       & or_(*(Transfer.status == state for state in Transfer.OPEN_STATES)))
+                       & or_(*(Transfer.status == state for state in Transfer.GUIDING_STATES)))
             .outerjoin(Appointment, (Appointment.client_id == Client.id) & (Appointment.status == "scheduled")
                        & (Appointment.date >= bindparam("today", type_=Appointment.date.type)))
             .outerjoin(Infant, Infant.id == Appointment.infant_id)
