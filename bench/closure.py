@@ -9,6 +9,9 @@ and stops when every notice is `sent` with AT's messageId stored. Workers (the P
 `--workers` of them) send to the fake Africa's Talking in its own process, answering in
 1 ms. Send windows are held open (bench/anytime.py) so that a run at night measures the work.
 
+Then the ladder on day 3 (no one has answered): a reminder each, made by scheduler ticks of
+1,000 transfers, and the cost of a tick with nothing due.
+
 Beside it, as the baseline: the same workers sending 13,000 personalised messages already
 queued (bench/outbound.py's personal-1ms): the closure's cost beyond sending is the ratio.
 """
@@ -27,7 +30,7 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
-from sqlalchemy import func, insert, select, update  # noqa: E402
+from sqlalchemy import String, cast, func, insert, literal, select, update  # noqa: E402
 
 from bench.common import analyse, each_database, fill  # noqa: E402
 from bench.outbound import Fake, rss_mb, run_workers, scenario, stop_workers  # noqa: E402
@@ -45,7 +48,8 @@ def prepare(services: Services, closing: int, effective) -> None:
     with services.db.session() as s:
         s.execute(update(Facility).values(landmark="the market", hours="Mon-Fri 8-5", phone="+254700000800"))
         s.execute(update(Client).where(Client.facility_id == 1).values(facility_id=3))
-        s.execute(update(Client).where(Client.id <= closing).values(facility_id=1))
+        s.execute(update(Client).where(Client.id <= closing)  # each notice its own text, as in life
+                  .values(facility_id=1, first_name=literal("Amina") + cast(Client.id, String)))
         s.execute(insert(Appointment.__table__), [
             {"client_id": i, "facility_id": 1, "date": effective + timedelta(days=7 + i % 20), "kind": "anc",
              "status": "scheduled", "source": "clinic", "created_at": now, "updated_at": now}
@@ -89,6 +93,24 @@ def closure(services: Services, env: dict, closing: int, effective, workers: int
             "peak_worker_rss_mb": round(peak_rss, 1)}
 
 
+def ladder(services: Services, closing: int) -> dict:
+    """Day 3 after the closure: every transfer's reminder made, a tick (batch) at a time."""
+    from sms_service.transfers.ladder import follow_up
+
+    day3 = utcnow() + timedelta(days=3, hours=1)
+    started, ticks, reminders = time.perf_counter(), [], 0
+    while True:
+        tick = time.perf_counter()
+        with services.db.session() as s:
+            done = follow_up(s, day3, services.config)
+        ticks.append(time.perf_counter() - tick)
+        reminders += done["reminders"]
+        if not any(done.values()):
+            break
+    return {"day3_reminders": reminders, "day3_seconds": round(time.perf_counter() - started, 2),
+            "day3_slowest_tick_s": round(max(ticks), 2), "idle_tick_ms": round(ticks[-1] * 1000, 1)}
+
+
 def main() -> None:
     parser = argparse.ArgumentParser()
     parser.add_argument("--databases", default="sqlite,postgresql")
@@ -109,6 +131,7 @@ def main() -> None:
                 prepare(services, closing, effective)
                 analyse(url)
                 result = closure(services, env, closing, effective, args.workers, folder)
+                result.update(ladder(services, closing))
                 baseline = scenario(services, env, "personal-1ms", closing, False, 0.001, folder,
                                     workers=args.workers)
                 result.update(database=name, baseline_seconds=baseline["seconds"],

@@ -7,7 +7,7 @@ from datetime import date
 
 from flask import Response, g, request
 from sqlalchemy import or_, select
-from sqlalchemy.orm import aliased
+from sqlalchemy.orm import aliased, contains_eager, selectinload
 
 from ..db import utcnow
 from ..dispatch import enqueue_due
@@ -146,7 +146,9 @@ def list_transfers():
     """?site=&clinic=&status=&after_id= (pages of 100, in id order; `next_after_id` for the next)."""
     source, target = aliased(Facility), aliased(Facility)
     query = (select(Transfer).join(Client, Client.id == Transfer.client_id)
-             .join(source, source.id == Transfer.from_facility_id).join(target, target.id == Transfer.to_facility_id))
+             .join(source, source.id == Transfer.from_facility_id).join(target, target.id == Transfer.to_facility_id)
+             .options(contains_eager(Transfer.client), selectinload(Transfer.from_facility),
+                      selectinload(Transfer.to_facility)))
     for name, column in (("site", source.code), ("clinic", target.code), ("status", Transfer.status)):
         if request.args.get(name):
             query = query.where(column == request.args[name])

@@ -16,6 +16,7 @@ from datetime import date, datetime, timedelta
 from sqlalchemy import select, update
 from sqlalchemy.orm import Session
 
+from ..db import among
 from ..models import FollowUpTask, Transfer
 from ..tasks import open_tasks
 from . import notices
@@ -33,71 +34,83 @@ def due_days(transfer: Transfer, days: tuple[int, ...], tz) -> dict[int, date]:
             3: arrival_base + timedelta(days=days[2]), 4: arrival_base + timedelta(days=days[3])}
 
 
-def next_step(transfer: Transfer, days: tuple[int, ...], tz) -> tuple[int, date] | None:
+def next_step(transfer: Transfer, days: tuple[int, ...], tz, done_up_to: int | None = None) -> tuple[int, date] | None:
+    """The next step not done yet (after `done_up_to`, by default the stored step) and its day."""
     if transfer.status not in OPEN:
         return None
+    done_up_to = transfer.ladder_step if done_up_to is None else done_up_to
     for step, day in sorted(due_days(transfer, days, tz).items()):
-        if step <= transfer.ladder_step or (step in ACKNOWLEDGEMENT_STEPS and transfer.status == "acknowledged"):
+        if step <= done_up_to or (step in ACKNOWLEDGEMENT_STEPS and transfer.status == "acknowledged"):
             continue
         return step, day
     return None
 
 
 def follow_up(session: Session, now: datetime, config) -> dict[str, int]:
-    """One pass over the transfers whose next look is due; returns what each step did."""
+    """One pass over the transfers whose next look is due (a batch); returns what each step did."""
     today = now.astimezone(config.tz).date()
     days = config.transfer_follow_up_days
-    done = {"reminders": 0, "unconfirmed": 0, "tracing": 0, "lost": 0}
     query = (select(Transfer).where(Transfer.next_step_on <= today).order_by(Transfer.next_step_on, Transfer.id)
              .limit(BATCH))
     if session.get_bind().dialect.name == "postgresql":
         query = query.with_for_update(skip_locked=True)  # a second scheduler takes other rows
+    due: dict[int, list[Transfer]] = {1: [], 2: [], 3: [], 4: []}
     for transfer in session.scalars(query).all():
-        while (found := next_step(transfer, days, config.tz)) is not None and found[1] <= today:
-            step = found[0]
+        steps, last = [], transfer.ladder_step
+        while (found := next_step(transfer, days, config.tz, last)) is not None and found[1] <= today:
+            last = found[0]
+            steps.append(last)
+        if steps:  # claimed only if no other scheduler took these steps first
             claimed = session.execute(update(Transfer).where(Transfer.id == transfer.id,
-                                                             Transfer.ladder_step < step)
-                                      .values(ladder_step=step).execution_options(synchronize_session=False)).rowcount
-            transfer.ladder_step = step
-            if claimed:
-                _act(session, transfer, step, now, today, config, done)
+                                                             Transfer.ladder_step == transfer.ladder_step)
+                                      .values(ladder_step=last).execution_options(synchronize_session=False)).rowcount
+            if not claimed:
+                session.expunge(transfer)
+                continue
+            transfer.ladder_step = last
+            for step in steps:
+                due[step].append(transfer)
         found = next_step(transfer, days, config.tz)
         transfer.next_step_on = found[1] if found else None
+    return _act(session, due, now, today, config)
+
+
+def _act(session: Session, due: dict[int, list[Transfer]], now: datetime, today: date, config) -> dict[str, int]:
+    done = {"reminders": 0, "unconfirmed": 0, "tracing": 0, "lost": 0}
+    # step 1: one reminder, where a notice went (no SMS reaches the others: a person tells them)
+    reachable = _reachable(session, [t.id for t in due[1] if t.notice_message_id is not None])
+    done["reminders"] = len(notices.create(session, "reminder", reachable, now=now, config=config))
+    # step 2: on her Mentor Mother's list, unless already there (no phone, the notice failed)
+    listed = _open_subjects(session, [t.id for t in due[2]])
+    done["unconfirmed"] = open_tasks(session, [
+        {"client_id": t.client_id, "kind": "transfer_unconfirmed", "subject": subject(t.id),
+         "dedupe_key": f"transfer_unconfirmed:{t.id}",
+         "note": "She has not confirmed her new clinic: please call or visit her."}
+        for t in due[2] if subject(t.id) not in listed], now=now, today=today)
+    # step 3: asked whether she has been, and traced by a person
+    notices.create(session, "arrival_check", _reachable(session, [t.id for t in due[3]]), now=now, config=config)
+    done["tracing"] = open_tasks(session, [
+        {"client_id": t.client_id, "kind": "tracing", "subject": subject(t.id), "dedupe_key": f"tracing:{t.id}",
+         "note": "She has not arrived at her new clinic: please trace her and record what you learn."}
+        for t in due[3]], now=now, today=today)
+    # step 4: lost to follow-up until a person records the outcome
+    lost = [t for t in due[4] if move(session, t, "lost_to_follow_up", cause="follow_up", actor="system", now=now,
+                                      detail=f"not arrived {config.transfer_follow_up_days[3]} days on")]
+    done["lost"] = len(lost)
+    open_tasks(session, [
+        {"client_id": t.client_id, "kind": "transfer_outcome", "subject": subject(t.id),
+         "dedupe_key": f"transfer_outcome:{t.id}",
+         "note": "Record what became of her: arrived, moved elsewhere, not found, died or refused."}
+        for t in lost], now=now, today=today)
     return done
 
 
-def _act(session: Session, transfer: Transfer, step: int, now: datetime, today: date, config, done: dict) -> None:
-    about = subject(transfer.id)
-    if step == 1:  # one reminder, where a notice went (no SMS reaches the others: a person tells them)
-        people = notices.recipients(session, [transfer.id])
-        if people and not people[0].opted_out and transfer.notice_message_id is not None:
-            notices.create(session, "reminder", people, now=now, config=config)
-            done["reminders"] += 1
-    elif step == 2 and not _task_open(session, about):  # already on her list (no phone, notice failed)
-        done["unconfirmed"] += open_tasks(session, [{
-            "client_id": transfer.client_id, "kind": "transfer_unconfirmed", "subject": about,
-            "dedupe_key": f"transfer_unconfirmed:{transfer.id}",
-            "note": "She has not confirmed her new clinic: please call or visit her."}], now=now, today=today)
-    elif step == 3:
-        people = notices.recipients(session, [transfer.id])
-        if people and not people[0].opted_out:
-            notices.create(session, "arrival_check", people, now=now, config=config)
-        done["tracing"] += open_tasks(session, [{
-            "client_id": transfer.client_id, "kind": "tracing", "subject": about, "dedupe_key": f"tracing:{transfer.id}",
-            "note": "She has not arrived at her new clinic: please trace her and record what you learn."}],
-            now=now, today=today)
-    elif step == 4:
-        if move(session, transfer, "lost_to_follow_up", cause="follow_up", actor="system",
-                now=now, detail=f"not arrived {config.transfer_follow_up_days[3]} days on"):
-            session.refresh(transfer)
-            done["lost"] += 1
-            open_tasks(session, [{
-                "client_id": transfer.client_id, "kind": "transfer_outcome", "subject": about,
-                "dedupe_key": f"transfer_outcome:{transfer.id}",
-                "note": "Record what became of her: arrived, moved elsewhere, not found, died or refused."}],
-                now=now, today=today)
+def _reachable(session: Session, ids: list[int]) -> list[notices.Recipient]:
+    return [r for r in notices.recipients(session, ids) if not r.opted_out] if ids else []
 
 
-def _task_open(session: Session, about: str) -> bool:
-    return session.scalar(select(FollowUpTask.id).where(FollowUpTask.subject == about,
-                                                        FollowUpTask.status == "open").limit(1)) is not None
+def _open_subjects(session: Session, ids: list[int]) -> set[str]:
+    if not ids:
+        return set()
+    return set(session.scalars(select(FollowUpTask.subject).where(
+        among(session, FollowUpTask.subject, [subject(i) for i in ids]), FollowUpTask.status == "open")))
