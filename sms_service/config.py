@@ -8,6 +8,7 @@ from __future__ import annotations
 import os
 import re
 from dataclasses import dataclass, field, fields, replace
+from datetime import time
 from pathlib import Path
 from urllib.parse import urlsplit
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
@@ -56,6 +57,15 @@ class Config:
     # outcome due) and the price of one SMS part for previews, in the account's currency
     transfer_follow_up_days: tuple[int, int, int, int] = (3, 7, 14, 30)
     sms_cost_per_part: float = 0.80
+    # visit reminders (optional): days before the visit, for every kind, per kind, and for visits
+    # that need planning (at a new clinic, the 18-month infant test); the local times they go out
+    reminder_days: tuple[int, ...] = (3, 1)
+    reminder_days_by_kind: tuple[tuple[str, tuple[int, ...]], ...] = ()
+    reminder_planning_days: tuple[int, ...] = (7, 3, 1)
+    reminder_time: time = time(9, 0)
+    missed_visit_time: time = time(10, 0)
+    # after a visit not attended: days after it that it is missed, defaulted, lost to follow-up
+    visit_follow_up_days: tuple[int, int, int] = (1, 7, 30)
     secret_key: str | None = field(default=None, repr=False)
     testing: bool = False
 
@@ -138,7 +148,19 @@ def load_config(environ=None, *, instance_path: Path | None = None, **overrides)
         for name, kind in (("sms_retry_max_attempts", int), ("sms_retry_max_hours", float),
                             ("sms_unknown_resend_minutes", float), ("sms_pause_minutes", float))
     }
-    ladder = _ladder(text("TRANSFER_FOLLOW_UP_DAYS"), problems)
+    ladder = _days(text("TRANSFER_FOLLOW_UP_DAYS"), "TRANSFER_FOLLOW_UP_DAYS", Config.transfer_follow_up_days, 4,
+                   problems)
+    reminders = {
+        "reminder_days": _days(text("REMINDER_DAYS"), "REMINDER_DAYS", Config.reminder_days, None, problems, True),
+        "reminder_planning_days": _days(text("REMINDER_PLANNING_DAYS"), "REMINDER_PLANNING_DAYS",
+                                        Config.reminder_planning_days, None, problems, True),
+        "visit_follow_up_days": _days(text("VISIT_FOLLOW_UP_DAYS"), "VISIT_FOLLOW_UP_DAYS",
+                                      Config.visit_follow_up_days, 3, problems),
+        "reminder_time": _clock(text("REMINDER_TIME"), "REMINDER_TIME", Config.reminder_time, problems),
+        "missed_visit_time": _clock(text("MISSED_VISIT_TIME"), "MISSED_VISIT_TIME", Config.missed_visit_time,
+                                    problems),
+        "reminder_days_by_kind": _per_kind(text("REMINDER_DAYS_BY_KIND"), problems),
+    }
     cost = _number(text("SMS_COST_PER_PART"), Config.sms_cost_per_part, float, "SMS_COST_PER_PART", problems)
     if port is not None and not 0 < port < 65536:
         problems.append(f"PORT: must be between 1 and 65535, not {port}")
@@ -161,6 +183,7 @@ def load_config(environ=None, *, instance_path: Path | None = None, **overrides)
         sms_keyword_prefix=text("SMS_KEYWORD_PREFIX"),
         ussd_code=text("USSD_CODE"),
         transfer_follow_up_days=ladder,
+        **reminders,
         sms_cost_per_part=cost,
         secret_key=text("SECRET_KEY"),
         testing=text("TESTING") in ("1", "true", "True"),
@@ -180,18 +203,50 @@ def _number(raw, default, kind, name, problems):
     return value
 
 
-def _ladder(raw, problems):
-    """"3,7,14,30": four days, increasing."""
+def _days(raw, name, default, count, problems, descending=False):
+    """"3,7,14,30": whole days, increasing (or, for days before a visit, decreasing)."""
     if raw is None:
-        return Config.transfer_follow_up_days
+        return default
     try:
         days = tuple(int(part) for part in raw.replace(" ", "").split(","))
     except ValueError:
         days = ()
-    if len(days) != 4 or days[0] <= 0 or any(b <= a for a, b in zip(days, days[1:], strict=False)):
-        problems.append(f"TRANSFER_FOLLOW_UP_DAYS: four increasing days such as 3,7,14,30, not '{raw}'")
+    ordered = all((b < a) if descending else (b > a) for a, b in zip(days, days[1:], strict=False))
+    if not days or (count is not None and len(days) != count) or min(days) <= 0 or not ordered:
+        shape = f"{count} " if count else ""
+        order = "decreasing" if descending else "increasing"
+        problems.append(f"{name}: {shape}{order} whole days greater than 0, such as "
+                        f"{','.join(map(str, default))}, not '{raw}'")
         return None
     return days
+
+
+def _clock(raw, name, default, problems):
+    if raw is None:
+        return default
+    try:
+        return time.fromisoformat(raw)
+    except ValueError:
+        problems.append(f"{name}: a local time such as 09:00, not '{raw}'")
+        return None
+
+
+def _per_kind(raw, problems):
+    """"refill=1;infant_test=7,3,1": days before the visit for these kinds."""
+    if raw is None:
+        return ()
+    from .models.clients import APPOINTMENT_KINDS
+
+    plan = []
+    for part in filter(None, (p.strip() for p in raw.split(";"))):
+        kind, _, days = part.partition("=")
+        parsed = _days(days, "REMINDER_DAYS_BY_KIND", (3, 1), None, problems, True) if days else None
+        if kind.strip() not in APPOINTMENT_KINDS or parsed is None:
+            problems.append(f"REMINDER_DAYS_BY_KIND: 'kind=days;…' with kinds of {', '.join(APPOINTMENT_KINDS)}, "
+                            f"not '{part}'")
+            continue
+        plan.append((kind.strip(), parsed))
+    return tuple(plan)
 
 
 def describe(config: Config) -> dict[str, str]:

@@ -3,7 +3,7 @@ from __future__ import annotations
 
 from datetime import date, datetime, time
 
-from sqlalchemy import Date, ForeignKey, Index, Integer, String, Text, Time, UniqueConstraint, text
+from sqlalchemy import Boolean, Date, ForeignKey, Index, Integer, String, Text, Time, UniqueConstraint, false, text
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from ..db import Base, UTCDateTime, utcnow
@@ -60,6 +60,10 @@ class Appointment(Base):
     __table_args__ = (
         UniqueConstraint("client_id", "date", "kind"),
         Index("ix_appointments_date_status", "date", "status"),
+        # after the visit: what is still scheduled and past (the scheduler's question each tick)
+        Index("ix_appointments_status_date", "status", "date"),
+        # visits whose reminders are not planned for their current revision: few, planned soon
+        Index("ix_appointments_unplanned", "id", postgresql_where=text("NOT planned"), sqlite_where=text("NOT planned")),
     )
 
     id: Mapped[int] = mapped_column(primary_key=True)
@@ -72,6 +76,11 @@ class Appointment(Base):
     # scheduled, attended, missed, defaulted, lost, cancelled
     status: Mapped[str] = mapped_column(String(16), default="scheduled")
     source: Mapped[str] = mapped_column(String(16), default="clinic")  # clinic | generated
+    label: Mapped[str | None] = mapped_column(String(32))  # a generated visit's place in its schedule: "anc-3"
+    # reminders are keyed by (appointment, offset, revision): a reschedule or a move is a new revision
+    revision: Mapped[int] = mapped_column(Integer, default=1, server_default="1")
+    planned: Mapped[bool] = mapped_column(Boolean, default=False, server_default=false())  # reminders made for it
+    status_changed_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
     confirmed_at: Mapped[datetime | None] = mapped_column(UTCDateTime)  # she answered YES to a reminder
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
     updated_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow, onupdate=utcnow)

@@ -39,7 +39,8 @@ class OutboundMessage(Base):
         # the scheduler's and sweeper's question: what is due now?
         Index("ix_outbound_messages_status_not_before", "status", "not_before"),
         Index("ix_outbound_messages_client_created", "client_id", "created_at"),
-        Index("ix_outbound_messages_subject", "subject"),  # what a transfer or a visit is waiting on
+        Index("ix_outbound_messages_subject", "subject"),
+        Index("ix_outbound_messages_status_expires", "status", "expires_at"),  # the sweep: what has expired  # what a transfer or a visit is waiting on
     )
 
     id: Mapped[int] = mapped_column(primary_key=True)
