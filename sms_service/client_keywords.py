@@ -176,6 +176,7 @@ def open_questions(talk: Conversation, clients: list) -> list[tuple]:
     found = []
     for client_id, subject in sent:
         kind, _, key = (subject or "").partition(":")
+        key = key.split("@")[0]
         if not key.isdigit():
             continue
         if kind == "transfer":

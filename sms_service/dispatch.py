@@ -13,7 +13,7 @@ from .config import Config
 from .db import utcnow
 from . import inbound
 from .delivery import match_unknown_by_number, waiting_reports
-from .messaging import PURPOSES, transition
+from .messaging import PURPOSES, record_history, transition
 from .models import DeliveryReport, InboundMessage, OutboundMessage
 from .nudges import nudge
 
@@ -52,17 +52,31 @@ def enqueue_due(services, now: datetime | None = None) -> int:
     total = 0
     while True:
         with services.db.session() as session:
-            due = session.scalars(
-                select(OutboundMessage.id)
-                .where(OutboundMessage.status == "scheduled", OutboundMessage.not_before <= now)
-                .order_by(OutboundMessage.not_before).limit(DUE_BATCH)
-            ).all()
-            moved = transition(session, list(due), "queued", "due", only_from=("scheduled",), now=now)
-            queues = _queues_of(session, moved)
-        enqueue(services, queues)
-        total += len(moved)
-        if len(due) < DUE_BATCH:
+            claimed = claim_due(session, now, DUE_BATCH)
+        queues: dict[str, list[int]] = defaultdict(list)
+        for message_id, queue in sorted(claimed):
+            queues[queue].append(message_id)
+        enqueue(services, dict(queues))
+        total += len(claimed)
+        if len(claimed) < DUE_BATCH:
             return total
+
+
+def claim_due(session, now: datetime, limit: int) -> list[tuple[int, str]]:
+    """Move up to `limit` due messages to `queued` and return (id, queue) of each, in one
+    statement that finds them through the (status, not_before) index, however many wait for
+    later. Two schedulers never claim one message: on PostgreSQL the rows are locked and a
+    second scheduler skips them; on SQLite the statement holds the database's write lock."""
+    table = OutboundMessage.__table__
+    due = (select(table.c.id).where(table.c.status == "scheduled", table.c.not_before <= now)
+           .order_by(table.c.not_before).limit(limit))
+    if session.get_bind().dialect.name == "postgresql":
+        due = due.with_for_update(skip_locked=True)
+    claimed = [tuple(row) for row in session.execute(
+        update(table).where(table.c.id.in_(due.scalar_subquery()), table.c.status == "scheduled")
+        .values(status="queued", updated_at=now).returning(table.c.id, table.c.queue))]
+    record_history(session, [message_id for message_id, _ in claimed], "queued", "due", now)
+    return claimed
 
 
 def sweep(services, now: datetime | None = None) -> dict[str, int]:

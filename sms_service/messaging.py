@@ -90,7 +90,9 @@ def create_message(
 
 def create_messages(session: Session, specs: list[dict]) -> list[tuple[int, bool]]:
     """Many messages at once (a site closure's notices), each spec holding `create_message`'s
-    keywords: (id, created now) per spec, in order. A few statements per thousand messages."""
+    keywords: (id, created now) per spec, in order. A few statements per thousand messages.
+    A spec's `occasion` ("T-3") tells apart messages of one purpose about one subject: it is
+    part of the idempotency key, not of the stored subject."""
     now = utcnow()
     rows = []
     for spec in specs:
@@ -104,7 +106,9 @@ def create_messages(session: Session, specs: list[dict]) -> list[tuple[int, bool
             "queue": PURPOSES[purpose].queue, "facility_id": spec.get("facility_id"), "status": "scheduled",
             "not_before": spec.get("not_before") or now, "expires_at": spec["expires_at"], "attempts": 0,
             "resend_count": 0, "created_at": now, "updated_at": now,
-            "idempotency_key": idempotency_key(recipient, purpose, spec.get("subject"), spec.get("version", 1)),
+            "idempotency_key": idempotency_key(
+                recipient, purpose, spec.get("subject") if not spec.get("occasion")
+                else f"{spec.get('subject')}@{spec['occasion']}", spec.get("version", 1)),
         })
     table = OutboundMessage.__table__
     created = {key: id_ for id_, key in bulk_insert(session, table, rows, returning=("id", "idempotency_key"),

@@ -170,9 +170,11 @@ def test_a_site_closure_from_preview_to_day_30(app, services, programme, fake_at
         assert s.get(Appointment, programme["before"]).facility.code == "F1"
         reminders = s.scalars(select(OutboundMessage).where(OutboundMessage.purpose == "reminder")
                               .order_by(OutboundMessage.version)).all()
-        assert [(m.version, m.status) for m in reminders] == [(1, "cancelled"), (2, "scheduled")]
-        assert "Tumaini" in reminders[1].body and "Mwangaza" not in reminders[1].body
-        assert reminders[1].not_before == reminders[0].not_before
+        # a visit at a clinic she has not been to needs planning: T-7, T-3 and T-1, naming the new clinic
+        assert [(m.version, m.status) for m in reminders] == [(1, "cancelled")] + [(2, "scheduled")] * 3
+        assert all("Tumaini" in m.body and "Mwangaza" not in m.body for m in reminders[1:])
+        assert sorted(m.not_before.date() for m in reminders[1:]) == [
+            EFFECTIVE + timedelta(days=5 - n) for n in (7, 3, 1)]
         assert open_tasks(s, "transfer_no_phone") == ["Chausiku", "Esther"]
 
     # --- a second run transfers and notifies nobody twice ------------------------------------------

@@ -37,7 +37,19 @@ def _transfer_follow_up(services: Services, now: datetime) -> None:
         log.info("transfer follow-up: %s", done)
 
 
-PERIODIC_TASKS: list[Callable[[Services, datetime], None]] = [_transfer_follow_up, _sweep]
+def _visits(services: Services, now: datetime) -> None:
+    """Reminders for visits not planned yet; visits past their date moved on (missed…)."""
+    from sms_service.reminders.planner import plan_pending
+    from sms_service.reminders.visits import after_visits
+
+    with services.db.session() as session:
+        made = plan_pending(session, now, services.config)
+        done = after_visits(session, now, services.config)
+    if made or any(done.values()):
+        log.info("visits: %s reminders planned, %s", made, done)
+
+
+PERIODIC_TASKS: list[Callable[[Services, datetime], None]] = [_visits, _transfer_follow_up, _sweep]
 
 
 def tick(services: Services, now: datetime | None = None) -> datetime:

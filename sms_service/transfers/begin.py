@@ -11,7 +11,7 @@ from datetime import datetime, timedelta
 from sqlalchemy import exists, func, select, update
 from sqlalchemy.orm import Session
 
-from .. import reminders
+from ..reminders import visits
 from ..db import among, bulk_update
 from ..models import Appointment, Client, OutboundMessage, Transfer, TransferEvent
 from ..tasks import open_tasks
@@ -93,7 +93,7 @@ def start(session: Session, ids: list[int], *, now: datetime, config, actor: str
     done.unreachable = [(external[p.client_id], p.first_name, unreachable[p.transfer_id])
                         for p in people if p.transfer_id in unreachable]
     done.appointments_moved = len(moved)
-    done.reminders_rerendered = reminders.rerender(session, moved, now)
+    done.reminders_rerendered = visits.revise(session, moved, now, config)
     return done
 
 

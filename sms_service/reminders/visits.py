@@ -1,0 +1,170 @@
+"""What becomes of a visit. People record it: attended (closes it), cancelled, rescheduled
+(a new revision: its waiting reminders are superseded). When nobody has recorded anything, the
+scheduler does, by the visit's date: missed the next day (a missed-visit SMS at 10:00 and a
+task for her Mentor Mother), defaulted after 7 days, lost to follow-up after 30
+(`VISIT_FOLLOW_UP_DAYS`). Each step reads what is due through the (status, date) index: its
+cost grows with what is due, not with the visits stored.
+"""
+from __future__ import annotations
+
+from datetime import date, datetime, time, timedelta
+
+from sqlalchemy import select, update
+from sqlalchemy.orm import Session, aliased
+
+from ..db import among
+from ..messaging import create_messages, transition
+from ..models import Appointment, Client, Facility, FollowUpTask, Infant, MentorMother, OutboundMessage
+from ..tasks import open_tasks
+from . import plan, planner, wording
+
+STEPS = ("missed", "defaulted", "lost")  # after scheduled, each after the one before
+OUTCOMES = ("attended", "cancelled", "missed", "defaulted", "lost")
+BATCH = 1000
+
+
+class VisitRefused(Exception):
+    pass
+
+
+def _changed(session: Session, appointment: Appointment, now: datetime, *, revise: bool) -> None:
+    appointment.planned = False
+    appointment.updated_at = appointment.status_changed_at = now
+    if revise:
+        appointment.revision += 1
+    session.flush()
+
+
+def attended(session: Session, appointment: Appointment, now: datetime, config) -> bool:
+    """She came: the visit is closed; what waited on it (reminders, the missed message, her
+    Mentor Mother's task about it) is no longer needed. False when it already was."""
+    if appointment.status == "attended":
+        return False
+    if appointment.status == "cancelled":
+        raise VisitRefused("the visit was cancelled")
+    appointment.status = "attended"
+    _changed(session, appointment, now, revise=False)
+    _settle(session, [appointment.id], now, "attended")
+    planner.plan_pending(session, now, config, ids=[appointment.id])
+    return True
+
+
+def cancel(session: Session, appointment: Appointment, now: datetime, config) -> bool:
+    if appointment.status in ("cancelled", "attended"):
+        return False
+    appointment.status = "cancelled"
+    _changed(session, appointment, now, revise=False)
+    _settle(session, [appointment.id], now, "cancelled")
+    planner.plan_pending(session, now, config, ids=[appointment.id])
+    return True
+
+
+def reschedule(session: Session, appointment: Appointment, day: date, at: time | None, now: datetime, config) -> None:
+    """A new date (and time): the reminders waiting are superseded by the new date's."""
+    if appointment.status in ("attended", "cancelled"):
+        raise VisitRefused(f"the visit is {appointment.status}")
+    clash = session.scalar(select(Appointment.id).where(
+        Appointment.client_id == appointment.client_id, Appointment.date == day, Appointment.kind == appointment.kind,
+        Appointment.id != appointment.id))
+    if clash is not None:
+        raise VisitRefused(f"she already has a {appointment.kind} visit on {day.isoformat()}")
+    appointment.date, appointment.time, appointment.status = day, at, "scheduled"
+    appointment.confirmed_at = None
+    _changed(session, appointment, now, revise=True)
+    _settle(session, [appointment.id], now, "rescheduled", purposes=("missed_visit",))
+    planner.plan_pending(session, now, config, ids=[appointment.id])
+
+
+def revise(session: Session, ids: list[int], now: datetime, config) -> int:
+    """These visits changed in bulk (moved to another clinic, re-imported): a new revision each,
+    reminders planned again. Returns the reminders made."""
+    if not ids:
+        return 0
+    session.execute(update(Appointment).where(among(session, Appointment.id, ids))
+                    .values(revision=Appointment.revision + 1, planned=False, updated_at=now)
+                    .execution_options(synchronize_session=False))
+    return planner.plan_pending(session, now, config, ids=ids)
+
+
+def _settle(session: Session, ids: list[int], now: datetime, outcome: str,
+            purposes: tuple[str, ...] = ("reminder", "missed_visit")) -> None:
+    subjects = [planner.subject(i) for i in ids]
+    waiting = session.scalars(select(OutboundMessage.id).where(
+        among(session, OutboundMessage.subject, subjects), OutboundMessage.purpose.in_(purposes),
+        OutboundMessage.status.in_(("scheduled", "queued")))).all()
+    transition(session, list(waiting), "cancelled", f"visit {outcome}", now=now)
+    session.execute(update(FollowUpTask).where(among(session, FollowUpTask.subject, subjects),
+                                               FollowUpTask.status == "open",
+                                               FollowUpTask.kind.in_(("missed_visit", "visit_defaulted", "visit_lost")))
+                    .values(status="done", outcome=f"visit {outcome}", closed_at=now)
+                    .execution_options(synchronize_session=False))
+
+
+def after_visits(session: Session, now: datetime, config) -> dict[str, int]:
+    """The scheduler's pass: visits past their date with nothing recorded move on a step."""
+    today = now.astimezone(config.tz).date()
+    done = {}
+    for before, step, after_days in (("lost", None, None), ("defaulted", "lost", config.visit_follow_up_days[2]),
+                                     ("missed", "defaulted", config.visit_follow_up_days[1]),
+                                     ("scheduled", "missed", config.visit_follow_up_days[0])):
+        if step is None:
+            continue
+        query = (select(Appointment.id, Appointment.client_id).where(
+            Appointment.status == before, Appointment.date <= today - timedelta(days=after_days))
+            .order_by(Appointment.date).limit(BATCH))
+        if session.get_bind().dialect.name == "postgresql":
+            query = query.with_for_update(skip_locked=True)  # a second scheduler takes other visits
+        found = session.execute(query).all()
+        moved = session.scalars(update(Appointment).where(among(session, Appointment.id, [i for i, _ in found]),
+                                                          Appointment.status == before)
+                                .values(status=step, status_changed_at=now, updated_at=now)
+                                .returning(Appointment.id).execution_options(synchronize_session=False)).all()
+        done[step] = len(moved)
+        if step == "missed":
+            _missed(session, moved, now, today, config)
+        else:
+            listed = set(session.scalars(select(FollowUpTask.subject).where(
+                among(session, FollowUpTask.subject, [planner.subject(i) for i in moved]),
+                FollowUpTask.status == "open")))
+            clients = dict(found)
+            open_tasks(session, [
+                {"client_id": clients[i], "kind": f"visit_{step}", "subject": planner.subject(i),
+                 "dedupe_key": f"visit_{step}:{i}",
+                 "note": "She has not come back since missing her visit: please call or visit her."
+                 if step == "defaulted" else "Visit lost to follow-up: please record what became of her."}
+                for i in moved if planner.subject(i) not in listed], now=now, today=today)
+    return done
+
+
+def _missed(session: Session, ids: list[int], now: datetime, today: date, config) -> None:
+    """A missed-visit SMS (the day after, at 10:00) and a task for her Mentor Mother."""
+    if not ids:
+        return
+    at = aliased(Facility)
+    rows = session.execute(
+        select(Appointment.id, Appointment.client_id, Appointment.date, Appointment.kind, Appointment.revision,
+               Appointment.infant_id, Client.first_name, Client.language, Client.phone, Client.opted_out_at,
+               at.name, at.phone, MentorMother.phone, MentorMother.active, Infant.first_name)
+        .join(Client, Client.id == Appointment.client_id).join(at, at.id == Appointment.facility_id)
+        .outerjoin(MentorMother, MentorMother.id == Client.mentor_mother_id)
+        .outerjoin(Infant, Infant.id == Appointment.infant_id)
+        .where(among(session, Appointment.id, ids))).all()
+    specs = []
+    for (aid, client_id, day, kind, revision, infant_id, first_name, language, phone, opted_out, clinic,
+         clinic_phone, mm_phone, mm_active, infant_name) in rows:
+        send_at, expires = plan.missed_message(day, now, config)
+        if opted_out is not None or send_at >= expires:
+            continue
+        template = wording.template_for(kind, infant_id is not None, "missed_visit")
+        specs.append({"phone": phone, "client_id": client_id, "purpose": "missed_visit",
+                      "subject": planner.subject(aid), "version": revision, "template": template,
+                      "language": language, "facility_id": None,  # it names where she missed, not where to go
+                      "body": wording.text(template, language, first_name=first_name, day=day, at=None,
+                                           clinic=clinic, call=mm_phone if mm_active else clinic_phone,
+                                           infant_name=infant_name),
+                      "not_before": send_at, "expires_at": expires})
+    create_messages(session, specs)
+    open_tasks(session, [{"client_id": client_id, "kind": "missed_visit", "subject": planner.subject(aid),
+                          "dedupe_key": f"missed_visit:{aid}:{revision}",
+                          "note": f"She missed her visit on {day.isoformat()}: please call her to choose a new date."}
+                         for aid, client_id, day, kind, revision, *_ in rows], now=now, today=today)
