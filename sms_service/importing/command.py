@@ -25,9 +25,13 @@ def import_command(kind: str, file: str, dry_run: bool) -> None:
     from . import import_csv
 
     services = get_services(load_app())
-    started = None
+    started, planned = None, None
     with services.db.session() as session:
         report = import_csv(session, kind, file, actor="cli", origin="cli", progress=True)
+        if kind == "appointments" and not report.file_refused:  # new and changed visits' reminders
+            from ..reminders.planner import plan_pending
+
+            planned = plan_pending(session, utcnow(), services.config)
         if kind == "transfers" and not report.file_refused:
             from ..transfers.begin import new_transfers, start
 
@@ -40,6 +44,8 @@ def import_command(kind: str, file: str, dry_run: bool) -> None:
     for error in report.errors:
         click.echo(str(error), err=True)
     click.echo(report.summary())
+    if planned is not None:
+        click.echo(f"{planned} visit reminder(s) planned")
     for line in started.lines() if started is not None else ():
         click.echo(line)
     if dry_run:

@@ -11,7 +11,7 @@ from sqlalchemy import insert, select, update
 from sqlalchemy.orm import Session
 
 from ..db import utcnow
-from ..models import Infant, Transfer
+from ..models import Appointment, Infant, Transfer
 from .kinds import Kind
 from .report import ImportReport
 
@@ -57,6 +57,11 @@ def upsert(session: Session, kind: Kind, records: list[dict], columns: set[str],
         session.execute(insert(model.__table__), chunk)
     for chunk in chunks(updates):
         session.execute(update(model), chunk)
+    if model is Appointment:  # a changed visit is a new revision: its reminders are planned again
+        for chunk in chunks([u["id"] for u in updates]):
+            session.execute(update(Appointment).where(Appointment.id.in_(chunk))
+                            .values(revision=Appointment.revision + 1, planned=False)
+                            .execution_options(synchronize_session=False))
     report.created += len(inserts)
     report.updated += len(updates)
 

@@ -1,0 +1,91 @@
+"""Visits over the API: read a client's, and record attended, cancelled or a new date. Narrowed
+like transfers: an admin sees all, a supervisor her facility's (the visit's clinic or the
+client's), a Mentor Mother her own clients'."""
+from __future__ import annotations
+
+from datetime import date, time
+
+from flask import g, request
+from sqlalchemy import or_, select
+
+from ..db import utcnow
+from ..models import Appointment, Client
+from ..reminders.outcomes import apply
+from ..reminders.visits import VisitRefused
+from ..services import get_services
+from . import blueprint
+from .auth import requires
+from .errors import ApiError
+
+
+def scope(query):
+    caller = g.caller
+    if caller.role == "admin":
+        return query
+    if caller.role == "supervisor":
+        return query.where(or_(Appointment.facility_id == caller.facility_id, Client.facility_id == caller.facility_id))
+    return query.where(Client.mentor_mother_id == caller.mentor_mother_id)
+
+
+def as_json(a: Appointment, client_id: str) -> dict:
+    return {"id": a.id, "client_id": client_id, "date": a.date.isoformat(),
+            "time": a.time.strftime("%H:%M") if a.time else None, "kind": a.kind, "status": a.status,
+            "source": a.source, "facility_id": a.facility_id,
+            "confirmed_at": a.confirmed_at.isoformat() if a.confirmed_at else None}
+
+
+@blueprint.get("/appointments")
+@requires()
+def list_appointments():
+    """?client_id= (the clinic's id): her visits, by date."""
+    external = request.args.get("client_id", "")
+    if not external:
+        raise ApiError(400, "client_id: give the clinic's client_id")
+    with get_services().db.session() as session:
+        rows = session.execute(scope(select(Appointment, Client.external_id).join(Client, Client.id ==
+                                                                                  Appointment.client_id)
+                                     .where(Client.external_id == external).order_by(Appointment.date))).all()
+        return {"items": [as_json(a, ext) for a, ext in rows]}
+
+
+def _record(appointment_id: int, outcome: str):
+    data = request.get_json(silent=True) or {}
+    if not isinstance(data, dict):
+        raise ApiError(400, "send a JSON object")
+    services = get_services()
+    try:
+        new_date = date.fromisoformat(data["date"]) if data.get("date") else None
+        new_time = time.fromisoformat(data["time"]) if data.get("time") else None
+    except (TypeError, ValueError):
+        raise ApiError(400, "date as YYYY-MM-DD, time as HH:MM")
+    with services.db.session() as session:
+        found = session.execute(scope(select(Appointment, Client.external_id).join(Client, Client.id ==
+                                                                                   Appointment.client_id)
+                                      .where(Appointment.id == appointment_id))).first()
+        if found is None:
+            raise ApiError(404, f"no appointment {appointment_id}")
+        appointment, external = found
+        try:
+            changed = apply(session, appointment, outcome, utcnow(), services.config, new_date, new_time)
+        except VisitRefused as exc:
+            raise ApiError(409, str(exc))
+        return {"recorded": changed, **as_json(appointment, external)}
+
+
+@blueprint.post("/appointments/<int:appointment_id>/attended")
+@requires()
+def mark_attended(appointment_id: int):
+    return _record(appointment_id, "attended")
+
+
+@blueprint.post("/appointments/<int:appointment_id>/cancel")
+@requires("admin", "supervisor")
+def cancel_appointment(appointment_id: int):
+    return _record(appointment_id, "cancelled")
+
+
+@blueprint.post("/appointments/<int:appointment_id>/reschedule")
+@requires("admin", "supervisor")
+def reschedule_appointment(appointment_id: int):
+    """{"date": "YYYY-MM-DD", "time": "HH:MM"}"""
+    return _record(appointment_id, "rescheduled")

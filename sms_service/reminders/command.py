@@ -1,0 +1,58 @@
+"""`sms-service appointments …`: generated visits, and outcomes from a clinic's file."""
+from __future__ import annotations
+
+import csv
+import io
+import sys
+from pathlib import Path
+
+import click
+
+
+def _services():
+    from ..cli import load_app
+    from ..services import get_services
+
+    return get_services(load_app())
+
+
+@click.group("appointments")
+def appointments_group() -> None:
+    """Visits: generate them from care schedules, record outcomes, plan reminders."""
+
+
+@appointments_group.command("generate")
+def generate_command() -> None:
+    """Make the visits care schedules call for (pregnancy: EDD; infants: birth) that no clinic
+    date covers, from today on; a clinic's date for the same visit replaces a generated one."""
+    from ..db import utcnow
+    from .generate import generate_visits
+    from .planner import plan_pending
+
+    services = _services()
+    now = utcnow()
+    with services.db.session() as session:
+        done = generate_visits(session, now.astimezone(services.config.tz).date(), now, services.config)
+        planned = plan_pending(session, now, services.config)
+    click.echo(f"{done['generated']} visit(s) generated, {done['replaced']} replaced by a clinic's date, "
+               f"{planned} reminder(s) planned")
+
+
+@appointments_group.command("record")
+@click.argument("file", type=click.Path(exists=True, dir_okay=False))
+def record_command(file: str) -> None:
+    """Outcomes from a CSV: client_id, date, kind (if she has two visits that day), outcome
+    (attended, cancelled or rescheduled), new_date and new_time (for rescheduled)."""
+    from ..db import utcnow
+    from .outcomes import record_rows
+
+    services = _services()
+    reader = csv.DictReader(io.StringIO(Path(file).read_text(encoding="utf-8-sig"), newline=""))
+    with services.db.session() as session:
+        report = record_rows(session, ((reader.line_num, row) for row in reader), utcnow(), services.config)
+    for error in report.errors:
+        click.echo(error, err=True)
+    click.echo(report.summary())
+    sys.exit(1 if report.errors else 0)
+
+
