@@ -66,6 +66,9 @@ class Config:
     missed_visit_time: time = time(10, 0)
     # after a visit not attended: days after it that it is missed, defaulted, lost to follow-up
     visit_follow_up_days: tuple[int, int, int] = (1, 7, 30)
+    # care schedules for generated visits: a JSON file replacing the tables of the kinds it names
+    # (sms_service/care_schedule.py); None: care.md's tables
+    care_schedules: dict | None = None
     secret_key: str | None = field(default=None, repr=False)
     testing: bool = False
 
@@ -160,6 +163,7 @@ def load_config(environ=None, *, instance_path: Path | None = None, **overrides)
         "missed_visit_time": _clock(text("MISSED_VISIT_TIME"), "MISSED_VISIT_TIME", Config.missed_visit_time,
                                     problems),
         "reminder_days_by_kind": _per_kind(text("REMINDER_DAYS_BY_KIND"), problems),
+        "care_schedules": _schedules(text("CARE_SCHEDULES_FILE"), problems),
     }
     cost = _number(text("SMS_COST_PER_PART"), Config.sms_cost_per_part, float, "SMS_COST_PER_PART", problems)
     if port is not None and not 0 < port < 65536:
@@ -228,6 +232,32 @@ def _clock(raw, name, default, problems):
         return time.fromisoformat(raw)
     except ValueError:
         problems.append(f"{name}: a local time such as 09:00, not '{raw}'")
+        return None
+
+
+def _schedules(path, problems):
+    """{"infant_test": [["test-6w", "weeks", 6], …], …}: care.md's tables, with these kinds replaced."""
+    if path is None:
+        return None
+    import json
+
+    from .care_schedule import SCHEDULES
+    try:
+        given = json.loads(Path(path).read_text(encoding="utf-8"))
+        table = dict(SCHEDULES)
+        for kind, steps in given.items():
+            if kind not in SCHEDULES or not steps:
+                raise ValueError(f"unknown kind {kind!r}")
+            parsed = []
+            for label, unit, n in steps:
+                if unit not in ("days", "weeks", "months") or not isinstance(n, int) or n < 0:
+                    raise ValueError(f"{kind}: {unit!r} {n!r}")
+                parsed.append((str(label), (unit, n)))
+            table[kind] = tuple(parsed)
+        return table
+    except (OSError, ValueError, TypeError) as exc:
+        problems.append(f"CARE_SCHEDULES_FILE: kinds of {', '.join(SCHEDULES)}, each a list of "
+                        f"[label, days|weeks|months, number] ({type(exc).__name__}: {exc})")
         return None
 
 

@@ -7,12 +7,12 @@ from __future__ import annotations
 
 from datetime import datetime, timedelta
 
-from sqlalchemy import bindparam, select, update
+from sqlalchemy import bindparam, exists, func, select, update
 from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.orm import Session
 
 from . import consent
-from .db import Database, among, utcnow
+from .db import Database, among, few, utcnow
 from .gateway import DeliveryUpdate
 from .messaging import FOLLOWED, transition
 from .models import DeliveryReport, OutboundMessage
@@ -45,6 +45,14 @@ def waiting_reports(*columns):
             .where(DeliveryReport.applied_at.is_(None)))
 
 
+def count_waiting_reports(received_before: datetime | None = None):
+    """SELECT the number of kept reports not applied yet whose message is known: read from the
+    reports' partial index outwards (a join lets SQLite start from the messages instead)."""
+    known = exists().where(OutboundMessage.provider_message_id == DeliveryReport.provider_message_id)
+    query = select(func.count()).select_from(DeliveryReport).where(DeliveryReport.applied_at.is_(None), known)
+    return query if received_before is None else query.where(DeliveryReport.received_at <= received_before)
+
+
 def apply_stored_reports(services, limit: int = 1000, now: datetime | None = None) -> tuple[int, bool]:
     """Apply kept reports whose message is known, in the order they came: (applied, more wait)."""
     now = now or utcnow()
@@ -69,7 +77,7 @@ def match_unknown_by_number(session: Session, now: datetime) -> int:
     """An unknown send (timed out after AT took it) is resolved by an unclaimed report for the
     same number shortly after it: that report's message id becomes the message's."""
     matched = 0
-    unknown = session.scalars(select(OutboundMessage).where(OutboundMessage.status == "unknown")).all()
+    unknown = session.scalars(select(OutboundMessage).where(few(session, OutboundMessage.status == "unknown"))).all()
     for message in unknown:
         report = session.scalar(select(DeliveryReport).where(
             DeliveryReport.applied_at.is_(None), DeliveryReport.phone == message.phone,

@@ -10,11 +10,11 @@ from datetime import datetime, timedelta
 from sqlalchemy import func, select, update
 
 from .config import Config
-from .db import utcnow
+from .db import few, utcnow
 from . import inbound
-from .delivery import match_unknown_by_number, waiting_reports
+from .delivery import count_waiting_reports, match_unknown_by_number
 from .messaging import PURPOSES, record_history, transition
-from .models import DeliveryReport, InboundMessage, OutboundMessage
+from .models import InboundMessage, OutboundMessage
 from .nudges import nudge
 
 log = logging.getLogger(__name__)
@@ -85,32 +85,32 @@ def sweep(services, now: datetime | None = None) -> dict[str, int]:
     done: dict[str, int] = {}
     with services.db.session() as session:
         expired = session.scalars(select(OutboundMessage.id).where(
-            OutboundMessage.status.in_(("scheduled", "queued")), OutboundMessage.expires_at <= now)).all()
+            OutboundMessage.status.in_(("scheduled", "queued")), few(session, OutboundMessage.expires_at <= now))).all()
         done["expired"] = len(transition(session, list(expired), "expired", "expired before sending", now=now))
 
         lost = session.scalars(select(OutboundMessage.id).where(
-            OutboundMessage.status == "sending", OutboundMessage.updated_at <= now - LOST_SENDING)).all()
+            few(session, OutboundMessage.status == "sending"), OutboundMessage.updated_at <= now - LOST_SENDING)).all()
         done["unknown"] = len(transition(session, list(lost), "unknown", "worker_lost", now=now))
 
         done["matched"] = match_unknown_by_number(session, now)
         must_arrive = [p for p, spec in PURPOSES.items() if spec.must_arrive]
         wait = timedelta(minutes=services.config.sms_unknown_resend_minutes)
         resend = session.scalars(select(OutboundMessage.id).where(
-            OutboundMessage.status == "unknown", OutboundMessage.updated_at <= now - wait,
+            few(session, OutboundMessage.status == "unknown"), OutboundMessage.updated_at <= now - wait,
             OutboundMessage.resend_count == 0, OutboundMessage.purpose.in_(must_arrive),
             OutboundMessage.expires_at > now)).all()
         done["resent"] = len(transition(session, list(resend), "scheduled", "resend once after unknown",
                                         now=now, resend_count=1, not_before=now))
 
         stale = session.scalars(select(OutboundMessage.id).where(
-            OutboundMessage.status == "queued", OutboundMessage.updated_at <= now - STALE_QUEUED)).all()
+            few(session, OutboundMessage.status == "queued"), OutboundMessage.updated_at <= now - STALE_QUEUED)).all()
         if stale:
             session.execute(update(OutboundMessage).where(OutboundMessage.id.in_(stale),
                                                           OutboundMessage.status == "queued")
                             .values(updated_at=now))
         requeue = _queues_of(session, list(stale))
         waiting = session.scalar(inbound.waiting(func.count()).where(InboundMessage.received_at <= now - STALE_INBOUND))
-        reports = session.scalar(waiting_reports(func.count()).where(DeliveryReport.received_at <= now - STALE_INBOUND))
+        reports = session.scalar(count_waiting_reports(now - STALE_INBOUND))
     enqueue(services, requeue)  # a duplicate job is harmless: the claim is conditional
     if waiting:  # stored, but its job was lost (Redis wiped, worker killed)
         nudge(services, HANDLE_JOB, HANDLE_QUEUE, force=True)

@@ -14,7 +14,7 @@ from sqlalchemy import func, select, text
 
 from .db import utcnow
 from . import inbound
-from .delivery import waiting_reports
+from .delivery import count_waiting_reports
 from .models import InboundMessage, OutboundMessage, UssdSession
 from .sending import PAUSE_KEY
 from .services import Services, get_services
@@ -129,7 +129,7 @@ class RecordCollector:
                 count, first = session.execute(
                     inbound.waiting(func.count(), func.min(InboundMessage.received_at))).one()
                 waiting.add_metric(["incoming_sms"], count)
-                waiting.add_metric(["delivery_report"], session.scalar(waiting_reports(func.count())))
+                waiting.add_metric(["delivery_report"], session.scalar(count_waiting_reports()))
                 oldest.add_metric([], (utcnow() - first).total_seconds() if first else 0)
         except Exception as exc:
             log.warning("metrics: database query failed: %s", type(exc).__name__)

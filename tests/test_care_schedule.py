@@ -57,3 +57,16 @@ def test_month_end_and_leap_day_births_through_the_schedules():
                                                                    date(2027, 2, 28)]
     assert days(infant(date(2024, 2, 29)), "infant_test") == [date(2024, 4, 11), date(2024, 8, 29),
                                                               date(2025, 2, 28), date(2025, 8, 29)]
+
+
+def test_a_programme_can_set_its_own_schedule(tmp_path):
+    from sms_service.config import ConfigError, load_config
+
+    path = tmp_path / "schedules.json"
+    path.write_text('{"infant_test": [["test-6w", "weeks", 6], ["test-9m", "months", 9]]}')
+    table = load_config({"CARE_SCHEDULES_FILE": str(path)}).care_schedules
+    assert days(infant(BIRTH, table=table), "infant_test") == [date(2025, 11, 21), date(2026, 7, 10)]
+    assert days(infant(BIRTH, table=table), "pnc")[0] == date(2025, 10, 12)  # the others as care.md
+    path.write_text('{"vitamins": [["v", "weeks", 6]]}')
+    with pytest.raises(ConfigError, match="CARE_SCHEDULES_FILE"):
+        load_config({"CARE_SCHEDULES_FILE": str(path)})

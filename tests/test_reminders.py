@@ -138,11 +138,16 @@ def test_reschedule_supersedes_cancel_removes(services, amina):
         visits.reschedule(s, s.get(Appointment, aid), TODAY + timedelta(days=20), None, NOW, services.config)
 
 
-def test_stopping_messages_plans_nothing_more(services, amina):
+def test_stopping_messages_plans_nothing_more_and_starting_again_plans_what_is_ahead(services, amina):
+    from sms_service import consent
+
     with services.db.session() as s:
-        s.get(Client, amina).opted_out_at = NOW
-    visit(services, amina, TODAY + timedelta(days=10))
+        consent.opt_out(s, "+254700000001", "sms_keyword", now=NOW)
+    aid = visit(services, amina, TODAY + timedelta(days=10))
     assert plan(services) == 0
+    with services.db.session() as s:
+        consent.opt_in(s, "+254700000001", "sms_keyword", now=NOW)
+    assert plan(services) == 2 and len(reminders(services, aid, "scheduled")) == 2
 
 
 def test_yes_to_a_reminder_confirms_the_visit(make_app, amina):

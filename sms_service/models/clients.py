@@ -63,7 +63,7 @@ class Appointment(Base):
         # after the visit: what is still scheduled and past (the scheduler's question each tick)
         Index("ix_appointments_status_date", "status", "date"),
         # visits whose reminders are not planned for their current revision: few, planned soon
-        Index("ix_appointments_unplanned", "id", postgresql_where=text("NOT planned"), sqlite_where=text("NOT planned")),
+        Index("ix_appointments_unplanned", "id", postgresql_where=text("NOT planned"), sqlite_where=text("planned = 0")),
     )
 
     id: Mapped[int] = mapped_column(primary_key=True)

@@ -36,13 +36,14 @@ def generate_visits(session: Session, today: date, now: datetime, config, client
                                              Appointment.date, Appointment.source, Appointment.label,
                                              Appointment.status, Appointment.infant_id), Appointment.client_id)):
         stored.setdefault(row.client_id, []).append(row)
+    table = config.care_schedules or care_schedule.SCHEDULES
     new, replaced = [], []
     for client_id, (facility_id, stage, edd) in clients.items():
         wanted = []
         if stage == "pregnant" and edd is not None:
-            wanted += [(v, None) for v in care_schedule.antenatal(edd=edd)]
+            wanted += [(v, None) for v in care_schedule.antenatal(edd=edd, table=table)]
         for infant_id, dob in infants.get(client_id, []):
-            wanted += [(v, infant_id) for v in care_schedule.infant(dob)]
+            wanted += [(v, infant_id) for v in care_schedule.infant(dob, table=table)]
         mine = stored.get(client_id, [])
         clinic = [a for a in mine if a.source != "generated" and a.status != "cancelled"]
         for visit, infant_id in wanted:

@@ -115,6 +115,9 @@ def after_visits(session: Session, now: datetime, config) -> dict[str, int]:
         if session.get_bind().dialect.name == "postgresql":
             query = query.with_for_update(skip_locked=True)  # a second scheduler takes other visits
         found = session.execute(query).all()
+        if not found:
+            done[step] = 0
+            continue
         moved = session.scalars(update(Appointment).where(among(session, Appointment.id, [i for i, _ in found]),
                                                           Appointment.status == before)
                                 .values(status=step, status_changed_at=now, updated_at=now)

@@ -22,7 +22,7 @@ def upgrade() -> None:
         batch_op.add_column(sa.Column('planned', sa.Boolean(), server_default=sa.false(), nullable=False))
         batch_op.add_column(sa.Column('status_changed_at', sms_service.db.UTCDateTime(), nullable=True))
         batch_op.create_index('ix_appointments_status_date', ['status', 'date'], unique=False)
-        batch_op.create_index('ix_appointments_unplanned', ['id'], unique=False, postgresql_where=sa.text('NOT planned'), sqlite_where=sa.text('NOT planned'))
+        batch_op.create_index('ix_appointments_unplanned', ['id'], unique=False, postgresql_where=sa.text('NOT planned'), sqlite_where=sa.text('planned = 0'))
 
     with op.batch_alter_table('outbound_messages', schema=None) as batch_op:
         batch_op.create_index('ix_outbound_messages_status_expires', ['status', 'expires_at'], unique=False)
@@ -33,7 +33,7 @@ def downgrade() -> None:
         batch_op.drop_index('ix_outbound_messages_status_expires')
 
     with op.batch_alter_table('appointments', schema=None) as batch_op:
-        batch_op.drop_index('ix_appointments_unplanned', postgresql_where=sa.text('NOT planned'), sqlite_where=sa.text('NOT planned'))
+        batch_op.drop_index('ix_appointments_unplanned', postgresql_where=sa.text('NOT planned'), sqlite_where=sa.text('planned = 0'))
         batch_op.drop_index('ix_appointments_status_date')
         batch_op.drop_column('status_changed_at')
         batch_op.drop_column('planned')
