@@ -101,8 +101,7 @@ def bulk_insert(session: Session, table, rows: list[dict], *, returning: tuple[s
         sql += f" ON CONFLICT ({_quoted(conflict)}) DO NOTHING"
     if returning:
         sql += " RETURNING " + ", ".join(_quoted(c) for c in returning)
-    params = {f"p{i}": [_pg_value(table.c[c], row[c]) for row in rows] for i, c in enumerate(columns)}
-    result = session.execute(text(sql), params)
+    result = session.execute(text(sql), {f"p{i}": _pg_values(table.c[c], rows, c) for i, c in enumerate(columns)})
     return [tuple(row) for row in result] if returning else out
 
 
@@ -124,7 +123,7 @@ def bulk_update(session: Session, table, rows: list[dict], key: str = "id") -> N
            + " FROM (SELECT " + ", ".join(f"unnest(CAST(:p{i} AS {_pg_type(session, table.c[c])}[])) AS {_quoted(c)}"
                                           for i, c in enumerate(names))
            + f") AS v WHERE t.{_quoted(key)} = v.{_quoted(key)}")
-    session.execute(text(sql), {f"p{i}": [_pg_value(table.c[c], row[c]) for row in rows] for i, c in enumerate(names)})
+    session.execute(text(sql), {f"p{i}": _pg_values(table.c[c], rows, c) for i, c in enumerate(names)})
 
 
 def _quoted(name: str) -> str:
@@ -135,10 +134,12 @@ def _pg_type(session: Session, column) -> str:
     return column.type.compile(dialect=session.get_bind().dialect)
 
 
-def _pg_value(column, value):
-    if isinstance(column.type, UTCDateTime) and value is not None:
-        return value.astimezone(timezone.utc).replace(tzinfo=None)
-    return value
+def _pg_values(column, rows: list[dict], name: str) -> list:
+    """One column's values as the driver takes them: UTC moments as naive UTC."""
+    if isinstance(column.type, UTCDateTime):
+        return [None if row[name] is None else row[name].astimezone(timezone.utc).replace(tzinfo=None)
+                for row in rows]
+    return [row[name] for row in rows]
 
 
 def make_engine(url: str, **options) -> Engine:

@@ -1,26 +1,16 @@
 """Visit outcomes from a clinic's rows (CSV, API): attended, cancelled, rescheduled."""
 from __future__ import annotations
 
-from dataclasses import dataclass, field
 from datetime import date, datetime, time
 
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
+from ..importing.report import RecordReport
 from ..models import Appointment, Client
 from . import visits
 
 OUTCOMES = ("attended", "cancelled", "rescheduled")
-
-
-@dataclass
-class RecordReport:
-    recorded: int = 0
-    unchanged: int = 0
-    errors: list[str] = field(default_factory=list)
-
-    def summary(self) -> str:
-        return f"{self.recorded} recorded, {self.unchanged} already so, {len(self.errors)} refused"
 
 
 def apply(session: Session, appointment: Appointment, outcome: str, now: datetime, config,

@@ -4,16 +4,14 @@ from __future__ import annotations
 
 import csv
 import io
-from dataclasses import dataclass, field
 from datetime import datetime
 
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
+from ..importing.report import RecordReport
 from ..models import Client, Transfer
 from .states import ALLOWED, OUTCOMES, move
-
-COLUMNS = ("client_id", "outcome", "note")  # outcome defaults to arrived
 
 
 class OutcomeRefused(Exception):
@@ -39,19 +37,9 @@ def record(session: Session, transfer: Transfer, outcome: str, *, cause: str, ac
     return True
 
 
-@dataclass
-class FileReport:
-    recorded: int = 0
-    unchanged: int = 0
-    errors: list[str] = field(default_factory=list)
-
-    def summary(self) -> str:
-        return f"{self.recorded} recorded, {self.unchanged} already so, {len(self.errors)} refused"
-
-
-def record_file(session: Session, data: str, *, cause: str, actor: str, now: datetime) -> FileReport:
+def record_file(session: Session, data: str, *, cause: str, actor: str, now: datetime) -> RecordReport:
     """A CSV (client_id, outcome, note): one line per client; every bad line reported."""
-    report = FileReport()
+    report = RecordReport()
     reader = csv.DictReader(io.StringIO(data.lstrip("\ufeff"), newline=""))
     if not reader.fieldnames or "client_id" not in [c.strip().lower() for c in reader.fieldnames]:
         report.errors.append("missing required column: client_id")
