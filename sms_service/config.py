@@ -69,6 +69,8 @@ class Config:
     # care schedules for generated visits: a JSON file replacing the tables of the kinds it names
     # (sms_service/care_schedule.py); None: care.md's tables
     care_schedules: dict | None = None
+    # broadcasts (optional): above this many recipients a supervisor (or an admin) approves first
+    broadcast_approval_above: int = 1000
     secret_key: str | None = field(default=None, repr=False)
     testing: bool = False
 
@@ -164,6 +166,8 @@ def load_config(environ=None, *, instance_path: Path | None = None, **overrides)
                                     problems),
         "reminder_days_by_kind": _per_kind(text("REMINDER_DAYS_BY_KIND"), problems),
         "care_schedules": _schedules(text("CARE_SCHEDULES_FILE"), problems),
+        "broadcast_approval_above": _number(text("BROADCAST_APPROVAL_ABOVE"), Config.broadcast_approval_above, int,
+                                            "BROADCAST_APPROVAL_ABOVE", problems),
     }
     cost = _number(text("SMS_COST_PER_PART"), Config.sms_cost_per_part, float, "SMS_COST_PER_PART", problems)
     if port is not None and not 0 < port < 65536:

@@ -13,20 +13,31 @@ FINAL_STATUSES = ("delivered", "failed", "expired", "cancelled", "suppressed")
 
 
 class Broadcast(Base):
+    """A message to many clients: who may reach whom is its scope (a Mentor Mother's clients, a
+    facility, everyone), narrowed by the audience's filters; sent once per client."""
+
     __tablename__ = "broadcasts"
+    __table_args__ = (Index("ix_broadcasts_status_send_at", "status", "send_at"),)
 
     id: Mapped[int] = mapped_column(primary_key=True)
-    mentor_mother_id: Mapped[int | None] = mapped_column(ForeignKey("mentor_mothers.id"), index=True)
+    mentor_mother_id: Mapped[int | None] = mapped_column(ForeignKey("mentor_mothers.id"), index=True)  # her clients
+    facility_id: Mapped[int | None] = mapped_column(ForeignKey("facilities.id"))  # a supervisor's facility
     created_by: Mapped[str] = mapped_column(String(64))  # actor, as in the audit log
     channel: Mapped[str] = mapped_column(String(16))  # sms, web, api
     audience: Mapped[dict] = mapped_column(JSON, default=dict)  # the filters, as given
     text_en: Mapped[str | None] = mapped_column(Text)
     text_sw: Mapped[str | None] = mapped_column(Text)
-    # draft, awaiting_confirmation, awaiting_approval, scheduled, sending, sent, cancelled
-    status: Mapped[str] = mapped_column(String(24), default="draft")
+    # awaiting_confirmation, awaiting_approval, scheduled, sending, sent, cancelled
+    status: Mapped[str] = mapped_column(String(24), default="scheduled")
     confirmation_code: Mapped[str | None] = mapped_column(String(8))
-    recipient_count: Mapped[int] = mapped_column(Integer, default=0)
-    send_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    code_expires_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    recipient_count: Mapped[int] = mapped_column(Integer, default=0)  # at the preview; sending counts again
+    sms_parts: Mapped[int] = mapped_column(Integer, default=0, server_default="0")  # all recipients, at the preview
+    send_at: Mapped[datetime | None] = mapped_column(UTCDateTime)  # None: as soon as the window opens
+    approved_by: Mapped[str | None] = mapped_column(String(64))
+    approved_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    cancelled_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    fanned_out_to: Mapped[int] = mapped_column(Integer, default=0, server_default="0")  # last client id made
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
     updated_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow, onupdate=utcnow)
 
