@@ -97,7 +97,8 @@ def create_messages(session: Session, specs: list[dict]) -> list[tuple[int, bool
     rows = []
     for spec in specs:
         client_id, phone, purpose = spec.get("client_id"), spec["phone"], spec["purpose"]
-        recipient = f"client:{client_id}" if client_id is not None else f"phone:{phone}"
+        # the key's recipient: the client, or the number (spec "by_phone": one message a phone)
+        recipient = f"client:{client_id}" if client_id is not None and not spec.get("by_phone") else f"phone:{phone}"
         rows.append({
             "client_id": client_id, "mentor_mother_id": spec.get("mentor_mother_id"),
             "broadcast_id": spec.get("broadcast_id"), "phone": phone, "purpose": purpose,

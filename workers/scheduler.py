@@ -49,7 +49,17 @@ def _visits(services: Services, now: datetime) -> None:
         log.info("visits: %s reminders planned, %s", made, done)
 
 
-PERIODIC_TASKS: list[Callable[[Services, datetime], None]] = [_visits, _transfer_follow_up, _sweep]
+def _broadcasts(services: Services, now: datetime) -> None:
+    """Messages for broadcasts whose time has come; broadcasts all out marked sent."""
+    from sms_service.broadcasts.fanout import fan_out, finish
+
+    with services.db.session() as session:
+        made, done = fan_out(session, now, services.config), finish(session, now)
+    if made or done:
+        log.info("broadcasts: %s messages made, %s finished", made, done)
+
+
+PERIODIC_TASKS: list[Callable[[Services, datetime], None]] = [_visits, _transfer_follow_up, _broadcasts, _sweep]
 
 
 def tick(services: Services, now: datetime | None = None) -> datetime:

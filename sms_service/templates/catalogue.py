@@ -154,9 +154,29 @@ CATALOGUE: dict[str, Template] = {
         sw="Ujumbe wako utaenda kwa wateja {count}, SMS {parts} kila mmoja. Jibu NDIO {code} ndani ya dakika 30 kuutuma.",
         audience="mentor_mother",
     ),
+    "mm.broadcast_refused": Template(  # never repeats the word: her phone may be seen too
+        en="Not sent: your message has a word we never send to clients, about the care they get. Please write it another way.",
+        sw="Haukutumwa: ujumbe wako una neno ambalo hatutumi kwa wateja, kuhusu huduma wanazopata. Tafadhali andika kwa njia nyingine.",
+        audience="mentor_mother",
+    ),
+    "mm.broadcast_too_long": Template(
+        en="Not sent: your message is {parts} SMS long. Please make it shorter (at most 3 SMS).",
+        sw="Haukutumwa: ujumbe wako ni SMS {parts}. Tafadhali ufupishe (SMS 3 tu).",
+        audience="mentor_mother",
+    ),
+    "mm.broadcast_no_clients": Template(
+        en="You have no clients to send a message to.",
+        sw="Huna wateja wa kutumia ujumbe.",
+        audience="mentor_mother",
+    ),
+    "mm.broadcast_needs_approval": Template(
+        en="Your message to {count} clients needs a supervisor's approval. It will be sent once approved.",
+        sw="Ujumbe wako kwa wateja {count} unahitaji idhini ya msimamizi. Utatumwa ukishaidhinishwa.",
+        audience="mentor_mother",
+    ),
     "mm.broadcast_sent": Template(
-        en="Sending your message to {count} clients now.",
-        sw="Tunatuma ujumbe wako kwa wateja {count} sasa.",
+        en="Your message will go to {count} clients from {time}.",
+        sw="Ujumbe wako utaenda kwa wateja {count} kuanzia {time}.",
         audience="mentor_mother",
     ),
     "mm.broadcast_expired": Template(
