@@ -1,18 +1,85 @@
 """SMS from a registered Mentor Mother's phone: her commands, never a client's keywords.
 
-Here: HELP / MSAADA answers with her help; anything else with the same help, as "not
-understood". The broadcast commands (`BC <text>`, `YES <code>`) join this table with the
-broadcasts.
+- `BC <text>` prepares a broadcast to her own clients and answers with the count, the SMS
+  parts and the code; `BC` alone gives her the help. The text goes in her language; her
+  clients who read the other get it too (one text per broadcast by SMS). Curly quotes and
+  dashes are made plain; a word we never send is refused without repeating it.
+- `YES <code>` (NDIO …) within 30 minutes sends it, once; anything else cancels it.
+- HELP / MSAADA answers with her help; anything else with the same help, as "not understood".
 """
 from __future__ import annotations
 
+from .broadcasts import service
+from .broadcasts.content import MAX_PARTS
 from .inbound import Conversation
 from .keywords import Reading
+from .templates.render import format_date
+
+COMMAND = "BC"
 
 
 def handle(talk: Conversation, mentor, reading: Reading) -> None:
+    text = _without_prefix(talk.sms.text or "", talk.config.sms_keyword_prefix).strip()
+    first = text.split(None, 1)[0] if text else ""
+    if first.upper() == COMMAND:
+        service.cancel_unconfirmed(talk.session, mentor, talk.now)  # a new one replaces what waited
+        return prepare(talk, mentor, text[len(COMMAND):].strip())
+    if reading.keyword == "yes" and len(reading.words) == 1 and reading.words[0].isdigit():
+        return confirm(talk, mentor, reading.words[0])
+    if service.cancel_unconfirmed(talk.session, mentor, talk.now) and reading.keyword != "help":
+        talk.sms.intent = "bc:cancelled"
+        return talk.reply("mm.broadcast_cancelled", mentor.language, mentor_mother_id=mentor.id)
     if reading.keyword == "help" and not reading.words:
         template, talk.sms.intent = "mm.help", "mm_help"
     else:
         template, talk.sms.intent = "mm.unknown_command", "mm_unknown"
     talk.reply(template, mentor.language, mentor_mother_id=mentor.id)
+
+
+def _without_prefix(text: str, prefix: str | None) -> str:
+    if prefix and text.strip().upper().startswith(prefix.upper() + " "):
+        return text.strip()[len(prefix):]
+    return text
+
+
+def prepare(talk: Conversation, mentor, text: str) -> None:
+    talk.sms.intent = "bc"
+    if not text:
+        return talk.reply("mm.help", mentor.language, mentor_mother_id=mentor.id)
+    who = service.Creator(f"mentor_mother:{mentor.code}", "mentor_mother", "sms", mentor.id)
+    own = {"en": None, "sw": None}
+    own["en" if mentor.language == "en" else "sw"] = text
+    try:
+        broadcast, preview = service.create(talk.session, who, text_en=own["en"], text_sw=own["sw"], filters=None,
+                                            send_at=None, now=talk.now, config=talk.config, normalise=True)
+    except service.BroadcastRefused as refused:
+        talk.sms.intent = "bc:refused"
+        if any("discreet" in p for p in refused.problems):
+            return talk.reply("mm.broadcast_refused", mentor.language, mentor_mother_id=mentor.id)
+        if any("SMS parts" in p for p in refused.problems):
+            from .gsm7 import normalise_gsm7, sms_parts
+
+            return talk.reply("mm.broadcast_too_long", mentor.language, mentor_mother_id=mentor.id,
+                              parts=sms_parts(normalise_gsm7(text)))
+        if any("nobody" in p for p in refused.problems):
+            return talk.reply("mm.broadcast_no_clients", mentor.language, mentor_mother_id=mentor.id)
+        return talk.reply("mm.unknown_command", mentor.language, mentor_mother_id=mentor.id)
+    parts = max(preview.parts.values()) if preview.parts else 1
+    assert parts <= MAX_PARTS
+    talk.reply("mm.broadcast_preview", mentor.language, mentor_mother_id=mentor.id, count=preview.recipients,
+               parts=parts, code=broadcast.confirmation_code, subject=f"sms:{talk.sms.id}")
+
+
+def confirm(talk: Conversation, mentor, code: str) -> None:
+    outcome, broadcast = service.confirm(talk.session, mentor, code, talk.now, talk.config)
+    talk.sms.intent = f"bc:{outcome}"[:24]
+    language = mentor.language
+    if outcome == "scheduled":
+        first = service.first_send_time(broadcast.send_at, talk.now, talk.config).astimezone(talk.config.tz)
+        talk.reply("mm.broadcast_sent", language, mentor_mother_id=mentor.id, count=broadcast.recipient_count,
+                   time=f"{format_date(first.date(), language)} {first:%H:%M}")
+    elif outcome == "awaiting_approval":
+        talk.reply("mm.broadcast_needs_approval", language, mentor_mother_id=mentor.id,
+                   count=broadcast.recipient_count)
+    else:  # expired, or no such code waiting for her
+        talk.reply("mm.broadcast_expired", language, mentor_mother_id=mentor.id)

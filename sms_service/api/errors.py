@@ -9,3 +9,13 @@ class ApiError(Exception):
 
     def body(self) -> dict:
         return {"error": self.message, **({"problems": self.problems} if self.problems else {})}
+
+
+def json_body() -> dict:
+    """The request's JSON object, or a 400 saying what is expected."""
+    from flask import request
+
+    data = request.get_json(silent=True)
+    if not isinstance(data, dict):
+        raise ApiError(400, "send a JSON object (Content-Type: application/json)")
+    return data

@@ -21,7 +21,7 @@ from ..transfers.referrals import referral_csv
 from ..transfers.report import as_csv, progress
 from . import blueprint
 from .auth import requires
-from .errors import ApiError
+from .errors import ApiError, json_body
 
 CAUSE_BY_ROLE = {"admin": "staff", "supervisor": "clinic", "mentor_mother": "mentor_mother"}
 PAGE = 100
@@ -36,13 +36,6 @@ def scope(query):
         return query.where(or_(Transfer.from_facility_id == caller.facility_id,
                                Transfer.to_facility_id == caller.facility_id))
     return query.where(Client.mentor_mother_id == caller.mentor_mother_id)
-
-
-def body() -> dict:
-    data = request.get_json(silent=True)
-    if not isinstance(data, dict):
-        raise ApiError(400, "send a JSON object (Content-Type: application/json)")
-    return data
 
 
 def _facility(session, code: str) -> Facility:
@@ -61,7 +54,7 @@ def _own_facility(facility: Facility) -> None:
 @requires("admin", "supervisor")
 def create_transfers():
     """{"transfers": [{client_id, to_facility_code, effective_date, reason}], "dry_run": false}"""
-    data = body()
+    data = json_body()
     rows = data.get("transfers")
     if not isinstance(rows, list) or not all(isinstance(r, dict) for r in rows):
         raise ApiError(400, "transfers: a list of objects with client_id, to_facility_code, effective_date")
@@ -92,7 +85,7 @@ def create_transfers():
 @requires("admin", "supervisor")
 def create_site_closure():
     """{"site", "to", "mapping": {client_id: code}, "effective_date", "dry_run"}"""
-    data = body()
+    data = json_body()
     try:
         effective = date.fromisoformat(str(data.get("effective_date", "")))
     except ValueError:
