@@ -71,10 +71,16 @@ def claim_due(session, now: datetime, limit: int) -> list[tuple[int, str]]:
     due = (select(table.c.id).where(table.c.status == "scheduled", table.c.not_before <= now)
            .order_by(table.c.not_before).limit(limit))
     if session.get_bind().dialect.name == "postgresql":
-        due = due.with_for_update(skip_locked=True)
+        # the rows locked in a CTE (so never inlined; the lock re-checks their status), joined by
+        # id alone: one primary-key lookup per row claimed, whatever the statistics say. (With
+        # the status tested outside too, stale statistics after a burst of new messages once
+        # made the planner loop over every scheduled row for each claimed one: 22 s for 10,000.)
+        due = due.with_for_update(skip_locked=True).cte("due")
+        claim = update(table).where(table.c.id == due.c.id)
+    else:  # one statement under SQLite's write lock: nobody changes a row between the two
+        claim = update(table).where(table.c.id.in_(due.scalar_subquery()), table.c.status == "scheduled")
     claimed = [tuple(row) for row in session.execute(
-        update(table).where(table.c.id.in_(due.scalar_subquery()), table.c.status == "scheduled")
-        .values(status="queued", updated_at=now).returning(table.c.id, table.c.queue))]
+        claim.values(status="queued", updated_at=now).returning(table.c.id, table.c.queue))]
     record_history(session, [message_id for message_id, _ in claimed], "queued", "due", now)
     return claimed
 
