@@ -14,7 +14,6 @@ from __future__ import annotations
 
 import argparse
 import json
-import os
 import sys
 import tempfile
 import time
@@ -26,7 +25,7 @@ sys.path.insert(0, str(ROOT))
 import bench.anytime  # noqa: E402,F401  (windows open in this process too)
 from sqlalchemy import func, select, update  # noqa: E402
 
-from bench.common import CLIENTS, analyse, each_database, fill  # noqa: E402
+from bench.common import CLIENTS, analyse, each_database, fill, gateway_env  # noqa: E402
 from bench.outbound import Fake, rss_mb, run_workers, scenario, stop_workers  # noqa: E402
 from sms_service.broadcasts import service  # noqa: E402
 from sms_service.broadcasts.fanout import fan_out  # noqa: E402
@@ -87,8 +86,7 @@ def main() -> None:
     limit = CLIENTS // 10 if args.quick else CLIENTS
     with tempfile.TemporaryDirectory() as tmp:
         for name, url, redis_url in each_database(args.databases, Path(tmp)):
-            env = {**os.environ, "DATABASE_URL": url, "REDIS_URL": redis_url, "SMS_GATEWAY": "africastalking",
-                   "AT_USERNAME": "sandbox", "AT_API_KEY": "bench-key", "WEBHOOK_TOKEN": "bench"}
+            env = gateway_env(url, redis_url)
             services = Services.from_config(load_config(env))
             try:
                 fill(url)

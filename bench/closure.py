@@ -19,7 +19,6 @@ from __future__ import annotations
 
 import argparse
 import json
-import os
 import subprocess
 import sys
 import tempfile
@@ -32,7 +31,7 @@ sys.path.insert(0, str(ROOT))
 
 from sqlalchemy import String, cast, func, insert, literal, select, update  # noqa: E402
 
-from bench.common import analyse, each_database, fill  # noqa: E402
+from bench.common import analyse, each_database, fill, gateway_env  # noqa: E402
 from bench.outbound import Fake, rss_mb, run_workers, scenario, stop_workers  # noqa: E402
 from sms_service.config import load_config  # noqa: E402
 from sms_service.db import utcnow  # noqa: E402
@@ -121,9 +120,7 @@ def main() -> None:
     with tempfile.TemporaryDirectory() as tmp:
         folder = Path(tmp)
         for name, url, redis_url in each_database(args.databases, folder):
-            env = {**os.environ, "DATABASE_URL": url, "REDIS_URL": redis_url, "SMS_GATEWAY": "africastalking",
-                   "AT_USERNAME": "sandbox", "AT_API_KEY": "bench-key", "WEBHOOK_TOKEN": "bench",
-                   "USSD_CODE": "*384*123#"}
+            env = gateway_env(url, redis_url, USSD_CODE="*384*123#")
             services = Services.from_config(load_config(env))
             try:
                 fill(url)

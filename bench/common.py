@@ -41,6 +41,15 @@ def each_database(names: str, folder: Path):
         redis.stop()
 
 
+def gateway_env(url: str, redis_url: str, **extra: str) -> dict:
+    """The environment of the service's processes for a benchmark that sends: this database and
+    Redis, the Africa's Talking adapter (pointed at the fake by the scenario)."""
+    import os
+
+    return {**os.environ, "DATABASE_URL": url, "REDIS_URL": redis_url, "SMS_GATEWAY": "africastalking",
+            "AT_USERNAME": "sandbox", "AT_API_KEY": "bench-key", "WEBHOOK_TOKEN": "bench", **extra}
+
+
 def database(name: str, folder: Path):
     """(URL, cleanup) for `sqlite` (a file in `folder`) or `postgresql` (a private database)."""
     if name == "sqlite":

@@ -15,7 +15,6 @@ from __future__ import annotations
 
 import argparse
 import json
-import os
 import signal
 import subprocess
 import sys
@@ -30,7 +29,7 @@ sys.path.insert(0, str(ROOT))
 from rq import Queue  # noqa: E402
 from sqlalchemy import func, insert, select  # noqa: E402
 
-from bench.common import each_database  # noqa: E402
+from bench.common import each_database, gateway_env  # noqa: E402
 from sms_service import embedded_redis  # noqa: E402
 from sms_service.config import load_config  # noqa: E402
 from sms_service.db import utcnow  # noqa: E402
@@ -157,9 +156,7 @@ def main() -> None:
     with tempfile.TemporaryDirectory() as tmp:
         folder = Path(tmp)
         for name, url, redis_url in each_database(args.databases, folder):
-            env = {**os.environ, "DATABASE_URL": url, "REDIS_URL": redis_url,
-                   "SMS_GATEWAY": "africastalking", "AT_USERNAME": "sandbox", "AT_API_KEY": "bench-key",
-                   "WEBHOOK_TOKEN": "bench"}
+            env = gateway_env(url, redis_url)
             services = Services.from_config(load_config(env))
             plan = [
                 ("personal-1ms", 13_000 // scale, False, 0.001, {}),
