@@ -10,7 +10,7 @@
 from __future__ import annotations
 
 from .broadcasts import service
-from .broadcasts.content import MAX_PARTS
+from .gsm7 import normalise_gsm7, sms_parts
 from .inbound import Conversation
 from .keywords import Reading
 from .templates.render import format_date
@@ -54,18 +54,15 @@ def prepare(talk: Conversation, mentor, text: str) -> None:
                                             send_at=None, now=talk.now, config=talk.config, normalise=True)
     except service.BroadcastRefused as refused:
         talk.sms.intent = "bc:refused"
-        if any("discreet" in p for p in refused.problems):
+        if "revealing" in refused.reasons:
             return talk.reply("mm.broadcast_refused", mentor.language, mentor_mother_id=mentor.id)
-        if any("SMS parts" in p for p in refused.problems):
-            from .gsm7 import normalise_gsm7, sms_parts
-
+        if "too_long" in refused.reasons:
             return talk.reply("mm.broadcast_too_long", mentor.language, mentor_mother_id=mentor.id,
                               parts=sms_parts(normalise_gsm7(text)))
-        if any("nobody" in p for p in refused.problems):
+        if "nobody" in refused.reasons:
             return talk.reply("mm.broadcast_no_clients", mentor.language, mentor_mother_id=mentor.id)
-        return talk.reply("mm.unknown_command", mentor.language, mentor_mother_id=mentor.id)
-    parts = max(preview.parts.values()) if preview.parts else 1
-    assert parts <= MAX_PARTS
+        return talk.reply("mm.unknown_command", mentor.language, mentor_mother_id=mentor.id)  # characters no phone shows
+    parts = max(preview.parts.values())
     talk.reply("mm.broadcast_preview", mentor.language, mentor_mother_id=mentor.id, count=preview.recipients,
                parts=parts, code=broadcast.confirmation_code, subject=f"sms:{talk.sms.id}")
 

@@ -286,3 +286,14 @@ def test_filters_narrow_the_audience(app, services, people, client):
     assert recipients({"infant_under_months": 6}) == 1  # Amina's Neema, three months old
     bad = client.post("/api/v1/broadcasts", json={"text_en": "Hi", "filters": {"colour": "red"}}, headers=auth)
     assert bad.status_code == 422 and "unknown filter(s): colour" in bad.json["problems"][0]
+
+
+def test_too_long_or_nobody_to_reach_is_said_plainly_by_sms(app, services, people):
+    [reply] = sms(app, services, ZAWADI, "BC " + "Habari za leo wapendwa. " * 25)
+    assert reply.startswith("Haukutumwa: ujumbe wako ni SMS 4")
+    with services.db.session() as s:
+        s.add(MentorMother(code="MM3", name="Pendo", phone="+254700000902", facility_id=people["mwangaza"],
+                           language="en"))
+    assert sms(app, services, "+254700000902", "BC Hello") == ["You have no clients to send a message to."]
+    with services.db.session() as s:
+        assert s.scalar(select(func.count()).select_from(Broadcast)) == 0

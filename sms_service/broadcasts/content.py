@@ -18,6 +18,7 @@ class Content:
     parts: dict[str, int] = field(default_factory=dict)
     problems: list[str] = field(default_factory=list)
     normalised: dict[str, str] = field(default_factory=dict)  # offered in place of what was typed
+    reasons: set[str] = field(default_factory=set)  # revealing, not_gsm7, too_long, empty: for short answers
 
     @property
     def ok(self) -> bool:
@@ -30,6 +31,7 @@ def check(text_en: str | None, text_sw: str | None, *, normalise: bool = False) 
     content = Content()
     if not any(given.values()):
         content.problems.append("a text in English or Kiswahili is needed")
+        content.reasons.add("empty")
         return content
     for lang, text in given.items():
         if text is None:
@@ -37,14 +39,17 @@ def check(text_en: str | None, text_sw: str | None, *, normalise: bool = False) 
         name = LANGUAGE_NAMES[lang]
         for term in forbidden_terms(text):
             content.problems.append(f"{name}: the word '{term}' may not be sent (discreet wording)")
+            content.reasons.add("revealing")
         if not is_gsm7(text):
             plain = normalise_gsm7(text)
             if not is_gsm7(plain):
+                content.reasons.add("not_gsm7")
                 content.problems.append(f"{name}: characters a basic phone cannot show: "
                                         f"{' '.join(non_gsm7_chars(plain))}")
             elif normalise:
                 text = plain
             else:
+                content.reasons.add("not_gsm7")
                 content.normalised[lang] = plain
                 content.problems.append(f"{name}: curly quotes, dashes or accents: send the plain text offered")
         given[lang] = text
@@ -53,4 +58,5 @@ def check(text_en: str | None, text_sw: str | None, *, normalise: bool = False) 
         content.parts[lang] = sms_parts(content.texts[lang])
         if content.parts[lang] > MAX_PARTS and given[lang]:
             content.problems.append(f"{LANGUAGE_NAMES[lang]}: {content.parts[lang]} SMS parts; at most {MAX_PARTS}")
+            content.reasons.add("too_long")
     return content

@@ -24,9 +24,11 @@ FAILED = ("failed", "expired", "suppressed")
 
 
 class BroadcastRefused(Exception):
-    def __init__(self, problems: list[str], normalised: dict | None = None, status: int = 422):
+    def __init__(self, problems: list[str], normalised: dict | None = None, status: int = 422,
+                 reasons: set[str] | None = None):
         super().__init__("; ".join(problems))
         self.problems, self.normalised, self.status = problems, normalised or {}, status
+        self.reasons = reasons or set()  # the content's reasons, "audience", "send_at" or "nobody"
 
 
 @dataclass(frozen=True)
@@ -68,17 +70,19 @@ def prepare(session: Session, who: Creator, *, text_en: str | None, text_sw: str
             send_at: datetime | None, now: datetime, config, normalise: bool = False) -> tuple[Broadcast, Preview]:
     """The broadcast as it would be (not stored) and its preview; refused with every problem."""
     content: Content = check(text_en, text_sw, normalise=normalise)
-    problems = list(content.problems)
+    problems, reasons = list(content.problems), set(content.reasons)
     try:
         audience = parse_filters(filters)
     except AudienceRefused as exc:
         problems.append(str(exc))
+        reasons.add("audience")
         audience = {}
     if send_at is not None and (send_at <= now or not is_open(send_at, window(), config.tz)):
         start, end = window()
         problems.append(f"send_at: a time to come, between {start:%H:%M} and {end:%H:%M} ({config.timezone})")
+        reasons.add("send_at")
     if problems:
-        raise BroadcastRefused(problems, content.normalised)
+        raise BroadcastRefused(problems, content.normalised, reasons=reasons)
     draft = Broadcast(mentor_mother_id=who.mentor_mother_id if who.role == "mentor_mother" else None,
                       facility_id=who.facility_id if who.role == "supervisor" else None,
                       created_by=who.actor, channel=who.channel, audience=audience,
@@ -96,7 +100,7 @@ def create(session: Session, who: Creator, *, now: datetime, config, **given) ->
     """Store it: by SMS it waits for her `YES <code>`; otherwise for approval, or it is scheduled."""
     broadcast, preview = prepare(session, who, now=now, config=config, **given)
     if preview.recipients == 0:
-        raise BroadcastRefused(["nobody to send to: no client matches"], status=409)
+        raise BroadcastRefused(["nobody to send to: no client matches"], status=409, reasons={"nobody"})
     if who.channel == "sms":
         broadcast.status, broadcast.confirmation_code = "awaiting_confirmation", f"{secrets.randbelow(9000) + 1000}"
         broadcast.code_expires_at = now + CODE_LIFETIME
