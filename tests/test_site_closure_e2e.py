@@ -165,7 +165,7 @@ def test_a_site_closure_from_preview_to_day_30(app, services, programme, fake_at
                          "Zawadi", MM]  # whom to call
             assert all(item in body for item in checklist), (name, body)
             assert "Mwangaza" not in body and is_gsm7(body) and sms_parts(body) <= 3 and is_discreet(body)
-        # Amina's visit after the closure moved, with its waiting reminder re-rendered; the one before stays
+        # Amina's visit after the closure moved, its waiting reminder superseded; the one before stays
         assert s.get(Appointment, programme["after"]).facility.code == "F2"
         assert s.get(Appointment, programme["before"]).facility.code == "F1"
         reminders = s.scalars(select(OutboundMessage).where(OutboundMessage.purpose == "reminder")

@@ -1,6 +1,6 @@
 """Starting transfers, however they were made (a site closure, the transfers CSV, the API):
 each new transfer gets its first event; her visits at the old clinic from the date on move to
-the new one (waiting reminders re-rendered); the notice is made once; and when no phone can
+the new one (their reminders planned again, naming it); the notice is made once; and when no phone can
 reach her, her Mentor Mother is asked at once to tell her."""
 from __future__ import annotations
 
@@ -32,20 +32,20 @@ class Started:
     cost: float = 0.0
     unreachable: list[tuple[str, str, str]] = field(default_factory=list)  # (client_id, first name, why)
     appointments_moved: int = 0
-    reminders_rerendered: int = 0
+    reminders_planned: int = 0
 
     def as_dict(self) -> dict:
         return {"transfers": self.transfers, "per_clinic": dict(sorted(self.per_clinic.items())),
                 "notices": self.notices, "sms_parts": self.parts, "estimated_cost": round(self.cost, 2),
                 "without_usable_phone": [{"client_id": c, "first_name": n, "why": w} for c, n, w in self.unreachable],
-                "appointments_moved": self.appointments_moved, "reminders_rerendered": self.reminders_rerendered}
+                "appointments_moved": self.appointments_moved, "reminders_planned": self.reminders_planned}
 
     def lines(self) -> list[str]:
         out = [f"{self.transfers} client(s) to transfer"]
         out += [f"  {code}: {count}" for code, count in sorted(self.per_clinic.items())]
         out.append(f"{self.notices} transfer notice(s), {self.parts} SMS part(s), estimated cost {self.cost:,.2f}")
         out.append(f"{self.appointments_moved} visit(s) moved to the new clinic, "
-                   f"{self.reminders_rerendered} waiting reminder(s) re-rendered")
+                   f"their reminders planned again: {self.reminders_planned}")
         out.append(f"{len(self.unreachable)} client(s) without a usable phone (their Mentor Mother is asked "
                    f"to tell them)")
         out += [f"  {c} {n}: {w}" for c, n, w in self.unreachable]
@@ -93,7 +93,7 @@ def start(session: Session, ids: list[int], *, now: datetime, config, actor: str
     done.unreachable = [(external[p.client_id], p.first_name, unreachable[p.transfer_id])
                         for p in people if p.transfer_id in unreachable]
     done.appointments_moved = len(moved)
-    done.reminders_rerendered = visits.revise(session, moved, now, config)
+    done.reminders_planned = visits.revise(session, moved, now, config)
     return done
 
 
