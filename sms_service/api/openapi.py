@@ -1,0 +1,128 @@
+"""The API's OpenAPI 3.1 document (`GET /api/v1/openapi.json`), written as data beside the
+views; a test checks that it names every route and only routes that exist."""
+from __future__ import annotations
+
+from flask import jsonify
+
+from . import blueprint
+
+ERROR = {"$ref": "#/components/schemas/Error"}
+OBJECT = {"type": "object"}
+
+
+def _id(name: str) -> dict:
+    return {"name": name, "in": "path", "required": True, "schema": {"type": "integer"}}
+
+
+def _query(name: str, kind: str = "string", description: str = "") -> dict:
+    return {"name": name, "in": "query", "required": False, "schema": {"type": kind}, "description": description}
+
+
+# (method, path, summary, roles, parameters, request body schema, success status, success schema)
+OPERATIONS = [
+    ("post", "/transfers", "Create transfers (rows as the transfers CSV), or preview them with dry_run",
+     "admin, supervisor", [], {"$ref": "#/components/schemas/TransfersRequest"}, "201", OBJECT),
+    ("get", "/transfers", "Transfers the caller may see, 100 a page in id order",
+     "any", [_query("site"), _query("clinic"), _query("status"), _query("after_id", "integer")], None, "200",
+     {"type": "object", "properties": {"items": {"type": "array", "items": {"$ref": "#/components/schemas/Transfer"}},
+                                       "next_after_id": {"type": ["integer", "null"]}}}),
+    ("get", "/transfers/{transfer_id}", "One transfer with its events", "any", [_id("transfer_id")], None, "200",
+     {"$ref": "#/components/schemas/Transfer"}),
+    ("post", "/transfers/{transfer_id}/arrival", "She has arrived (the receiving clinic, her Mentor Mother, staff)",
+     "any", [_id("transfer_id")], {"type": "object", "properties": {"note": {"type": "string"}}}, "200",
+     {"$ref": "#/components/schemas/Transfer"}),
+    ("post", "/transfers/{transfer_id}/outcome", "Record an outcome", "any", [_id("transfer_id")],
+     {"type": "object", "required": ["outcome"], "properties": {
+         "outcome": {"enum": ["arrived", "moved_elsewhere", "declined", "died", "lost_to_follow_up", "cancelled"]},
+         "note": {"type": "string"}}}, "200", {"$ref": "#/components/schemas/Transfer"}),
+    ("get", "/transfers/report", "Counts per closing site and receiving clinic; who needs follow-up", "any",
+     [_query("site")], None, "200", OBJECT),
+    ("get", "/transfers/report.csv", "The same report as CSV", "any", [_query("site")], None, "200", "csv"),
+    ("get", "/transfers/referrals/{code}.csv", "The clients coming to clinic CODE (never sent by SMS)",
+     "admin, supervisor", [{"name": "code", "in": "path", "required": True, "schema": {"type": "string"}}], None,
+     "200", "csv"),
+    ("post", "/site-closures", "Close a site and transfer its active clients, or preview with dry_run",
+     "admin, supervisor of the site", [], {"$ref": "#/components/schemas/SiteClosureRequest"}, "201", OBJECT),
+    ("get", "/appointments", "A client's visits", "any", [_query("client_id", description="the clinic's id")],
+     None, "200", OBJECT),
+    ("post", "/appointments/{appointment_id}/attended", "She came to the visit", "any", [_id("appointment_id")],
+     None, "200", {"$ref": "#/components/schemas/Appointment"}),
+    ("post", "/appointments/{appointment_id}/cancel", "Cancel a visit (its reminders with it)", "admin, supervisor",
+     [_id("appointment_id")], None, "200", {"$ref": "#/components/schemas/Appointment"}),
+    ("post", "/appointments/{appointment_id}/reschedule", "A new date (and time): reminders superseded",
+     "admin, supervisor", [_id("appointment_id")],
+     {"type": "object", "required": ["date"], "properties": {"date": {"type": "string", "format": "date"},
+                                                             "time": {"type": "string"}}},
+     "200", {"$ref": "#/components/schemas/Appointment"}),
+    ("post", "/broadcasts", "Create a broadcast, or preview it (recipients, parts, cost)", "any", [],
+     {"$ref": "#/components/schemas/BroadcastRequest"}, "201", {"$ref": "#/components/schemas/Broadcast"}),
+    ("get", "/broadcasts", "Broadcasts the caller may see, newest first", "any", [_query("before_id", "integer")],
+     None, "200", OBJECT),
+    ("get", "/broadcasts/{broadcast_id}", "One broadcast with its progress", "any", [_id("broadcast_id")], None,
+     "200", {"$ref": "#/components/schemas/Broadcast"}),
+    ("post", "/broadcasts/{broadcast_id}/approve", "Approve (not its author)", "admin, supervisor",
+     [_id("broadcast_id")], None, "200", {"$ref": "#/components/schemas/Broadcast"}),
+    ("post", "/broadcasts/{broadcast_id}/cancel", "Cancel: what is not yet out stays unsent", "any",
+     [_id("broadcast_id")], None, "200", {"$ref": "#/components/schemas/Broadcast"}),
+]
+
+SCHEMAS = {
+    "Error": {"type": "object", "required": ["error"], "properties": {
+        "error": {"type": "string"}, "problems": {"type": "array", "items": {"type": "string"}}}},
+    "Transfer": {"type": "object", "properties": {
+        "id": {"type": "integer"}, "client_id": {"type": "string"}, "first_name": {"type": "string"},
+        "from_facility": {"type": "string"}, "to_facility": {"type": "string"},
+        "effective_date": {"type": "string", "format": "date"}, "status": {"type": "string"},
+        "events": {"type": "array", "items": OBJECT}}},
+    "TransfersRequest": {"type": "object", "required": ["transfers"], "properties": {
+        "transfers": {"type": "array", "items": {"type": "object", "required": [
+            "client_id", "to_facility_code", "effective_date"], "properties": {
+            "client_id": {"type": "string"}, "to_facility_code": {"type": "string"},
+            "effective_date": {"type": "string", "format": "date"}, "reason": {"type": "string"}}}},
+        "dry_run": {"type": "boolean"}}},
+    "SiteClosureRequest": {"type": "object", "required": ["site", "effective_date"], "properties": {
+        "site": {"type": "string"}, "to": {"type": "string"},
+        "mapping": {"type": "object", "additionalProperties": {"type": "string"}},
+        "effective_date": {"type": "string", "format": "date"}, "dry_run": {"type": "boolean"}}},
+    "Appointment": {"type": "object", "properties": {
+        "id": {"type": "integer"}, "client_id": {"type": "string"}, "date": {"type": "string", "format": "date"},
+        "time": {"type": ["string", "null"]}, "kind": {"type": "string"}, "status": {"type": "string"}}},
+    "BroadcastRequest": {"type": "object", "properties": {
+        "text_en": {"type": "string"}, "text_sw": {"type": "string"}, "send_at": {"type": "string"},
+        "normalise": {"type": "boolean"}, "preview": {"type": "boolean"},
+        "filters": {"type": "object", "properties": {
+            "stage": {"enum": ["pregnant", "postnatal", "other"]}, "facility": {"type": "string"},
+            "language": {"enum": ["en", "sw"]}, "pending_transfer": {"type": "boolean"},
+            "infant_under_months": {"type": "integer", "minimum": 1, "maximum": 60}}}}},
+    "Broadcast": {"type": "object", "properties": {
+        "id": {"type": "integer"}, "status": {"type": "string"}, "recipients": {"type": "integer"},
+        "sms_parts": {"type": "integer"}, "progress": OBJECT, "preview": OBJECT}},
+}
+
+
+def document() -> dict:
+    paths: dict[str, dict] = {}
+    for method, path, summary, roles, parameters, request, status, schema in OPERATIONS:
+        content = ({"text/csv": {"schema": {"type": "string"}}} if schema == "csv"
+                   else {"application/json": {"schema": schema}})
+        operation = {"summary": summary, "description": f"Roles: {roles}.", "parameters": parameters,
+                     "responses": {status: {"description": "done", "content": content},
+                                   **{code: {"description": text, "content": {"application/json": {"schema": ERROR}}}
+                                      for code, text in (("400", "malformed"), ("401", "no valid token"),
+                                                         ("403", "not for this role"), ("404", "not found, or not "
+                                                                                               "the caller's"))}}}
+        if request is not None:
+            operation["requestBody"] = {"required": True, "content": {"application/json": {"schema": request}}}
+        paths.setdefault(path, {})[method] = operation
+    return {"openapi": "3.1.0",
+            "info": {"title": "sms-service API", "version": "1",
+                     "description": "Mentor Mother programmes: transfers, visits, broadcasts. Authorization: "
+                                    "Bearer <token> from `sms-service api-tokens add`."},
+            "servers": [{"url": "/api/v1"}], "paths": paths,
+            "components": {"schemas": SCHEMAS, "securitySchemes": {"token": {"type": "http", "scheme": "bearer"}}},
+            "security": [{"token": []}]}
+
+
+@blueprint.get("/openapi.json")
+def openapi():
+    return jsonify(document())
