@@ -5,6 +5,8 @@ import sys
 
 import click
 
+from .auth import ROLES
+
 
 def _services():
     from ..cli import load_app
@@ -20,7 +22,7 @@ def tokens_group() -> None:
 
 @tokens_group.command("add")
 @click.argument("name")
-@click.option("--role", type=click.Choice(["admin", "supervisor", "mentor_mother"]), required=True)
+@click.option("--role", type=click.Choice(ROLES), required=True)
 @click.option("--facility", metavar="CODE", help="The supervisor's facility (a receiving clinic, or a site).")
 @click.option("--mentor-mother", metavar="CODE", help="The Mentor Mother this token is for.")
 def add_token(name: str, role: str, facility: str | None, mentor_mother: str | None) -> None:

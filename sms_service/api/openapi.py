@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from flask import jsonify
 
+from ..transfers.states import OUTCOMES
 from . import blueprint
 
 ERROR = {"$ref": "#/components/schemas/Error"}
@@ -33,7 +34,7 @@ OPERATIONS = [
      {"$ref": "#/components/schemas/Transfer"}),
     ("post", "/transfers/{transfer_id}/outcome", "Record an outcome", "any", [_id("transfer_id")],
      {"type": "object", "required": ["outcome"], "properties": {
-         "outcome": {"enum": ["arrived", "moved_elsewhere", "declined", "died", "lost_to_follow_up", "cancelled"]},
+         "outcome": {"enum": list(OUTCOMES)},
          "note": {"type": "string"}}}, "200", {"$ref": "#/components/schemas/Transfer"}),
     ("get", "/transfers/report", "Counts per closing site and receiving clinic; who needs follow-up", "any",
      [_query("site")], None, "200", OBJECT),

@@ -18,8 +18,6 @@ from ..models import Appointment, Client, Facility, FollowUpTask, Infant, Mentor
 from ..tasks import open_tasks
 from . import plan, planner, wording
 
-STEPS = ("missed", "defaulted", "lost")  # after scheduled, each after the one before
-OUTCOMES = ("attended", "cancelled", "missed", "defaulted", "lost")
 BATCH = 1000
 
 
@@ -104,11 +102,10 @@ def after_visits(session: Session, now: datetime, config) -> dict[str, int]:
     """The scheduler's pass: visits past their date with nothing recorded move on a step."""
     today = now.astimezone(config.tz).date()
     done = {}
-    for before, step, after_days in (("lost", None, None), ("defaulted", "lost", config.visit_follow_up_days[2]),
-                                     ("missed", "defaulted", config.visit_follow_up_days[1]),
-                                     ("scheduled", "missed", config.visit_follow_up_days[0])):
-        if step is None:
-            continue
+    missed, defaulted, lost = config.visit_follow_up_days
+    # the later steps first, so that one pass never carries a visit through two of them
+    for before, step, after_days in (("defaulted", "lost", lost), ("missed", "defaulted", defaulted),
+                                     ("scheduled", "missed", missed)):
         query = (select(Appointment.id, Appointment.client_id).where(
             Appointment.status == before, Appointment.date <= today - timedelta(days=after_days))
             .order_by(Appointment.date).limit(BATCH))

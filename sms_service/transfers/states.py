@@ -17,8 +17,7 @@ from ..models import Client, FollowUpTask, OutboundMessage, Transfer, TransferEv
 
 OPEN = Transfer.OPEN_STATES  # planned, notified, acknowledged
 ENDINGS = ("arrived", "lost_to_follow_up", "moved_elsewhere", "declined", "died", "cancelled")
-STATES = OPEN + ENDINGS
-OUTCOMES = ("arrived", "moved_elsewhere", "declined", "died", "lost_to_follow_up", "cancelled")  # a person records
+OUTCOMES = ENDINGS  # what a person may record
 # who or what caused a change (TransferEvent.cause)
 CAUSES = ("staff", "client_sms", "ussd", "mentor_mother", "clinic", "follow_up", "gateway")
 
