@@ -26,6 +26,13 @@ def load_app() -> Flask:
         sys.exit(2)
 
 
+def command_services():
+    """The configured services for a command (the app built as `load_app` builds it)."""
+    from .services import get_services
+
+    return get_services(load_app())
+
+
 class LazyGroup(click.Group):
     """Commands named here are imported only when used, so `--help` and each command start fast."""
 
@@ -102,9 +109,8 @@ def sending_status() -> None:
 
     from .models import OutboundMessage
     from .sending import PAUSE_KEY
-    from .services import get_services
 
-    services = get_services(load_app())
+    services = command_services()
     with services.db.session() as session:
         for status, count in session.execute(
                 select(OutboundMessage.status, func.count()).group_by(OutboundMessage.status)):
@@ -120,9 +126,8 @@ def sending_status() -> None:
 def sending_resume() -> None:
     """Resume sending after a stop-the-line pause (once the cause is fixed)."""
     from .sending import resume_sending
-    from .services import get_services
 
-    click.echo("Sending resumed." if resume_sending(get_services(load_app())) else "Sending was not paused.")
+    click.echo("Sending resumed." if resume_sending(command_services()) else "Sending was not paused.")
 
 
 @main.group("ussd")

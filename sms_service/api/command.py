@@ -5,14 +5,8 @@ import sys
 
 import click
 
+from ..cli import command_services
 from .auth import ROLES
-
-
-def _services():
-    from ..cli import load_app
-    from ..services import get_services
-
-    return get_services(load_app())
 
 
 @click.group("api-tokens")
@@ -33,7 +27,7 @@ def add_token(name: str, role: str, facility: str | None, mentor_mother: str | N
     from ..models import Facility, MentorMother
     from .auth import issue
 
-    with _services().db.session() as session:
+    with command_services().db.session() as session:
         facility_id = mentor_id = None
         if role == "supervisor":
             facility_id = session.scalar(select(Facility.id).where(Facility.code == (facility or "")))
@@ -58,7 +52,7 @@ def list_tokens() -> None:
 
     from ..models import ApiToken
 
-    with _services().db.session() as session:
+    with command_services().db.session() as session:
         for t in session.scalars(select(ApiToken).order_by(ApiToken.id)):
             click.echo(f"{t.id:4} {t.name:24} {t.role:14} last used {t.last_used_at or '-'}"
                        f"{'  REVOKED' if t.revoked_at else ''}")
@@ -72,7 +66,7 @@ def revoke_token(token_id: int) -> None:
     from ..db import utcnow
     from ..models import ApiToken
 
-    with _services().db.session() as session:
+    with command_services().db.session() as session:
         token = session.get(ApiToken, token_id)
         if token is None:
             click.echo(f"no token {token_id}", err=True)

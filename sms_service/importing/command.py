@@ -19,12 +19,11 @@ def import_command(kind: str, file: str, dry_run: bool) -> None:
     New transfers start at once: visits moved, notices made (see --dry-run for the preview).
     Exit status: 0 all rows loaded, 1 some rows refused, 2 the file could not be read.
     """
-    from ..cli import load_app
+    from ..cli import command_services
     from ..db import utcnow
-    from ..services import get_services
     from . import import_csv
 
-    services = get_services(load_app())
+    services = command_services()
     started, planned = None, None
     with services.db.session() as session:
         report = import_csv(session, kind, file, actor="cli", origin="cli", progress=True)

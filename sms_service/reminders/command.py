@@ -8,13 +8,7 @@ from pathlib import Path
 
 import click
 
-
-def _services():
-    from ..cli import load_app
-    from ..services import get_services
-
-    return get_services(load_app())
-
+from ..cli import command_services
 
 @click.group("appointments")
 def appointments_group() -> None:
@@ -29,7 +23,7 @@ def generate_command() -> None:
     from .generate import generate_visits
     from .planner import plan_pending
 
-    services = _services()
+    services = command_services()
     now = utcnow()
     with services.db.session() as session:
         done = generate_visits(session, now.astimezone(services.config.tz).date(), now, services.config)
@@ -46,7 +40,7 @@ def record_command(file: str) -> None:
     from ..db import utcnow
     from .outcomes import record_rows
 
-    services = _services()
+    services = command_services()
     reader = csv.DictReader(io.StringIO(Path(file).read_text(encoding="utf-8-sig"), newline=""))
     with services.db.session() as session:
         report = record_rows(session, ((reader.line_num, row) for row in reader), utcnow(), services.config)

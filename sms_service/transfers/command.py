@@ -8,13 +8,7 @@ from pathlib import Path
 
 import click
 
-
-def _services():
-    from ..cli import load_app
-    from ..services import get_services
-
-    return get_services(load_app())
-
+from ..cli import command_services
 
 def _read_mapping(path: str) -> dict[str, str]:
     """client_id,to_facility_code (the transfers CSV's columns; others ignored)."""
@@ -53,7 +47,7 @@ def close_site_command(site: str, to: str | None, mapping: str | None, effective
 
     if not to and not mapping:
         raise click.UsageError("give --to TO_CODE, --mapping FILE, or both")
-    services = _services()
+    services = command_services()
     clients = _read_mapping(mapping) if mapping else None
 
     def run(for_real: bool):
@@ -95,7 +89,7 @@ def report_command(site: str | None, csv_path: str | None) -> None:
     """Counts per closing site and receiving clinic, and who needs following up."""
     from .report import as_csv, as_text, progress
 
-    with _services().db.session() as session:
+    with command_services().db.session() as session:
         lines, needs = progress(session, site)
     click.echo(as_text(lines, needs))
     if csv_path:
@@ -112,7 +106,7 @@ def referrals_command(clinic: str | None, out_dir: str) -> None:
     from .referrals import receiving_clinics, referral_csv
 
     Path(out_dir).mkdir(parents=True, exist_ok=True)
-    with _services().db.session() as session:
+    with command_services().db.session() as session:
         for code in [clinic] if clinic else receiving_clinics(session):
             path = Path(out_dir) / f"referrals-{code}.csv"
             text = referral_csv(session, code)
@@ -131,7 +125,7 @@ def record_command(file: str, by: str) -> None:
     from ..db import utcnow
     from .outcomes import record_file
 
-    with _services().db.session() as session:
+    with command_services().db.session() as session:
         report = record_file(session, Path(file).read_text(encoding="utf-8-sig"),
                              cause=by.replace("-", "_"), actor="cli", now=utcnow())
     for error in report.errors:
@@ -149,7 +143,7 @@ def follow_up_command(day: datetime | None) -> None:
     from ..db import utcnow
     from .ladder import follow_up
 
-    services = _services()
+    services = command_services()
     now = utcnow() if day is None else datetime.combine(day.date(), time(12), services.config.tz).astimezone(timezone.utc)
     with services.db.session() as session:
         done = follow_up(session, now, services.config)
