@@ -9,6 +9,7 @@ Mentor Mother (API), the follow-up ladder through day 30, and a re-run that chan
 """
 from __future__ import annotations
 
+import io
 from datetime import datetime, time, timedelta, timezone
 from itertools import count
 
@@ -30,6 +31,7 @@ from sms_service.models import (
 from sms_service.sending import Sender
 from sms_service.transfers.closure import close_site
 from sms_service.transfers.ladder import follow_up
+from sms_service.importing.csvfile import read_csv
 from sms_service.transfers.outcomes import record_file
 from sms_service.ussd.service import respond
 
@@ -254,8 +256,8 @@ def test_a_site_closure_from_preview_to_day_30(app, services, programme, fake_at
                        headers={"Authorization": f"Bearer {mentor}"})
     assert answer.status_code == 200 and answer.json["status"] == "arrived"
     with services.db.session() as s:
-        outcome = record_file(s, "client_id,outcome\nC-Dorcas,arrived\nC-Nobody,arrived\n", cause="clinic",
-                              actor="cli", now=day(8))
+        outcome = record_file(s, read_csv(io.StringIO("client_id,outcome\nC-Dorcas,arrived\nC-Nobody,arrived\n")),
+                              cause="clinic", actor="cli", now=day(8))
     assert (outcome.recorded, len(outcome.errors)) == (1, 1) and "line 3" in outcome.errors[0]
     with services.db.session() as s:
         how = {t.client.first_name: (t.status, s.scalar(select(TransferEvent.cause).where(

@@ -5,14 +5,12 @@ every good one; importing the same rows twice changes nothing.
 """
 from __future__ import annotations
 
-import csv
-import io
-from pathlib import Path
 from typing import Iterable
 
 from sqlalchemy.orm import Session
 
 from .. import audit
+from .csvfile import Unreadable, clean, read_csv
 from .kinds import KINDS, Kind
 from .load import add_infants, upsert
 from .parse import RowInvalid
@@ -66,7 +64,7 @@ def _read(spec: Kind, rows, refs: References, report: ImportReport) -> list[tupl
     phones: dict[str, int] = {}
     good = []
     for line, raw in rows:
-        row = {k.strip().lower(): (v or "").strip() for k, v in raw.items() if k is not None}
+        row = clean(raw)
         if not any(row.values()):
             continue  # a blank line
         try:
@@ -94,24 +92,17 @@ def _read(spec: Kind, rows, refs: References, report: ImportReport) -> list[tupl
 def import_csv(session: Session, kind: str, file, *, actor: str = "cli", origin: str | None = None,
                progress: bool = False) -> ImportReport:
     """Load a CSV file (a path, or an open binary/text file): UTF-8, a BOM allowed, header row."""
-    name = Path(file).name if isinstance(file, (str, Path)) else getattr(file, "name", None)
     try:
-        data = Path(file).read_bytes() if isinstance(file, (str, Path)) else file.read()
-        text = data.decode("utf-8-sig") if isinstance(data, bytes) else data.lstrip("\ufeff")
-    except UnicodeDecodeError as exc:
-        return _refused(kind, f"not UTF-8 text (byte {exc.start}): save the file as CSV UTF-8")
-    except OSError as exc:
-        return _refused(kind, f"cannot read the file: {exc.strerror}")
-    reader = csv.DictReader(io.StringIO(text, newline=""))
-    if not reader.fieldnames:
-        return _refused(kind, "the file is empty: a header row is needed")
-    rows = ((reader.line_num, row) for row in reader)
+        csvfile = read_csv(file)
+    except Unreadable as exc:
+        return _refused(kind, str(exc))
+    rows = csvfile.raw_rows()  # import_rows cleans each row as it reads it
     if progress:
         from tqdm import tqdm
 
-        total = max(text.count("\n") - 1, 0)
+        total = max(csvfile.text.count("\n") - 1, 0)
         rows = tqdm(rows, total=total, unit=" rows", desc=kind, disable=None if total > 2000 else True)
-    return import_rows(session, kind, rows, actor=actor, origin=origin, columns=reader.fieldnames, source=name)
+    return import_rows(session, kind, rows, actor=actor, origin=origin, columns=csvfile.columns, source=csvfile.name)
 
 
 def _refused(kind: str, reason: str) -> ImportReport:

@@ -1,10 +1,7 @@
 """`sms-service appointments …`: generated visits, and outcomes from a clinic's file."""
 from __future__ import annotations
 
-import csv
-import io
 import sys
-from pathlib import Path
 
 import click
 
@@ -38,12 +35,16 @@ def record_command(file: str) -> None:
     """Outcomes from a CSV: client_id, date, kind (if she has two visits that day), outcome
     (attended, cancelled or rescheduled), new_date and new_time (for rescheduled)."""
     from ..db import utcnow
-    from .outcomes import record_rows
+    from ..importing.csvfile import Unreadable, read_csv
+    from .outcomes import record_file
 
     services = command_services()
-    reader = csv.DictReader(io.StringIO(Path(file).read_text(encoding="utf-8-sig"), newline=""))
+    try:
+        csvfile = read_csv(file)
+    except Unreadable as exc:
+        raise click.UsageError(f"{file}: {exc}")
     with services.db.session() as session:
-        report = record_rows(session, ((reader.line_num, row) for row in reader), utcnow(), services.config)
+        report = record_file(session, csvfile, utcnow(), services.config)
     for error in report.errors:
         click.echo(error, err=True)
     click.echo(report.summary())

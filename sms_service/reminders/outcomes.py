@@ -6,6 +6,7 @@ from datetime import date, datetime, time
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
+from ..importing.csvfile import CsvFile
 from ..importing.report import RecordReport
 from ..models import Appointment, Client
 from . import visits
@@ -27,10 +28,14 @@ def apply(session: Session, appointment: Appointment, outcome: str, now: datetim
     raise visits.VisitRefused(f"outcome must be one of {', '.join(OUTCOMES)}")
 
 
-def record_rows(session: Session, rows, now: datetime, config) -> RecordReport:
+def record_file(session: Session, csvfile: CsvFile, now: datetime, config) -> RecordReport:
+    """A CSV (client_id, date, kind, outcome, new_date, new_time): every bad line reported."""
     report = RecordReport()
-    for line, raw in rows:
-        row = {(k or "").strip().lower(): (v or "").strip() for k, v in raw.items() if k is not None}
+    missing = csvfile.missing("client_id", "date")
+    if missing:
+        report.errors.append(f"missing required column(s): {', '.join(missing)}")
+        return report
+    for line, row in csvfile.rows():
         try:
             day = date.fromisoformat(row.get("date", ""))
             new_date = date.fromisoformat(row["new_date"]) if row.get("new_date") else None

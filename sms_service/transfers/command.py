@@ -1,7 +1,6 @@
 """`sms-service close-site` and `sms-service transfers …`."""
 from __future__ import annotations
 
-import csv
 import sys
 from datetime import datetime
 from pathlib import Path
@@ -10,19 +9,21 @@ import click
 
 from ..cli import command_services
 
+def _read_csv(path: str):
+    from ..importing.csvfile import Unreadable, read_csv
+
+    try:
+        return read_csv(path)
+    except Unreadable as exc:
+        raise click.UsageError(f"{path}: {exc}")
+
+
 def _read_mapping(path: str) -> dict[str, str]:
     """client_id,to_facility_code (the transfers CSV's columns; others ignored)."""
-    with open(path, newline="", encoding="utf-8-sig") as handle:
-        reader = csv.DictReader(handle)
-        fields = [f.strip().lower() for f in reader.fieldnames or []]
-        if "client_id" not in fields or "to_facility_code" not in fields:
-            raise click.UsageError(f"{path}: the mapping needs the columns client_id and to_facility_code")
-        mapping = {}
-        for row in reader:
-            row = {(k or "").strip().lower(): (v or "").strip() for k, v in row.items()}
-            if row.get("client_id"):
-                mapping[row["client_id"]] = row["to_facility_code"]
-    return mapping
+    csvfile = _read_csv(path)
+    if csvfile.missing("client_id", "to_facility_code"):
+        raise click.UsageError(f"{path}: the mapping needs the columns client_id and to_facility_code")
+    return {row["client_id"]: row["to_facility_code"] for _, row in csvfile.rows() if row.get("client_id")}
 
 
 @click.command("close-site")
@@ -126,8 +127,7 @@ def record_command(file: str, by: str) -> None:
     from .outcomes import record_file
 
     with command_services().db.session() as session:
-        report = record_file(session, Path(file).read_text(encoding="utf-8-sig"),
-                             cause=by.replace("-", "_"), actor="cli", now=utcnow())
+        report = record_file(session, _read_csv(file), cause=by.replace("-", "_"), actor="cli", now=utcnow())
     for error in report.errors:
         click.echo(error, err=True)
     click.echo(report.summary())

@@ -2,13 +2,12 @@
 another outcome, one at a time (API) or from a receiving clinic's CSV."""
 from __future__ import annotations
 
-import csv
-import io
 from datetime import datetime
 
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
+from ..importing.csvfile import CsvFile
 from ..importing.report import RecordReport
 from ..models import Client, Transfer
 from .states import ALLOWED, OUTCOMES, move
@@ -37,16 +36,13 @@ def record(session: Session, transfer: Transfer, outcome: str, *, cause: str, ac
     return True
 
 
-def record_file(session: Session, data: str, *, cause: str, actor: str, now: datetime) -> RecordReport:
+def record_file(session: Session, csvfile: CsvFile, *, cause: str, actor: str, now: datetime) -> RecordReport:
     """A CSV (client_id, outcome, note): one line per client; every bad line reported."""
     report = RecordReport()
-    reader = csv.DictReader(io.StringIO(data.lstrip("\ufeff"), newline=""))
-    if not reader.fieldnames or "client_id" not in [c.strip().lower() for c in reader.fieldnames]:
+    if csvfile.missing("client_id"):
         report.errors.append("missing required column: client_id")
         return report
-    for row in reader:
-        row = {(k or "").strip().lower(): (v or "").strip() for k, v in row.items()}
-        line = reader.line_num
+    for line, row in csvfile.rows():
         client_id = session.scalar(select(Client.id).where(Client.external_id == row.get("client_id", "")))
         transfer = latest_transfer(session, client_id) if client_id else None
         if transfer is None:
