@@ -122,6 +122,21 @@ def create_messages(session: Session, specs: list[dict]) -> list[tuple[int, bool
             for k in (r["idempotency_key"] for r in rows)]
 
 
+def cancel_waiting(session: Session, subjects: list[str], reason: str, *, now: datetime,
+                   purposes: tuple[str, ...] | None = None, version: int | None = None) -> list[int]:
+    """Cancel the messages about these subjects that are not out yet (scheduled or queued);
+    only those of `purposes` or `version` when given. Returns the ids cancelled."""
+    if not subjects:
+        return []
+    waiting = select(OutboundMessage.id).where(among(session, OutboundMessage.subject, subjects),
+                                               OutboundMessage.status.in_(("scheduled", "queued")))
+    if purposes is not None:
+        waiting = waiting.where(OutboundMessage.purpose.in_(purposes))
+    if version is not None:
+        waiting = waiting.where(OutboundMessage.version == version)
+    return transition(session, list(session.scalars(waiting)), "cancelled", reason, now=now)
+
+
 def transition(session: Session, ids: list[int], to: str, reason: str | None = None,
                *, only_from: tuple[str, ...] | None = None, now: datetime | None = None,
                **values) -> list[int]:

@@ -13,9 +13,9 @@ from sqlalchemy import select, update
 from sqlalchemy.orm import Session, aliased
 
 from ..db import among
-from ..messaging import create_messages, transition
-from ..models import Appointment, Client, Facility, FollowUpTask, Infant, MentorMother, OutboundMessage
-from ..tasks import open_tasks
+from ..messaging import cancel_waiting, create_messages
+from ..models import Appointment, Client, Facility, Infant, MentorMother
+from ..tasks import close_tasks, open_tasks, with_open_tasks
 from . import plan, planner, wording
 
 BATCH = 1000
@@ -87,15 +87,8 @@ def revise(session: Session, ids: list[int], now: datetime, config) -> int:
 def _settle(session: Session, ids: list[int], now: datetime, outcome: str,
             purposes: tuple[str, ...] = ("reminder", "missed_visit")) -> None:
     subjects = [planner.subject(i) for i in ids]
-    waiting = session.scalars(select(OutboundMessage.id).where(
-        among(session, OutboundMessage.subject, subjects), OutboundMessage.purpose.in_(purposes),
-        OutboundMessage.status.in_(("scheduled", "queued")))).all()
-    transition(session, list(waiting), "cancelled", f"visit {outcome}", now=now)
-    session.execute(update(FollowUpTask).where(among(session, FollowUpTask.subject, subjects),
-                                               FollowUpTask.status == "open",
-                                               FollowUpTask.kind.in_(("missed_visit", "visit_defaulted", "visit_lost")))
-                    .values(status="done", outcome=f"visit {outcome}", closed_at=now)
-                    .execution_options(synchronize_session=False))
+    cancel_waiting(session, subjects, f"visit {outcome}", now=now, purposes=purposes)
+    close_tasks(session, subjects, f"visit {outcome}", now=now, kinds=("missed_visit", "visit_defaulted", "visit_lost"))
 
 
 def after_visits(session: Session, now: datetime, config) -> dict[str, int]:
@@ -123,9 +116,7 @@ def after_visits(session: Session, now: datetime, config) -> dict[str, int]:
         if step == "missed":
             _missed(session, moved, now, today, config)
         else:
-            listed = set(session.scalars(select(FollowUpTask.subject).where(
-                among(session, FollowUpTask.subject, [planner.subject(i) for i in moved]),
-                FollowUpTask.status == "open")))
+            listed = with_open_tasks(session, [planner.subject(i) for i in moved])
             clients = dict(found)
             open_tasks(session, [
                 {"client_id": clients[i], "kind": f"visit_{step}", "subject": planner.subject(i),

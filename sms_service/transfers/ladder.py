@@ -16,9 +16,8 @@ from datetime import date, datetime, timedelta
 from sqlalchemy import select, update
 from sqlalchemy.orm import Session
 
-from ..db import among
-from ..models import FollowUpTask, Transfer
-from ..tasks import open_tasks
+from ..models import Transfer
+from ..tasks import open_tasks, with_open_tasks
 from . import notices
 from .states import OPEN, move, subject
 
@@ -81,7 +80,7 @@ def _act(session: Session, due: dict[int, list[Transfer]], now: datetime, today:
     reachable = _reachable(session, [t.id for t in due[1] if t.notice_message_id is not None])
     done["reminders"] = len(notices.create(session, "reminder", reachable, now=now, config=config))
     # step 2: on her Mentor Mother's list, unless already there (no phone, the notice failed)
-    listed = _open_subjects(session, [t.id for t in due[2]])
+    listed = with_open_tasks(session, [subject(t.id) for t in due[2]])
     done["unconfirmed"] = open_tasks(session, [
         {"client_id": t.client_id, "kind": "transfer_unconfirmed", "subject": subject(t.id),
          "dedupe_key": f"transfer_unconfirmed:{t.id}",
@@ -108,9 +107,3 @@ def _act(session: Session, due: dict[int, list[Transfer]], now: datetime, today:
 def _reachable(session: Session, ids: list[int]) -> list[notices.Recipient]:
     return [r for r in notices.recipients(session, ids) if not r.opted_out] if ids else []
 
-
-def _open_subjects(session: Session, ids: list[int]) -> set[str]:
-    if not ids:
-        return set()
-    return set(session.scalars(select(FollowUpTask.subject).where(
-        among(session, FollowUpTask.subject, [subject(i) for i in ids]), FollowUpTask.status == "open")))

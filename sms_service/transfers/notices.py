@@ -14,9 +14,9 @@ from sqlalchemy.orm import Session, aliased
 
 from ..db import among, bulk_insert
 from ..messaging import PURPOSES, create_messages
-from ..models import Client, Facility, FollowUpTask, MentorMother, Transfer, TransferEvent
+from ..models import Client, Facility, MentorMother, Transfer, TransferEvent
 from ..send_window import next_send_time
-from ..tasks import open_tasks
+from ..tasks import close_tasks, open_tasks
 from ..templates.render import format_date, language_of, place_values, render
 from .states import subject
 
@@ -114,11 +114,8 @@ def after_outcome(session: Session, message_ids: list[int], status: str, reason:
                 {"transfer_id": tid, "from_status": "planned", "to_status": "notified", "cause": "gateway",
                  "actor": "gateway", "detail": "notice accepted by the network", "at": now} for tid in notified])
         if status == "delivered":  # her phone was off, and the notice reached her later
-            session.execute(update(FollowUpTask).where(
-                among(session, FollowUpTask.subject, [subject(tid) for tid, _, _ in found]),
-                FollowUpTask.kind == "transfer_notice_failed", FollowUpTask.status == "open")
-                .values(status="done", outcome="notice delivered later", closed_at=now)
-                .execution_options(synchronize_session=False))
+            close_tasks(session, [subject(tid) for tid, _, _ in found], "notice delivered later", now=now,
+                        kinds=("transfer_notice_failed",))
         return
     why = UNREACHED.get(reason or "", reason or status)
     today = now.date()  # only the task's due date: the local day is close enough

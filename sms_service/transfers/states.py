@@ -9,11 +9,13 @@ from __future__ import annotations
 
 from datetime import datetime
 
-from sqlalchemy import select, update
+from sqlalchemy import update
 from sqlalchemy.orm import Session
 
-from ..db import among, bulk_insert
-from ..models import Client, FollowUpTask, OutboundMessage, Transfer, TransferEvent
+from ..db import bulk_insert
+from ..messaging import cancel_waiting
+from ..models import Client, Transfer, TransferEvent
+from ..tasks import close_tasks
 
 OPEN = Transfer.OPEN_STATES  # planned, notified, acknowledged
 ENDINGS = ("arrived", "lost_to_follow_up", "moved_elsewhere", "declined", "died", "cancelled")
@@ -82,18 +84,6 @@ def settle(session: Session, ids: list[int], outcome: str, now: datetime, *, pur
            task_kinds: tuple[str, ...] | None = None, version: int | None = None) -> None:
     """What was waiting on these transfers is no longer needed: their scheduled messages are
     cancelled and their open tasks closed with `outcome`."""
-    from ..messaging import transition
-
     subjects = [subject(i) for i in ids]
-    waiting = select(OutboundMessage.id).where(among(session, OutboundMessage.subject, subjects),
-                                               OutboundMessage.status.in_(("scheduled", "queued")))
-    if purposes is not None:
-        waiting = waiting.where(OutboundMessage.purpose.in_(purposes))
-    if version is not None:
-        waiting = waiting.where(OutboundMessage.version == version)
-    transition(session, list(session.scalars(waiting)), "cancelled", f"transfer {outcome}", now=now)
-    tasks = update(FollowUpTask).where(among(session, FollowUpTask.subject, subjects), FollowUpTask.status == "open")
-    if task_kinds is not None:
-        tasks = tasks.where(FollowUpTask.kind.in_(task_kinds))
-    session.execute(tasks.values(status="done", outcome=f"transfer {outcome}"[:64], closed_at=now)
-                    .execution_options(synchronize_session=False))
+    cancel_waiting(session, subjects, f"transfer {outcome}", now=now, purposes=purposes, version=version)
+    close_tasks(session, subjects, f"transfer {outcome}", now=now, kinds=task_kinds)
