@@ -88,6 +88,16 @@ def create_message(
     return message, created_id is not None
 
 
+def key_of(spec: dict) -> str:
+    """The idempotency key of the message a `create_messages` spec describes: its recipient is
+    the client, or the number (`by_phone`: one message a number); its `occasion` ("T-3") tells
+    apart messages of one purpose about one subject."""
+    client_id = spec.get("client_id")
+    recipient = f"client:{client_id}" if client_id is not None and not spec.get("by_phone") else f"phone:{spec['phone']}"
+    about = spec.get("subject") if not spec.get("occasion") else f"{spec.get('subject')}@{spec['occasion']}"
+    return idempotency_key(recipient, spec["purpose"], about, spec.get("version", 1))
+
+
 def create_messages(session: Session, specs: list[dict]) -> list[tuple[int, bool]]:
     """Many messages at once (a site closure's notices), each spec holding `create_message`'s
     keywords: (id, created now) per spec, in order. A few statements per thousand messages.
@@ -97,8 +107,6 @@ def create_messages(session: Session, specs: list[dict]) -> list[tuple[int, bool
     rows = []
     for spec in specs:
         client_id, phone, purpose = spec.get("client_id"), spec["phone"], spec["purpose"]
-        # the key's recipient: the client, or the number (spec "by_phone": one message a phone)
-        recipient = f"client:{client_id}" if client_id is not None and not spec.get("by_phone") else f"phone:{phone}"
         rows.append({
             "client_id": client_id, "mentor_mother_id": spec.get("mentor_mother_id"),
             "broadcast_id": spec.get("broadcast_id"), "phone": phone, "purpose": purpose,
@@ -107,9 +115,7 @@ def create_messages(session: Session, specs: list[dict]) -> list[tuple[int, bool
             "queue": PURPOSES[purpose].queue, "facility_id": spec.get("facility_id"), "status": "scheduled",
             "not_before": spec.get("not_before") or now, "expires_at": spec["expires_at"], "attempts": 0,
             "resend_count": 0, "created_at": now, "updated_at": now,
-            "idempotency_key": idempotency_key(
-                recipient, purpose, spec.get("subject") if not spec.get("occasion")
-                else f"{spec.get('subject')}@{spec['occasion']}", spec.get("version", 1)),
+            "idempotency_key": key_of(spec),
         })
     table = OutboundMessage.__table__
     created = {key: id_ for id_, key in bulk_insert(session, table, rows, returning=("id", "idempotency_key"),

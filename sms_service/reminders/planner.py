@@ -15,7 +15,7 @@ from sqlalchemy import select, update
 from sqlalchemy.orm import Session, aliased
 
 from ..db import among
-from ..messaging import create_messages, transition
+from ..messaging import create_messages, key_of, transition
 from ..models import Appointment, Client, Facility, Infant, MentorMother, OutboundMessage
 from . import plan, wording
 
@@ -58,10 +58,10 @@ def _plan(session: Session, ids: list[int], now: datetime, config) -> int:
         .outerjoin(Infant, Infant.id == Appointment.infant_id)
         .where(among(session, Appointment.id, ids))).all()
     waiting = session.execute(
-        select(OutboundMessage.id, OutboundMessage.subject, OutboundMessage.version, OutboundMessage.idempotency_key)
+        select(OutboundMessage.id, OutboundMessage.subject, OutboundMessage.idempotency_key)
         .where(among(session, OutboundMessage.subject, [subject(r[0]) for r in rows]),
                OutboundMessage.purpose.in_(PURPOSES), OutboundMessage.status.in_(("scheduled", "queued")))).all()
-    wanted: dict[str, list] = {}
+    state = {subject(r[0]): r[5] for r in rows}
     specs = []
     for (aid, client_id, day, at_time, kind, status, revision, infant_id, at_id, her_clinic, first_name, language,
          phone, opted_out, client_status, clinic, clinic_phone, mm_phone, mm_active, infant_name, infant_dob) in rows:
@@ -74,14 +74,18 @@ def _plan(session: Session, ids: list[int], now: datetime, config) -> int:
             body = body or wording.text(template, language, first_name=first_name, day=day, at=at_time,
                                         clinic=clinic, call=mm_phone if mm_active else clinic_phone,
                                         infant_name=infant_name)
-            wanted.setdefault(subject(aid), []).append((revision, reminder.occasion))
             specs.append({"phone": phone, "client_id": client_id, "purpose": "reminder", "subject": subject(aid),
                           "occasion": reminder.occasion, "version": revision, "template": template,
                           "language": language, "body": body, "facility_id": at_id,
                           "not_before": reminder.send_at, "expires_at": reminder.expires_at})
-    stale = [mid for mid, about, version, key in waiting
-             if (version, key.rsplit("@", 1)[-1].split("|")[0]) not in wanted.get(about, [])]
-    transition(session, stale, "cancelled", "visit changed", now=now)
+    wanted = {key_of(spec) for spec in specs}
+    stale: dict[str, list[int]] = {}  # why → ids: another revision or day, or the visit is over
+    for mid, about, key in waiting:
+        if key not in wanted:
+            why = "visit changed" if state[about] == "scheduled" else f"visit {state[about]}"
+            stale.setdefault(why, []).append(mid)
+    for why, ids_ in stale.items():
+        transition(session, ids_, "cancelled", why, now=now)
     made = sum(created for _, created in create_messages(session, specs))
     session.execute(update(Appointment).where(among(session, Appointment.id, [r[0] for r in rows]))
                     .values(planned=True).execution_options(synchronize_session=False))

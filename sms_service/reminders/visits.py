@@ -42,7 +42,7 @@ def attended(session: Session, appointment: Appointment, now: datetime, config) 
         raise VisitRefused("the visit was cancelled")
     appointment.status = "attended"
     _changed(session, appointment, now, revise=False)
-    _settle(session, [appointment.id], now, "attended")
+    _settle(session, appointment.id, now, "attended")
     planner.plan_pending(session, now, config, ids=[appointment.id])
     return True
 
@@ -52,7 +52,7 @@ def cancel(session: Session, appointment: Appointment, now: datetime, config) ->
         return False
     appointment.status = "cancelled"
     _changed(session, appointment, now, revise=False)
-    _settle(session, [appointment.id], now, "cancelled")
+    _settle(session, appointment.id, now, "cancelled")
     planner.plan_pending(session, now, config, ids=[appointment.id])
     return True
 
@@ -69,7 +69,7 @@ def reschedule(session: Session, appointment: Appointment, day: date, at: time |
     appointment.date, appointment.time, appointment.status = day, at, "scheduled"
     appointment.confirmed_at = None
     _changed(session, appointment, now, revise=True)
-    _settle(session, [appointment.id], now, "rescheduled", purposes=("missed_visit",))
+    _settle(session, appointment.id, now, "rescheduled")
     planner.plan_pending(session, now, config, ids=[appointment.id])
 
 
@@ -84,10 +84,11 @@ def revise(session: Session, ids: list[int], now: datetime, config) -> int:
     return planner.plan_pending(session, now, config, ids=ids)
 
 
-def _settle(session: Session, ids: list[int], now: datetime, outcome: str,
-            purposes: tuple[str, ...] = ("reminder", "missed_visit")) -> None:
-    subjects = [planner.subject(i) for i in ids]
-    cancel_waiting(session, subjects, f"visit {outcome}", now=now, purposes=purposes)
+def _settle(session: Session, appointment_id: int, now: datetime, outcome: str) -> None:
+    """Her missed-visit message and her Mentor Mother's tasks about the visit are no longer
+    needed. (Its reminders are the planner's: the caller plans the visit again.)"""
+    subjects = [planner.subject(appointment_id)]
+    cancel_waiting(session, subjects, f"visit {outcome}", now=now, purposes=("missed_visit",))
     close_tasks(session, subjects, f"visit {outcome}", now=now, kinds=("missed_visit", "visit_defaulted", "visit_lost"))
 
 
