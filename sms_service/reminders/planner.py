@@ -45,38 +45,50 @@ def plan_pending(session: Session, now: datetime, config, ids: list[int] | None 
             return made
 
 
-def _plan(session: Session, ids: list[int], now: datetime, config) -> int:
+def visits(session: Session, ids: list[int]) -> list:
+    """These visits with what their messages say and whom they go to, in one read (rows with
+    named columns); shared by the reminders here and the missed-visit message."""
     at = aliased(Facility)
-    rows = session.execute(
+    return session.execute(
         select(Appointment.id, Appointment.client_id, Appointment.date, Appointment.time, Appointment.kind,
                Appointment.status, Appointment.revision, Appointment.infant_id, Appointment.facility_id,
-               Client.facility_id, Client.first_name, Client.language, Client.phone, Client.opted_out_at,
-               Client.status, at.name, at.phone, MentorMother.phone, MentorMother.active, Infant.first_name,
-               Infant.dob)
+               Client.facility_id.label("her_clinic"), Client.first_name, Client.language, Client.phone,
+               Client.opted_out_at, Client.status.label("client_status"), at.name.label("clinic"),
+               at.phone.label("clinic_phone"), MentorMother.phone.label("mm_phone"),
+               MentorMother.active.label("mm_active"), Infant.first_name.label("infant_name"),
+               Infant.dob.label("infant_dob"))
         .join(Client, Client.id == Appointment.client_id).join(at, at.id == Appointment.facility_id)
         .outerjoin(MentorMother, MentorMother.id == Client.mentor_mother_id)
         .outerjoin(Infant, Infant.id == Appointment.infant_id)
         .where(among(session, Appointment.id, ids))).all()
+
+
+def text(visit, template: str, at_time=None) -> str:
+    """A reminder or missed-visit text for a row of `visits`."""
+    return wording.text(template, visit.language, first_name=visit.first_name, day=visit.date, at=at_time,
+                        clinic=visit.clinic, call=visit.mm_phone if visit.mm_active else visit.clinic_phone,
+                        infant_name=visit.infant_name)
+
+
+def _plan(session: Session, ids: list[int], now: datetime, config) -> int:
+    rows = visits(session, ids)
     waiting = session.execute(
         select(OutboundMessage.id, OutboundMessage.subject, OutboundMessage.idempotency_key)
-        .where(among(session, OutboundMessage.subject, [subject(r[0]) for r in rows]),
+        .where(among(session, OutboundMessage.subject, [subject(v.id) for v in rows]),
                OutboundMessage.purpose.in_(PURPOSES), OutboundMessage.status.in_(("scheduled", "queued")))).all()
-    state = {subject(r[0]): r[5] for r in rows}
+    state = {subject(v.id): v.status for v in rows}
     specs = []
-    for (aid, client_id, day, at_time, kind, status, revision, infant_id, at_id, her_clinic, first_name, language,
-         phone, opted_out, client_status, clinic, clinic_phone, mm_phone, mm_active, infant_name, infant_dob) in rows:
-        if status != "scheduled" or opted_out is not None or client_status == "inactive":
+    for v in rows:
+        if v.status != "scheduled" or v.opted_out_at is not None or v.client_status == "inactive":
             continue
-        planning = plan.needs_planning(kind, at_id, her_clinic, infant_dob, day)
-        template = wording.template_for(kind, infant_id is not None, "reminder")
+        planning = plan.needs_planning(v.kind, v.facility_id, v.her_clinic, v.infant_dob, v.date)
+        template = wording.template_for(v.kind, v.infant_id is not None, "reminder")
         body = None
-        for reminder in plan.reminders(day, at_time, kind, planning, now, config):
-            body = body or wording.text(template, language, first_name=first_name, day=day, at=at_time,
-                                        clinic=clinic, call=mm_phone if mm_active else clinic_phone,
-                                        infant_name=infant_name)
-            specs.append({"phone": phone, "client_id": client_id, "purpose": "reminder", "subject": subject(aid),
-                          "occasion": reminder.occasion, "version": revision, "template": template,
-                          "language": language, "body": body, "facility_id": at_id,
+        for reminder in plan.reminders(v.date, v.time, v.kind, planning, now, config):
+            body = body or text(v, template, v.time)
+            specs.append({"phone": v.phone, "client_id": v.client_id, "purpose": "reminder", "subject": subject(v.id),
+                          "occasion": reminder.occasion, "version": v.revision, "template": template,
+                          "language": v.language, "body": body, "facility_id": v.facility_id,
                           "not_before": reminder.send_at, "expires_at": reminder.expires_at})
     wanted = {key_of(spec) for spec in specs}
     stale: dict[str, list[int]] = {}  # why → ids: another revision or day, or the visit is over
@@ -87,6 +99,6 @@ def _plan(session: Session, ids: list[int], now: datetime, config) -> int:
     for why, ids_ in stale.items():
         transition(session, ids_, "cancelled", why, now=now)
     made = sum(created for _, created in create_messages(session, specs))
-    session.execute(update(Appointment).where(among(session, Appointment.id, [r[0] for r in rows]))
+    session.execute(update(Appointment).where(among(session, Appointment.id, [v.id for v in rows]))
                     .values(planned=True).execution_options(synchronize_session=False))
     return made

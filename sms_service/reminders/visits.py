@@ -10,11 +10,11 @@ from __future__ import annotations
 from datetime import date, datetime, time, timedelta
 
 from sqlalchemy import select, update
-from sqlalchemy.orm import Session, aliased
+from sqlalchemy.orm import Session
 
 from ..db import among
 from ..messaging import cancel_waiting, create_messages
-from ..models import Appointment, Client, Facility, Infant, MentorMother
+from ..models import Appointment
 from ..tasks import close_tasks, open_tasks, with_open_tasks
 from . import plan, planner, wording
 
@@ -132,31 +132,19 @@ def _missed(session: Session, ids: list[int], now: datetime, today: date, config
     """A missed-visit SMS (the day after, at 10:00) and a task for her Mentor Mother."""
     if not ids:
         return
-    at = aliased(Facility)
-    rows = session.execute(
-        select(Appointment.id, Appointment.client_id, Appointment.date, Appointment.kind, Appointment.revision,
-               Appointment.infant_id, Client.first_name, Client.language, Client.phone, Client.opted_out_at,
-               at.name, at.phone, MentorMother.phone, MentorMother.active, Infant.first_name)
-        .join(Client, Client.id == Appointment.client_id).join(at, at.id == Appointment.facility_id)
-        .outerjoin(MentorMother, MentorMother.id == Client.mentor_mother_id)
-        .outerjoin(Infant, Infant.id == Appointment.infant_id)
-        .where(among(session, Appointment.id, ids))).all()
+    rows = planner.visits(session, ids)
     specs = []
-    for (aid, client_id, day, kind, revision, infant_id, first_name, language, phone, opted_out, clinic,
-         clinic_phone, mm_phone, mm_active, infant_name) in rows:
-        send_at, expires = plan.missed_message(day, now, config)
-        if opted_out is not None or send_at >= expires:
+    for v in rows:
+        send_at, expires = plan.missed_message(v.date, now, config)
+        if v.opted_out_at is not None or send_at >= expires:
             continue
-        template = wording.template_for(kind, infant_id is not None, "missed_visit")
-        specs.append({"phone": phone, "client_id": client_id, "purpose": "missed_visit",
-                      "subject": planner.subject(aid), "version": revision, "template": template,
-                      "language": language, "facility_id": None,  # it names where she missed, not where to go
-                      "body": wording.text(template, language, first_name=first_name, day=day, at=None,
-                                           clinic=clinic, call=mm_phone if mm_active else clinic_phone,
-                                           infant_name=infant_name),
-                      "not_before": send_at, "expires_at": expires})
+        template = wording.template_for(v.kind, v.infant_id is not None, "missed_visit")
+        specs.append({"phone": v.phone, "client_id": v.client_id, "purpose": "missed_visit",
+                      "subject": planner.subject(v.id), "version": v.revision, "template": template,
+                      "language": v.language, "facility_id": None,  # it names where she missed, not where to go
+                      "body": planner.text(v, template), "not_before": send_at, "expires_at": expires})
     create_messages(session, specs)
-    open_tasks(session, [{"client_id": client_id, "kind": "missed_visit", "subject": planner.subject(aid),
-                          "dedupe_key": f"missed_visit:{aid}:{revision}",
-                          "note": f"She missed her visit on {day.isoformat()}: please call her to choose a new date."}
-                         for aid, client_id, day, kind, revision, *_ in rows], now=now, today=today)
+    open_tasks(session, [{"client_id": v.client_id, "kind": "missed_visit", "subject": planner.subject(v.id),
+                          "dedupe_key": f"missed_visit:{v.id}:{v.revision}",
+                          "note": f"She missed her visit on {v.date.isoformat()}: please call her to choose a new date."}
+                         for v in rows], now=now, today=today)
