@@ -9,16 +9,16 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import date, datetime, time, timedelta
 
-from sqlalchemy import select, update
+from sqlalchemy import select
 from sqlalchemy.orm import Session, aliased
 
-from ..db import among, bulk_insert
+from ..db import among
 from ..messaging import PURPOSES, create_messages
-from ..models import Client, Facility, MentorMother, Transfer, TransferEvent
+from ..models import Client, Facility, MentorMother, Transfer
 from ..send_window import next_send_time
 from ..tasks import close_tasks, open_tasks
 from ..templates.render import format_date, language_of, place_values, render
-from .states import subject
+from .states import move_many, subject
 
 NOTICE_KEEPS = timedelta(days=14)  # a notice not out by 14 days after the effective date is stale
 FOLLOW_UP_KEEPS = timedelta(days=3)
@@ -104,15 +104,8 @@ def after_outcome(session: Session, message_ids: list[int], status: str, reason:
     if not found:
         return
     if status in ("sent", "delivered"):
-        planned = [tid for tid, _, state in found if state == "planned"]
-        notified = session.scalars(
-            update(Transfer).where(among(session, Transfer.id, planned), Transfer.status == "planned")
-            .values(status="notified", notified_at=now, status_changed_at=now).returning(Transfer.id)
-            .execution_options(synchronize_session=False)).all() if planned else []
-        if notified:
-            bulk_insert(session, TransferEvent.__table__, [
-                {"transfer_id": tid, "from_status": "planned", "to_status": "notified", "cause": "gateway",
-                 "actor": "gateway", "detail": "notice accepted by the network", "at": now} for tid in notified])
+        move_many(session, [tid for tid, _, state in found if state == "planned"], "planned", "notified",
+                  cause="gateway", actor="gateway", now=now, detail="notice accepted by the network")
         if status == "delivered":  # her phone was off, and the notice reached her later
             close_tasks(session, [subject(tid) for tid, _, _ in found], "notice delivered later", now=now,
                         kinds=("transfer_notice_failed",))

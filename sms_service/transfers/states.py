@@ -1,5 +1,6 @@
-"""A transfer's states and the one way they change, `move`: conditional on the stored status,
-timestamped, and recorded as a `TransferEvent` naming who or what caused it.
+"""A transfer's states and the one way they change, `move` (`move_many` for a batch of notices
+gone out): conditional on the stored status, timestamped, and recorded as a `TransferEvent`
+naming who or what caused it.
 
 planned → notified → acknowledged → arrived; from any open state also lost_to_follow_up,
 moved_elsewhere, declined, died or cancelled. Lost to follow-up may still be followed by
@@ -12,7 +13,7 @@ from datetime import datetime
 from sqlalchemy import update
 from sqlalchemy.orm import Session
 
-from ..db import bulk_insert
+from ..db import among, bulk_insert
 from ..messaging import cancel_waiting
 from ..models import Client, Transfer, TransferEvent
 from ..tasks import close_tasks
@@ -70,6 +71,22 @@ def move(session: Session, transfer: Transfer, to: str, *, cause: str, actor: st
     elif to not in OPEN:
         settle(session, [transfer.id], to, now)
     return True
+
+
+def move_many(session: Session, ids: list[int], before: str, to: str, *, cause: str, actor: str, now: datetime,
+              detail: str | None = None) -> list[int]:
+    """`move` for many transfers at once, from `before` only, for a change with no effect beyond
+    itself (the notice out: notified). Returns the ids moved."""
+    assert cause in CAUSES and can_move(before, to) and to not in ("acknowledged", *ENDINGS), (before, to)
+    if not ids:
+        return []
+    values = {"status": to, "status_changed_at": now, **({STAMPS[to]: now} if to in STAMPS else {})}
+    moved = list(session.scalars(update(Transfer).where(among(session, Transfer.id, ids), Transfer.status == before)
+                                 .values(**values).returning(Transfer.id).execution_options(synchronize_session=False)))
+    bulk_insert(session, TransferEvent.__table__, [
+        {"transfer_id": i, "from_status": before, "to_status": to, "cause": cause, "actor": actor,
+         "detail": detail, "at": now} for i in moved])
+    return moved
 
 
 def record_created(session: Session, ids: list[int], *, cause: str, actor: str, now: datetime,
