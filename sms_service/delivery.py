@@ -14,7 +14,7 @@ from sqlalchemy.orm import Session
 from . import consent
 from .db import Database, among, few, utcnow
 from .gateway import DeliveryUpdate
-from .messaging import FOLLOWED, transition
+from .messaging import follow_outcome, transition
 from .models import DeliveryReport, OutboundMessage
 
 MATCH_BY_NUMBER_WITHIN = timedelta(minutes=30)
@@ -105,9 +105,7 @@ def _apply(session: Session, report: DeliveryReport, message: OutboundMessage, n
                    failure_reason=report.failure_reason)
     elif message.status == "unknown":
         transition(session, [message.id], "sent", f"report: {report.provider_status}", now=now)
-    elif report.failure_reason == "absent_subscriber" and message.purpose in FOLLOWED:
-        from .transfers.notices import after_outcome
-
-        after_outcome(session, [message.id], "absent", report.failure_reason, now)  # her phone is off: tell a person
+    elif report.failure_reason == "absent_subscriber":  # no new status, but her phone is off
+        follow_outcome(session, [(message.id, message.purpose)], "absent", report.failure_reason, now)
     if report.failure_reason == "opted_out":
         consent.opt_out(session, message.phone, "delivery_report", "blocked the sender", now=now)

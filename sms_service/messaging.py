@@ -167,12 +167,20 @@ def transition(session: Session, ids: list[int], to: str, reason: str | None = N
     ).all()
     moved = [row[0] for row in rows]
     record_history(session, moved, to, reason, now)
-    followed = [id_ for id_, purpose in rows if purpose in FOLLOWED]
-    if followed and to in ("sent", "delivered", "failed", "suppressed", "expired"):
+    if to in ("sent", "delivered", "failed", "suppressed", "expired"):
+        follow_outcome(session, rows, to, reason, now)
+    return moved
+
+
+def follow_outcome(session: Session, messages, status: str, reason: str | None, now: datetime) -> None:
+    """What became of messages the service follows up (`FOLLOWED`, given as (id, purpose)):
+    out, delivered, failed, suppressed, expired, or "absent" (her phone off). Every path by
+    which a message reaches an outcome calls this."""
+    followed = [message_id for message_id, purpose in messages if purpose in FOLLOWED]
+    if followed:
         from .transfers.notices import after_outcome
 
-        after_outcome(session, followed, to, reason, now)
-    return moved
+        after_outcome(session, followed, status, reason, now)
 
 
 def record_history(session: Session, ids: list[int], status: str, reason: str | None, at: datetime) -> None:

@@ -21,7 +21,7 @@ from . import consent
 from .config import Config
 from .db import UTCDateTime, among, utcnow
 from .gateway import Gateway, Outcome, SendResult
-from .messaging import FOLLOWED, PURPOSES, record_history, transition
+from .messaging import PURPOSES, follow_outcome, record_history, transition
 from .models import Client, Facility, FollowUpTask, OutboundMessage
 from .ratelimit import RateLimiter
 from .send_window import next_send_time
@@ -199,11 +199,8 @@ class Sender:
                 moves[("scheduled", f"paused: {result.reason}", until)].append(row.id)
                 self._alert(session, result.reason, now)
         self._mark_sent(session, accepted, now)
-        followed = [row.id for row in rows if row.purpose in FOLLOWED and results[row.id].outcome is Outcome.ACCEPTED]
-        if followed:  # a transfer notice reached the network: she is notified
-            from .transfers.notices import after_outcome
-
-            after_outcome(session, followed, "sent", "accepted", now)
+        follow_outcome(session, [(row.id, row.purpose) for row in rows
+                                 if results[row.id].outcome is Outcome.ACCEPTED], "sent", "accepted", now)
         for (status, reason, when), ids in moves.items():
             extra = {}
             if status == "scheduled":
