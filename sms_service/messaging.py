@@ -123,7 +123,7 @@ def create_messages(session: Session, specs: list[dict]) -> list[tuple[int, bool
     record_history(session, list(created.values()), "scheduled", "created", now)
     before = [r["idempotency_key"] for r in rows if r["idempotency_key"] not in created]
     existing = dict(session.execute(select(table.c.idempotency_key, table.c.id)
-                                    .where(among(session, table.c.idempotency_key, before)))) if before else {}
+                                    .where(among(session, table.c.idempotency_key, before))).all()) if before else {}
     return [(created[k], True) if k in created else (existing[k], False)
             for k in (r["idempotency_key"] for r in rows)]
 

@@ -291,3 +291,11 @@ def test_api_records_visits_within_the_callers_scope(services, amina, client):
     assert client.post(f"/api/v1/appointments/{aid}/attended", headers=auth).json["status"] == "attended"
     refused = client.post(f"/api/v1/appointments/{aid}/cancel", headers=auth)
     assert refused.status_code == 200 and refused.json["recorded"] is False
+
+
+def test_planning_a_visit_again_makes_nothing_twice(services, amina):
+    aid = visit(services, amina, TODAY + timedelta(days=10))
+    assert plan(services) == 2
+    with services.db.session() as s:
+        s.get(Appointment, aid).planned = False  # e.g. she started messages again: planned once more
+    assert plan(services) == 0 and len(reminders(services, aid, "scheduled")) == 2
