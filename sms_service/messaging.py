@@ -9,7 +9,6 @@ from dataclasses import dataclass
 from datetime import datetime, time
 
 from sqlalchemy import Integer, func, insert, literal, select, update
-from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.dialects.postgresql import ARRAY
 from sqlalchemy.orm import Session
 
@@ -59,33 +58,12 @@ def idempotency_key(recipient: str, purpose: str, subject: str | None, version: 
     return f"{recipient}|{purpose}|{subject or '-'}|v{version}"
 
 
-def create_message(
-    session: Session, *, phone: str, purpose: str, body: str, expires_at: datetime,
-    client_id: int | None = None, subject: str | None = None, version: int = 1,
-    not_before: datetime | None = None, language: str = "sw", template: str | None = None,
-    facility_id: int | None = None, broadcast_id: int | None = None, mentor_mother_id: int | None = None,
-) -> tuple[OutboundMessage, bool]:
-    """The message for this key: created now (True) or the one made before (False)."""
-    recipient = f"client:{client_id}" if client_id is not None else f"phone:{phone}"
-    key = idempotency_key(recipient, purpose, subject, version)
-    now = utcnow()
-    values = dict(
-        idempotency_key=key, client_id=client_id, mentor_mother_id=mentor_mother_id,
-        broadcast_id=broadcast_id, phone=phone, purpose=purpose, subject=subject, version=version,
-        template=template, language=language, body=body, parts=sms_parts(body),
-        queue=PURPOSES[purpose].queue, facility_id=facility_id, status="scheduled",
-        not_before=not_before or now, expires_at=expires_at, attempts=0, resend_count=0,
-        created_at=now, updated_at=now,
-    )
-    dialect = postgresql if session.get_bind().dialect.name == "postgresql" else sqlite
-    statement = dialect.insert(OutboundMessage.__table__).values(**values)
-    created_id = session.execute(
-        statement.on_conflict_do_nothing(index_elements=["idempotency_key"]).returning(OutboundMessage.id)
-    ).scalar()
-    if created_id is not None:
-        session.add(MessageStatusEvent(message_id=created_id, status="scheduled", reason="created", at=now))
-    message = session.scalars(select(OutboundMessage).where(OutboundMessage.idempotency_key == key)).one()
-    return message, created_id is not None
+def create_message(session: Session, **spec) -> tuple[OutboundMessage, bool]:
+    """One message (the keywords of a `create_messages` spec: phone, purpose, body, expires_at,
+    and client_id, subject, version, not_before, language, template, facility_id…): the
+    message for its key, created now (True) or the one made before (False)."""
+    [(message_id, created)] = create_messages(session, [spec])
+    return session.get(OutboundMessage, message_id), created
 
 
 def key_of(spec: dict) -> str:
