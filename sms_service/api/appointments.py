@@ -5,8 +5,8 @@ from __future__ import annotations
 
 from datetime import date, time
 
-from flask import g, request
-from sqlalchemy import or_, select
+from flask import request
+from sqlalchemy import select
 
 from ..db import utcnow
 from ..models import Appointment, Client
@@ -14,17 +14,13 @@ from ..reminders.outcomes import apply
 from ..reminders.visits import VisitRefused
 from ..services import get_services
 from . import blueprint
-from .auth import requires
-from .errors import ApiError
+from .auth import narrowed, requires
+from .errors import ApiError, json_body
 
 
 def scope(query):
-    caller = g.caller
-    if caller.role == "admin":
-        return query
-    if caller.role == "supervisor":
-        return query.where(or_(Appointment.facility_id == caller.facility_id, Client.facility_id == caller.facility_id))
-    return query.where(Client.mentor_mother_id == caller.mentor_mother_id)
+    """Only the visits the caller may see: a supervisor's, at her facility or of its clients."""
+    return narrowed(query, Appointment.facility_id, Client.facility_id)
 
 
 def as_json(a: Appointment, client_id: str) -> dict:
@@ -49,9 +45,7 @@ def list_appointments():
 
 
 def _record(appointment_id: int, outcome: str):
-    data = request.get_json(silent=True) or {}
-    if not isinstance(data, dict):
-        raise ApiError(400, "send a JSON object")
+    data = json_body(optional=True)
     services = get_services()
     try:
         new_date = date.fromisoformat(data["date"]) if data.get("date") else None

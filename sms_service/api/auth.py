@@ -10,10 +10,10 @@ from dataclasses import dataclass
 from functools import wraps
 
 from flask import g, request
-from sqlalchemy import select
+from sqlalchemy import or_, select
 
 from ..db import utcnow
-from ..models import ApiToken
+from ..models import ApiToken, Client
 from ..services import get_services
 from .errors import ApiError
 
@@ -59,6 +59,18 @@ def caller_from_request() -> Caller:
             raise ApiError(401, "unknown or revoked token")
         row.last_used_at = utcnow()
         return Caller(row.id, row.role, row.facility_id, row.mentor_mother_id)
+
+
+def narrowed(query, *facility_columns):
+    """`query` (which joins Client) narrowed to what the caller may see: everything for an admin;
+    for a supervisor, rows whose `facility_columns` name her facility; for a Mentor Mother,
+    her own clients'."""
+    caller = g.caller
+    if caller.role == "admin":
+        return query
+    if caller.role == "supervisor":
+        return query.where(or_(*(column == caller.facility_id for column in facility_columns)))
+    return query.where(Client.mentor_mother_id == caller.mentor_mother_id)
 
 
 def requires(*roles: str):

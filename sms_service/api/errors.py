@@ -11,11 +11,14 @@ class ApiError(Exception):
         return {"error": self.message, **({"problems": self.problems} if self.problems else {})}
 
 
-def json_body() -> dict:
-    """The request's JSON object, or a 400 saying what is expected."""
+def json_body(optional: bool = False) -> dict:
+    """The request's JSON object (`optional`: none sent is an empty one), or a 400 saying what
+    is expected."""
     from flask import request
 
     data = request.get_json(silent=True)
+    if optional and data is None:
+        return {}
     if not isinstance(data, dict):
         raise ApiError(400, "send a JSON object (Content-Type: application/json)")
     return data

@@ -6,7 +6,7 @@ from __future__ import annotations
 from datetime import date
 
 from flask import Response, g, request
-from sqlalchemy import or_, select
+from sqlalchemy import select
 from sqlalchemy.orm import aliased, contains_eager, selectinload
 
 from ..db import utcnow
@@ -20,7 +20,7 @@ from ..transfers.outcomes import OutcomeRefused, record
 from ..transfers.referrals import referral_csv
 from ..transfers.report import as_csv, progress
 from . import blueprint
-from .auth import requires
+from .auth import narrowed, requires
 from .errors import ApiError, json_body
 
 CAUSE_BY_ROLE = {"admin": "staff", "supervisor": "clinic", "mentor_mother": "mentor_mother"}
@@ -28,14 +28,8 @@ PAGE = 100
 
 
 def scope(query):
-    """Only the transfers the caller may see (the query must join Client)."""
-    caller = g.caller
-    if caller.role == "admin":
-        return query
-    if caller.role == "supervisor":
-        return query.where(or_(Transfer.from_facility_id == caller.facility_id,
-                               Transfer.to_facility_id == caller.facility_id))
-    return query.where(Client.mentor_mother_id == caller.mentor_mother_id)
+    """Only the transfers the caller may see: a supervisor's facility closing or receiving."""
+    return narrowed(query, Transfer.from_facility_id, Transfer.to_facility_id)
 
 
 def _facility(session, code: str) -> Facility:
@@ -162,9 +156,7 @@ def get_transfer(transfer_id: int):
 
 
 def _record(transfer_id: int, outcome: str | None):
-    data = request.get_json(silent=True) or {}
-    if not isinstance(data, dict):
-        raise ApiError(400, "send a JSON object")
+    data = json_body(optional=True)
     outcome = outcome or data.get("outcome")
     with get_services().db.session() as session:
         transfer = _visible(session, transfer_id)
