@@ -58,6 +58,11 @@ class Preview:
                 "needs_approval": self.needs_approval, "first_send_at": self.first_send_at.isoformat()}
 
 
+def needs_approval(who: Creator, recipients: int, config) -> bool:
+    """Above `BROADCAST_APPROVAL_ABOVE` recipients someone else approves, unless an admin wrote it."""
+    return recipients > config.broadcast_approval_above and who.role != "admin"
+
+
 def window():
     return PURPOSES["broadcast"].window
 
@@ -92,8 +97,7 @@ def prepare(session: Session, who: Creator, *, text_en: str | None, text_sw: str
     total = sum(counts.values())
     draft.recipient_count, draft.sms_parts = total, parts
     return draft, Preview(total, counts, dict(content.parts), parts, parts * config.sms_cost_per_part,
-                          total > config.broadcast_approval_above and who.role != "admin",
-                          first_send_time(send_at, now, config))
+                          needs_approval(who, total, config), first_send_time(send_at, now, config))
 
 
 def create(session: Session, who: Creator, *, now: datetime, config, **given) -> tuple[Broadcast, Preview]:
@@ -128,8 +132,8 @@ def confirm(session: Session, mentor: MentorMother, code: str, now: datetime, co
                      subject_id=broadcast.id, origin="sms")
         return "expired", broadcast
     who = Creator(f"mentor_mother:{mentor.code}", "mentor_mother", "sms", mentor.id)
-    needs = broadcast.recipient_count > config.broadcast_approval_above and who.role != "admin"
-    broadcast.status, broadcast.updated_at = ("awaiting_approval" if needs else "scheduled"), now
+    waits = needs_approval(who, broadcast.recipient_count, config)
+    broadcast.status, broadcast.updated_at = ("awaiting_approval" if waits else "scheduled"), now
     audit.record(session, who.actor, "broadcast.confirm", subject_type="broadcast", subject_id=broadcast.id,
                  origin="sms", recipients=broadcast.recipient_count, status=broadcast.status)
     return broadcast.status, broadcast
