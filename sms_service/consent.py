@@ -10,7 +10,7 @@ from sqlalchemy import bindparam, select, update
 from sqlalchemy.orm import Session
 
 from .db import utcnow
-from .models import Appointment, Client, ConsentEvent, OutboundMessage
+from .models import Client, ConsentEvent, OutboundMessage
 
 NETWORK_BLOCKS = frozenset({"at_optout", "provider", "delivery_report"})  # sources START cannot undo
 
@@ -38,10 +38,9 @@ def opt_in(session: Session, phone: str, source: str, detail: str | None = None,
     if reopened:
         session.add(ConsentEvent(phone=phone, client_id=client_id, kind="opt_in", source=source, detail=detail,
                                  at=now))
-        # her coming visits' reminders, skipped while she was out, are planned again from now
-        session.execute(update(Appointment).where(
-            Appointment.client_id.in_(select(Client.id).where(Client.phone == phone)),
-            Appointment.status == "scheduled", Appointment.date >= now.date()).values(planned=False))
+        from .reminders.planner import plan_again
+
+        plan_again(session, select(Client.id).where(Client.phone == phone), now.date())
     return reopened
 
 

@@ -27,6 +27,14 @@ def subject(appointment_id: int) -> str:
     return f"appointment:{appointment_id}"
 
 
+def plan_again(session: Session, client_ids, since) -> None:
+    """These clients' visits from `since` on are to be planned again (she started our messages
+    again: the reminders skipped while she was out)."""
+    session.execute(update(Appointment).where(Appointment.client_id.in_(client_ids), Appointment.status == "scheduled",
+                                              Appointment.date >= since).values(planned=False)
+                    .execution_options(synchronize_session=False))
+
+
 def unplanned(session: Session, limit: int = BATCH) -> list[int]:
     return list(session.scalars(select(Appointment.id).where(~Appointment.planned).order_by(Appointment.id)
                                 .limit(limit)))
