@@ -15,6 +15,7 @@ from datetime import date, datetime, timedelta
 
 from sqlalchemy import select, update
 from sqlalchemy.orm import Session
+from sqlalchemy.orm.attributes import set_committed_value
 
 from ..models import Transfer
 from ..tasks import open_tasks, with_open_tasks
@@ -59,18 +60,19 @@ def follow_up(session: Session, now: datetime, config) -> dict[str, int]:
         while (found := next_step(transfer, days, config.tz, last)) is not None and found[1] <= today:
             last = found[0]
             steps.append(last)
-        if steps:  # claimed only if no other scheduler took these steps first
-            claimed = session.execute(update(Transfer).where(Transfer.id == transfer.id,
-                                                             Transfer.ladder_step == transfer.ladder_step)
-                                      .values(ladder_step=last).execution_options(synchronize_session=False)).rowcount
-            if not claimed:
-                session.expunge(transfer)
-                continue
-            transfer.ladder_step = last
-            for step in steps:
-                due[step].append(transfer)
-        found = next_step(transfer, days, config.tz)
-        transfer.next_step_on = found[1] if found else None
+        after = next_step(transfer, days, config.tz, last)
+        # one conditional write: the steps claimed (only if no other scheduler took them first)
+        # and the day to look again
+        claimed = session.execute(update(Transfer).where(Transfer.id == transfer.id,
+                                                         Transfer.ladder_step == transfer.ladder_step)
+                                  .values(ladder_step=last, next_step_on=after[1] if after else None)
+                                  .execution_options(synchronize_session=False)).rowcount
+        if not claimed:
+            session.expunge(transfer)
+            continue
+        set_committed_value(transfer, "ladder_step", last)
+        for step in steps:
+            due[step].append(transfer)
     return _act(session, due, now, today, config)
 
 
