@@ -33,6 +33,16 @@ def command_services():
     return get_services(load_app())
 
 
+def csv_file(path: str):
+    """The CSV at `path` for a command, or a usage error saying why it cannot be read."""
+    from .importing.csvfile import Unreadable, read_csv
+
+    try:
+        return read_csv(path)
+    except Unreadable as exc:
+        raise click.UsageError(f"{path}: {exc}") from None
+
+
 class LazyGroup(click.Group):
     """Commands named here are imported only when used, so `--help` and each command start fast."""
 

@@ -5,7 +5,7 @@ import sys
 
 import click
 
-from ..cli import command_services
+from ..cli import command_services, csv_file
 
 @click.group("appointments")
 def appointments_group() -> None:
@@ -35,14 +35,10 @@ def record_command(file: str) -> None:
     """Outcomes from a CSV: client_id, date, kind (if she has two visits that day), outcome
     (attended, cancelled or rescheduled), new_date and new_time (for rescheduled)."""
     from ..db import utcnow
-    from ..importing.csvfile import Unreadable, read_csv
     from .outcomes import record_file
 
     services = command_services()
-    try:
-        csvfile = read_csv(file)
-    except Unreadable as exc:
-        raise click.UsageError(f"{file}: {exc}")
+    csvfile = csv_file(file)
     with services.db.session() as session:
         report = record_file(session, csvfile, utcnow(), services.config)
     for error in report.errors:

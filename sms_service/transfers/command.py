@@ -7,20 +7,11 @@ from pathlib import Path
 
 import click
 
-from ..cli import command_services
-
-def _read_csv(path: str):
-    from ..importing.csvfile import Unreadable, read_csv
-
-    try:
-        return read_csv(path)
-    except Unreadable as exc:
-        raise click.UsageError(f"{path}: {exc}")
-
+from ..cli import command_services, csv_file
 
 def _read_mapping(path: str) -> dict[str, str]:
     """client_id,to_facility_code (the transfers CSV's columns; others ignored)."""
-    csvfile = _read_csv(path)
+    csvfile = csv_file(path)
     if csvfile.missing("client_id", "to_facility_code"):
         raise click.UsageError(f"{path}: the mapping needs the columns client_id and to_facility_code")
     return {row["client_id"]: row["to_facility_code"] for _, row in csvfile.rows() if row.get("client_id")}
@@ -127,7 +118,7 @@ def record_command(file: str, by: str) -> None:
     from .outcomes import record_file
 
     with command_services().db.session() as session:
-        report = record_file(session, _read_csv(file), cause=by.replace("-", "_"), actor="cli", now=utcnow())
+        report = record_file(session, csv_file(file), cause=by.replace("-", "_"), actor="cli", now=utcnow())
     for error in report.errors:
         click.echo(error, err=True)
     click.echo(report.summary())
