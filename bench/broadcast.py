@@ -25,6 +25,7 @@ sys.path.insert(0, str(ROOT))
 import bench.anytime  # noqa: E402,F401  (windows open in this process too)
 from sqlalchemy import func, select, update  # noqa: E402
 
+from sms_service.access import Caller  # noqa: E402
 from bench.common import CLIENTS, analyse, each_database, fill, gateway_env  # noqa: E402
 from bench.outbound import Fake, rss_mb, run_workers, scenario, stop_workers  # noqa: E402
 from sms_service.broadcasts import service  # noqa: E402
@@ -47,7 +48,7 @@ def run(services: Services, env: dict, workers: int, folder: Path, limit: int) -
         s.execute(update(Client).where(Client.id % 2 == 0).values(language="en"))
         if limit < CLIENTS:
             s.execute(update(Client).where(Client.id > limit).values(status="inactive"))
-        broadcast, preview = service.create(s, service.Creator("admin:bench", "admin", "api"), text_en="The clinic "
+        broadcast, preview = service.create(s, Caller("admin:bench", "admin", "api"), text_en="The clinic "
                                             "is closed on Friday. Come on Monday.", text_sw="Kliniki imefungwa Ijumaa. "
                                             "Karibu Jumatatu.", filters=None, send_at=None, now=utcnow(),
                                             config=services.config)

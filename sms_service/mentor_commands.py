@@ -9,6 +9,7 @@
 """
 from __future__ import annotations
 
+from .access import Caller
 from .broadcasts import service
 from .gsm7 import normalise_gsm7, sms_parts
 from .inbound import Conversation
@@ -46,7 +47,7 @@ def prepare(talk: Conversation, mentor, text: str) -> None:
     talk.sms.intent = "bc"
     if not text:
         return talk.reply("mm.help", mentor.language, mentor_mother_id=mentor.id)
-    who = service.Creator(f"mentor_mother:{mentor.code}", "mentor_mother", "sms", mentor.id)
+    who = Caller(f"mentor_mother:{mentor.code}", "mentor_mother", "sms", mentor.id)
     own = {"en": None, "sw": None}
     own["en" if mentor.language == "en" else "sw"] = text
     try:

@@ -6,30 +6,19 @@ from __future__ import annotations
 import hashlib
 import hmac
 import secrets
-from dataclasses import dataclass
 from functools import wraps
 
 from flask import g, request
-from sqlalchemy import or_, select
+from sqlalchemy import select
 
+from .. import access
+from ..access import ROLES, Caller
 from ..db import utcnow
-from ..models import ApiToken, Client
+from ..models import ApiToken
 from ..services import get_services
 from .errors import ApiError
 
-ROLES = ("admin", "supervisor", "mentor_mother")
-
-
-@dataclass(frozen=True)
-class Caller:
-    token_id: int
-    role: str
-    facility_id: int | None
-    mentor_mother_id: int | None
-
-    @property
-    def actor(self) -> str:
-        return f"token:{self.token_id}"
+__all__ = ["ROLES", "Caller", "issue", "narrowed", "requires"]
 
 
 def digest(token: str) -> str:
@@ -58,19 +47,12 @@ def caller_from_request() -> Caller:
         if row is None or not hmac.compare_digest(row.token_hash, wanted):
             raise ApiError(401, "unknown or revoked token")
         row.last_used_at = utcnow()
-        return Caller(row.id, row.role, row.facility_id, row.mentor_mother_id)
+        return Caller(f"token:{row.id}", row.role, "api", row.mentor_mother_id, row.facility_id)
 
 
 def narrowed(query, *facility_columns):
-    """`query` (which joins Client) narrowed to what the caller may see: everything for an admin;
-    for a supervisor, rows whose `facility_columns` name her facility; for a Mentor Mother,
-    her own clients'."""
-    caller = g.caller
-    if caller.role == "admin":
-        return query
-    if caller.role == "supervisor":
-        return query.where(or_(*(column == caller.facility_id for column in facility_columns)))
-    return query.where(Client.mentor_mother_id == caller.mentor_mother_id)
+    """`query` narrowed to what this request's caller may see (`access.narrowed`)."""
+    return access.narrowed(query, g.caller, *facility_columns)
 
 
 def requires(*roles: str):

@@ -19,11 +19,6 @@ from .errors import ApiError, json_body
 PAGE = 100
 
 
-def creator() -> service.Creator:
-    caller = g.caller
-    return service.Creator(caller.actor, caller.role, "api", caller.mentor_mother_id, caller.facility_id)
-
-
 def _send_at(data: dict, config) -> datetime | None:
     raw = data.get("send_at")
     if not raw:
@@ -60,9 +55,9 @@ def create_broadcast():
     with services.db.session() as session:
         try:
             if data.get("preview"):
-                _, preview = service.prepare(session, creator(), now=now, config=services.config, **given)
+                _, preview = service.prepare(session, g.caller, now=now, config=services.config, **given)
                 return {"preview": preview.as_dict()}
-            broadcast, preview = service.create(session, creator(), now=now, config=services.config, **given)
+            broadcast, preview = service.create(session, g.caller, now=now, config=services.config, **given)
         except service.BroadcastRefused as refused:
             raise ApiError(refused.status, "the broadcast was refused",
                            refused.problems + [f"offered ({lang}): {text}" for lang, text in refused.normalised.items()])
@@ -73,7 +68,7 @@ def _visible(session, broadcast_id: int) -> Broadcast:
     broadcast = session.get(Broadcast, broadcast_id)
     mentor_facility = (session.scalar(select(MentorMother.facility_id).where(
         MentorMother.id == broadcast.mentor_mother_id)) if broadcast and broadcast.mentor_mother_id else None)
-    if broadcast is None or not service.may_see(creator(), broadcast, mentor_facility):
+    if broadcast is None or not service.may_see(g.caller, broadcast, mentor_facility):
         raise ApiError(404, f"no broadcast {broadcast_id}")
     return broadcast
 
@@ -112,7 +107,7 @@ def approve_broadcast(broadcast_id: int):
     with get_services().db.session() as session:
         broadcast = _visible(session, broadcast_id)
         try:
-            service.approve(session, broadcast, creator(), utcnow())
+            service.approve(session, broadcast, g.caller, utcnow())
         except service.BroadcastRefused as refused:
             raise ApiError(refused.status, refused.problems[0])
         return as_json(session, broadcast, progress=True)
@@ -124,7 +119,7 @@ def cancel_broadcast(broadcast_id: int):
     with get_services().db.session() as session:
         broadcast = _visible(session, broadcast_id)
         try:
-            held = service.cancel(session, broadcast, creator(), utcnow())
+            held = service.cancel(session, broadcast, g.caller, utcnow())
         except service.BroadcastRefused as refused:
             raise ApiError(refused.status, refused.problems[0])
         return {**as_json(session, broadcast, progress=True), "held_back": held}

@@ -12,6 +12,7 @@ from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
 from .. import audit
+from ..access import Caller
 from ..messaging import PURPOSES, transition
 from ..models import Broadcast, MentorMother, OutboundMessage
 from ..send_window import is_open, next_send_time
@@ -31,17 +32,6 @@ class BroadcastRefused(Exception):
         self.reasons = reasons or set()  # the content's reasons, "audience", "send_at" or "nobody"
 
 
-@dataclass(frozen=True)
-class Creator:
-    """Who acts, and so whom they may reach: admin (everyone), supervisor (a facility), mentor
-    mother (her own clients)."""
-    actor: str
-    role: str
-    channel: str  # sms, api, web
-    mentor_mother_id: int | None = None
-    facility_id: int | None = None
-
-
 @dataclass
 class Preview:
     recipients: int
@@ -58,7 +48,7 @@ class Preview:
                 "needs_approval": self.needs_approval, "first_send_at": self.first_send_at.isoformat()}
 
 
-def needs_approval(who: Creator, recipients: int, config) -> bool:
+def needs_approval(who: Caller, recipients: int, config) -> bool:
     """Above `BROADCAST_APPROVAL_ABOVE` recipients someone else approves, unless an admin wrote it."""
     return recipients > config.broadcast_approval_above and who.role != "admin"
 
@@ -71,7 +61,7 @@ def first_send_time(send_at: datetime | None, now: datetime, config) -> datetime
     return next_send_time(max(send_at or now, now), window(), config.tz)
 
 
-def prepare(session: Session, who: Creator, *, text_en: str | None, text_sw: str | None, filters: dict | None,
+def prepare(session: Session, who: Caller, *, text_en: str | None, text_sw: str | None, filters: dict | None,
             send_at: datetime | None, now: datetime, config, normalise: bool = False) -> tuple[Broadcast, Preview]:
     """The broadcast as it would be (not stored) and its preview; refused with every problem."""
     content: Content = check(text_en, text_sw, normalise=normalise)
@@ -100,7 +90,7 @@ def prepare(session: Session, who: Creator, *, text_en: str | None, text_sw: str
                           needs_approval(who, total, config), first_send_time(send_at, now, config))
 
 
-def create(session: Session, who: Creator, *, now: datetime, config, **given) -> tuple[Broadcast, Preview]:
+def create(session: Session, who: Caller, *, now: datetime, config, **given) -> tuple[Broadcast, Preview]:
     """Store it: by SMS it waits for her `YES <code>`; otherwise for approval, or it is scheduled."""
     broadcast, preview = prepare(session, who, now=now, config=config, **given)
     if preview.recipients == 0:
@@ -131,7 +121,7 @@ def confirm(session: Session, mentor: MentorMother, code: str, now: datetime, co
         audit.record(session, f"mentor_mother:{mentor.code}", "broadcast.expire", subject_type="broadcast",
                      subject_id=broadcast.id, origin="sms")
         return "expired", broadcast
-    who = Creator(f"mentor_mother:{mentor.code}", "mentor_mother", "sms", mentor.id)
+    who = Caller(f"mentor_mother:{mentor.code}", "mentor_mother", "sms", mentor.id)
     waits = needs_approval(who, broadcast.recipient_count, config)
     broadcast.status, broadcast.updated_at = ("awaiting_approval" if waits else "scheduled"), now
     audit.record(session, who.actor, "broadcast.confirm", subject_type="broadcast", subject_id=broadcast.id,
@@ -150,7 +140,7 @@ def cancel_unconfirmed(session: Session, mentor: MentorMother, now: datetime) ->
     return len(waiting)
 
 
-def may_see(who: Creator, broadcast: Broadcast, mentor_facility: int | None) -> bool:
+def may_see(who: Caller, broadcast: Broadcast, mentor_facility: int | None) -> bool:
     if who.role == "admin":
         return True
     if who.role == "supervisor":
@@ -158,7 +148,7 @@ def may_see(who: Creator, broadcast: Broadcast, mentor_facility: int | None) -> 
     return broadcast.mentor_mother_id == who.mentor_mother_id
 
 
-def approve(session: Session, broadcast: Broadcast, who: Creator, now: datetime) -> None:
+def approve(session: Session, broadcast: Broadcast, who: Caller, now: datetime) -> None:
     if who.role not in ("admin", "supervisor"):
         raise BroadcastRefused(["only a supervisor or an admin approves a broadcast"], status=403)
     if broadcast.status != "awaiting_approval":
@@ -171,7 +161,7 @@ def approve(session: Session, broadcast: Broadcast, who: Creator, now: datetime)
                  origin=who.channel, recipients=broadcast.recipient_count)
 
 
-def cancel(session: Session, broadcast: Broadcast, who: Creator, now: datetime) -> int:
+def cancel(session: Session, broadcast: Broadcast, who: Caller, now: datetime) -> int:
     """Stop it, before or while it is sent: what is not out yet stays unsent. Returns how many
     messages were held back."""
     if broadcast.status in ("sent", "cancelled"):

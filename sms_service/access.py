@@ -1,0 +1,41 @@
+"""Who is acting, and so what they may see and reach: an admin everything, a supervisor one
+facility (its clients, and those coming to it), a Mentor Mother her own clients. One `Caller`
+for every channel: an API token, a dashboard login, a Mentor Mother's SMS command."""
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from sqlalchemy import or_, select
+
+from .models import Client, Transfer
+
+ROLES = ("admin", "supervisor", "mentor_mother")
+
+
+@dataclass(frozen=True)
+class Caller:
+    actor: str  # as in the audit log: "token:3", "user:7", "mentor_mother:MM01"
+    role: str
+    channel: str  # api, web, sms
+    mentor_mother_id: int | None = None
+    facility_id: int | None = None
+
+
+def narrowed(query, caller: Caller, *facility_columns):
+    """`query` (which joins Client) narrowed to what `caller` may see: everything for an admin;
+    for a supervisor, rows whose `facility_columns` name her facility; for a Mentor Mother,
+    her own clients'."""
+    if caller.role == "admin":
+        return query
+    if caller.role == "supervisor":
+        return query.where(or_(*(column == caller.facility_id for column in facility_columns)))
+    return query.where(Client.mentor_mother_id == caller.mentor_mother_id)
+
+
+def clients_seen(query, caller: Caller):
+    """`query` (which selects from Client) narrowed to the clients `caller` may see; a supervisor
+    sees her facility's clients and those transferring to it."""
+    if caller.role == "supervisor":
+        coming = select(Transfer.client_id).where(Transfer.to_facility_id == caller.facility_id)
+        return query.where(or_(Client.facility_id == caller.facility_id, Client.id.in_(coming)))
+    return narrowed(query, caller)
