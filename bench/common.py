@@ -47,7 +47,8 @@ def gateway_env(url: str, redis_url: str, **extra: str) -> dict:
     import os
 
     return {**os.environ, "DATABASE_URL": url, "REDIS_URL": redis_url, "SMS_GATEWAY": "africastalking",
-            "AT_USERNAME": "sandbox", "AT_API_KEY": "bench-key", "WEBHOOK_TOKEN": "bench", **extra}
+            "AT_USERNAME": "sandbox", "AT_API_KEY": "bench-key", "WEBHOOK_TOKEN": "bench",
+            "SECRET_KEY": "bench-" + "k" * 32, **extra}
 
 
 def database(name: str, folder: Path):

@@ -39,3 +39,25 @@ def clients_seen(query, caller: Caller):
         coming = select(Transfer.client_id).where(Transfer.to_facility_id == caller.facility_id)
         return query.where(or_(Client.facility_id == caller.facility_id, Client.id.in_(coming)))
     return narrowed(query, caller)
+
+
+class ScopeRefused(ValueError):
+    pass
+
+
+def scope_ids(session, role: str, facility_code: str | None, mentor_mother_code: str | None):
+    """(facility id, Mentor Mother id) for a role: a supervisor names a known facility, a Mentor
+    Mother a known Mentor Mother (scoped by her clients, wherever they are). Raises `ScopeRefused`."""
+    from .models import Facility, MentorMother
+
+    if role == "supervisor":
+        facility_id = session.scalar(select(Facility.id).where(Facility.code == (facility_code or "")))
+        if facility_id is None:
+            raise ScopeRefused("a supervisor needs --facility CODE of a known facility")
+        return facility_id, None
+    if role == "mentor_mother":
+        mentor_id = session.scalar(select(MentorMother.id).where(MentorMother.code == (mentor_mother_code or "")))
+        if mentor_id is None:
+            raise ScopeRefused("a mentor_mother needs --mentor-mother CODE of a known Mentor Mother")
+        return None, mentor_id
+    return None, None

@@ -52,6 +52,7 @@ class LazyGroup(click.Group):
         "close-site": "sms_service.transfers.command:close_site_command",
         "transfers": "sms_service.transfers.command:transfers_group",
         "api-tokens": "sms_service.api.command:tokens_group",
+        "users": "sms_service.accounts.command:users_group",
         "appointments": "sms_service.reminders.command:appointments_group",
     }
 
@@ -170,5 +171,5 @@ def register(app: Flask) -> None:
     """Make the same commands reachable as `flask --app sms_service …`."""
     for command in COMMANDS:
         app.cli.add_command(command)
-    for name in ("import", "close-site", "transfers", "api-tokens", "appointments"):  # `run` stays Flask's own there
+    for name in ("import", "close-site", "transfers", "api-tokens", "appointments", "users"):  # `run` stays Flask's own there
         app.cli.add_command(main.get_command(None, name))

@@ -71,7 +71,10 @@ class Config:
     care_schedules: dict | None = None
     # broadcasts (optional): above this many recipients a supervisor (or an admin) approves first
     broadcast_approval_above: int = 1000
+    # dashboard sessions: the key that signs their cookies (required in production; a local run
+    # makes one up) and whether those cookies travel over HTTPS only
     secret_key: str | None = field(default=None, repr=False)
+    secure_cookies: bool = False
     testing: bool = False
 
     @property
@@ -134,6 +137,16 @@ def load_config(environ=None, *, instance_path: Path | None = None, **overrides)
             if not value:
                 problems.append(f"{name}: required when SMS_GATEWAY=africastalking")
 
+    secret_key = text("SECRET_KEY")
+    if gateway == "africastalking" and not secret_key:
+        problems.append("SECRET_KEY: required when SMS_GATEWAY=africastalking (signs dashboard sessions)")
+    elif secret_key and len(secret_key) < 32:
+        problems.append("SECRET_KEY: at least 32 characters (e.g. python3 -c 'import secrets; "
+                        "print(secrets.token_hex(32))')")
+    secure = (text("SESSION_COOKIE_SECURE") or ("1" if gateway == "africastalking" else "0")).lower()
+    if secure not in ("1", "0", "true", "false"):
+        problems.append("SESSION_COOKIE_SECURE: 1 or 0")
+
     default_api = AT_SANDBOX_URL if username == "sandbox" else AT_LIVE_URL
     api_url = (text("AT_API_URL") or default_api).rstrip("/")
     parts = urlsplit(api_url)
@@ -193,7 +206,8 @@ def load_config(environ=None, *, instance_path: Path | None = None, **overrides)
         transfer_follow_up_days=ladder,
         **reminders,
         sms_cost_per_part=cost,
-        secret_key=text("SECRET_KEY"),
+        secret_key=secret_key,
+        secure_cookies=secure in ("1", "true"),
         testing=text("TESTING") in ("1", "true", "True"),
     )
 

@@ -5,7 +5,9 @@ Views and commands reach them with `get_services()`; workers build their own wit
 """
 from __future__ import annotations
 
+import secrets
 from dataclasses import dataclass, field
+from datetime import timedelta
 from functools import cached_property
 
 from flask import Flask, current_app
@@ -58,7 +60,11 @@ class Services:
 
 
 def init_app(app: Flask, config: Config) -> None:
-    app.config["SECRET_KEY"] = config.secret_key or ""
+    # no key (a local run, a test): one for this process, so sessions end when it does
+    app.config["SECRET_KEY"] = config.secret_key or secrets.token_hex(32)
+    app.config.update(SESSION_COOKIE_SECURE=config.secure_cookies, SESSION_COOKIE_HTTPONLY=True,
+                      SESSION_COOKIE_SAMESITE="Lax", PERMANENT_SESSION_LIFETIME=timedelta(hours=12),
+                      MAX_CONTENT_LENGTH=32 * 1024 * 1024)
     app.config["TESTING"] = config.testing
     app.extensions["sms_service"] = Services.from_config(config)
 

@@ -42,3 +42,66 @@ def with_open_tasks(session: Session, subjects: list[str]) -> set[str]:
         return set()
     return set(session.scalars(select(FollowUpTask.subject).where(
         among(session, FollowUpTask.subject, subjects), FollowUpTask.status == "open")))
+
+
+# What a person records when a task is done; on a task about a transfer, a transfer outcome is
+# recorded on the transfer too.
+TASK_OUTCOMES = ("reached", "visited", "not_needed")
+
+
+class TaskRefused(ValueError):
+    pass
+
+
+def visible_tasks(session: Session, caller, *, status: str | None = "open", after_id: int | None = None,
+                  limit: int = 100):
+    """The tasks `caller` may see (a Mentor Mother: her list; a supervisor: her facility's
+    clients'; an admin: all), oldest first, with their client."""
+    from .access import clients_seen
+    from .records import page_of
+
+    query = select(FollowUpTask, Client).outerjoin(Client, Client.id == FollowUpTask.client_id)
+    if caller.role == "mentor_mother":
+        query = query.where(FollowUpTask.mentor_mother_id == caller.mentor_mother_id)
+    else:
+        query = clients_seen(query, caller)
+    if status:
+        query = query.where(FollowUpTask.status == status)
+    return page_of(session, query, FollowUpTask.id, after_id=after_id, limit=limit)
+
+
+def outcomes_for(task: FollowUpTask) -> tuple[str, ...]:
+    from .transfers.states import OUTCOMES
+
+    if (task.subject or "").startswith("transfer:"):
+        return (*TASK_OUTCOMES, *(o for o in OUTCOMES if o not in ("cancelled", "lost_to_follow_up")))
+    return TASK_OUTCOMES
+
+
+def finish(session: Session, caller, task_id: int, outcome: str, *, note: str | None, now: datetime) -> FollowUpTask:
+    """Close a task the caller may see, with its outcome (a transfer outcome moves the transfer)."""
+    from . import audit
+    from .models import Transfer
+    from .transfers.outcomes import OutcomeRefused, record
+
+    found = next((t for t, _ in visible_tasks(session, caller, status=None, after_id=task_id - 1, limit=1).items
+                  if t.id == task_id), None)
+    if found is None:
+        raise LookupError(task_id)
+    if found.status != "open":
+        raise TaskRefused(f"the task is already {found.status}")
+    if outcome not in outcomes_for(found):
+        raise TaskRefused(f"outcome: one of {', '.join(outcomes_for(found))}")
+    if outcome not in TASK_OUTCOMES:
+        transfer = session.get(Transfer, int(found.subject.partition(":")[2]))
+        cause = {"admin": "staff", "supervisor": "clinic"}.get(caller.role, "mentor_mother")
+        try:
+            record(session, transfer, outcome, cause=cause, actor=caller.actor, now=now, note=note)
+        except OutcomeRefused as exc:
+            raise TaskRefused(str(exc)) from None
+    found.status, found.outcome, found.closed_at = "done", outcome, now
+    if note:
+        found.note = f"{found.note or ''}\n{note[:500]}".strip()
+    audit.record(session, caller.actor, "task.done", subject_type="task", subject_id=found.id,
+                 origin=caller.channel, outcome=outcome)
+    return found

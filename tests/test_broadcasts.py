@@ -33,7 +33,7 @@ SMS_IDS = count(1)
 @pytest.fixture
 def app(make_app, fake_at):
     fake_at.accept_all()
-    return make_app(WEBHOOK_TOKEN=TOKEN, SMS_GATEWAY="africastalking", AT_USERNAME="sandbox", AT_API_KEY="k",
+    return make_app(WEBHOOK_TOKEN=TOKEN, SMS_GATEWAY="africastalking", AT_USERNAME="sandbox", AT_API_KEY="k", SECRET_KEY="s" * 32,
                     AT_API_URL=fake_at.url, BROADCAST_APPROVAL_ABOVE="3")
 
 

@@ -26,11 +26,12 @@ def test_api_key_selects_africastalking_and_requires_the_rest():
     assert problems == [
         "AT_USERNAME: required when SMS_GATEWAY=africastalking",
         "WEBHOOK_TOKEN: required when SMS_GATEWAY=africastalking",
+        "SECRET_KEY: required when SMS_GATEWAY=africastalking (signs dashboard sessions)",
     ]
 
 
 def test_sandbox_username_points_at_the_sandbox():
-    config = load_config({**BASE, "AT_USERNAME": "sandbox", "AT_API_KEY": "k", "WEBHOOK_TOKEN": "t"})
+    config = load_config({**BASE, "AT_USERNAME": "sandbox", "AT_API_KEY": "k", "WEBHOOK_TOKEN": "t", "SECRET_KEY": "test-secret-key-of-at-least-32-chars"})
     assert config.at_api_url == "https://api.sandbox.africastalking.com"
 
 
@@ -85,9 +86,10 @@ def test_describe_hides_secrets_and_passwords():
     config = load_config({
         "DATABASE_URL": "postgresql://svc:dbpass@db/sms", "REDIS_URL": "redis://:redispass@r:6379/0",
         "AT_USERNAME": "acme", "AT_API_KEY": "apikey123", "WEBHOOK_TOKEN": "tok456",
+        "SECRET_KEY": "test-secret-key-of-at-least-32-chars",
     })
     shown = " ".join(describe(config).values())
-    for secret in ("dbpass", "redispass", "apikey123", "tok456"):
+    for secret in ("dbpass", "redispass", "apikey123", "tok456", "test-secret-key"):
         assert secret not in shown
     assert describe(config)["at_api_key"] == "(set)"
     assert "apikey123" not in repr(config)
@@ -105,3 +107,12 @@ def test_send_pipeline_bounds_are_configurable():
     assert config.sms_unknown_resend_minutes == 10
     defaults = RetryPolicy.from_config(load_config(BASE))
     assert (defaults.max_attempts, defaults.max_total, defaults.pause) == (6, timedelta(hours=6), timedelta(minutes=15))
+
+
+def test_a_production_secret_key_is_required_and_long_enough_and_cookies_are_secure_there():
+    production = {**BASE, "AT_USERNAME": "acme", "AT_API_KEY": "k", "WEBHOOK_TOKEN": "t"}
+    assert problems_of({**production, "SECRET_KEY": "short"}) == [
+        "SECRET_KEY: at least 32 characters (e.g. python3 -c 'import secrets; print(secrets.token_hex(32))')"]
+    config = load_config({**production, "SECRET_KEY": "k" * 32})
+    assert config.secure_cookies and not load_config(BASE).secure_cookies
+    assert not load_config({**production, "SECRET_KEY": "k" * 32, "SESSION_COOKIE_SECURE": "0"}).secure_cookies

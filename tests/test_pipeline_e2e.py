@@ -23,7 +23,7 @@ def test_worker_sends_through_the_sdk_to_the_fake_at(services, fake_at, database
                            body="Asante" if i < 20 else f"Habari {i}", expires_at=now + timedelta(hours=1))
     assert enqueue_due(services) == 30
     env = {**os.environ, "DATABASE_URL": database_url, "REDIS_URL": redis_url, "SMS_GATEWAY": "africastalking",
-           "AT_USERNAME": "sandbox", "AT_API_KEY": "test-key", "WEBHOOK_TOKEN": "t", "AT_API_URL": fake_at.url,
+           "AT_USERNAME": "sandbox", "AT_API_KEY": "test-key", "SECRET_KEY": "test-secret-key-of-at-least-32-chars", "WEBHOOK_TOKEN": "t", "AT_API_URL": fake_at.url,
            "SMS_RATE_PER_SECOND": "1000"}
     worker = subprocess.Popen([sys.executable, "-m", "workers.worker"], env=env,
                               stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
@@ -50,7 +50,7 @@ def test_worker_killed_during_the_call_is_unknown_and_never_sent_twice(services,
                                     not_before=now, expires_at=now + timedelta(days=1))
         message.queue = "realtime"
     env = {**os.environ, "DATABASE_URL": database_url, "REDIS_URL": redis_url, "SMS_GATEWAY": "africastalking",
-           "AT_USERNAME": "sandbox", "AT_API_KEY": "test-key", "WEBHOOK_TOKEN": "t", "AT_API_URL": fake_at.url}
+           "AT_USERNAME": "sandbox", "AT_API_KEY": "test-key", "SECRET_KEY": "test-secret-key-of-at-least-32-chars", "WEBHOOK_TOKEN": "t", "AT_API_URL": fake_at.url}
     enqueue_due(services)
     worker = subprocess.Popen([sys.executable, "-c", KILLABLE_WORKER], env=env,
                               stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
@@ -99,7 +99,7 @@ def test_an_incoming_sms_is_answered_through_the_realtime_queue(database_url, re
         "id": "ATXin_1", "from": "+254700000001", "to": "12345", "text": "Acha", "date": "2026-11-24 09:00:00"})
     assert answer.status_code == 200
     env = {**os.environ, "DATABASE_URL": database_url, "REDIS_URL": redis_url, "SMS_GATEWAY": "africastalking",
-           "AT_USERNAME": "sandbox", "AT_API_KEY": "test-key", "WEBHOOK_TOKEN": "tok", "AT_API_URL": fake_at.url}
+           "AT_USERNAME": "sandbox", "AT_API_KEY": "test-key", "SECRET_KEY": "test-secret-key-of-at-least-32-chars", "WEBHOOK_TOKEN": "tok", "AT_API_URL": fake_at.url}
     worker = subprocess.Popen([sys.executable, "-m", "workers.worker", "realtime"], env=env,
                               stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
     try:

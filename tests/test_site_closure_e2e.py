@@ -48,7 +48,7 @@ SMS_IDS = count(1)
 def app(make_app, fake_at):
     fake_at.accept_all()
     return make_app(WEBHOOK_TOKEN=TOKEN, USSD_CODE="*384*123#", SMS_GATEWAY="africastalking",
-                    AT_USERNAME="sandbox", AT_API_KEY="test-key", AT_API_URL=fake_at.url)
+                    AT_USERNAME="sandbox", AT_API_KEY="test-key", SECRET_KEY="s" * 32, AT_API_URL=fake_at.url)
 
 
 @pytest.fixture

@@ -19,4 +19,4 @@ def http_error(error: HTTPException):
     return jsonify({"error": error.description or error.name}), error.code
 
 
-from . import appointments, broadcasts, openapi, transfers  # noqa: E402,F401  (registers the routes)
+from . import appointments, broadcasts, directory, openapi, transfers, work  # noqa: E402,F401  (the routes)

@@ -21,24 +21,15 @@ def tokens_group() -> None:
 @click.option("--mentor-mother", metavar="CODE", help="The Mentor Mother this token is for.")
 def add_token(name: str, role: str, facility: str | None, mentor_mother: str | None) -> None:
     """Make a token for NAME and print it (only its digest is kept)."""
-    from sqlalchemy import select
-
     from .. import audit
-    from ..models import Facility, MentorMother
+    from ..access import ScopeRefused, scope_ids
     from .auth import issue
 
     with command_services().db.session() as session:
-        facility_id = mentor_id = None
-        if role == "supervisor":
-            facility_id = session.scalar(select(Facility.id).where(Facility.code == (facility or "")))
-            if facility_id is None:
-                click.echo("a supervisor token needs --facility CODE of a known facility", err=True)
-                sys.exit(2)
-        if role == "mentor_mother":
-            mentor_id = session.scalar(select(MentorMother.id).where(MentorMother.code == (mentor_mother or "")))
-            if mentor_id is None:
-                click.echo("a mentor_mother token needs --mentor-mother CODE of a known Mentor Mother", err=True)
-                sys.exit(2)
+        try:
+            facility_id, mentor_id = scope_ids(session, role, facility, mentor_mother)
+        except ScopeRefused as exc:
+            raise click.UsageError(str(exc)) from None
         token = issue(session, name, role, facility_id, mentor_id)
         audit.record(session, "cli", "api_token.add", subject_type="api_token", subject_id=name, origin="cli",
                      role=role)

@@ -22,3 +22,19 @@ def json_body(optional: bool = False) -> dict:
     if not isinstance(data, dict):
         raise ApiError(400, "send a JSON object (Content-Type: application/json)")
     return data
+
+
+def int_arg(name: str, default: int | None = None, *, low: int = 0, high: int | None = None) -> int | None:
+    """A whole-number query parameter, or a 400 naming it."""
+    from flask import request
+
+    raw = request.args.get(name)
+    if raw in (None, ""):
+        return default
+    if not raw.isdigit() or int(raw) < low or (high is not None and int(raw) > high):
+        raise ApiError(400, f"{name}: a whole number" + (f" from {low} to {high}" if high is not None else ""))
+    return int(raw)
+
+
+def limit_arg() -> int:
+    return int_arg("limit", 100, low=1, high=500)

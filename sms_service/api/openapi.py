@@ -19,6 +19,24 @@ def _query(name: str, kind: str = "string", description: str = "") -> dict:
     return {"name": name, "in": "query", "required": False, "schema": {"type": kind}, "description": description}
 
 
+def _code() -> dict:
+    return {"name": "code", "in": "path", "required": True, "schema": {"type": "string"}}
+
+
+def _limit() -> dict:
+    return {"name": "limit", "in": "query", "required": False,
+            "schema": {"type": "integer", "minimum": 1, "maximum": 500}, "description": "page size (100)"}
+
+
+def _list(schema: str, next_name: str | None) -> dict:
+    properties = {"items": {"type": "array", "items": {"$ref": f"#/components/schemas/{schema}"}}}
+    if next_name:
+        properties[next_name] = {"type": ["integer", "null"]}
+    return {"type": "object", "required": ["items"], "properties": properties}
+
+
+NULLABLE_STRING = {"type": ["string", "null"]}
+
 # (method, path, summary, roles, parameters, request body schema, success status, success schema)
 OPERATIONS = [
     ("post", "/transfers", "Create transfers (rows as the transfers CSV), or preview them with dry_run",
@@ -65,9 +83,49 @@ OPERATIONS = [
      [_id("broadcast_id")], None, "200", {"$ref": "#/components/schemas/Broadcast"}),
     ("post", "/broadcasts/{broadcast_id}/cancel", "Cancel: what is not yet out stays unsent", "any",
      [_id("broadcast_id")], None, "200", {"$ref": "#/components/schemas/Broadcast"}),
+    ("get", "/facilities", "Every facility", "any", [], None, "200", _list("Facility", None)),
+    ("get", "/facilities/{code}", "One facility", "any", [_code()], None, "200",
+     {"$ref": "#/components/schemas/Facility"}),
+    ("get", "/clients", "Clients the caller may see, in id order", "any",
+     [_query("q", description="first name (its start), phone or client_id"), _query("facility"),
+      _query("after_id", "integer"), _limit()], None, "200", _list("Client", "next_after_id")),
+    ("get", "/clients/{client_id}", "One client (the clinic's id) with her timeline, newest first", "any",
+     [{"name": "client_id", "in": "path", "required": True, "schema": {"type": "string"}}], None, "200",
+     {"$ref": "#/components/schemas/Client"}),
+    ("get", "/messages", "Outbound SMS the caller may see, newest first", "any",
+     [_query("status"), _query("purpose"), _query("phone"), _query("broadcast_id", "integer"),
+      _query("since", description="a date, or a date and time"), _query("before_id", "integer"), _limit()],
+     None, "200", _list("Message", "next_before_id")),
+    ("get", "/tasks", "Follow-up tasks the caller may see, oldest first", "any",
+     [{"name": "status", "in": "query", "required": False, "schema": {"enum": ["open", "done", "all"]}},
+      _query("after_id", "integer"), _limit()], None, "200", _list("Task", "next_after_id")),
+    ("post", "/tasks/{task_id}/done", "Record a task's outcome (a transfer outcome moves the transfer too)", "any",
+     [_id("task_id")], {"type": "object", "required": ["outcome"], "properties": {
+         "outcome": {"enum": ["reached", "visited", "not_needed", "arrived", "moved_elsewhere", "declined", "died"]},
+         "note": {"type": "string"}}}, "200", {"$ref": "#/components/schemas/Task"}),
 ]
 
 SCHEMAS = {
+    "Facility": {"type": "object", "required": ["code", "name"], "properties": {
+        "id": {"type": "integer"}, "code": {"type": "string"}, "name": {"type": "string"},
+        **{k: NULLABLE_STRING for k in ("county", "sub_county", "landmark", "phone", "hours", "closed_on")}}},
+    "Client": {"type": "object", "required": ["client_id", "first_name", "phone", "facility"], "properties": {
+        "client_id": {"type": "string"}, "first_name": {"type": "string"}, "phone": {"type": "string"},
+        "facility": {"type": "string"}, "language": {"enum": ["en", "sw"]}, "stage": {"type": "string"},
+        "status": {"type": "string"}, "edd": NULLABLE_STRING, "opted_out": {"type": "boolean"},
+        "timeline": {"type": "array", "items": {"type": "object", "properties": {
+            "at": {"type": "string"}, "kind": {"type": "string"}, "title": {"type": "string"},
+            "detail": {"type": "string"}, "status": {"type": "string"}}}}}},
+    "Message": {"type": "object", "required": ["id", "phone", "purpose", "status"], "properties": {
+        "id": {"type": "integer"}, "client_id": NULLABLE_STRING, "first_name": NULLABLE_STRING,
+        "phone": {"type": "string"}, "purpose": {"type": "string"}, "language": {"type": "string"},
+        "body": {"type": "string"}, "parts": {"type": "integer"}, "status": {"type": "string"},
+        "failure_reason": NULLABLE_STRING, "broadcast_id": {"type": ["integer", "null"]},
+        "not_before": {"type": "string"}, "expires_at": {"type": "string"}, "sent_at": NULLABLE_STRING}},
+    "Task": {"type": "object", "required": ["id", "kind", "status"], "properties": {
+        "id": {"type": "integer"}, "kind": {"type": "string"}, "subject": NULLABLE_STRING, "note": NULLABLE_STRING,
+        "status": {"type": "string"}, "outcome": NULLABLE_STRING, "due_on": NULLABLE_STRING,
+        "client_id": NULLABLE_STRING, "first_name": NULLABLE_STRING, "phone": NULLABLE_STRING}},
     "Error": {"type": "object", "required": ["error"], "properties": {
         "error": {"type": "string"}, "problems": {"type": "array", "items": {"type": "string"}}}},
     "Transfer": {"type": "object", "properties": {
@@ -117,7 +175,7 @@ def document() -> dict:
         paths.setdefault(path, {})[method] = operation
     return {"openapi": "3.1.0",
             "info": {"title": "sms-service API", "version": "1",
-                     "description": "Mentor Mother programmes: transfers, visits, broadcasts. Authorization: "
+                     "description": "Mentor Mother programmes: facilities, clients, visits, transfers, broadcasts, messages, tasks. Authorization: "
                                     "Bearer <token> from `sms-service api-tokens add`."},
             "servers": [{"url": "/api/v1"}], "paths": paths,
             "components": {"schemas": SCHEMAS, "securitySchemes": {"token": {"type": "http", "scheme": "bearer"}}},

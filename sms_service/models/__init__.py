@@ -1,5 +1,6 @@
 """The record (SPEC non-negotiable 2): every model, importable from one place."""
 from ..db import Base
+from .accounts import User
 from .clients import APPOINTMENT_KINDS, LANGUAGES, STAGES, Appointment, Client, Infant, Transfer, TransferEvent
 from .directory import Facility, MentorMother
 from .messages import (
@@ -11,5 +12,5 @@ __all__ = [
     "APPOINTMENT_KINDS", "LANGUAGES", "STAGES", "FINAL_STATUSES",
     "Appointment", "AuditEntry", "AuditLogIsAppendOnly", "Base", "Broadcast", "Client",
     "ConsentEvent", "DeliveryReport", "Facility", "FollowUpTask", "InboundMessage", "Infant", "MentorMother",
-    "MessageStatusEvent", "OutboundMessage", "Transfer", "TransferEvent", "UssdSession", "ApiToken",
+    "MessageStatusEvent", "OutboundMessage", "Transfer", "TransferEvent", "UssdSession", "ApiToken", "User",
 ]

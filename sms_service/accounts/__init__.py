@@ -1,0 +1,1 @@
+"""Dashboard accounts: people who log in (`users`), and the `sms-service users` commands."""

@@ -1,0 +1,83 @@
+"""`sms-service users add|reset|list`: dashboard accounts. A password is read from standard input
+(`--password-stdin`) or made up and printed once; it is never an argument (shell history)."""
+from __future__ import annotations
+
+import sys
+
+import click
+
+from ..access import ROLES
+from ..cli import command_services
+
+
+def _password(from_stdin: bool) -> tuple[str, bool]:
+    if from_stdin:
+        return sys.stdin.readline().rstrip("\n"), False
+    from .users import new_password
+
+    return new_password(), True
+
+
+@click.group("users")
+def users_group() -> None:
+    """Dashboard accounts."""
+
+
+@users_group.command("add")
+@click.argument("username")
+@click.option("--role", type=click.Choice(ROLES), required=True)
+@click.option("--name", default="", help="The person's name, as the dashboard shows it.")
+@click.option("--facility", metavar="CODE", help="A supervisor's facility.")
+@click.option("--mentor-mother", metavar="CODE", help="The Mentor Mother this account is for.")
+@click.option("--language", type=click.Choice(["en", "sw"]), default="en", show_default=True)
+@click.option("--password-stdin", is_flag=True, help="Read the password from standard input.")
+def add_user(username, role, name, facility, mentor_mother, language, password_stdin) -> None:
+    """Make an account for USERNAME."""
+    from ..access import ScopeRefused
+    from .users import AccountRefused, add
+
+    password, made_up = _password(password_stdin)
+    with command_services().db.session() as session:
+        try:
+            add(session, username, name=name, role=role, password=password, facility=facility,
+                mentor_mother=mentor_mother, language=language)
+        except (AccountRefused, ScopeRefused) as exc:
+            raise click.UsageError(str(exc)) from None
+    click.echo(f"Account {username.strip().lower()} made ({role}).")
+    if made_up:
+        click.echo(f"Password (shown once): {password}")
+
+
+@users_group.command("reset")
+@click.argument("username")
+@click.option("--password-stdin", is_flag=True, help="Read the new password from standard input.")
+def reset_user(username, password_stdin) -> None:
+    """A new password for USERNAME; its sessions end and its lock is lifted."""
+    from ..db import utcnow
+    from .users import AccountRefused, reset
+
+    password, made_up = _password(password_stdin)
+    with command_services().db.session() as session:
+        try:
+            reset(session, username, password, now=utcnow())
+        except AccountRefused as exc:
+            raise click.UsageError(str(exc)) from None
+    click.echo(f"Password of {username.strip().lower()} reset; its sessions have ended.")
+    if made_up:
+        click.echo(f"Password (shown once): {password}")
+
+
+@users_group.command("list")
+def list_users() -> None:
+    """Every account: username, role, scope, last login, locked."""
+    from sqlalchemy import select
+
+    from ..db import utcnow
+    from ..models import User
+
+    now = utcnow()
+    with command_services().db.session() as session:
+        for u in session.scalars(select(User).order_by(User.username)):
+            scope = (u.facility.code if u.facility else "") or (u.mentor_mother.code if u.mentor_mother else "")
+            locked = "  LOCKED" if u.locked_until and u.locked_until > now else ""
+            click.echo(f"{u.username:24} {u.role:14} {scope:12} last login {u.last_login_at or '-'}{locked}")

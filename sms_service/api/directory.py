@@ -1,0 +1,73 @@
+"""Facilities and clients over the API. Every caller sees the facilities (names, landmarks,
+hours are public to staff); clients are narrowed by role like everything else."""
+from __future__ import annotations
+
+from flask import g, request
+from sqlalchemy import select
+
+from ..models import Facility
+from ..records import clients as records
+from ..services import get_services
+from . import blueprint
+from .auth import requires
+from .errors import ApiError, int_arg, limit_arg
+
+
+def facility_json(f: Facility) -> dict:
+    return {"id": f.id, "code": f.code, "name": f.name, "county": f.county, "sub_county": f.sub_county,
+            "landmark": f.landmark, "phone": f.phone, "hours": f.hours,
+            "closed_on": f.closed_on.isoformat() if f.closed_on else None}
+
+
+def client_json(c) -> dict:
+    return {"client_id": c.external_id, "first_name": c.first_name, "phone": c.phone, "facility": c.facility.code,
+            "language": c.language, "stage": c.stage, "status": c.status, "edd": c.edd.isoformat() if c.edd else None,
+            "opted_out": c.opted_out_at is not None}
+
+
+@blueprint.get("/facilities")
+@requires()
+def list_facilities():
+    """Every facility, by code."""
+    with get_services().db.session() as session:
+        return {"items": [facility_json(f) for f in session.scalars(select(Facility).order_by(Facility.code))]}
+
+
+@blueprint.get("/facilities/<code>")
+@requires()
+def get_facility(code: str):
+    with get_services().db.session() as session:
+        facility = session.scalar(select(Facility).where(Facility.code == code))
+        if facility is None:
+            raise ApiError(404, f"no facility {code}")
+        return facility_json(facility)
+
+
+@blueprint.get("/clients")
+@requires()
+def list_clients():
+    """?q= (first name, phone or client_id) &facility= &after_id= &limit= (pages in id order)."""
+    with get_services().db.session() as session:
+        facility_id = None
+        if request.args.get("facility"):
+            facility_id = session.scalar(select(Facility.id).where(Facility.code == request.args["facility"]))
+            if facility_id is None:
+                return {"items": [], "next_after_id": None}
+        found = records.search(session, g.caller, request.args.get("q", ""), facility_id=facility_id,
+                               after_id=int_arg("after_id"), limit=limit_arg())
+        return {"items": [client_json(c) for c in found.items], "next_after_id": found.next_id}
+
+
+@blueprint.get("/clients/<client_id>")
+@requires()
+def get_client(client_id: str):
+    """One client (by the clinic's client_id), with her timeline, newest first."""
+    services = get_services()
+    with services.db.session() as session:
+        client = records.visible(session, g.caller, external_id=client_id)
+        if client is None:
+            raise ApiError(404, f"no client {client_id}")
+        events = records.timeline(session, client, services.config.tz)
+        return {**client_json(client), "timeline": [
+            {"at": e.at.isoformat(), "kind": e.kind, "title": e.title, "detail": e.detail, "status": e.status}
+            for e in events]}
