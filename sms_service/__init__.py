@@ -30,12 +30,12 @@ def create_app(config: Config | Mapping[str, str] | None = None, **overrides) ->
     logs.init_app(app)
     services.init_app(app, settings)
 
-    from . import api, health, home, webhooks
+    from . import api, health, web, webhooks
 
     app.register_blueprint(api.blueprint)
     app.register_blueprint(health.blueprint)
-    app.register_blueprint(home.blueprint)
     app.register_blueprint(webhooks.blueprint)
+    web.init_app(app)
 
     from .cli import register
 

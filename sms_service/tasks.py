@@ -56,11 +56,13 @@ class TaskRefused(ValueError):
 def visible_tasks(session: Session, caller, *, status: str | None = "open", after_id: int | None = None,
                   limit: int = 100):
     """The tasks `caller` may see (a Mentor Mother: her list; a supervisor: her facility's
-    clients'; an admin: all), oldest first, with their client."""
+    clients'; an admin: all), oldest first: (task, client, the SMS it is about)."""
     from .access import clients_seen
+    from .models import InboundMessage
     from .records import page_of
 
-    query = select(FollowUpTask, Client).outerjoin(Client, Client.id == FollowUpTask.client_id)
+    query = (select(FollowUpTask, Client, InboundMessage.text).outerjoin(Client, Client.id == FollowUpTask.client_id)
+             .outerjoin(InboundMessage, InboundMessage.id == FollowUpTask.inbound_message_id))
     if caller.role == "mentor_mother":
         query = query.where(FollowUpTask.mentor_mother_id == caller.mentor_mother_id)
     else:
@@ -84,7 +86,7 @@ def finish(session: Session, caller, task_id: int, outcome: str, *, note: str | 
     from .models import Transfer
     from .transfers.outcomes import OutcomeRefused, record
 
-    found = next((t for t, _ in visible_tasks(session, caller, status=None, after_id=task_id - 1, limit=1).items
+    found = next((t for t, _, _ in visible_tasks(session, caller, status=None, after_id=task_id - 1, limit=1).items
                   if t.id == task_id), None)
     if found is None:
         raise LookupError(task_id)

@@ -5,18 +5,17 @@ from __future__ import annotations
 
 from datetime import datetime
 
-from flask import g, request
-from sqlalchemy import or_, select
+from flask import g
 
 from ..broadcasts import service
 from ..db import utcnow
-from ..models import Broadcast, MentorMother
+from ..models import Broadcast
+from ..records import broadcasts as records
 from ..services import get_services
 from . import blueprint
 from .auth import requires
-from .errors import ApiError, json_body
+from .errors import ApiError, int_arg, json_body, limit_arg
 
-PAGE = 100
 
 
 def _send_at(data: dict, config) -> datetime | None:
@@ -65,10 +64,8 @@ def create_broadcast():
 
 
 def _visible(session, broadcast_id: int) -> Broadcast:
-    broadcast = session.get(Broadcast, broadcast_id)
-    mentor_facility = (session.scalar(select(MentorMother.facility_id).where(
-        MentorMother.id == broadcast.mentor_mother_id)) if broadcast and broadcast.mentor_mother_id else None)
-    if broadcast is None or not service.may_see(g.caller, broadcast, mentor_facility):
+    broadcast = records.visible(session, g.caller, broadcast_id)
+    if broadcast is None:
         raise ApiError(404, f"no broadcast {broadcast_id}")
     return broadcast
 
@@ -77,21 +74,9 @@ def _visible(session, broadcast_id: int) -> Broadcast:
 @requires()
 def list_broadcasts():
     """Newest first, pages of 100 (`before_id` for the next)."""
-    caller = g.caller
-    query = select(Broadcast).order_by(Broadcast.id.desc()).limit(PAGE)
-    before = request.args.get("before_id", "")
-    if before:
-        if not before.isdigit():
-            raise ApiError(400, "before_id: a whole number")
-        query = query.where(Broadcast.id < int(before))
-    if caller.role == "mentor_mother":
-        query = query.where(Broadcast.mentor_mother_id == caller.mentor_mother_id)
-    elif caller.role == "supervisor":
-        theirs = select(MentorMother.id).where(MentorMother.facility_id == caller.facility_id)
-        query = query.where(or_(Broadcast.facility_id == caller.facility_id, Broadcast.mentor_mother_id.in_(theirs)))
     with get_services().db.session() as session:
-        items = [as_json(session, b) for b in session.scalars(query)]
-    return {"items": items, "next_before_id": items[-1]["id"] if len(items) == PAGE else None}
+        found = records.history(session, g.caller, before_id=int_arg("before_id"), limit=limit_arg())
+        return {"items": [as_json(session, b) for b in found.items], "next_before_id": found.next_id}
 
 
 @blueprint.get("/broadcasts/<int:broadcast_id>")

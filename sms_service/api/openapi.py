@@ -124,6 +124,7 @@ SCHEMAS = {
         "not_before": {"type": "string"}, "expires_at": {"type": "string"}, "sent_at": NULLABLE_STRING}},
     "Task": {"type": "object", "required": ["id", "kind", "status"], "properties": {
         "id": {"type": "integer"}, "kind": {"type": "string"}, "subject": NULLABLE_STRING, "note": NULLABLE_STRING,
+        "sms": NULLABLE_STRING,
         "status": {"type": "string"}, "outcome": NULLABLE_STRING, "due_on": NULLABLE_STRING,
         "client_id": NULLABLE_STRING, "first_name": NULLABLE_STRING, "phone": NULLABLE_STRING}},
     "Error": {"type": "object", "required": ["error"], "properties": {

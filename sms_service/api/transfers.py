@@ -7,29 +7,28 @@ from datetime import date
 
 from flask import Response, g, request
 from sqlalchemy import select
-from sqlalchemy.orm import aliased, contains_eager, selectinload
 
 from ..db import utcnow
 from ..dispatch import enqueue_due
 from ..importing import import_rows
-from ..models import Client, Facility, Transfer, TransferEvent
+from ..importing.follow_on import follow_on
+from ..models import Client, Facility, Transfer
 from ..services import get_services
-from ..transfers.begin import new_transfers, start
 from ..transfers.closure import ClosureRefused, close_site
 from ..transfers.outcomes import OutcomeRefused, record
 from ..transfers.referrals import referral_csv
+from ..records import transfers as records
 from ..transfers.report import as_csv, progress
 from . import blueprint
-from .auth import narrowed, requires
-from .errors import ApiError, json_body
+from .auth import requires
+from .errors import ApiError, int_arg, json_body, limit_arg
 
 CAUSE_BY_ROLE = {"admin": "staff", "supervisor": "clinic", "mentor_mother": "mentor_mother"}
-PAGE = 100
 
 
 def scope(query):
     """Only the transfers the caller may see: a supervisor's facility closing or receiving."""
-    return narrowed(query, Transfer.from_facility_id, Transfer.to_facility_id)
+    return records.scope(query, g.caller)
 
 
 def _facility(session, code: str) -> Facility:
@@ -64,8 +63,7 @@ def create_transfers():
                                sorted(f"client_id {c}" for c in named - theirs)[:20])
         report = import_rows(session, "transfers", enumerate(({k: str(v) for k, v in r.items()} for r in rows), 1),
                              actor=g.caller.actor, origin="api", source="api")
-        started = start(session, new_transfers(session), now=utcnow(), config=services.config, actor=g.caller.actor,
-                        source="api")
+        started = follow_on(session, "transfers", config=services.config, actor=g.caller.actor, source="api").started
         if dry_run:
             session.rollback()
     if not dry_run and started.notices:
@@ -105,8 +103,7 @@ def create_site_closure():
 
 
 def _visible(session, transfer_id: int) -> Transfer:
-    transfer = session.scalar(scope(select(Transfer).join(Client, Client.id == Transfer.client_id)
-                                    .where(Transfer.id == transfer_id)))
+    transfer = records.visible(session, g.caller, transfer_id)
     if transfer is None:
         raise ApiError(404, f"no transfer {transfer_id}")
     return transfer
@@ -121,31 +118,18 @@ def _as_json(session, transfer: Transfer, events: bool = False) -> dict:
               for name in ("created_at", "notified_at", "acknowledged_at", "arrived_at", "status_changed_at")}}
     if events:
         out["events"] = [{"from": e.from_status, "to": e.to_status, "cause": e.cause, "actor": e.actor,
-                          "detail": e.detail, "at": e.at.isoformat()}
-                         for e in session.scalars(select(TransferEvent).where(TransferEvent.transfer_id == transfer.id)
-                                                  .order_by(TransferEvent.id))]
+                          "detail": e.detail, "at": e.at.isoformat()} for e in records.events(session, transfer)]
     return out
 
 
 @blueprint.get("/transfers")
 @requires()
 def list_transfers():
-    """?site=&clinic=&status=&after_id= (pages of 100, in id order; `next_after_id` for the next)."""
-    source, target = aliased(Facility), aliased(Facility)
-    query = (select(Transfer).join(Client, Client.id == Transfer.client_id)
-             .join(source, source.id == Transfer.from_facility_id).join(target, target.id == Transfer.to_facility_id)
-             .options(contains_eager(Transfer.client), selectinload(Transfer.from_facility),
-                      selectinload(Transfer.to_facility)))
-    for name, column in (("site", source.code), ("clinic", target.code), ("status", Transfer.status)):
-        if request.args.get(name):
-            query = query.where(column == request.args[name])
-    after = request.args.get("after_id", "0")
-    if not after.isdigit():
-        raise ApiError(400, "after_id: a whole number")
+    """?site=&clinic=&status=&after_id=&limit= (pages of 100, in id order; `next_after_id` for the next)."""
     with get_services().db.session() as session:
-        page = session.scalars(scope(query).where(Transfer.id > int(after)).order_by(Transfer.id).limit(PAGE)).all()
-        items = [_as_json(session, t) for t in page]
-    return {"items": items, "next_after_id": items[-1]["id"] if len(items) == PAGE else None}
+        found = records.listing(session, g.caller, site=request.args.get("site"), clinic=request.args.get("clinic"),
+                                status=request.args.get("status"), after_id=int_arg("after_id"), limit=limit_arg())
+        return {"items": [_as_json(session, t) for t in found.items], "next_after_id": found.next_id}
 
 
 @blueprint.get("/transfers/<int:transfer_id>")

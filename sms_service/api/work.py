@@ -42,8 +42,8 @@ def list_messages():
         return {"items": [message_json(*row) for row in found.items], "next_before_id": found.next_id}
 
 
-def task_json(t, client) -> dict:
-    return {"id": t.id, "kind": t.kind, "subject": t.subject, "note": t.note, "status": t.status,
+def task_json(t, client, sms: str | None = None) -> dict:
+    return {"id": t.id, "kind": t.kind, "subject": t.subject, "note": t.note, "sms": sms, "status": t.status,
             "outcome": t.outcome, "due_on": t.due_on.isoformat() if t.due_on else None,
             "client_id": client.external_id if client else None, "first_name": client.first_name if client else None,
             "phone": client.phone if client else None}
@@ -59,7 +59,7 @@ def list_tasks():
     with get_services().db.session() as session:
         found = visible_tasks(session, g.caller, status=None if status == "all" else status,
                               after_id=int_arg("after_id"), limit=limit_arg())
-        return {"items": [task_json(t, c) for t, c in found.items], "next_after_id": found.next_id}
+        return {"items": [task_json(*row) for row in found.items], "next_after_id": found.next_id}
 
 
 @blueprint.post("/tasks/<int:task_id>/done")

@@ -20,22 +20,14 @@ def import_command(kind: str, file: str, dry_run: bool) -> None:
     Exit status: 0 all rows loaded, 1 some rows refused, 2 the file could not be read.
     """
     from ..cli import command_services
-    from ..db import utcnow
     from . import import_csv
+    from .follow_on import FollowOn, follow_on
 
     services = command_services()
-    started, planned = None, None
     with services.db.session() as session:
         report = import_csv(session, kind, file, actor="cli", origin="cli", progress=True)
-        if kind == "appointments" and not report.file_refused:  # new and changed visits' reminders
-            from ..reminders.planner import plan_pending
-
-            planned = plan_pending(session, utcnow(), services.config)
-        if kind == "transfers" and not report.file_refused:
-            from ..transfers.begin import new_transfers, start
-
-            started = start(session, new_transfers(session), now=utcnow(), config=services.config, actor="cli",
-                            source="csv")
+        after = FollowOn() if report.file_refused else follow_on(session, kind, config=services.config, actor="cli",
+                                                                 source="csv")
         if report.file_refused or dry_run:
             session.rollback()
     for warning in report.warnings:
@@ -43,13 +35,11 @@ def import_command(kind: str, file: str, dry_run: bool) -> None:
     for error in report.errors:
         click.echo(str(error), err=True)
     click.echo(report.summary())
-    if planned is not None:
-        click.echo(f"{planned} visit reminder(s) planned")
-    for line in started.lines() if started is not None else ():
+    for line in after.lines():
         click.echo(line)
     if dry_run:
         click.echo("Preview only: nothing was changed.")
-    elif started is not None and started.notices:
+    elif after.started is not None and after.started.notices:
         from ..dispatch import enqueue_due
 
         enqueue_due(services)

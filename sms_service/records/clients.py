@@ -81,6 +81,6 @@ def timeline(session: Session, client: Client, tz) -> list[Event]:
         events.append(Event(c.at, "consent", c.kind.replace("_", " "), c.source))
     for task in session.scalars(select(FollowUpTask).where(FollowUpTask.client_id == client.id)
                                 .order_by(FollowUpTask.id.desc()).limit(TIMELINE_EACH)):
-        events.append(Event(task.created_at, "task", task.kind.replace("_", " "), task.note or "",
+        events.append(Event(task.created_at, "task", task.kind, task.note or "",
                             task.status + (f": {task.outcome}" if task.outcome else "")))
     return sorted(events, key=lambda e: e.at, reverse=True)

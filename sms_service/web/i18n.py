@@ -1,0 +1,38 @@
+"""The dashboard's words in English and Kiswahili, and the page helpers (`t`, local times).
+
+A page's language is the account's choice (or, before login, the visitor's), English by
+default. Every key has both languages; a test reads every template for keys missing here."""
+from __future__ import annotations
+
+from datetime import datetime
+
+from flask import session
+
+from .words import WORDS
+
+
+def language() -> str:
+    chosen = session.get("lang")
+    return chosen if chosen in ("en", "sw") else "en"
+
+
+def t(key: str, **values) -> str:
+    english, kiswahili = WORDS.get(key, (key, key))
+    text = kiswahili if language() == "sw" else english
+    return text.format(**values) if values else text
+
+
+def init_app(app) -> None:
+    from ..services import get_services
+
+    @app.template_filter("local")
+    def local(moment: datetime | None, shape: str = "%d %b %Y %H:%M") -> str:
+        if moment is None:
+            return ""
+        return moment.astimezone(get_services().config.tz).strftime(shape)
+
+    @app.context_processor
+    def helpers():
+        from .simulator import available
+
+        return {"t": t, "lang": language(), "simulator_available": available()}

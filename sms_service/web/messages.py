@@ -1,0 +1,27 @@
+"""The message log: outbound SMS, newest first, with status and failure reason; filtered by
+status, purpose, number or broadcast; only the account's clients'."""
+from __future__ import annotations
+
+from flask import g, render_template, request
+
+from ..messaging import PURPOSES
+from ..records.messages import log
+from ..services import get_services
+from . import blueprint
+from .auth import needs
+
+STATUSES = ("scheduled", "queued", "sending", "sent", "delivered", "failed", "unknown", "expired", "suppressed",
+            "cancelled")
+
+
+@blueprint.get("/messages")
+@needs()
+def messages():
+    chosen = {k: (request.args.get(k) or "").strip()[:40] for k in ("status", "purpose", "phone", "broadcast_id")}
+    before = request.args.get("before", "")
+    broadcast = chosen["broadcast_id"]
+    with get_services().db.session() as s:
+        found = log(s, g.caller, status=chosen["status"] or None, purpose=chosen["purpose"] or None,
+                    phone=chosen["phone"] or None, broadcast_id=int(broadcast) if broadcast.isdigit() else None,
+                    before_id=int(before) if before.isdigit() else None, limit=100)
+    return render_template("messages.html", found=found, chosen=chosen, statuses=STATUSES, purposes=sorted(PURPOSES))

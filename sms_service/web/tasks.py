@@ -1,0 +1,44 @@
+"""My follow-up list: the tasks the account may see (a Mentor Mother's own), each done with its
+outcome (on a transfer's task, the transfer's outcome is recorded with it)."""
+from __future__ import annotations
+
+from flask import abort, g, redirect, render_template, request, url_for
+
+from ..db import utcnow
+from ..services import get_services
+from ..tasks import TaskRefused, finish, outcomes_for, visible_tasks
+from . import blueprint
+from .auth import flash_done, flash_problem, needs
+
+
+def _after() -> int | None:
+    raw = request.args.get("after", "")
+    return int(raw) if raw.isdigit() else None
+
+
+@blueprint.get("/tasks")
+@needs()
+def tasks():
+    status = request.args.get("status", "open")
+    if status not in ("open", "done"):
+        status = "open"
+    with get_services().db.session() as s:
+        found = visible_tasks(s, g.caller, status=status, after_id=_after(), limit=50)
+        rows = [(task, client, sms, outcomes_for(task)) for task, client, sms in found.items]
+        return render_template("tasks.html", rows=rows, status=status, next_id=found.next_id)
+
+
+@blueprint.post("/tasks/<int:task_id>")
+@needs()
+def finish_task(task_id: int):
+    with get_services().db.session() as s:
+        try:
+            finish(s, g.caller, task_id, request.form.get("outcome", ""),
+                   note=(request.form.get("note") or "").strip()[:500] or None, now=utcnow())
+        except LookupError:
+            abort(404)
+        except TaskRefused as exc:
+            flash_problem(str(exc))
+            return redirect(url_for("web.tasks"))
+    flash_done("tasks.recorded")
+    return redirect(url_for("web.tasks"))

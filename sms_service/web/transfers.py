@@ -1,0 +1,62 @@
+"""The transfers board: the transfers report's counts per closing site and receiving clinic, who
+needs following up, a drill-down list, and one transfer with its events and outcome form."""
+from __future__ import annotations
+
+from flask import abort, g, redirect, render_template, request, url_for
+
+from ..db import utcnow
+from ..records import transfers as records
+from ..services import get_services
+from ..transfers.outcomes import OutcomeRefused, record
+from ..transfers.report import progress
+from ..transfers.states import OUTCOMES
+from . import blueprint
+from .auth import flash_done, flash_problem, needs
+from .tasks import _after
+
+CAUSE_BY_ROLE = {"admin": "staff", "supervisor": "clinic", "mentor_mother": "mentor_mother"}
+
+
+@blueprint.get("/transfers")
+@needs()
+def transfers():
+    with get_services().db.session() as s:
+        lines, needs_follow_up = progress(s, scope=lambda q: records.scope(q, g.caller))
+    return render_template("transfers.html", lines=lines, needs=needs_follow_up)
+
+
+@blueprint.get("/transfers/list")
+@needs()
+def transfer_list():
+    site, clinic, status = (request.args.get(k) or None for k in ("site", "clinic", "status"))
+    with get_services().db.session() as s:
+        found = records.listing(s, g.caller, site=site, clinic=clinic, status=status, after_id=_after(), limit=100)
+        return render_template("transfer_list.html", found=found, site=site, clinic=clinic, status=status)
+
+
+@blueprint.get("/transfers/<int:transfer_id>")
+@needs()
+def transfer(transfer_id: int):
+    with get_services().db.session() as s:
+        found = records.visible(s, g.caller, transfer_id)
+        if found is None:
+            abort(404)
+        return render_template("transfer.html", tr=found, events=records.events(s, found), outcomes=OUTCOMES)
+
+
+@blueprint.post("/transfers/<int:transfer_id>")
+@needs()
+def record_transfer(transfer_id: int):
+    outcome = request.form.get("outcome", "")
+    with get_services().db.session() as s:
+        found = records.visible(s, g.caller, transfer_id)
+        if found is None:
+            abort(404)
+        try:
+            record(s, found, outcome, cause=CAUSE_BY_ROLE[g.caller.role], actor=g.caller.actor, now=utcnow(),
+                   note=(request.form.get("note") or "").strip()[:200] or None)
+        except OutcomeRefused as exc:
+            flash_problem(str(exc))
+            return redirect(url_for("web.transfer", transfer_id=transfer_id))
+    flash_done("transfer.recorded")
+    return redirect(url_for("web.transfer", transfer_id=transfer_id))
