@@ -69,3 +69,28 @@ def load_demo(session: Session, today: date) -> dict[str, object]:
             raise RuntimeError(f"demo data refused: {report.errors[0]}")
         reports[kind] = report
     return reports
+
+
+DEMO_ACCOUNTS = (  # username (never a real account's: "demo-…"), name, role, scope
+    ("demo-admin", "Demo Admin", "admin", {}),
+    ("demo-supervisor", "Demo Supervisor (Tumaini)", "supervisor", {"facility": NORTH}),
+    ("demo-grace", "Grace Wambui", "mentor_mother", {"mentor_mother": "DEMO-MM1"}),
+)
+
+
+def demo_accounts(session: Session) -> tuple[list[str], str]:
+    """The demo's dashboard accounts, made or given a new password for this run (one for all):
+    (usernames, password). Only ever for the invented demo data."""
+    from sqlalchemy import select
+
+    from .accounts.users import add, new_password, reset
+    from .db import utcnow
+    from .models import User
+
+    password = new_password()
+    for username, name, role, scope in DEMO_ACCOUNTS:
+        if session.scalar(select(User.id).where(User.username == username)) is None:
+            add(session, username, name=name, role=role, password=password, actor="demo", **scope)
+        else:
+            reset(session, username, password, now=utcnow(), actor="demo")
+    return [u for u, *_ in DEMO_ACCOUNTS], password

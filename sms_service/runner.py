@@ -7,6 +7,7 @@ are stopped and the runner exits non-zero naming it.
 from __future__ import annotations
 
 import os
+import secrets
 import signal
 import subprocess
 import sys
@@ -94,10 +95,11 @@ def run_command(demo: bool, port: int | None, host: str) -> None:
         signal.signal(signum, lambda *_: stopping.set())
     try:
         upgrade(config.database_url)
-        if demo:
-            _load_demo(config)
+        logins = _load_demo(config) if demo else None
+        # one key for every web worker (sessions hold across them), made up for this run if unset
         env = {**os.environ, "DATABASE_URL": config.database_url, "REDIS_URL": config.redis_url,
-               "SMS_GATEWAY": config.sms_gateway, "PORT": str(port)}
+               "SMS_GATEWAY": config.sms_gateway, "PORT": str(port),
+               "SECRET_KEY": config.secret_key or secrets.token_hex(32)}
         children = _start_children(env, host, port)
         base = f"http://{host}:{port}"
         deadline = time.monotonic() + HEALTH_DEADLINE
@@ -105,7 +107,7 @@ def run_command(demo: bool, port: int | None, host: str) -> None:
             if stopping.is_set() or _dead(children) or time.monotonic() > deadline:
                 raise click.ClickException(_why_not_started(children))
             time.sleep(0.1)
-        _print_urls(base, config)
+        _print_urls(base, config, logins)
         while not stopping.is_set():
             dead = _dead(children)
             if dead is not None:
@@ -126,11 +128,12 @@ def _why_not_started(children: list[Child]) -> str:
     return "the service did not answer /healthz in time"
 
 
-def _load_demo(config) -> None:
+def _load_demo(config) -> tuple[list[str], str]:
+    """Load the demo data and (re)set the demo accounts: their usernames and this run's password."""
     from datetime import datetime
 
     from .db import Database
-    from .demo import load_demo
+    from .demo import demo_accounts, load_demo
 
     from .db import utcnow
     from .transfers.begin import new_transfers, start
@@ -139,10 +142,12 @@ def _load_demo(config) -> None:
     with db.session() as session:
         reports = load_demo(session, datetime.now(config.tz).date())
         started = start(session, new_transfers(session), now=utcnow(), config=config, actor="demo", source="csv")
+        logins = demo_accounts(session)
     db.dispose()
     created = sum(r.created for r in reports.values())
     click.echo(f"Demo data loaded ({created} new records"
                + (f"; {started.notices} transfer notices to the outbox)." if started.notices else ")."))
+    return logins
 
 
 # Africa's Talking callbacks served today (tests check this against the app's routes)
@@ -155,12 +160,20 @@ WEBHOOKS = {
 }
 
 
-def _print_urls(base: str, config) -> None:
+def _print_urls(base: str, config, logins: tuple[list[str], str] | None = None) -> None:
     shown = describe(config)
+    if logins is not None:  # invented demo accounts on invented data: their password is for this run
+        names, password = logins
+        dashboard = f"  Dashboard: {base}/login  demo logins {', '.join(names)}; password {password}\n"
+    else:
+        dashboard = f"  Dashboard: {base}/login  (accounts: sms-service users add)\n"
+    simulator = (f"  Simulator: {base}/simulator  a client's phone: USSD menu and SMS\n"
+                 if config.sms_gateway == "outbox" else f"  Simulator: {base}/simulator  (admins)\n")
     token = "?token=<WEBHOOK_TOKEN>" if config.webhook_token else " (WEBHOOK_TOKEN unset: every call refused)"
     hooks = "".join(f"  Webhook:   {base}{path}{token}  {what}\n" for path, what in WEBHOOKS.items())
     click.echo(
         "\nsms-service is running (Ctrl-C to stop)\n"
+        f"{dashboard}{simulator}"
         f"  Service:   {base}/\n"
         f"  Health:    {base}/healthz\n"
         f"  Metrics:   {base}/metrics\n"

@@ -37,3 +37,25 @@ def test_demo_numbers_are_in_the_test_range():
     text = repr(demo_rows(TODAY))
     numbers = re.findall(r"'(0\d{9})'", text)
     assert numbers and all(n.startswith("070000") for n in numbers)
+
+
+def test_demo_accounts_log_in_with_this_runs_password_and_a_second_run_changes_it(database_url):
+    from sms_service.accounts.users import log_in
+    from sms_service.db import utcnow
+    from sms_service.demo import demo_accounts
+
+    db = Database(database_url)
+    with db.session() as s:
+        load_demo(s, TODAY)
+        names, first = demo_accounts(s)
+        names_again, second = demo_accounts(s)
+    assert names == names_again == ["demo-admin", "demo-supervisor", "demo-grace"] and first != second
+    with db.session() as s:
+        def attempt(name, password):
+            return log_in(s, name, password, now=utcnow(), address="test", address_failures=lambda add: 0).account
+
+        assert attempt("demo-grace", first) is None
+        grace = attempt("demo-grace", second)
+        assert grace.role == "mentor_mother" and grace.mentor_mother_id is not None
+        assert attempt("demo-supervisor", second).facility_id is not None
+    db.dispose()

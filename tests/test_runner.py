@@ -8,6 +8,7 @@ import sys
 import urllib.request
 from pathlib import Path
 
+import requests
 from redis import Redis
 from rq import Queue
 
@@ -69,8 +70,16 @@ def test_run_demo_serves_works_and_stops_on_ctrl_c(tmp_path):
 
         status, body = get(f"http://127.0.0.1:{port}/healthz")
         assert (status, json.loads(body)) == (200, {"status": "ok", "database": "ok", "redis": "ok"})
-        status, page = get(f"http://127.0.0.1:{port}/")
-        assert re.search(r"Clients</td><td>30<", page) and re.search(r"Open transfers</td><td>30<", page)
+        dashboard = re.search(r"Dashboard: (\S+)\s+demo logins demo-admin, demo-supervisor, demo-grace; "
+                              r"password (\S+)", output)
+        assert dashboard and f"Simulator: http://127.0.0.1:{port}/simulator" in output
+        browser = requests.Session()
+        token = re.search(r'name="csrf_token" value="([^"]+)"', browser.get(dashboard.group(1)).text).group(1)
+        assert browser.post(dashboard.group(1), data={"username": "demo-admin", "password": dashboard.group(2),
+                                                      "csrf_token": token}).url.endswith("/tasks")
+        board = browser.get(f"http://127.0.0.1:{port}/transfers").text
+        assert re.search(r"<td>DEMO-CLOSE</td><td>DEMO-NORTH</td>\s*<td class=\"n\"><a [^>]+>15<", board)
+        assert "Phone simulator" in get(f"http://127.0.0.1:{port}/simulator")[1]  # open: messages stay local
 
         redis_url = re.search(r"Redis:\s+(\S+)", output).group(1)
         redis = Redis.from_url(redis_url)
