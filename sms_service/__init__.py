@@ -33,6 +33,7 @@ def create_app(config: Config | Mapping[str, str] | None = None, **overrides) ->
     from . import api, health, web, webhooks
 
     app.register_blueprint(api.blueprint)
+    api.init_app(app)
     app.register_blueprint(health.blueprint)
     app.register_blueprint(webhooks.blueprint)
     web.init_app(app)

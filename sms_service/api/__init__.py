@@ -19,4 +19,26 @@ def http_error(error: HTTPException):
     return jsonify({"error": error.description or error.name}), error.code
 
 
+def init_app(app) -> None:
+    """What the app answers under /api/v1/ before a view is found: JSON, never an HTML page, and
+    an id beyond any database's reach is simply not found."""
+    from flask import abort, request
+
+    from ..records import MAX_ID
+
+    @app.url_value_preprocessor
+    def ids_in_range(endpoint, values):
+        if values and any(isinstance(v, int) and v > MAX_ID for v in values.values()):
+            abort(404)
+
+    for code in (404, 405):
+        previous = app.error_handler_spec[None].get(code, {}).get(HTTPException)
+
+        def as_json(error, previous=previous):
+            if request.path.startswith(blueprint.url_prefix + "/"):
+                return http_error(error)
+            return previous(error) if previous else error
+        app.register_error_handler(code, as_json)
+
+
 from . import appointments, broadcasts, directory, openapi, transfers, work  # noqa: E402,F401  (the routes)

@@ -8,15 +8,22 @@ from ..transfers.states import OUTCOMES
 from . import blueprint
 
 ERROR = {"$ref": "#/components/schemas/Error"}
+ERRORS = (("400", "malformed"), ("401", "no valid token"), ("403", "not for this role"),
+          ("404", "not found, or not the caller's"), ("409", "refused in the present state (already done, past it)"),
+          ("422", "refused for its content (a broadcast's words, length, audience or time)"))
 OBJECT = {"type": "object"}
 
 
+ID = {"type": "integer", "minimum": 0, "maximum": 2**31 - 1}
+
+
 def _id(name: str) -> dict:
-    return {"name": name, "in": "path", "required": True, "schema": {"type": "integer"}}
+    return {"name": name, "in": "path", "required": True, "schema": ID}
 
 
 def _query(name: str, kind: str = "string", description: str = "") -> dict:
-    return {"name": name, "in": "query", "required": False, "schema": {"type": kind}, "description": description}
+    return {"name": name, "in": "query", "required": False, "schema": ID if kind == "integer" else {"type": kind},
+            "description": description}
 
 
 def _code() -> dict:
@@ -62,7 +69,8 @@ OPERATIONS = [
      "200", "csv"),
     ("post", "/site-closures", "Close a site and transfer its active clients, or preview with dry_run",
      "admin, supervisor of the site", [], {"$ref": "#/components/schemas/SiteClosureRequest"}, "201", OBJECT),
-    ("get", "/appointments", "A client's visits", "any", [_query("client_id", description="the clinic's id")],
+    ("get", "/appointments", "A client's visits", "any", [{"name": "client_id", "in": "query", "required": True, "description": "the clinic's id",
+       "schema": {"type": "string", "minLength": 1}}],
      None, "200", OBJECT),
     ("post", "/appointments/{appointment_id}/attended", "She came to the visit", "any", [_id("appointment_id")],
      None, "200", {"$ref": "#/components/schemas/Appointment"}),
@@ -70,8 +78,9 @@ OPERATIONS = [
      [_id("appointment_id")], None, "200", {"$ref": "#/components/schemas/Appointment"}),
     ("post", "/appointments/{appointment_id}/reschedule", "A new date (and time): reminders superseded",
      "admin, supervisor", [_id("appointment_id")],
-     {"type": "object", "required": ["date"], "properties": {"date": {"type": "string", "format": "date"},
-                                                             "time": {"type": "string"}}},
+     {"type": "object", "required": ["date"], "properties": {
+         "date": {"type": "string", "format": "date"},
+         "time": {"type": "string", "pattern": "^([01][0-9]|2[0-3]):[0-5][0-9]$"}}},
      "200", {"$ref": "#/components/schemas/Appointment"}),
     ("post", "/broadcasts", "Create a broadcast, or preview it (recipients, parts, cost)", "any", [],
      {"$ref": "#/components/schemas/BroadcastRequest"}, "201", {"$ref": "#/components/schemas/Broadcast"}),
@@ -94,7 +103,8 @@ OPERATIONS = [
      {"$ref": "#/components/schemas/Client"}),
     ("get", "/messages", "Outbound SMS the caller may see, newest first", "any",
      [_query("status"), _query("purpose"), _query("phone"), _query("broadcast_id", "integer"),
-      _query("since", description="a date, or a date and time"), _query("before_id", "integer"), _limit()],
+      {**_query("since", description="a date and time (local time when without an offset)"),
+       "schema": {"type": "string", "format": "date-time"}}, _query("before_id", "integer"), _limit()],
      None, "200", _list("Message", "next_before_id")),
     ("get", "/tasks", "Follow-up tasks the caller may see, oldest first", "any",
      [{"name": "status", "in": "query", "required": False, "schema": {"enum": ["open", "done", "all"]}},
@@ -141,9 +151,10 @@ SCHEMAS = {
             "effective_date": {"type": "string", "format": "date"}, "reason": {"type": "string"}}}},
         "dry_run": {"type": "boolean"}}},
     "SiteClosureRequest": {"type": "object", "required": ["site", "effective_date"], "properties": {
-        "site": {"type": "string"}, "to": {"type": "string"},
-        "mapping": {"type": "object", "additionalProperties": {"type": "string"}},
-        "effective_date": {"type": "string", "format": "date"}, "dry_run": {"type": "boolean"}}},
+        "site": {"type": "string", "minLength": 1}, "to": {"type": "string", "minLength": 1},
+        "mapping": {"type": "object", "additionalProperties": {"type": "string"}, "minProperties": 1},
+        "effective_date": {"type": "string", "format": "date"}, "dry_run": {"type": "boolean"}},
+        "anyOf": [{"required": ["to"]}, {"required": ["mapping"]}]},
     "Appointment": {"type": "object", "properties": {
         "id": {"type": "integer"}, "client_id": {"type": "string"}, "date": {"type": "string", "format": "date"},
         "time": {"type": ["string", "null"]}, "kind": {"type": "string"}, "status": {"type": "string"}}},
@@ -165,12 +176,12 @@ def document() -> dict:
     for method, path, summary, roles, parameters, request, status, schema in OPERATIONS:
         content = ({"text/csv": {"schema": {"type": "string"}}} if schema == "csv"
                    else {"application/json": {"schema": schema}})
+        done = {"description": "done", "content": content}
+        also = {"201": "200", "200": None}[status]  # a preview or dry run answers 200, not 201
         operation = {"summary": summary, "description": f"Roles: {roles}.", "parameters": parameters,
-                     "responses": {status: {"description": "done", "content": content},
+                     "responses": {status: done, **({also: done} if also else {}),
                                    **{code: {"description": text, "content": {"application/json": {"schema": ERROR}}}
-                                      for code, text in (("400", "malformed"), ("401", "no valid token"),
-                                                         ("403", "not for this role"), ("404", "not found, or not "
-                                                                                               "the caller's"))}}}
+                                      for code, text in ERRORS}}}
         if request is not None:
             operation["requestBody"] = {"required": True, "content": {"application/json": {"schema": request}}}
         paths.setdefault(path, {})[method] = operation

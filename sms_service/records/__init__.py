@@ -6,6 +6,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 
 PAGE = 100
+MAX_ID = 2**31 - 1  # ids are 32-bit integers in the schema; a larger number names no row
 
 
 @dataclass
@@ -18,9 +19,9 @@ def page_of(session, query, id_column, *, after_id: int | None = None, before_id
             limit: int = PAGE, newest_first: bool = False) -> Page:
     """One page of `query`'s rows in id order (or newest first), and where the next one starts."""
     if after_id is not None:
-        query = query.where(id_column > after_id)
+        query = query.where(id_column > min(after_id, MAX_ID))
     if before_id is not None:
-        query = query.where(id_column < before_id)
+        query = query.where(id_column < min(before_id, MAX_ID))
     rows = session.execute(query.order_by(id_column.desc() if newest_first else id_column).limit(limit + 1)).all()
     more = len(rows) > limit
     rows = rows[:limit]

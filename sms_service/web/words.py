@@ -210,9 +210,9 @@ WORDS: dict[str, tuple[str, str]] = {
     # simulator
     "simulator.title": ("Phone simulator", "Simu ya majaribio"),
     "simulator.hint": ("Be a client's basic phone: dial {code} and answer the menu, or send an SMS keyword "
-                       "(HELP, TAREHE, YES, STOP…). Replies and every SMS to the number appear on the right.",
+                       "(HELP, TAREHE, YES, STOP…). Replies and every SMS to the number appear in the SMS list.",
                        "Kuwa simu ya mteja: piga {code} ujibu menyu, au tuma neno la SMS (MSAADA, TAREHE, NDIO, "
-                       "ACHA…). Majibu na kila SMS kwa namba hii yanaonekana upande wa kulia."),
+                       "ACHA…). Majibu na kila SMS kwa namba hii yanaonekana kwenye orodha ya SMS."),
     "simulator.live": ("Africa's Talking is configured: replies are really sent to this number.",
                        "Africa's Talking imewekwa: majibu yatatumwa kweli kwa namba hii."),
     "simulator.number": ("Phone number", "Namba ya simu"),
