@@ -30,7 +30,9 @@ def create_app(config: Config | Mapping[str, str] | None = None, **overrides) ->
     logs.init_app(app)
     services.init_app(app, settings)
 
-    from . import api, health, web, webhooks
+    from . import api, health, nul, web, webhooks
+
+    nul.init_app(app)
 
     app.register_blueprint(api.blueprint)
     api.init_app(app)

@@ -8,6 +8,7 @@ import logging
 from flask import Blueprint, Response, abort, request
 
 from . import consent
+from .nul import refuse_nul
 from .delivery import store_delivery_report
 from .dispatch import APPLY_JOB, APPLY_QUEUE, HANDLE_JOB, HANDLE_QUEUE
 from .inbound import Malformed, receive_sms
@@ -27,6 +28,8 @@ def require_token():
     given = request.args.get("token", "")
     if not expected or not hmac.compare_digest(given.encode(), expected.encode()):
         abort(403)
+    if request.path != "/webhooks/ussd":  # USSD answers CON/END whatever comes
+        refuse_nul()
 
 
 def bad_request(field: str):

@@ -21,6 +21,7 @@ CONTENT_CHECKED = {("POST", "/broadcasts")}
 def test_every_operation_keeps_to_the_document_and_never_fails_with_a_5xx(app, services):
     tokens = two_mentor_mothers(services).tokens
     schema = schemathesis.openapi.from_wsgi("/api/v1/openapi.json", app)
+    schema.config.generation.update(allow_x00=False)  # refused at the door, as the document says
     operations = [result.ok() for result in schema.get_all_operations()]
     assert len(operations) >= 25
     for operation in operations:
@@ -44,3 +45,14 @@ def test_an_unknown_api_path_or_method_answers_json_and_a_huge_id_is_not_found(c
     assert client.get(f"/api/v1/broadcasts/{2**31}").status_code == 404
     assert client.get(f"/api/v1/messages?before_id={2**70}").status_code == 401  # read, then refused: no token
     assert client.get(f"/clients/{2**64}").status_code == 404
+
+
+def test_a_nul_character_is_refused_everywhere_but_ussd(make_app):
+    client = make_app(WEBHOOK_TOKEN="t").test_client()
+    assert client.get("/api/v1/transfers?clinic=%00").status_code == 400
+    assert client.post("/api/v1/broadcasts", json={"text_en": "a\x00b"}).status_code == 400
+    assert client.post("/webhooks/sms/optout?token=x", data={"phoneNumber": "\x00"}).status_code == 403
+    assert client.post("/webhooks/sms?token=t", data={"id": "1", "from": "0700000001", "text": "\x00"}).status_code == 400
+    ussd = client.post("/webhooks/ussd?token=t", data={"sessionId": "\x00", "phoneNumber": "0700000001", "text": "\x00"})
+    assert ussd.status_code == 200 and ussd.get_data(as_text=True).startswith(("CON ", "END "))
+    assert client.get("/clients?q=%00").status_code == 400

@@ -188,7 +188,8 @@ def document() -> dict:
     return {"openapi": "3.1.0",
             "info": {"title": "sms-service API", "version": "1",
                      "description": "Mentor Mother programmes: facilities, clients, visits, transfers, broadcasts, messages, tasks. Authorization: "
-                                    "Bearer <token> from `sms-service api-tokens add`."},
+                                    "Bearer <token> from `sms-service api-tokens add`. Text never "
+                                    "holds a NUL character (refused with 400)."},
             "servers": [{"url": "/api/v1"}], "paths": paths,
             "components": {"schemas": SCHEMAS, "securitySchemes": {"token": {"type": "http", "scheme": "bearer"}}},
             "security": [{"token": []}]}
