@@ -7,7 +7,8 @@ from pathlib import Path
 import pytest
 
 ROOT = Path(__file__).resolve().parents[1]
-SCRIPTS = ["import.py", "outbound.py", "webhooks.py", "ussd.py", "closure.py", "scheduler.py", "broadcast.py"]
+SCRIPTS = ["import.py", "outbound.py", "webhooks.py", "ussd.py", "closure.py", "scheduler.py", "broadcast.py",
+           "dashboard.py"]
 
 
 @pytest.mark.parametrize("script", SCRIPTS)
