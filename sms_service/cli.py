@@ -33,6 +33,19 @@ def command_services():
     return get_services(load_app())
 
 
+def role_options(command):
+    """--role, --facility (a supervisor's) and --mentor-mother (hers): whom a token or an account is for."""
+    from .access import ROLES
+
+    for option in reversed([
+        click.option("--role", type=click.Choice(ROLES), required=True),
+        click.option("--facility", metavar="CODE", help="A supervisor's facility (a receiving clinic, or a site)."),
+        click.option("--mentor-mother", metavar="CODE", help="The Mentor Mother it is for."),
+    ]):
+        command = option(command)
+    return command
+
+
 def csv_file(path: str):
     """The CSV at `path` for a command, or a usage error saying why it cannot be read."""
     from .importing.csvfile import Unreadable, read_csv

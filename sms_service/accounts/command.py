@@ -6,8 +6,7 @@ import sys
 
 import click
 
-from ..access import ROLES
-from ..cli import command_services
+from ..cli import command_services, role_options
 
 
 def _password(from_stdin: bool) -> tuple[str, bool]:
@@ -25,10 +24,8 @@ def users_group() -> None:
 
 @users_group.command("add")
 @click.argument("username")
-@click.option("--role", type=click.Choice(ROLES), required=True)
+@role_options
 @click.option("--name", default="", help="The person's name, as the dashboard shows it.")
-@click.option("--facility", metavar="CODE", help="A supervisor's facility.")
-@click.option("--mentor-mother", metavar="CODE", help="The Mentor Mother this account is for.")
 @click.option("--language", type=click.Choice(["en", "sw"]), default="en", show_default=True)
 @click.option("--password-stdin", is_flag=True, help="Read the password from standard input.")
 def add_user(username, role, name, facility, mentor_mother, language, password_stdin) -> None:

@@ -5,8 +5,7 @@ import sys
 
 import click
 
-from ..cli import command_services
-from .auth import ROLES
+from ..cli import command_services, role_options
 
 
 @click.group("api-tokens")
@@ -16,9 +15,7 @@ def tokens_group() -> None:
 
 @tokens_group.command("add")
 @click.argument("name")
-@click.option("--role", type=click.Choice(ROLES), required=True)
-@click.option("--facility", metavar="CODE", help="The supervisor's facility (a receiving clinic, or a site).")
-@click.option("--mentor-mother", metavar="CODE", help="The Mentor Mother this token is for.")
+@role_options
 def add_token(name: str, role: str, facility: str | None, mentor_mother: str | None) -> None:
     """Make a token for NAME and print it (only its digest is kept)."""
     from .. import audit
