@@ -24,12 +24,11 @@ def search(session: Session, caller: Caller, text: str = "", *, facility_id: int
     query = clients_seen(select(Client).options(selectinload(Client.facility)), caller)
     text = text.strip()
     if text:
-        wanted = [func.lower(Client.first_name).startswith(text.lower(), autoescape=True), Client.external_id == text]
-        try:
-            wanted.append(Client.phone == normalise_phone(text))
+        try:  # a number: found through the phone index (and a clinic id that looks like one)
+            query = query.where(or_(Client.phone == normalise_phone(text), Client.external_id == text))
         except PhoneError:
-            pass
-        query = query.where(or_(*wanted))
+            query = query.where(or_(func.lower(Client.first_name).startswith(text.lower(), autoescape=True),
+                                    Client.external_id == text))
     if facility_id is not None:
         query = query.where(Client.facility_id == facility_id)
     return page_of(session, query, Client.id, after_id=after_id, limit=limit)
