@@ -59,3 +59,13 @@ def test_a_password_from_stdin_is_checked_and_a_reset_gives_a_new_one(runner, se
     listed = runner.invoke(args=["users", "list"]).output
     assert re.search(r"desk\s+supervisor\s+F1", listed) and new not in listed
     assert runner.invoke(args=["users", "reset", "nobody"]).exit_code == 2
+
+
+def test_a_disabled_account_cannot_log_in_until_enabled(runner, services):
+    programme(services)
+    runner.invoke(args=["users", "add", "admin2", "--role", "admin", "--password-stdin"], input="long-enough-password\n")
+    assert runner.invoke(args=["users", "disable", "admin2"]).exit_code == 0
+    assert attempt(services, "admin2", "long-enough-password").refusal == "wrong"
+    assert "DISABLED" in runner.invoke(args=["users", "list"]).output
+    assert runner.invoke(args=["users", "enable", "admin2"]).exit_code == 0
+    assert attempt(services, "admin2", "long-enough-password").account is not None

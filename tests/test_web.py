@@ -199,3 +199,25 @@ def test_no_dashboard_word_names_the_care():
     for key, texts in WORDS.items():
         for text in texts:
             assert not forbidden_terms(text), (key, text)
+
+
+def test_a_broadcast_above_the_threshold_waits_for_a_supervisors_approval_on_the_page(make_app, services):
+    client = make_app(BROADCAST_APPROVAL_ABOVE="1").test_client()
+    two_mentor_mothers(services)
+    log_in(client, "zawadi")
+    sent = form_post(client, "/broadcasts", {"text_sw": "Kliniki itafunguliwa Jumatatu.", "action": "send"},
+                     page="/broadcasts")
+    page = text_of(client.get(sent.location))
+    assert "inasubiri idhini" in page and "/approve" not in page  # hers waits; she cannot approve it
+    assert form_post(client, sent.location + "/approve", {}, page=sent.location, follow_redirects=True) \
+        .status_code == 200
+    with services.db.session() as s:
+        assert s.scalar(select(Broadcast.status)) == "awaiting_approval"
+    log_in(client, "mwangaza")
+    approved = form_post(client, sent.location + "/approve", {}, page=sent.location, follow_redirects=True)
+    assert "Approved." in text_of(approved)
+    cancelled = form_post(client, sent.location + "/cancel", {}, page=sent.location, follow_redirects=True)
+    assert "Cancelled: what was not sent stays unsent." in text_of(cancelled)
+    with services.db.session() as s:
+        broadcast = s.scalar(select(Broadcast))
+        assert broadcast.status == "cancelled" and broadcast.approved_by.startswith("user:")

@@ -1,4 +1,4 @@
-"""`sms-service users add|reset|list`: dashboard accounts. A password is read from standard input
+"""`sms-service users add|reset|disable|enable|list`: dashboard accounts. A password is read from standard input
 (`--password-stdin`) or made up and printed once; it is never an argument (shell history)."""
 from __future__ import annotations
 
@@ -64,6 +64,31 @@ def reset_user(username, password_stdin) -> None:
         click.echo(f"Password (shown once): {password}")
 
 
+@users_group.command("disable")
+@click.argument("username")
+def disable_user(username) -> None:
+    """USERNAME can no longer log in; its open sessions end now."""
+    _set_active(username, False)
+
+
+@users_group.command("enable")
+@click.argument("username")
+def enable_user(username) -> None:
+    """USERNAME may log in again (with the password it had)."""
+    _set_active(username, True)
+
+
+def _set_active(username: str, active: bool) -> None:
+    from .users import AccountRefused, set_active
+
+    with command_services().db.session() as session:
+        try:
+            set_active(session, username, active)
+        except AccountRefused as exc:
+            raise click.UsageError(str(exc)) from None
+    click.echo(f"Account {username.strip().lower()} {'enabled' if active else 'disabled'}.")
+
+
 @users_group.command("list")
 def list_users() -> None:
     """Every account: username, role, scope, last login, locked."""
@@ -77,4 +102,5 @@ def list_users() -> None:
         for u in session.scalars(select(User).order_by(User.username)):
             scope = (u.facility.code if u.facility else "") or (u.mentor_mother.code if u.mentor_mother else "")
             locked = "  LOCKED" if u.locked_until and u.locked_until > now else ""
+            locked += "" if u.active else "  DISABLED"
             click.echo(f"{u.username:24} {u.role:14} {scope:12} last login {u.last_login_at or '-'}{locked}")

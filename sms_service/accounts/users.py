@@ -106,6 +106,18 @@ def reset(session: Session, username: str, password: str, *, now: datetime, acto
     return user
 
 
+def set_active(session: Session, username: str, active: bool, *, actor: str = "cli") -> User:
+    """Disable an account (its sessions end at once, it cannot log in) or enable it again."""
+    user = session.scalar(select(User).where(User.username == username.strip().lower()))
+    if user is None:
+        raise AccountRefused(f"no account {username}")
+    if user.active != active:
+        user.active, user.session_version = active, user.session_version + 1
+        audit.record(session, actor, "user.enable" if active else "user.disable", subject_type="user",
+                     subject_id=user.id, origin="cli")
+    return user
+
+
 def load(session: Session, account_id: str) -> Account | None:
     """The account a session cookie names, if it is still valid (active, same password)."""
     user_id, _, version = account_id.partition(":")
