@@ -63,6 +63,9 @@ def read(text: str, prefix: str | None = None) -> Reading:
     words = normalise(text)
     if prefix and words and words[0] == " ".join(normalise(prefix)):
         words = words[1:]
+    while len(words) > 1 and words[0] in POLITE and keyword_of(words[0]) is None and \
+            any(w not in POLITE or keyword_of(w) for w in words[1:]):
+        words = words[1:]  # "tafadhali tarehe", "please stop": politeness before the keyword too
     if not words:
         return Reading(None)
     first, rest = keyword_of(words[0]), [w for w in words[1:] if w not in POLITE]

@@ -16,6 +16,7 @@ import urllib3
 from urllib3.exceptions import ConnectTimeoutError, HTTPError, ReadTimeoutError
 from africastalking.SMS import SMSService
 
+from ..phones import PhoneError, normalise_phone
 from . import DeliveryUpdate, Outcome, SendResult
 
 log = logging.getLogger(__name__)
@@ -184,5 +185,8 @@ def parse_delivery_report(form) -> DeliveryUpdate:
     failure = (form.get("failureReason") or "").strip()
     if failure:
         reason = FAILURE_REASONS.get(failure, "delivery_failure")
-    return DeliveryUpdate(message_id, status, reason, (form.get("phoneNumber") or "").strip() or None,
-                          provider_status)
+    try:  # as we store numbers, or none (a report is matched by its id first)
+        phone = normalise_phone(form.get("phoneNumber"))
+    except PhoneError:
+        phone = None
+    return DeliveryUpdate(message_id[:64], status, reason, phone, provider_status[:32])

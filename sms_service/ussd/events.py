@@ -36,7 +36,9 @@ def _statement(dialect_name: str):
 
 
 def _int(raw) -> int | None:
+    """A count AT sent, or None when it is not one a column can hold (junk, NaN, huge)."""
     try:
-        return int(float(raw))
-    except (TypeError, ValueError):
+        value = int(float(raw))
+    except (TypeError, ValueError, OverflowError):
         return None
+    return value if -2**31 <= value < 2**31 else None
