@@ -1,6 +1,6 @@
-"""Run a command with every purpose's send window open (`python bench/anytime.py worker` or
-`python bench/anytime.py sms-service close-site …`): a benchmark run at night measures the
-work, not the wait for 07:00. Used by bench/closure.py only."""
+"""Run a command with every purpose's send window open (`python bench/anytime.py worker`,
+`python bench/anytime.py scheduler` or `python bench/anytime.py sms-service close-site …`): a
+benchmark or a drill run at night measures the work, not the wait for 07:00."""
 import sys
 
 from sms_service import messaging
@@ -13,6 +13,10 @@ if __name__ == "__main__":
         from workers.worker import main
 
         main(sys.argv[2:])
+    elif sys.argv[1] == "scheduler":
+        from workers.scheduler import main
+
+        main()
     else:
         from sms_service.cli import main
 

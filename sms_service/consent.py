@@ -52,7 +52,10 @@ def opt_out(session: Session, phone: str, source: str, detail: str | None = None
     now = now or utcnow()
     session.execute(update(Client).where(Client.phone == phone, Client.opted_out_at.is_(None))
                     .values(opted_out_at=now, updated_at=now))
-    session.add(ConsentEvent(phone=phone, kind="opt_out", source=source, detail=detail, at=now))
+    latest = session.execute(select(ConsentEvent.kind, ConsentEvent.source).where(ConsentEvent.phone == phone)
+                             .order_by(ConsentEvent.id.desc()).limit(1)).first()
+    if tuple(latest or ()) != ("opt_out", source):  # a repeated notice (AT retries, replays) is one opt-out
+        session.add(ConsentEvent(phone=phone, kind="opt_out", source=source, detail=detail, at=now))
     waiting = session.scalars(select(OutboundMessage.id).where(
         OutboundMessage.phone == phone, OutboundMessage.status.in_(("scheduled", "queued")),
         OutboundMessage.purpose.in_([p for p, spec in PURPOSES.items() if not spec.essential]),

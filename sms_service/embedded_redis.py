@@ -57,10 +57,10 @@ class EmbeddedRedis:
         shutil.rmtree(self.directory, ignore_errors=True)
 
 
-def start(timeout: float = 10.0) -> EmbeddedRedis:
-    """Start a fresh Redis and wait (with a deadline) until it answers PING."""
+def start(timeout: float = 10.0, port: int | None = None) -> EmbeddedRedis:
+    """Start a fresh Redis (on `port`, or a free one) and wait, with a deadline, for its PING."""
     directory = tempfile.mkdtemp(prefix="sms-redis-")
-    port = free_port()
+    port = port or free_port()
     process = subprocess.Popen(
         [
             redis_server_binary(), "--port", str(port), "--bind", "127.0.0.1",
