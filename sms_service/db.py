@@ -184,9 +184,14 @@ class Database:
         trip a read), the quick timeouts, a dropped connection retried once."""
         return self._prepare(name, self._quick_autocommit, build)
 
-    def prepared_insert(self, name: str, build, quick: bool = False) -> "Prepared":
+    def prepared_insert(self, name: str, build, quick: bool = False, bounded: bool = False) -> "Prepared":
         """The `INSERT … RETURNING id` that `build(dialect_name)` makes, prepared once per
-        process for the hot paths (see `Prepared`); `quick`: under the USSD timeouts."""
+        process for the hot paths (see `Prepared`); `quick`: under the USSD timeouts.
+        `bounded` (a callback's record): on PostgreSQL under the quick timeouts too, so a locked
+        table is answered within a second (the caller refuses, AT posts again) instead of
+        holding a web worker that USSD needs; SQLite's writers wait as ever (its readers, USSD
+        among them, are never blocked by a writer)."""
+        quick = quick or (bounded and self.dialect == "postgresql")
         return self._prepare(name, self._quick_autocommit if quick else self._autocommit_engine,
                              lambda: build(self.dialect))
 

@@ -26,7 +26,7 @@ def store_delivery_report(db: Database, report: DeliveryUpdate, now: datetime | 
               "status": report.status, "failure_reason": report.reason, "phone": report.phone,
               "received_at": now or utcnow(),
               "fingerprint": f"{report.provider_message_id}|{report.provider_status}|{report.reason or ''}"[:200]}
-    return db.prepared_insert("delivery_reports", _store_statement)(values) is not None
+    return db.prepared_insert("delivery_reports", _store_statement, bounded=True)(values) is not None
 
 
 def _store_statement(dialect_name: str):

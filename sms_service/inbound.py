@@ -58,7 +58,7 @@ def receive_sms(db: Database, form, now: datetime | None = None) -> Receipt:
                   text=form["text"][:2000], link_id=(form.get("linkId") or "")[:64] or None,
                   network_code=(form.get("networkCode") or "")[:8] or None, received_at=now,
                   refused=refused, handled_at=now if refused else None)
-    new_id = db.prepared_insert("inbound_messages", _store_statement)(values)
+    new_id = db.prepared_insert("inbound_messages", _store_statement, bounded=True)(values)
     if new_id is not None:
         return Receipt(new_id, True, refused)
     with db.engine.connect() as connection:  # a replay: what became of the first?

@@ -6,6 +6,7 @@ import hmac
 import logging
 
 from flask import Blueprint, Response, abort, request
+from sqlalchemy.exc import SQLAlchemyError
 
 from . import consent
 from .nul import refuse_nul
@@ -30,6 +31,14 @@ def require_token():
         abort(403)
     if request.path != "/webhooks/ussd":  # USSD answers CON/END whatever comes
         refuse_nul()
+
+
+@blueprint.errorhandler(SQLAlchemyError)
+def database_unavailable(error: SQLAlchemyError):
+    """The record could not be written now (a locked or stalled database): not 200, so Africa's
+    Talking posts it again (every minute, for hours); never a detail to the caller."""
+    log.warning("callback not recorded, the database did not answer in time (%s)", type(error).__name__)
+    return "", 503, {"Retry-After": "60"}
 
 
 def bad_request(field: str):

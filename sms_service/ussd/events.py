@@ -25,7 +25,7 @@ def store_session_end(db: Database, form) -> bool:
         "hops": _int(form.get("hopsCount")), "error": (form.get("errorMessage") or "")[:200] or None,
         "received_at": utcnow(),
     }
-    return db.prepared_insert("ussd_sessions", _statement)(values) is not None
+    return db.prepared_insert("ussd_sessions", _statement, bounded=True)(values) is not None
 
 
 def _statement(dialect_name: str):
