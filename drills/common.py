@@ -7,6 +7,7 @@ import tempfile
 import time
 from pathlib import Path
 
+from drills.harness import windows_open
 from drills.invariants import broken
 
 
@@ -28,6 +29,7 @@ def main(drill, description: str, default_size: int) -> None:
 def run(drill, name: str, size: int) -> dict:
     with tempfile.TemporaryDirectory(prefix="drill-") as folder:
         began = time.monotonic()
-        found = drill(name, Path(folder), size)
+        with windows_open():
+            found = drill(name, Path(folder), size)
         return {"database": name, "size": size, "seconds": round(time.monotonic() - began, 1),
                 "broken": broken(found), **found}

@@ -17,9 +17,6 @@ ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
 from sms_service import messaging  # noqa: E402
-
-WINDOWS = {name: purpose.window for name, purpose in messaging.PURPOSES.items()}  # as configured, before:
-import bench.anytime  # noqa: E402,F401  (windows open in this process too: drills run at any hour)
 from bench.common import database, phone  # noqa: E402
 from sms_service import embedded_redis  # noqa: E402
 from sms_service.config import load_config  # noqa: E402
@@ -32,6 +29,23 @@ from tests.support.fake_at import FakeAfricasTalking  # noqa: E402
 TEXT = "Kliniki itafunguliwa Jumatatu saa mbili asubuhi. Karibu na kadi ya mtoto."
 
 
+WINDOWS = {name: purpose.window for name, purpose in messaging.PURPOSES.items()}  # as configured
+
+
+@contextmanager
+def windows_open():
+    """Every purpose's send window open in this process while a drill runs (its workers and
+    scheduler run under bench/anytime.py): a drill at night measures the fault, not the wait
+    for 07:00. The clock drill judges the quiet hours with the windows as configured."""
+    saved = dict(messaging.PURPOSES)
+    for name, purpose in saved.items():
+        messaging.PURPOSES[name] = messaging.Purpose(purpose.queue, None, purpose.must_arrive, purpose.essential)
+    try:
+        yield
+    finally:
+        messaging.PURPOSES.update(saved)
+
+
 class Gateway:
     """The fake Africa's Talking's answers, switched by the drill: `accept`, `fail_half` (503 to
     every second call), `timeout` (take the request, answer after the client gave up), `unauthorised`
@@ -42,6 +56,7 @@ class Gateway:
         import threading
 
         self.fake, self.mode, self.delay, self.calls = fake, "accept", delay, 0
+        self.clock = time.time  # the clock drill sets its own
         self.accepted: list[tuple[str, str, str, float]] = []  # (phone, text, messageId, at)
         self._lock = threading.Lock()
         fake.expect("POST", "/version1/messaging", self.answer, times=None)
@@ -63,7 +78,7 @@ class Gateway:
         with self._lock:
             for r in body["SMSMessageData"]["Recipients"]:
                 if r["statusCode"] == 101:
-                    self.accepted.append((r["number"], request.form.get("message", ""), r["messageId"], time.time()))
+                    self.accepted.append((r["number"], request.form.get("message", ""), r["messageId"], self.clock()))
         if mode == "timeout":
             time.sleep(TIMEOUT_AFTER)  # AT took it; the answer comes after the adapter stopped waiting
         return 201, "application/json", json.dumps(body)

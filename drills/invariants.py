@@ -73,5 +73,6 @@ PROMISES = ("due_settled", "once_per_key", "quiet_hours", "opt_out", "logs", "ea
 
 
 def broken(found: dict) -> list[str]:
-    return [f"{name}: {found[name]}" for name in PROMISES
+    names = [*PROMISES, *(f"restart_{p}" for p in PROMISES)]
+    return [f"{name}: {found[name]}" for name in names
             if name in found and found[name] != "ok" and not str(found[name]).startswith("windows opened")]
