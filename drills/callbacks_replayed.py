@@ -61,7 +61,7 @@ def drill(name: str, folder: Path, size: int) -> dict:
                                                   "failureReason": "DeliveryFailure" if status != "Success" and
                                                   status not in ("Sent", "Buffered") else ""})
                       for status in order for _ in range(3)]
-        for i, (cid, phone) in enumerate(people[texting:texting * 2]):
+        for i, (_, phone) in enumerate(people[texting:texting * 2]):
             calls += [("/webhooks/sms", {"id": f"ATXin_{i}", "from": phone, "to": "12345", "text": "TAREHE",
                                          "date": "2026-11-30 09:00:00"})] * 3
         stopping = people[texting * 2:]

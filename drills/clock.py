@@ -80,7 +80,7 @@ def drill(name: str, folder: Path, size: int) -> dict:
         found = {"clock_steps": steps}
         found.update(check(st, windows=WINDOWS, bodies=(BODY.format("reminder", 1),), now=clock["now"]))
         by_purpose = {}
-        for phone, text, _, at in st.gateway.accepted:
+        for _phone, text, _, at in st.gateway.accepted:
             hour = datetime.fromtimestamp(at, tz).strftime("%H:%M")
             purpose = text.split()[4]
             by_purpose.setdefault(purpose, [hour, hour])

@@ -25,7 +25,7 @@ def drill(name: str, folder: Path, size: int) -> dict:
         st.gateway.delay = 0.05
         programme(st.services, size)
         found = {"workers_restarted": 0}
-        for round_, (text, wipe_only) in enumerate(((TEXT, False), (SECOND, True))):
+        for text, wipe_only in ((TEXT, False), (SECOND, True)):
             broadcast(st.services, text)
             scheduler = st.start("scheduler")
             workers = [st.start("worker", "realtime", "bulk", "default")]
@@ -33,9 +33,9 @@ def drill(name: str, folder: Path, size: int) -> dict:
                        "a quarter of the broadcast out", 120)
             st.restart_redis(wipe_only=wipe_only)  # on the same port: the processes reconnect, or exit
 
-            def settled():
+            def settled(workers=workers):
                 left = counts(st.services)
-                for child in workers:
+                for child in list(workers):
                     if child.poll() is not None:  # a worker that lost Redis for good: its supervisor restarts it
                         workers.remove(child)
                         workers.append(st.start("worker", "realtime", "bulk", "default"))
