@@ -13,7 +13,7 @@ import time
 from datetime import datetime, timedelta
 from pathlib import Path
 
-from drills.harness import WINDOWS, counts, programme, stage, wait_until
+from drills.harness import WINDOWS, counts, programme, stage, sweep_later, wait_until
 from drills.invariants import check
 
 PURPOSES = ("reminder", "transfer_notice", "broadcast", "reply")
@@ -94,7 +94,6 @@ def drill(name: str, folder: Path, size: int) -> dict:
 
 def restart(name: str, folder: Path, size: int) -> dict:
     from sms_service.db import utcnow
-    from sms_service.dispatch import STALE_QUEUED, sweep
     from sms_service.messaging import create_messages
 
     with stage(name, folder, SMS_RATE_PER_SECOND="1000", SCHEDULER_INTERVAL="0.2") as st:
@@ -119,7 +118,7 @@ def restart(name: str, folder: Path, size: int) -> dict:
         # sweeper hands it over once it has waited 5 minutes (the drill runs that sweep now)
         wait_until(lambda: not any(counts(st.services).get(k) for k in ("scheduled", "queued", "sending")),
                    "every reply out after the restart", 120, every=0.5,
-                   between=lambda: sweep(st.services, utcnow() + STALE_QUEUED + timedelta(seconds=1)))
+                   between=lambda: sweep_later(st.services, "queued"))
         time.sleep(0.5)
         found = check(st, bodies=(BODY.format("reply", 1),))
         found["when_killed"] = killed

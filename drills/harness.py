@@ -215,3 +215,18 @@ def counts(services: Services) -> dict[str, int]:
 
     with services.db.session() as s:
         return dict(s.execute(select(OutboundMessage.status, func.count()).group_by(OutboundMessage.status)).all())
+
+
+def sweep_later(services: Services, status: str, minutes: float = 6) -> dict:
+    """The sweeper as it will run once the messages now `status` have waited `minutes` more
+    (their clock moved back, not the sweeper's): jobs lost with a worker or with Redis are
+    handed over again (`queued`), calls a dead worker was in are found (`sending`)."""
+    from sqlalchemy import update
+
+    from sms_service.dispatch import sweep
+    from sms_service.models import OutboundMessage
+
+    with services.db.session() as s:
+        s.execute(update(OutboundMessage).where(OutboundMessage.status == status)
+                  .values(updated_at=OutboundMessage.updated_at - timedelta(minutes=minutes)))
+    return sweep(services)

@@ -8,19 +8,15 @@ it will be then). Nothing is lost, nothing sent twice.
 """
 from __future__ import annotations
 
-from datetime import timedelta
 from pathlib import Path
 
-from drills.harness import TEXT, broadcast, counts, programme, stage, wait_until
+from drills.harness import TEXT, broadcast, counts, programme, stage, sweep_later, wait_until
 from drills.invariants import check
 
 SECOND = "Siku ya chanjo ni Jumanne. Mlete mtoto na kadi yake ya kliniki."
 
 
 def drill(name: str, folder: Path, size: int) -> dict:
-    from sms_service.db import utcnow
-    from sms_service.dispatch import LOST_SENDING, STALE_QUEUED, sweep
-
     with stage(name, folder, SMS_RATE_PER_SECOND="5") as st:
         st.gateway.delay = 0.05
         programme(st.services, size)
@@ -40,9 +36,8 @@ def drill(name: str, folder: Path, size: int) -> dict:
                         workers.remove(child)
                         workers.append(st.start("worker", "realtime", "bulk", "default"))
                         found["workers_restarted"] += 1
-                later = utcnow() + max(STALE_QUEUED, LOST_SENDING) + timedelta(seconds=1)
-                if left.get("queued") or left.get("sending"):
-                    sweep(st.services, later)  # the sweeper, 5 minutes on: lost jobs queued again
+                if left.get("queued"):
+                    sweep_later(st.services, "queued")  # the sweeper, 5 minutes on: lost jobs queued again
                 return not any(left.get(s) for s in ("scheduled", "queued", "sending"))
             wait_until(settled, "the broadcast through after the Redis loss", 300, every=1.0)
             for child in (scheduler, *workers):

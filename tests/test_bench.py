@@ -8,7 +8,7 @@ import pytest
 
 ROOT = Path(__file__).resolve().parents[1]
 SCRIPTS = ["import.py", "outbound.py", "webhooks.py", "ussd.py", "closure.py", "scheduler.py", "broadcast.py",
-           "dashboard.py"]
+           "dashboard.py", "soak.py", "run_all.py"]
 
 
 @pytest.mark.parametrize("script", SCRIPTS)

@@ -1,0 +1,168 @@
+"""Every benchmark of the issues, one after the other, and their figures written into
+BENCHMARKS.md (between the `run_all` markers at its top): figure, target, ratio to the baseline
+each issue names, and the machine. The sections below the table keep each benchmark's method
+and history.
+
+    .venv/bin/python bench/run_all.py [--databases sqlite,postgresql] [--only NAME,…] [--soak-minutes 10]
+
+Takes about an hour with the soak (its own --soak-minutes). Each benchmark's raw output is kept
+in bench/results/NAME.jsonl (not committed). Nothing else should run on the machine meanwhile.
+"""
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import platform
+import re
+import subprocess
+import sys
+import time
+from datetime import datetime, timezone
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parents[1]
+RESULTS = ROOT / "bench" / "results"
+BEGIN, END = "<!-- run_all: begin -->", "<!-- run_all: end -->"
+
+
+def _import(lines):
+    for line in lines:  # "sqlite     clients            130000 rows    7.09 s ..."
+        m = re.match(r"(\S+)\s+clients\s+(\d+) rows\s+([\d.]+) s", line)
+        if m:
+            yield m[1], "import 130,000 clients", f"{float(m[3]):.1f} s", "≤ 60 s", float(m[3]) / 60
+
+
+OUTBOUND = {"personal-1ms": ("≥ 1,000/s", 1000), "personal-100ms": ("≥ 200/s", 200),
+            "identical-130k": ("≥ 5,000/s", 5000)}
+
+
+def _outbound(lines):
+    for r in map(json.loads, lines):
+        if r["scenario"] in OUTBOUND:
+            target, floor = OUTBOUND[r["scenario"]]
+            yield r["database"], f"send {r['messages']:,} ({r['scenario']})", f"{r['per_second']:,.0f}/s", target, \
+                floor / r["per_second"]
+        elif r["scenario"] == "rate-50":
+            yield r["database"], "SMS_RATE_PER_SECOND=50", f"max {r['max_calls_in_any_second']} calls in 1 s", \
+                "≤ 51", r["max_calls_in_any_second"] / 51
+
+
+def _beside_bare(label):
+    def parse(lines):
+        for r in map(json.loads, lines):
+            if r["scenario"] != "bare":
+                yield r["database"], f"{label} {r['scenario']}", \
+                    f"{r['ratio_to_bare']} of bare, p99 {r['p99_ms']} ms", "≥ 0.5 of bare, p99 ≤ 25 ms", \
+                    max(0.5 / r["ratio_to_bare"], r["p99_ms"] / 25)
+    return parse
+
+
+def _closure(lines):
+    for r in map(json.loads, lines):
+        yield r["database"], "site closure of 13,000, command → all sent", f"{r['seconds']} s", \
+            "none named (baseline: sending alone)", r["ratio_to_sending_alone"]
+
+
+def _scheduler(lines):
+    for r in map(json.loads, lines):
+        yield r["database"], "tick claiming 10,000 due among 1,000,000", f"{r['due_tick_median_s']} s", "≤ 1 s", \
+            r["due_tick_median_s"]
+        yield r["database"], "tick with nothing due", f"{r['idle_enqueue_due_ms_median']} ms", "≤ 20 ms", \
+            r["idle_enqueue_due_ms_median"] / 20
+
+
+def _broadcast(lines):
+    for r in map(json.loads, lines):
+        yield r["database"], "broadcast to 130,000, first tick → all sent", f"{r['seconds']} s", \
+            "none named (baseline: sending alone)", r["ratio_to_baseline"]
+
+
+def _dashboard(lines):
+    for r in map(json.loads, lines):
+        yield r["database"], "slowest dashboard page or API list (p95)", f"{r['worst_p95_ms']} ms", "≤ 200 ms", \
+            r["ratio_to_200ms"]
+
+
+def _soak(lines):
+    for r in map(json.loads, lines):
+        if "minutes" in r:
+            yield r["database"], f"soak {r['minutes']} min, USSD p99 (worst minute)", \
+                f"{r['worst_minute_ussd_p99_ms']} ms, {r['errors']} errors, memory growth " \
+                f"{max(r['rss_growth_after_first_minute'].values()):.0%}", "p99 ≤ 50 ms, 0 errors, flat", \
+                r["worst_minute_ussd_p99_ms"] / 50
+
+
+BENCHMARKS = [  # name, issue, arguments, parser
+    ("import", 2, ["--clients", "130000"], _import),
+    ("outbound", 3, ["--workers", "3", "--only", "personal-1ms,personal-100ms,identical-130k,rate-50"], _outbound),
+    ("webhooks", 4, ["--seconds", "10", "--concurrency", "4"], _beside_bare("webhook")),
+    ("ussd", 5, ["--seconds", "10", "--concurrency", "4"], _beside_bare("USSD")),
+    ("closure", 6, ["--workers", "3"], _closure),
+    ("scheduler", 7, ["--future", "1000000", "--due", "10000"], _scheduler),
+    ("broadcast", 8, ["--workers", "3"], _broadcast),
+    ("dashboard", 9, ["--rounds", "5"], _dashboard),
+    ("soak", 10, [], _soak),
+]
+
+
+def machine() -> str:
+    cpu = next((line.split(":", 1)[1].strip() for line in Path("/proc/cpuinfo").read_text().splitlines()
+                if line.startswith("model name")), platform.processor())
+    memory = next(int(line.split()[1]) // 1024 // 1024 for line in Path("/proc/meminfo").read_text().splitlines()
+                  if line.startswith("MemTotal"))
+    return f"{os.cpu_count()} cores ({cpu}), {memory} GiB RAM, Python {platform.python_version()}"
+
+
+def table(rows: list[tuple], started: datetime, took: float) -> str:
+    out = [BEGIN, "", f"## Latest full run (`bench/run_all.py`, {started:%Y-%m-%d %H:%M} UTC, {took / 60:.0f} min)", "",
+           f"Machine: {machine()}. Ratio: the figure over its target, or over the baseline the issue names "
+           "(below 1 is better).", "",
+           "| issue | benchmark | database | figure | target | ratio |", "| ---: | --- | --- | --- | --- | ---: |"]
+    for issue, database, figure, value, target, ratio in rows:
+        out.append(f"| {issue} | {figure} | {database} | {value} | {target} | **{ratio:.2f}** |")
+    return "\n".join(out + ["", END, ""])
+
+
+def write(rows: list[tuple], started: datetime, took: float) -> None:
+    path = ROOT / "BENCHMARKS.md"
+    text = path.read_text()
+    block = table(rows, started, took)
+    if BEGIN in text:
+        text = text[:text.index(BEGIN)] + block + text[text.index(END) + len(END) + 1:]
+    else:  # after the page's opening paragraph
+        head, _, rest = text.partition("\n## ")
+        text = f"{head}\n{block}\n## {rest}"
+    path.write_text(text)
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser()
+    parser.add_argument("--databases", default="sqlite,postgresql")
+    parser.add_argument("--only", default="", help="comma-separated names (default: all)")
+    parser.add_argument("--soak-minutes", default="10")
+    parser.add_argument("--from-results", action="store_true", help="only rewrite the table from bench/results/")
+    args = parser.parse_args()
+    chosen = set(filter(None, args.only.split(",")))
+    RESULTS.mkdir(exist_ok=True)
+    started, began, rows = datetime.now(timezone.utc), time.monotonic(), []
+    for name, issue, arguments, parse in BENCHMARKS:
+        output = RESULTS / f"{name}.jsonl"
+        if not args.from_results and (not chosen or name in chosen):
+            extra = ["--minutes", args.soak_minutes] if name == "soak" else []
+            print(f"[run_all] {name} …", flush=True)
+            done = subprocess.run([sys.executable, str(ROOT / "bench" / f"{name}.py"), "--databases", args.databases,
+                                   *arguments, *extra], cwd=ROOT, capture_output=True, text=True)
+            output.write_text(done.stdout)
+            if done.returncode:
+                print(f"[run_all] {name} failed:\n{done.stderr[-2000:]}", file=sys.stderr)
+        if output.exists():
+            lines = [line for line in output.read_text().splitlines() if line.strip()]
+            jsonish = [line for line in lines if line.startswith("{")] if name != "import" else lines
+            rows += [(issue, *row) for row in parse(jsonish)]
+    write(rows, started, time.monotonic() - began)
+    print(table(rows, started, time.monotonic() - began))
+
+
+if __name__ == "__main__":
+    main()
