@@ -218,8 +218,8 @@ def counts(services: Services) -> dict[str, int]:
 
 
 def sweep_later(services: Services, status: str, minutes: float = 6) -> dict:
-    """The sweeper as it will run once the messages now `status` have waited `minutes` more
-    (their clock moved back, not the sweeper's): jobs lost with a worker or with Redis are
+    """The sweeper as it will run once the messages now `status` have waited `minutes` (their
+    clock moved back, not the sweeper's): jobs lost with a worker or with Redis are
     handed over again (`queued`), calls a dead worker was in are found (`sending`)."""
     from sqlalchemy import update
 
@@ -228,5 +228,5 @@ def sweep_later(services: Services, status: str, minutes: float = 6) -> dict:
 
     with services.db.session() as s:
         s.execute(update(OutboundMessage).where(OutboundMessage.status == status)
-                  .values(updated_at=OutboundMessage.updated_at - timedelta(minutes=minutes)))
+                  .values(updated_at=utcnow() - timedelta(minutes=minutes)))
     return sweep(services)
