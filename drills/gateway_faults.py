@@ -1,6 +1,6 @@
 """Drill 3: Africa's Talking misbehaving in the middle of a broadcast, one fault after another:
-503 to every second call for a while; a call taken and answered only after the adapter gave up
-(a timeout after accepting); 401 (a bad key); 405 (insufficient balance) for every recipient;
+503 to every second call for a while; three calls taken and answered only after the adapter gave
+up (a timeout after accepting); 401 (a bad key); 405 (insufficient balance) for every recipient;
 then recovery. Retries wait their backoff (the drill lets it pass at once), the stop-the-line
 answers pause sending (`SMS_PAUSE_MINUTES` short here) and raise an admin alert, and what timed
 out after AT took it stays `unknown` (a broadcast is never sent blindly twice) until AT's
@@ -70,7 +70,7 @@ def drill(name: str, folder: Path, size: int) -> dict:
             wait_until(lambda calls=calls: st.gateway.calls >= calls + 2, f"two calls in {phase}", 120,
                        between=lambda: let_backoff_pass(st))
             if phase in ("unauthorised", "no_balance"):
-                wait_until(lambda: st.services.redis.get(PAUSE_KEY), f"sending paused on {phase}", 30)
+                wait_until(lambda: st.services.redis.get(PAUSE_KEY), f"sending paused on {phase}", 120)
                 paused += 1
             if phase == "timeout":
                 time.sleep(13)  # the late answers arrive after the adapter's 10 s
