@@ -121,8 +121,9 @@ def restart(name: str, folder: Path, size: int) -> dict:
                    between=lambda: sweep_later(st.services, "queued"))
         time.sleep(0.5)
         found = check(st, bodies=(BODY.format("reply", 1),))
-        found["when_killed"] = killed
-        return {k: v for k, v in found.items() if k in ("due_settled", "once_per_key", "logs", "when_killed", "sent")}
+        found["when_killed"], found["statuses"] = killed, counts(st.services)
+        return {k: v for k, v in found.items()
+                if k in ("due_settled", "once_per_key", "logs", "when_killed", "sent", "statuses")}
 
 
 if __name__ == "__main__":

@@ -156,12 +156,18 @@ def stage(name: str, folder: Path, **settings: str):
            "SECRET_KEY": "drill-" + "k" * 32, "SCHEDULER_INTERVAL": "0.5", "SMS_RATE_PER_SECOND": "50",
            **settings}
     services = None
+    own_log = _capture_log(folder / "drill.log")  # this process's lines are checked too
     try:
         upgrade(url)
         services = Services.from_config(load_config(env))
         current = Stage(name, url, folder, redis, fake, services, env, Gateway(fake))
+        current.logs.append(folder / "drill.log")
         yield current
     finally:
+        import logging
+
+        logging.getLogger().removeHandler(own_log)
+        own_log.close()
         if services is not None:
             current.stop_all()
             current.redis.stop()
@@ -170,6 +176,22 @@ def stage(name: str, folder: Path, **settings: str):
             redis.stop()
         fake.stop()
         cleanup()
+
+
+def _capture_log(path: Path):
+    """Every log line of this process, as the service formats and masks it, into `path`."""
+    import logging
+
+    from sms_service.logs import MaskPhones
+
+    handler = logging.FileHandler(path)
+    handler.setFormatter(logging.Formatter("%(asctime)s %(levelname)s %(name)s: %(message)s"))
+    handler.addFilter(MaskPhones())
+    root = logging.getLogger()
+    root.addHandler(handler)
+    if root.level > logging.INFO:
+        root.setLevel(logging.INFO)
+    return handler
 
 
 def programme(services: Services, clients: int, opted_out_every: int = 50) -> None:
