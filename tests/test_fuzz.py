@@ -23,7 +23,7 @@ E164 = re.compile(r"^\+254[17]\d{8}$")
 FAST = settings(max_examples=300, deadline=None, suppress_health_check=[HealthCheck.too_slow])
 
 ALLOCATED = ["70", "71", "72", "74", "79", "11"]  # mobile ranges every digit after them makes a number in
-kenyan = st.tuples(st.sampled_from(ALLOCATED), st.text("0123456789", min_size=7, max_size=7)).map(
+kenyan = st.tuples(st.sampled_from(ALLOCATED), st.text(string.digits, min_size=7, max_size=7)).map(
     lambda p: (p[0][0], p[0][1] + p[1]))
 spelled = st.sampled_from(["0{}", "{}", "254{}", "+254{}", "+254 {}", "0{} ", " 254-{}"])
 
