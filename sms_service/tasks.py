@@ -53,13 +53,11 @@ class TaskRefused(ValueError):
     pass
 
 
-def visible_tasks(session: Session, caller, *, status: str | None = "open", after_id: int | None = None,
-                  limit: int = 100):
-    """The tasks `caller` may see (a Mentor Mother: her list; a supervisor: her facility's
-    clients'; an admin: all), oldest first: (task, client, the SMS it is about)."""
+def _seen_by(caller, status: str | None = None):
+    """SELECT (task, client, the SMS it is about) of the tasks `caller` may see: a Mentor Mother
+    her list, a supervisor her facility's clients', an admin all."""
     from .access import clients_seen
     from .models import InboundMessage
-    from .records import page_of
 
     query = (select(FollowUpTask, Client, InboundMessage.text).outerjoin(Client, Client.id == FollowUpTask.client_id)
              .outerjoin(InboundMessage, InboundMessage.id == FollowUpTask.inbound_message_id))
@@ -67,9 +65,15 @@ def visible_tasks(session: Session, caller, *, status: str | None = "open", afte
         query = query.where(FollowUpTask.mentor_mother_id == caller.mentor_mother_id)
     else:
         query = clients_seen(query, caller)
-    if status:
-        query = query.where(FollowUpTask.status == status)
-    return page_of(session, query, FollowUpTask.id, after_id=after_id, limit=limit)
+    return query.where(FollowUpTask.status == status) if status else query
+
+
+def visible_tasks(session: Session, caller, *, status: str | None = "open", after_id: int | None = None,
+                  limit: int = 100):
+    """A page of the tasks `caller` may see, oldest first: (task, client, the SMS it is about)."""
+    from .records import page_of
+
+    return page_of(session, _seen_by(caller, status), FollowUpTask.id, after_id=after_id, limit=limit)
 
 
 def outcomes_for(task: FollowUpTask) -> tuple[str, ...]:
@@ -84,10 +88,9 @@ def finish(session: Session, caller, task_id: int, outcome: str, *, note: str | 
     """Close a task the caller may see, with its outcome (a transfer outcome moves the transfer)."""
     from . import audit
     from .models import Transfer
-    from .transfers.outcomes import OutcomeRefused, record
+    from .transfers.outcomes import CAUSE_BY_ROLE, OutcomeRefused, record
 
-    found = next((t for t, _, _ in visible_tasks(session, caller, status=None, after_id=task_id - 1, limit=1).items
-                  if t.id == task_id), None)
+    found = session.scalar(_seen_by(caller).where(FollowUpTask.id == task_id))
     if found is None:
         raise LookupError(task_id)
     if found.status != "open":
@@ -96,9 +99,9 @@ def finish(session: Session, caller, task_id: int, outcome: str, *, note: str | 
         raise TaskRefused(f"outcome: one of {', '.join(outcomes_for(found))}")
     if outcome not in TASK_OUTCOMES:
         transfer = session.get(Transfer, int(found.subject.partition(":")[2]))
-        cause = {"admin": "staff", "supervisor": "clinic"}.get(caller.role, "mentor_mother")
         try:
-            record(session, transfer, outcome, cause=cause, actor=caller.actor, now=now, note=note)
+            record(session, transfer, outcome, cause=CAUSE_BY_ROLE[caller.role], actor=caller.actor, now=now,
+                   note=note)
         except OutcomeRefused as exc:
             raise TaskRefused(str(exc)) from None
     found.status, found.outcome, found.closed_at = "done", outcome, now

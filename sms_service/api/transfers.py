@@ -15,7 +15,7 @@ from ..importing.follow_on import follow_on
 from ..models import Client, Facility, Transfer
 from ..services import get_services
 from ..transfers.closure import ClosureRefused, close_site
-from ..transfers.outcomes import OutcomeRefused, record
+from ..transfers.outcomes import CAUSE_BY_ROLE, OutcomeRefused, record
 from ..transfers.referrals import referral_csv
 from ..records import transfers as records
 from ..transfers.report import as_csv, progress
@@ -23,7 +23,6 @@ from . import blueprint
 from .auth import requires
 from .errors import ApiError, int_arg, json_body, limit_arg
 
-CAUSE_BY_ROLE = {"admin": "staff", "supervisor": "clinic", "mentor_mother": "mentor_mother"}
 
 
 def scope(query):

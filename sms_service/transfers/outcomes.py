@@ -17,6 +17,9 @@ class OutcomeRefused(Exception):
     pass
 
 
+CAUSE_BY_ROLE = {"admin": "staff", "supervisor": "clinic", "mentor_mother": "mentor_mother"}  # who records it
+
+
 def latest_transfer(session: Session, client_id: int) -> Transfer | None:
     """Her transfer a person may still record something about (open, or lost to follow-up)."""
     return session.scalar(select(Transfer).where(Transfer.client_id == client_id, Transfer.status.in_(tuple(ALLOWED)))

@@ -7,14 +7,13 @@ from flask import abort, g, redirect, render_template, request, url_for
 from ..db import utcnow
 from ..records import transfers as records
 from ..services import get_services
-from ..transfers.outcomes import OutcomeRefused, record
+from ..transfers.outcomes import CAUSE_BY_ROLE, OutcomeRefused, record
 from ..transfers.report import progress
 from ..transfers.states import OUTCOMES
 from . import blueprint
 from .auth import flash_done, flash_problem, needs
 from .tasks import _after
 
-CAUSE_BY_ROLE = {"admin": "staff", "supervisor": "clinic", "mentor_mother": "mentor_mother"}
 
 
 @blueprint.get("/transfers")
