@@ -31,13 +31,11 @@ def init_app(app) -> None:
         if values and any(isinstance(v, int) and v > MAX_ID for v in values.values()):
             abort(404)
 
-    for code in (404, 405):
-        previous = app.error_handler_spec[None].get(code, {}).get(HTTPException)
+    def as_json(error: HTTPException):
+        """No route matched, so no blueprint's handler runs: JSON under the API, Flask's page elsewhere."""
+        return http_error(error) if request.path.startswith(blueprint.url_prefix + "/") else error
 
-        def as_json(error, previous=previous):
-            if request.path.startswith(blueprint.url_prefix + "/"):
-                return http_error(error)
-            return previous(error) if previous else error
+    for code in (404, 405):
         app.register_error_handler(code, as_json)
 
 

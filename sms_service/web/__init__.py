@@ -12,6 +12,14 @@ blueprint = Blueprint("web", __name__, template_folder="pages", static_folder="s
                       static_url_path="/static/web")
 
 
+def id_arg(name: str) -> int | None:
+    """A page's id parameter (where a list goes on from), or None when absent or not a number."""
+    from flask import request
+
+    raw = request.args.get(name, "")
+    return int(raw) if raw.isdigit() else None
+
+
 def init_app(app: Flask) -> None:
     from flask_wtf.csrf import CSRFProtect
 

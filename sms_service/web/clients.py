@@ -8,9 +8,8 @@ from sqlalchemy import select
 from ..models import Transfer
 from ..records import clients as records
 from ..services import get_services
-from . import blueprint
+from . import blueprint, id_arg
 from .auth import needs
-from .tasks import _after
 
 
 @blueprint.get("/clients")
@@ -18,7 +17,7 @@ from .tasks import _after
 def clients():
     query = request.args.get("q", "").strip()[:80]
     with get_services().db.session() as s:
-        found = records.search(s, g.caller, query, after_id=_after(), limit=50)
+        found = records.search(s, g.caller, query, after_id=id_arg("after"), limit=50)
         return render_template("clients.html", found=found, query=query)
 
 

@@ -7,7 +7,7 @@ from flask import g, render_template, request
 from ..messaging import PURPOSES
 from ..records.messages import log
 from ..services import get_services
-from . import blueprint
+from . import blueprint, id_arg
 from .auth import needs
 
 STATUSES = ("scheduled", "queued", "sending", "sent", "delivered", "failed", "unknown", "expired", "suppressed",
@@ -18,10 +18,8 @@ STATUSES = ("scheduled", "queued", "sending", "sent", "delivered", "failed", "un
 @needs()
 def messages():
     chosen = {k: (request.args.get(k) or "").strip()[:40] for k in ("status", "purpose", "phone", "broadcast_id")}
-    before = request.args.get("before", "")
-    broadcast = chosen["broadcast_id"]
     with get_services().db.session() as s:
         found = log(s, g.caller, status=chosen["status"] or None, purpose=chosen["purpose"] or None,
-                    phone=chosen["phone"] or None, broadcast_id=int(broadcast) if broadcast.isdigit() else None,
-                    before_id=int(before) if before.isdigit() else None, limit=100)
+                    phone=chosen["phone"] or None, broadcast_id=id_arg("broadcast_id"),
+                    before_id=id_arg("before"), limit=100)
     return render_template("messages.html", found=found, chosen=chosen, statuses=STATUSES, purposes=sorted(PURPOSES))

@@ -7,13 +7,8 @@ from flask import abort, g, redirect, render_template, request, url_for
 from ..db import utcnow
 from ..services import get_services
 from ..tasks import TaskRefused, finish, outcomes_for, visible_tasks
-from . import blueprint
+from . import blueprint, id_arg
 from .auth import flash_done, flash_problem, needs
-
-
-def _after() -> int | None:
-    raw = request.args.get("after", "")
-    return int(raw) if raw.isdigit() else None
 
 
 @blueprint.get("/tasks")
@@ -23,7 +18,7 @@ def tasks():
     if status not in ("open", "done"):
         status = "open"
     with get_services().db.session() as s:
-        found = visible_tasks(s, g.caller, status=status, after_id=_after(), limit=50)
+        found = visible_tasks(s, g.caller, status=status, after_id=id_arg("after"), limit=50)
         rows = [(task, client, sms, outcomes_for(task)) for task, client, sms in found.items]
         return render_template("tasks.html", rows=rows, status=status, next_id=found.next_id)
 

@@ -10,9 +10,8 @@ from ..services import get_services
 from ..transfers.outcomes import CAUSE_BY_ROLE, OutcomeRefused, record
 from ..transfers.report import progress
 from ..transfers.states import OUTCOMES
-from . import blueprint
+from . import blueprint, id_arg
 from .auth import flash_done, flash_problem, needs
-from .tasks import _after
 
 
 
@@ -29,7 +28,7 @@ def transfers():
 def transfer_list():
     site, clinic, status = (request.args.get(k) or None for k in ("site", "clinic", "status"))
     with get_services().db.session() as s:
-        found = records.listing(s, g.caller, site=site, clinic=clinic, status=status, after_id=_after(), limit=100)
+        found = records.listing(s, g.caller, site=site, clinic=clinic, status=status, after_id=id_arg("after"), limit=100)
         return render_template("transfer_list.html", found=found, site=site, clinic=clinic, status=status)
 
 
