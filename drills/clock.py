@@ -13,30 +13,11 @@ import time
 from datetime import datetime, timedelta
 from pathlib import Path
 
-from drills.harness import WINDOWS, counts, programme, stage, sweep_later, wait_until
+from drills.harness import WINDOWS, counts, programme, stage, sweep_later, wait_until, windows
 from drills.invariants import check
 
 PURPOSES = ("reminder", "transfer_notice", "broadcast", "reply")
 BODY = "Habari Amina, ujumbe wa {} namba {}."
-
-
-def real_windows():
-    """The windows as configured, for this drill (the others run with them open)."""
-    from contextlib import contextmanager
-
-    from sms_service import messaging
-
-    @contextmanager
-    def restored():
-        saved = dict(messaging.PURPOSES)
-        for name, purpose in saved.items():
-            messaging.PURPOSES[name] = messaging.Purpose(purpose.queue, WINDOWS[name], purpose.must_arrive,
-                                                         purpose.essential)
-        try:
-            yield
-        finally:
-            messaging.PURPOSES.update(saved)
-    return restored()
 
 
 def drill(name: str, folder: Path, size: int) -> dict:
@@ -49,7 +30,7 @@ def drill(name: str, folder: Path, size: int) -> dict:
     from sms_service.sending import Sender
     from workers.scheduler import tick
 
-    with stage(name, folder, SMS_RATE_PER_SECOND="1000") as st, real_windows():
+    with stage(name, folder, SMS_RATE_PER_SECOND="1000") as st, windows(WINDOWS.get):
         tz = st.services.config.tz
         programme(st.services, size)
         today = datetime.now(tz).date()

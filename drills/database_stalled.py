@@ -139,23 +139,6 @@ def _up(base: str) -> bool:
 
 
 if __name__ == "__main__":
-    import argparse
-    import json
-    import tempfile
+    from drills.common import main
 
-    from drills.harness import windows_open
-    from drills.invariants import broken
-
-    parser = argparse.ArgumentParser(description=__doc__)
-    parser.add_argument("--databases", default="sqlite,postgresql")
-    parser.add_argument("--size", type=int, default=2_000)
-    parser.add_argument("--lock", type=float, default=LOCK_SECONDS)
-    args = parser.parse_args()
-    failed = False
-    for database in args.databases.split(","):
-        with tempfile.TemporaryDirectory(prefix="drill-") as tmp, windows_open():
-            result = drill(database, Path(tmp), args.size, args.lock)
-        result = {"database": database, "broken": broken(result), **result}
-        failed = failed or bool(result["broken"])
-        print(json.dumps(result), flush=True)
-    raise SystemExit(1 if failed else 0)
+    main(drill, __doc__, 2_000, lock=LOCK_SECONDS)

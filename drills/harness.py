@@ -33,13 +33,15 @@ WINDOWS = {name: purpose.window for name, purpose in messaging.PURPOSES.items()}
 
 
 @contextmanager
-def windows_open():
-    """Every purpose's send window open in this process while a drill runs (its workers and
-    scheduler run under bench/anytime.py): a drill at night measures the fault, not the wait
-    for 07:00. The clock drill judges the quiet hours with the windows as configured."""
+def windows(window_of=lambda name: None):
+    """Each purpose's send window set to `window_of(name)` in this process while a drill runs:
+    open (the default), for drills that run at any hour (their workers and scheduler run under
+    bench/anytime.py: a drill at night measures the fault, not the wait for 07:00); or as
+    configured (`WINDOWS.get`), for the clock drill, which judges the quiet hours."""
     saved = dict(messaging.PURPOSES)
     for name, purpose in saved.items():
-        messaging.PURPOSES[name] = messaging.Purpose(purpose.queue, None, purpose.must_arrive, purpose.essential)
+        messaging.PURPOSES[name] = messaging.Purpose(purpose.queue, window_of(name), purpose.must_arrive,
+                                                     purpose.essential)
     try:
         yield
     finally:

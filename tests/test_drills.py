@@ -26,6 +26,6 @@ def test_the_drill_ends_with_every_promise_kept(drill, size, database):
 
 
 def test_a_database_locked_for_a_while_neither_slows_ussd_nor_loses_an_sms(database):
-    result = run(lambda name, folder, size: database_stalled.drill(name, folder, size, lock=3.0), database, 300)
+    result = run(database_stalled.drill, database, 300, lock=3.0)
     assert not result["broken"], result
     assert result["ussd_during_lock"] > 0 and result["sms_posted"] > 0

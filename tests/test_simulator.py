@@ -6,7 +6,7 @@ from __future__ import annotations
 import pytest
 
 from sms_service.inbound import handle_pending
-from tests.support.browser_login import csrf_of, log_in
+from tests.support.logins import csrf_of, log_in
 from tests.support.people import two_mentor_mothers
 
 

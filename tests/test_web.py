@@ -13,7 +13,7 @@ from sms_service.accounts.users import reset
 from sms_service.db import utcnow
 from sms_service.models import Broadcast, FollowUpTask, User
 from sms_service.web.words import WORDS
-from tests.support.browser_login import csrf_of, form_post, log_in
+from tests.support.logins import csrf_of, form_post, log_in
 from tests.support.people import two_mentor_mothers
 
 
