@@ -17,6 +17,23 @@ def _password(from_stdin: bool) -> tuple[str, bool]:
     return new_password(), True
 
 
+def _change(change) -> None:
+    """Make `change(session)` in one transaction; a refusal is a usage error saying why."""
+    from ..access import ScopeRefused
+    from .users import AccountRefused
+
+    with command_services().db.session() as session:
+        try:
+            change(session)
+        except (AccountRefused, ScopeRefused) as exc:
+            raise click.UsageError(str(exc)) from None
+
+
+def _show(password: str, made_up: bool) -> None:
+    if made_up:  # never one typed in
+        click.echo(f"Password (shown once): {password}")
+
+
 @click.group("users")
 def users_group() -> None:
     """Dashboard accounts."""
@@ -30,19 +47,13 @@ def users_group() -> None:
 @click.option("--password-stdin", is_flag=True, help="Read the password from standard input.")
 def add_user(username, role, name, facility, mentor_mother, language, password_stdin) -> None:
     """Make an account for USERNAME."""
-    from ..access import ScopeRefused
-    from .users import AccountRefused, add
+    from .users import add
 
     password, made_up = _password(password_stdin)
-    with command_services().db.session() as session:
-        try:
-            add(session, username, name=name, role=role, password=password, facility=facility,
-                mentor_mother=mentor_mother, language=language)
-        except (AccountRefused, ScopeRefused) as exc:
-            raise click.UsageError(str(exc)) from None
+    _change(lambda session: add(session, username, name=name, role=role, password=password, facility=facility,
+                                mentor_mother=mentor_mother, language=language))
     click.echo(f"Account {username.strip().lower()} made ({role}).")
-    if made_up:
-        click.echo(f"Password (shown once): {password}")
+    _show(password, made_up)
 
 
 @users_group.command("reset")
@@ -51,17 +62,12 @@ def add_user(username, role, name, facility, mentor_mother, language, password_s
 def reset_user(username, password_stdin) -> None:
     """A new password for USERNAME; its sessions end and its lock is lifted."""
     from ..db import utcnow
-    from .users import AccountRefused, reset
+    from .users import reset
 
     password, made_up = _password(password_stdin)
-    with command_services().db.session() as session:
-        try:
-            reset(session, username, password, now=utcnow())
-        except AccountRefused as exc:
-            raise click.UsageError(str(exc)) from None
+    _change(lambda session: reset(session, username, password, now=utcnow()))
     click.echo(f"Password of {username.strip().lower()} reset; its sessions have ended.")
-    if made_up:
-        click.echo(f"Password (shown once): {password}")
+    _show(password, made_up)
 
 
 @users_group.command("disable")
@@ -79,13 +85,9 @@ def enable_user(username) -> None:
 
 
 def _set_active(username: str, active: bool) -> None:
-    from .users import AccountRefused, set_active
+    from .users import set_active
 
-    with command_services().db.session() as session:
-        try:
-            set_active(session, username, active)
-        except AccountRefused as exc:
-            raise click.UsageError(str(exc)) from None
+    _change(lambda session: set_active(session, username, active))
     click.echo(f"Account {username.strip().lower()} {'enabled' if active else 'disabled'}.")
 
 
