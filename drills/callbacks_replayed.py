@@ -14,7 +14,7 @@ from pathlib import Path
 
 from sqlalchemy import func, select
 
-from drills.harness import counts, programme, stage, wait_until
+from drills.harness import counts, programme, quiet, stage, wait_until
 from drills.invariants import check
 
 REMINDER = "Habari Amina, tunakukumbusha miadi yako kesho. Namba {}."
@@ -80,7 +80,7 @@ def drill(name: str, folder: Path, size: int) -> dict:
             post(path, form)
             if path == "/webhooks/sms/delivery" and form["status"] in FINAL_WORDS:
                 first_final.setdefault(form["id"], FINAL_WORDS[form["status"]])
-        wait_until(lambda: not any(counts(st.services).get(k) for k in ("scheduled", "queued", "sending")),
+        wait_until(lambda: quiet(st.services),
                    "replies sent", 120)
 
         def changed() -> dict:

@@ -20,7 +20,7 @@ from pathlib import Path
 import requests
 from sqlalchemy import func, select
 
-from drills.harness import ROOT, programme, stage, wait_until
+from drills.harness import ROOT, programme, quiet, stage, wait_until
 from drills.invariants import check
 
 LOCK_SECONDS = 20.0
@@ -108,9 +108,7 @@ def drill(name: str, folder: Path, size: int, lock: float = LOCK_SECONDS) -> dic
         http = requests.Session()
         for form in refused:  # AT, a minute later, posts the same callback again
             assert http.post(f"{base}/webhooks/sms?token=drill", timeout=30, data=form).status_code == 200
-        from drills.harness import counts
-
-        wait_until(lambda: not any(counts(st.services).get(k) for k in ("scheduled", "queued", "sending")),
+        wait_until(lambda: quiet(st.services),
                    "the replies sent", 60)
         with st.services.db.session() as s:
             stored = s.scalar(select(func.count(func.distinct(InboundMessage.provider_id))))

@@ -258,3 +258,15 @@ def sweep_later(services: Services, status: str, minutes: float = 6) -> dict:
         s.execute(update(OutboundMessage).where(OutboundMessage.status == status)
                   .values(updated_at=utcnow() - timedelta(minutes=minutes)))
     return sweep(services)
+
+
+def quiet(services: Services) -> bool:
+    """Nothing left in flight: every incoming SMS handled (its reply made) and no message due,
+    queued or being sent."""
+    from sqlalchemy import func, select
+
+    from sms_service.models import InboundMessage
+
+    with services.db.session() as s:
+        unhandled = s.scalar(select(func.count()).select_from(InboundMessage).where(InboundMessage.handled_at.is_(None)))
+    return not unhandled and not any(counts(services).get(k) for k in ("scheduled", "queued", "sending"))
