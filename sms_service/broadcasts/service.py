@@ -140,14 +140,6 @@ def cancel_unconfirmed(session: Session, mentor: MentorMother, now: datetime) ->
     return len(waiting)
 
 
-def may_see(who: Caller, broadcast: Broadcast, mentor_facility: int | None) -> bool:
-    if who.role == "admin":
-        return True
-    if who.role == "supervisor":
-        return who.facility_id is not None and who.facility_id in (broadcast.facility_id, mentor_facility)
-    return broadcast.mentor_mother_id == who.mentor_mother_id
-
-
 def approve(session: Session, broadcast: Broadcast, who: Caller, now: datetime) -> None:
     if who.role not in ("admin", "supervisor"):
         raise BroadcastRefused(["only a supervisor or an admin approves a broadcast"], status=403)
