@@ -50,7 +50,9 @@ TASK_OUTCOMES = ("reached", "visited", "not_needed")
 
 
 class TaskRefused(ValueError):
-    pass
+    def __init__(self, message: str, status: int = 400):
+        super().__init__(message)
+        self.status = status  # as the API answers it: 409 when the task is already done
 
 
 def _seen_by(caller, status: str | None = None):
@@ -77,9 +79,9 @@ def visible_tasks(session: Session, caller, *, status: str | None = "open", afte
 
 
 def outcomes_for(task: FollowUpTask) -> tuple[str, ...]:
-    from .transfers.states import OUTCOMES
+    from .transfers.states import OUTCOMES, transfer_of
 
-    if (task.subject or "").startswith("transfer:"):
+    if transfer_of(task.subject) is not None:
         return (*TASK_OUTCOMES, *(o for o in OUTCOMES if o not in ("cancelled", "lost_to_follow_up")))
     return TASK_OUTCOMES
 
@@ -89,16 +91,17 @@ def finish(session: Session, caller, task_id: int, outcome: str, *, note: str | 
     from . import audit
     from .models import Transfer
     from .transfers.outcomes import CAUSE_BY_ROLE, OutcomeRefused, record
+    from .transfers.states import transfer_of
 
     found = session.scalar(_seen_by(caller).where(FollowUpTask.id == task_id))
     if found is None:
         raise LookupError(task_id)
     if found.status != "open":
-        raise TaskRefused(f"the task is already {found.status}")
+        raise TaskRefused(f"the task is already {found.status}", status=409)
     if outcome not in outcomes_for(found):
         raise TaskRefused(f"outcome: one of {', '.join(outcomes_for(found))}")
     if outcome not in TASK_OUTCOMES:
-        transfer = session.get(Transfer, int(found.subject.partition(":")[2]))
+        transfer = session.get(Transfer, transfer_of(found.subject))
         try:
             record(session, transfer, outcome, cause=CAUSE_BY_ROLE[caller.role], actor=caller.actor, now=now,
                    note=note)

@@ -74,5 +74,5 @@ def finish_task(task_id: int):
         except LookupError:
             raise ApiError(404, f"no task {task_id}")
         except TaskRefused as exc:
-            raise ApiError(409 if "already" in str(exc) else 400, str(exc))
+            raise ApiError(exc.status, str(exc))
         return task_json(task, session.get(Client, task.client_id) if task.client_id else None)
