@@ -31,6 +31,7 @@ from sms_service.models import (  # noqa: E402
     Client, Facility, FollowUpTask, MentorMother, OutboundMessage, Transfer,
 )
 from sms_service.services import get_services  # noqa: E402
+from tests.support.logins import log_in  # noqa: E402
 
 MENTORS, FACILITIES, PASSWORD = 400, 10, "bench-password-long"
 NAMES = ["Amina", "Zawadi", "Neema", "Imani", "Halima", "Rehema", "Asha", "Wanjiru", "Akinyi", "Nafula"]
@@ -100,13 +101,6 @@ def timings(client, path: str, rounds: int, headers=None) -> dict:
             "kb": round(len(answer.data) / 1024, 1)}
 
 
-def log_in(client, username: str) -> None:
-    import re
-
-    token = re.search(r'name="csrf_token" value="([^"]+)"', client.get("/login").get_data(as_text=True)).group(1)
-    assert client.post("/login", data={"username": username, "password": PASSWORD, "csrf_token": token}).status_code == 302
-
-
 def measure(url: str, redis_url: str, name: str, args) -> dict:
     app = create_app({"DATABASE_URL": url, "REDIS_URL": redis_url, "SMS_GATEWAY": "outbox"})
     services = get_services(app)
@@ -117,7 +111,7 @@ def measure(url: str, redis_url: str, name: str, args) -> dict:
     pages = {}
     for who in ("admin", "supervisor", "mentor"):
         client = app.test_client()
-        log_in(client, who)
+        assert log_in(client, who, PASSWORD).status_code == 302
         for path in PAGES:
             if who != "admin" and path == "/clients/2":
                 continue
