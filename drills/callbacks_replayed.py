@@ -14,8 +14,9 @@ from pathlib import Path
 
 from sqlalchemy import func, select
 
-from drills.harness import counts, programme, quiet, stage, wait_until
+from drills.harness import counts, programme, quiet, stage
 from drills.invariants import check
+from tests.support.waiting import wait_for
 
 REMINDER = "Habari Amina, tunakukumbusha miadi yako kesho. Namba {}."
 FINAL_WORDS = {"Success": "delivered", "Failed": "failed", "Rejected": "failed"}
@@ -45,7 +46,7 @@ def drill(name: str, folder: Path, size: int) -> dict:
                                 for c, p in people[:texting]])
         st.start("scheduler")
         st.start("worker", "realtime", "bulk", "default")
-        wait_until(lambda: counts(st.services).get("sent", 0) >= texting, "the reminders sent", 120)
+        wait_for(lambda: counts(st.services).get("sent", 0) >= texting, 120, "the reminders sent", every=0.2)
         app = create_app(st.env)
         client = app.test_client()
 
@@ -80,8 +81,7 @@ def drill(name: str, folder: Path, size: int) -> dict:
             post(path, form)
             if path == "/webhooks/sms/delivery" and form["status"] in FINAL_WORDS:
                 first_final.setdefault(form["id"], FINAL_WORDS[form["status"]])
-        wait_until(lambda: quiet(st.services),
-                   "replies sent", 120)
+        wait_for(lambda: quiet(st.services), 120, "replies sent", every=0.2)
 
         def changed() -> dict:
             with st.services.db.session() as s:
@@ -89,7 +89,7 @@ def drill(name: str, folder: Path, size: int) -> dict:
                                             .where(OutboundMessage.purpose == "reminder")).all())
             return {i: (now_status.get(i), want) for i, want in first_final.items() if now_status.get(i) != want}
         try:  # reports are applied by a job: wait for them, then any difference is a real one
-            wait_until(lambda: not changed(), "every delivery report applied", 60)
+            wait_for(lambda: not changed(), 60, "every delivery report applied", every=0.2)
         except AssertionError:
             pass
         with st.services.db.session() as s:

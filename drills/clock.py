@@ -13,8 +13,9 @@ import time
 from datetime import datetime, timedelta
 from pathlib import Path
 
-from drills.harness import WINDOWS, counts, programme, stage, sweep_later, wait_until, windows
+from drills.harness import WINDOWS, counts, programme, stage, sweep_later, windows
 from drills.invariants import check
+from tests.support.waiting import wait_for
 
 PURPOSES = ("reminder", "transfer_notice", "broadcast", "reply")
 BODY = "Habari Amina, ujumbe wa {} namba {}."
@@ -90,16 +91,15 @@ def restart(name: str, folder: Path, size: int) -> dict:
                                  "body": BODY.format("reply", cid), "not_before": now,
                                  "expires_at": now + timedelta(hours=2)} for cid, phone in people])
         scheduler = st.start("scheduler")
-        wait_until(lambda: counts(st.services).get("queued"), "the first tick claiming", 30, every=0.01)
+        wait_for(lambda: counts(st.services).get("queued"), 30, "the first tick claiming", every=0.01)
         st.kill(scheduler, signal.SIGKILL)  # in the middle of its tick (claiming in batches)
         killed = counts(st.services)
         st.start("scheduler")
         st.start("worker", "realtime", "bulk", "default")
         # what the killed tick claimed but never handed to Redis is queued with no job: the
         # sweeper hands it over once it has waited 5 minutes (the drill runs that sweep now)
-        wait_until(lambda: not any(counts(st.services).get(k) for k in ("scheduled", "queued", "sending")),
-                   "every reply out after the restart", 120, every=0.5,
-                   between=lambda: sweep_later(st.services, "queued"))
+        wait_for(lambda: not any(counts(st.services).get(k) for k in ("scheduled", "queued", "sending")), 120,
+                 "every reply out after the restart", every=0.5, between=lambda: sweep_later(st.services, "queued"))
         time.sleep(0.5)
         found = check(st, bodies=(BODY.format("reply", 1),))
         found["when_killed"], found["statuses"] = killed, counts(st.services)

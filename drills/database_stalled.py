@@ -20,8 +20,9 @@ from pathlib import Path
 import requests
 from sqlalchemy import func, select
 
-from drills.harness import ROOT, programme, quiet, stage, wait_until
+from drills.harness import ROOT, programme, quiet, stage
 from drills.invariants import check
+from tests.support.waiting import wait_for
 
 LOCK_SECONDS = 20.0
 
@@ -62,7 +63,7 @@ def drill(name: str, folder: Path, size: int, lock: float = LOCK_SECONDS) -> dic
                                    stderr=subprocess.STDOUT, start_new_session=True)
         st.children.append(web)
         base = f"http://127.0.0.1:{port}"
-        wait_until(lambda: _up(base), "gunicorn up", 60)
+        wait_for(lambda: _up(base), 60, "gunicorn up", every=0.2)
         st.start("worker", "realtime", "bulk", "default")
         stop, locked = threading.Event(), threading.Event()
         ussd, sms, ids = [], [], itertools.count(1)
@@ -108,8 +109,7 @@ def drill(name: str, folder: Path, size: int, lock: float = LOCK_SECONDS) -> dic
         http = requests.Session()
         for form in refused:  # AT, a minute later, posts the same callback again
             assert http.post(f"{base}/webhooks/sms?token=drill", timeout=30, data=form).status_code == 200
-        wait_until(lambda: quiet(st.services),
-                   "the replies sent", 60)
+        wait_for(lambda: quiet(st.services), 60, "the replies sent", every=0.2)
         with st.services.db.session() as s:
             stored = s.scalar(select(func.count(func.distinct(InboundMessage.provider_id))))
             rows = s.scalar(select(func.count()).select_from(InboundMessage))

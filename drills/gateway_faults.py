@@ -15,8 +15,9 @@ from pathlib import Path
 
 from sqlalchemy import func, select, update
 
-from drills.harness import TEXT, broadcast, counts, programme, stage, wait_until
+from drills.harness import TEXT, broadcast, counts, programme, stage
 from drills.invariants import check
+from tests.support.waiting import wait_for
 
 PHASES = ("fail_half", "timeout", "unauthorised", "no_balance", "accept")
 
@@ -36,9 +37,9 @@ def reminders(st, count: int, round_: int = 0) -> None:
     now = utcnow()
     with st.services.db.session() as s:
         people = s.execute(select(Client.id, Client.phone).order_by(Client.id).limit(count)).all()
-        create_messages(s, [{"client_id": cid, "phone": phone, "purpose": "reminder", "subject": f"drill:{round_}:{cid}",
-                             "body": REMINDER.format(f"{cid}/{round_}"), "not_before": now, "expires_at": now + timedelta(days=2)}
-                            for cid, phone in people])
+        create_messages(s, [{"client_id": cid, "phone": phone, "purpose": "reminder",
+                             "subject": f"drill:{round_}:{cid}", "body": REMINDER.format(f"{cid}/{round_}"),
+                             "not_before": now, "expires_at": now + timedelta(days=2)} for cid, phone in people])
 
 
 def let_backoff_pass(st) -> None:
@@ -69,15 +70,15 @@ def drill(name: str, folder: Path, size: int) -> dict:
             if phase == "accept":
                 break
             reminders(st, 10, round_)  # the fault always meets work: earlier phases may have sent it all
-            wait_until(lambda calls=calls: st.gateway.calls >= calls + 2, f"two calls in {phase}", 120,
-                       between=lambda: let_backoff_pass(st))
+            wait_for(lambda calls=calls: st.gateway.calls >= calls + 2, 120, f"two calls in {phase}",
+                     between=lambda: let_backoff_pass(st), every=0.2)
             if phase in ("unauthorised", "no_balance"):
-                wait_until(lambda: st.services.redis.get(PAUSE_KEY), f"sending paused on {phase}", 120)
+                wait_for(lambda: st.services.redis.get(PAUSE_KEY), 120, f"sending paused on {phase}", every=0.2)
                 paused += 1
             if phase == "timeout":
                 time.sleep(13)  # the late answers arrive after the adapter's 10 s
-        wait_until(lambda: not any(counts(st.services).get(s) for s in ("scheduled", "queued", "sending")),
-                   "the broadcast through after recovery", 300, every=0.5, between=lambda: let_backoff_pass(st))
+        wait_for(lambda: not any(counts(st.services).get(s) for s in ("scheduled", "queued", "sending")), 300,
+                 "the broadcast through after recovery", every=0.5, between=lambda: let_backoff_pass(st))
         found["unknown_before_reports"] = counts(st.services).get("unknown", 0)
         client = create_app(st.env).test_client()  # AT's delivery reports, for every recipient it took
         for phone, _, message_id, _ in st.gateway.accepted:
@@ -85,8 +86,8 @@ def drill(name: str, folder: Path, size: int) -> dict:
                 "id": message_id, "status": "Success", "phoneNumber": phone, "networkCode": "63902"}).status_code == 200
         from sms_service.dispatch import sweep
 
-        wait_until(lambda: (sweep(st.services) or True) and not counts(st.services).get("unknown"),
-                   "the unknown ones matched by their delivery reports", 60, every=1.0)
+        wait_for(lambda: (sweep(st.services) or True) and not counts(st.services).get("unknown"), 60,
+                 "the unknown ones matched by their delivery reports", every=1.0)
         with st.services.db.session() as s:
             alerts = s.scalar(select(func.count()).select_from(FollowUpTask).where(FollowUpTask.kind == "alert"))
         found.update(check(st, bodies=(TEXT, REMINDER.format("1/0"))))

@@ -223,19 +223,6 @@ def broadcast(services: Services, text: str = TEXT) -> int:
         return made.id
 
 
-def wait_until(condition, what: str, deadline: float, every: float = 0.2, between=None):
-    end = time.monotonic() + deadline
-    while True:
-        value = condition()
-        if value:
-            return value
-        if time.monotonic() > end:
-            raise AssertionError(f"not within {deadline:.0f} s: {what}")
-        if between is not None:
-            between()
-        time.sleep(every)
-
-
 def counts(services: Services) -> dict[str, int]:
     from sqlalchemy import func, select
 

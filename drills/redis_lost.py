@@ -10,8 +10,9 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from drills.harness import TEXT, broadcast, counts, programme, stage, sweep_later, wait_until
+from drills.harness import TEXT, broadcast, counts, programme, stage, sweep_later
 from drills.invariants import check
+from tests.support.waiting import wait_for
 
 SECOND = "Siku ya chanjo ni Jumanne. Mlete mtoto na kadi yake ya kliniki."
 
@@ -25,8 +26,8 @@ def drill(name: str, folder: Path, size: int) -> dict:
             broadcast(st.services, text)
             scheduler = st.start("scheduler")
             workers = [st.start("worker", "realtime", "bulk", "default")]
-            wait_until(lambda text=text: sum(1 for a in st.gateway.accepted if a[1] == text) >= size // 4,
-                       "a quarter of the broadcast out", 120)
+            wait_for(lambda text=text: sum(1 for a in st.gateway.accepted if a[1] == text) >= size // 4, 120,
+                     "a quarter of the broadcast out", every=0.2)
             st.restart_redis(wipe_only=wipe_only)  # on the same port: the processes reconnect, or exit
 
             def settled(workers=workers):
@@ -39,7 +40,7 @@ def drill(name: str, folder: Path, size: int) -> dict:
                 if left.get("queued"):
                     sweep_later(st.services, "queued")  # the sweeper, 5 minutes on: lost jobs queued again
                 return not any(left.get(s) for s in ("scheduled", "queued", "sending"))
-            wait_until(settled, "the broadcast through after the Redis loss", 300, every=1.0)
+            wait_for(settled, 300, "the broadcast through after the Redis loss", every=1.0)
             for child in (scheduler, *workers):
                 st.kill(child, 15)
         found.update(check(st, bodies=(TEXT, SECOND)))

@@ -9,8 +9,9 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from drills.harness import TEXT, broadcast, counts, programme, stage, sweep_later, wait_until
+from drills.harness import TEXT, broadcast, counts, programme, stage, sweep_later
 from drills.invariants import check
+from tests.support.waiting import wait_for
 
 
 def drill(name: str, folder: Path, size: int, **settings) -> dict:
@@ -20,15 +21,15 @@ def drill(name: str, folder: Path, size: int, **settings) -> dict:
         broadcast(st.services)
         st.start("scheduler")
         worker = st.start("worker", "realtime", "bulk", "default")
-        wait_until(lambda: len(st.gateway.accepted) >= size // 3, "a third sent", 120)
+        wait_for(lambda: len(st.gateway.accepted) >= size // 3, 120, "a third sent", every=0.2)
         st.kill(worker)
         killed_at = len(st.gateway.accepted)
         st.start("worker", "realtime", "bulk", "default")
         # a job the dead worker had taken but not begun leaves its messages queued with no job:
         # the sweeper hands them over again once they have waited 5 minutes (run now, as then)
-        wait_until(lambda: not counts(st.services).get("scheduled") and not counts(st.services).get("queued")
-                   and _only_stuck_sending(st), "everything sent but what the kill caught", 300, every=0.5,
-                   between=lambda: sweep_later(st.services, "queued"))
+        wait_for(lambda: not counts(st.services).get("scheduled") and not counts(st.services).get("queued")
+                   and _only_stuck_sending(st), 300, "everything sent but what the kill caught",
+                 every=0.5, between=lambda: sweep_later(st.services, "queued"))
         sweep_later(st.services, "sending")  # the sweeper, 5 minutes on: what was caught mid-call is unknown
         found = check(st, bodies=(TEXT,))
         found["accepted_when_killed"] = killed_at

@@ -1,13 +1,18 @@
-"""Waiting on a condition with a deadline: no sleeps-and-hope in the tests."""
+"""Waiting on a condition with a deadline: no sleeps-and-hope in the tests and the drills."""
 import time
 
 
-def wait_for(condition, deadline: float = 20.0, what: str = "condition"):
-    """Poll `condition()` until it returns something truthy (returned), or fail after `deadline` s."""
+def wait_for(condition, deadline: float = 20.0, what: str = "condition", *, every: float = 0.05, between=None):
+    """Poll `condition()` every `every` s until it returns something truthy (returned), or fail
+    after `deadline` s; `between()`, when given, runs between polls (a drill letting time pass
+    for what waits)."""
     end = time.monotonic() + deadline
-    while time.monotonic() < end:
+    while True:
         value = condition()
         if value:
             return value
-        time.sleep(0.05)
-    raise AssertionError(f"timed out after {deadline} s waiting for {what}")
+        if time.monotonic() > end:
+            raise AssertionError(f"timed out after {deadline} s waiting for {what}")
+        if between is not None:
+            between()
+        time.sleep(every)
