@@ -95,11 +95,16 @@ def add(session: Session, username: str, *, name: str, role: str, password: str,
     return user
 
 
-def reset(session: Session, username: str, password: str, *, now: datetime, actor: str = "cli") -> User:
-    """A new password: the lock lifted, every open session of the account ended."""
+def _named(session: Session, username: str) -> User:
     user = session.scalar(select(User).where(User.username == username.strip().lower()))
     if user is None:
         raise AccountRefused(f"no account {username}")
+    return user
+
+
+def reset(session: Session, username: str, password: str, *, now: datetime, actor: str = "cli") -> User:
+    """A new password: the lock lifted, every open session of the account ended."""
+    user = _named(session, username)
     user.password_hash, user.password_changed_at = _checked(password), now
     user.failed_logins, user.locked_until, user.session_version = 0, None, user.session_version + 1
     audit.record(session, actor, "user.reset", subject_type="user", subject_id=user.id, origin="cli")
@@ -108,9 +113,7 @@ def reset(session: Session, username: str, password: str, *, now: datetime, acto
 
 def set_active(session: Session, username: str, active: bool, *, actor: str = "cli") -> User:
     """Disable an account (its sessions end at once, it cannot log in) or enable it again."""
-    user = session.scalar(select(User).where(User.username == username.strip().lower()))
-    if user is None:
-        raise AccountRefused(f"no account {username}")
+    user = _named(session, username)
     if user.active != active:
         user.active, user.session_version = active, user.session_version + 1
         audit.record(session, actor, "user.enable" if active else "user.disable", subject_type="user",
