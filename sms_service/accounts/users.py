@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import secrets
 from dataclasses import dataclass
+from functools import cache
 from datetime import datetime, timedelta
 
 from sqlalchemy import select
@@ -21,7 +22,6 @@ LOCK_AFTER = 5
 LOCK_FOR = timedelta(minutes=15)
 ADDRESS_FAILURES = 20  # within ADDRESS_WINDOW, from one address
 ADDRESS_WINDOW = timedelta(minutes=15)
-_DUMMY_HASH = generate_password_hash(secrets.token_hex(16))  # an unknown name costs as much as a known one
 
 
 class AccountRefused(ValueError):
@@ -62,6 +62,14 @@ class Login:
     account: Account | None
     refusal: str | None = None  # wrong, locked, throttled
     locked_until: datetime | None = None
+
+
+@cache
+def _dummy_hash() -> str:
+    """A hash of nobody's password: checking against it, an unknown name costs as much as a known
+    one. Made at the first login of a process (every login asks for it first, so the first is
+    as slow whoever logs in), not at import: a scrypt hash is 0.1 s of every worker's start-up."""
+    return generate_password_hash(secrets.token_hex(16))
 
 
 def new_password() -> str:
@@ -136,6 +144,7 @@ def log_in(session: Session, username: str, password: str, *, now: datetime, add
            address_failures) -> Login:
     """Check a login. `address_failures(add: bool) -> int` counts recent failures from the
     caller's address (adding one when asked)."""
+    dummy = _dummy_hash()
     if address_failures(False) >= ADDRESS_FAILURES:
         return Login(None, "throttled")
     user = session.scalar(select(User).where(User.username == username.strip().lower()[:64]))
@@ -143,7 +152,7 @@ def log_in(session: Session, username: str, password: str, *, now: datetime, add
         address_failures(True)
         return Login(None, "locked", user.locked_until)
     if user is None or not user.active:
-        check_password_hash(_DUMMY_HASH, password)
+        check_password_hash(dummy, password)
         address_failures(True)
         return Login(None, "wrong")
     if not check_password_hash(user.password_hash, password):
