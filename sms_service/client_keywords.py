@@ -10,7 +10,7 @@ from __future__ import annotations
 
 from sqlalchemy import func, select
 
-from . import consent
+from . import consent, renewal
 from .inbound import Conversation
 from .keywords import Reading, normalise
 from .models import Appointment, Facility, FollowUpTask, OutboundMessage, Transfer
@@ -75,7 +75,8 @@ def start(talk: Conversation, clients: list, reading: Reading) -> None:
             _task(talk, client, "opt_in_blocked")
         talk.sms.intent = "start:blocked"
         return
-    consent.opt_in(talk.session, talk.sms.phone, "sms_keyword", "START by SMS", now=talk.now)
+    renewal.opt_back_in(talk.session, talk.sms.phone, "sms_keyword", detail="START by SMS", now=talk.now,
+                        config=talk.config)
     talk.reply("reply.opted_in", shared_language(clients), first_name=names(clients))
 
 

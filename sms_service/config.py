@@ -8,7 +8,7 @@ from __future__ import annotations
 import os
 import re
 from dataclasses import dataclass, field, fields, replace
-from datetime import time
+from datetime import date, datetime, time, timezone
 from pathlib import Path
 from urllib.parse import urlsplit
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
@@ -32,6 +32,14 @@ class ConfigError(Exception):
         )
 
 
+DEFAULT_TIMEZONE = "Africa/Nairobi"
+
+
+def local_today(tz_name: str = DEFAULT_TIMEZONE, now: datetime | None = None) -> date:
+    """The local day at `now` (default: now) in the time zone named."""
+    return (now or datetime.now(timezone.utc)).astimezone(ZoneInfo(tz_name)).date()
+
+
 @dataclass(frozen=True)
 class Config:
     database_url: str
@@ -42,7 +50,7 @@ class Config:
     at_sender_id: str | None = None
     at_api_url: str = AT_LIVE_URL
     webhook_token: str | None = field(default=None, repr=False)
-    timezone: str = "Africa/Nairobi"
+    timezone: str = DEFAULT_TIMEZONE
     sms_rate_per_second: float = 20.0
     port: int = 5000
     # the send pipeline's bounds (optional; defaults suit Africa's Talking)
@@ -80,6 +88,10 @@ class Config:
     @property
     def tz(self) -> ZoneInfo:
         return ZoneInfo(self.timezone)
+
+    def today(self, now: datetime | None = None) -> date:
+        """The local day at `now` (default: now)."""
+        return local_today(self.timezone, now)
 
     def with_overrides(self, **overrides) -> "Config":
         return replace(self, **overrides)
@@ -153,7 +165,7 @@ def load_config(environ=None, *, instance_path: Path | None = None, **overrides)
     if parts.scheme not in ("http", "https") or not parts.netloc:
         problems.append("AT_API_URL: must be an http(s) URL such as https://api.africastalking.com")
 
-    timezone = text("TIMEZONE") or "Africa/Nairobi"
+    timezone = text("TIMEZONE") or DEFAULT_TIMEZONE
     try:
         ZoneInfo(timezone)
     except (ZoneInfoNotFoundError, ValueError):

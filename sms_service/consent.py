@@ -24,23 +24,27 @@ def last_opt_out_source(phone=None):
             .order_by(ConsentEvent.id.desc()).limit(1))
 
 
+def last_opted_out(session: Session, phone: str) -> bool:
+    """Whether the number's latest word on our messages was to stop them."""
+    return session.scalar(select(ConsentEvent.kind).where(ConsentEvent.phone == phone)
+                          .order_by(ConsentEvent.id.desc()).limit(1)) == "opt_out"
+
+
 def blocked_by_network(session: Session, phone: str) -> bool:
     return session.scalar(last_opt_out_source(phone)) in NETWORK_BLOCKS
 
 
 def opt_in(session: Session, phone: str, source: str, detail: str | None = None, client_id: int | None = None,
-           now: datetime | None = None) -> int:
-    """Messages again for every client on `phone`; returns how many were opted out. Messages
-    suppressed while she was out stay suppressed."""
+           now: datetime | None = None) -> list[int]:
+    """Messages again for every client on `phone`; returns the ids of those who had stopped.
+    (What was held back while they were out is for `renewal.opt_back_in` to make again.)"""
     now = now or utcnow()
-    reopened = session.execute(update(Client).where(Client.phone == phone, Client.opted_out_at.is_not(None))
-                               .values(opted_out_at=None, updated_at=now)).rowcount
+    reopened = list(session.scalars(update(Client).where(Client.phone == phone, Client.opted_out_at.is_not(None))
+                                    .values(opted_out_at=None, updated_at=now).returning(Client.id)
+                                    .execution_options(synchronize_session=False)))
     if reopened:
         session.add(ConsentEvent(phone=phone, client_id=client_id, kind="opt_in", source=source, detail=detail,
                                  at=now))
-        from .reminders.planner import plan_again
-
-        plan_again(session, select(Client.id).where(Client.phone == phone), now.date())
     return reopened
 
 

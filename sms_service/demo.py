@@ -64,7 +64,8 @@ def load_demo(session: Session, today: date) -> dict[str, object]:
     """Load the demo data; returns each kind's import report. Raises if any row is refused."""
     reports = {}
     for kind, rows in demo_rows(today).items():
-        report = import_rows(session, kind, enumerate(rows, start=2), actor="demo", origin="cli", source="demo")
+        report = import_rows(session, kind, enumerate(rows, start=2), actor="demo", origin="cli", source="demo",
+                             today=today)
         if report.errors:
             raise RuntimeError(f"demo data refused: {report.errors[0]}")
         reports[kind] = report

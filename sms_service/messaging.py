@@ -5,6 +5,7 @@ and unknown. Every change is a `MessageStatusEvent` with its reason; final state
 """
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass
 from datetime import datetime, time
 
@@ -37,6 +38,7 @@ PURPOSES: dict[str, Purpose] = {
     "transfer_notice": Purpose("bulk", DAYTIME, must_arrive=True),
     "transfer_follow_up": Purpose("bulk", DAYTIME, must_arrive=True),
     "broadcast": Purpose("bulk", (time(8, 0), time(18, 0))),
+    "number_changed": Purpose("bulk", DAYTIME),  # her first message at a new number
 }
 
 # purposes whose outcome the service follows up: a transfer notice that went out makes the
@@ -58,6 +60,25 @@ def idempotency_key(recipient: str, purpose: str, subject: str | None, version: 
     return f"{recipient}|{purpose}|{subject or '-'}|v{version}"
 
 
+WAITING = ("scheduled", "queued")  # made, not yet out: what an event can still hold back
+ROUND = re.compile(r"\|r(\d+)$")
+
+
+def next_round(key: str) -> str:
+    """The key of a message made again after its predecessor never went out (held back while she
+    had stopped our messages, or cancelled by an event since retracted): `…|r1`, `…|r2`. The
+    original keys are untouched, so nothing already made is ever made twice."""
+    found = ROUND.search(key)
+    if found is None:
+        return f"{key}|r1"
+    return f"{key[:found.start()]}|r{int(found.group(1)) + 1}"
+
+
+def family(key: str) -> str:
+    """The key without its round: every making of one message shares it."""
+    return ROUND.sub("", key)
+
+
 def create_message(session: Session, **spec) -> tuple[OutboundMessage, bool]:
     """One message (the keywords of a `create_messages` spec: phone, purpose, body, expires_at,
     and client_id, subject, version, not_before, language, template, facility_id…): the
@@ -76,7 +97,7 @@ def key_of(spec: dict) -> str:
     return idempotency_key(recipient, spec["purpose"], about, spec.get("version", 1))
 
 
-def create_messages(session: Session, specs: list[dict]) -> list[tuple[int, bool]]:
+def create_messages(session: Session, specs: list[dict], reason: str = "created") -> list[tuple[int, bool]]:
     """Many messages at once (a site closure's notices), each spec holding `create_message`'s
     keywords: (id, created now) per spec, in order. A few statements per thousand messages.
     A spec's `occasion` ("T-3") tells apart messages of one purpose about one subject: it is
@@ -93,17 +114,56 @@ def create_messages(session: Session, specs: list[dict]) -> list[tuple[int, bool
             "queue": PURPOSES[purpose].queue, "facility_id": spec.get("facility_id"), "status": "scheduled",
             "not_before": spec.get("not_before") or now, "expires_at": spec["expires_at"], "attempts": 0,
             "resend_count": 0, "created_at": now, "updated_at": now,
-            "idempotency_key": key_of(spec),
+            "appointment_id": spec.get("appointment_id"),
+            "idempotency_key": spec.get("idempotency_key") or key_of(spec),
         })
     table = OutboundMessage.__table__
     created = {key: id_ for id_, key in bulk_insert(session, table, rows, returning=("id", "idempotency_key"),
                                                     conflict="idempotency_key")}
-    record_history(session, list(created.values()), "scheduled", "created", now)
+    record_history(session, list(created.values()), "scheduled", reason[:120], now)
     before = [r["idempotency_key"] for r in rows if r["idempotency_key"] not in created]
     existing = dict(session.execute(select(table.c.idempotency_key, table.c.id)
                                     .where(among(session, table.c.idempotency_key, before))).all()) if before else {}
     return [(created[k], True) if k in created else (existing[k], False)
             for k in (r["idempotency_key"] for r in rows)]
+
+
+def remake(session: Session, ids: list[int], *, now: datetime, reason: str, phone: str | None = None,
+           not_before: dict[int, datetime] | None = None) -> dict[int, int]:
+    """Make again these messages, which never went out (suppressed, cancelled), as they were:
+    to `phone` when given (her new number), at `not_before[id]` when given. A message kept per
+    number (a broadcast) is keyed by its new number; one kept per client takes its key's next
+    round. Safe to repeat: the same message remade twice is made once. Returns old id → new id
+    of those made now."""
+    if not ids:
+        return {}
+    rows = session.scalars(select(OutboundMessage).where(among(session, OutboundMessage.id, ids))
+                           .order_by(OutboundMessage.id)).all()
+    specs = []
+    for m in rows:
+        key = next_round(m.idempotency_key)
+        if phone is not None and m.idempotency_key.startswith(f"phone:{m.phone}|"):
+            key = family(m.idempotency_key).replace(f"phone:{m.phone}|", f"phone:{phone}|", 1)
+        specs.append({"client_id": m.client_id, "mentor_mother_id": m.mentor_mother_id,
+                      "broadcast_id": m.broadcast_id, "phone": phone or m.phone, "purpose": m.purpose,
+                      "subject": m.subject, "version": m.version, "template": m.template, "language": m.language,
+                      "body": m.body, "facility_id": m.facility_id, "appointment_id": m.appointment_id,
+                      "not_before": (not_before or {}).get(m.id, m.not_before), "expires_at": m.expires_at,
+                      "idempotency_key": key})
+    made = create_messages(session, specs, reason=reason)
+    return {m.id: new for m, (new, created) in zip(rows, made, strict=True) if created}
+
+
+def cancel_for_clients(session: Session, client_ids: list[int], reason: str, *, now: datetime,
+                       purposes: tuple[str, ...] | None = None) -> list[int]:
+    """Cancel every message to these clients that is not out yet (of `purposes`, when given)."""
+    if not client_ids:
+        return []
+    waiting = select(OutboundMessage.id).where(among(session, OutboundMessage.client_id, client_ids),
+                                               OutboundMessage.status.in_(WAITING))
+    if purposes is not None:
+        waiting = waiting.where(OutboundMessage.purpose.in_(purposes))
+    return transition(session, list(session.scalars(waiting)), "cancelled", reason, now=now)
 
 
 def cancel_waiting(session: Session, subjects: list[str], reason: str, *, now: datetime,
@@ -113,7 +173,7 @@ def cancel_waiting(session: Session, subjects: list[str], reason: str, *, now: d
     if not subjects:
         return []
     waiting = select(OutboundMessage.id).where(among(session, OutboundMessage.subject, subjects),
-                                               OutboundMessage.status.in_(("scheduled", "queued")))
+                                               OutboundMessage.status.in_(WAITING))
     if purposes is not None:
         waiting = waiting.where(OutboundMessage.purpose.in_(purposes))
     if version is not None:

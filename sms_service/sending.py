@@ -1,8 +1,9 @@
 """Sending: claim queued messages, re-check each at send time, call the gateway, record.
 
 Identical texts go in multi-recipient requests; personalised ones are sent with bounded
-concurrency, so the provider's latency does not set the pace. Nothing is sent that is opted
-out, expired, outside its window or naming a closed facility. A message is claimed
+concurrency, so the provider's latency does not set the pace. Nothing is sent that is expired,
+outside its window, or that `eligibility` holds back (she died, moved away or stopped our
+messages; the baby it names has died; the place it names has closed). A message is claimed
 (queued → sending) before the call, so a job run twice sends once.
 """
 from __future__ import annotations
@@ -17,12 +18,12 @@ from datetime import datetime, timedelta
 from sqlalchemy import bindparam, func, select, text, update
 from sqlalchemy.orm import Session
 
-from . import consent
+from . import consent, eligibility
 from .config import Config
 from .db import UTCDateTime, among, utcnow
 from .gateway import Gateway, Outcome, SendResult
 from .messaging import PURPOSES, follow_outcome, record_history, transition
-from .models import Client, Facility, FollowUpTask, OutboundMessage
+from .models import Appointment, Client, Facility, FollowUpTask, Infant, OutboundMessage
 from .ratelimit import RateLimiter
 from .send_window import next_send_time
 
@@ -113,9 +114,12 @@ class Sender:
         rows = session.execute(
             select(OutboundMessage.id, OutboundMessage.phone, OutboundMessage.body, OutboundMessage.purpose,
                    OutboundMessage.queue, OutboundMessage.expires_at, OutboundMessage.attempts,
-                   OutboundMessage.first_attempt_at, Client.opted_out_at, Facility.closed_on)
+                   OutboundMessage.first_attempt_at, *eligibility.her_columns(), Facility.closed_on,
+                   Appointment.kind, Infant.died_on)
             .outerjoin(Client, Client.id == OutboundMessage.client_id)
             .outerjoin(Facility, Facility.id == OutboundMessage.facility_id)
+            .outerjoin(Appointment, Appointment.id == OutboundMessage.appointment_id)
+            .outerjoin(Infant, Infant.id == Appointment.infant_id)
             .where(among(session, OutboundMessage.id, ids))
         ).all()
         paused = self.paused_until(now)
@@ -124,12 +128,13 @@ class Sender:
         for row in rows:
             purpose = PURPOSES[row.purpose]
             opens = next_send_time(now, purpose.window, tz)
+            her = eligibility.her_of(*row[8:13])
+            held = eligibility.refusal(her, eligibility.About(
+                row.purpose, purpose.essential, row.kind, row.died_on, row.closed_on), today)
             if now >= row.expires_at:
                 moves[("expired", "expired before sending", None)].append(row.id)
-            elif row.opted_out_at is not None and not purpose.essential:
-                moves[("suppressed", "opted_out", None)].append(row.id)
-            elif row.closed_on is not None and row.closed_on <= today:
-                moves[("suppressed", "facility_closed", None)].append(row.id)
+            elif held is not None:
+                moves[("suppressed", held, None)].append(row.id)
             elif opens != now:
                 if opens >= row.expires_at:
                     moves[("suppressed", "quiet hours until expiry", None)].append(row.id)

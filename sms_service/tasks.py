@@ -1,6 +1,7 @@
 """Follow-up tasks for people, made in bulk and never twice for one key."""
 from __future__ import annotations
 
+from dataclasses import replace
 from datetime import date, datetime
 
 from sqlalchemy import select, update
@@ -25,15 +26,37 @@ def open_tasks(session: Session, tasks: list[dict], *, now: datetime, today: dat
 
 
 def close_tasks(session: Session, subjects: list[str], outcome: str, *, now: datetime,
-                kinds: tuple[str, ...] | None = None) -> None:
-    """The open tasks about these subjects (of `kinds`, when given) are done, with `outcome`."""
+                kinds: tuple[str, ...] | None = None) -> list[int]:
+    """The open tasks about these subjects (of `kinds`, when given) are done, with `outcome`;
+    returns their ids."""
     if not subjects:
-        return
+        return []
     tasks = update(FollowUpTask).where(among(session, FollowUpTask.subject, subjects), FollowUpTask.status == "open")
     if kinds is not None:
         tasks = tasks.where(FollowUpTask.kind.in_(kinds))
-    session.execute(tasks.values(status="done", outcome=outcome[:64], closed_at=now)
-                    .execution_options(synchronize_session=False))
+    return list(session.scalars(tasks.values(status="done", outcome=outcome[:64], closed_at=now)
+                                .returning(FollowUpTask.id).execution_options(synchronize_session=False)))
+
+
+def close_client_tasks(session: Session, client_ids: list[int], outcome: str, *, now: datetime) -> list[int]:
+    """Every open task about these clients is done, with `outcome`; returns their ids."""
+    if not client_ids:
+        return []
+    return list(session.scalars(
+        update(FollowUpTask).where(among(session, FollowUpTask.client_id, client_ids), FollowUpTask.status == "open")
+        .values(status="done", outcome=outcome[:64], closed_at=now).returning(FollowUpTask.id)
+        .execution_options(synchronize_session=False)))
+
+
+def reopen(session: Session, ids: list[int], *, closed_at: datetime) -> list[int]:
+    """Tasks closed at `closed_at` (by something now undone) are open again; returns their ids."""
+    if not ids:
+        return []
+    return list(session.scalars(
+        update(FollowUpTask).where(among(session, FollowUpTask.id, ids), FollowUpTask.status == "done",
+                                   FollowUpTask.closed_at == closed_at)
+        .values(status="open", outcome=None, closed_at=None).returning(FollowUpTask.id)
+        .execution_options(synchronize_session=False)))
 
 
 def with_open_tasks(session: Session, subjects: list[str]) -> set[str]:
@@ -86,11 +109,12 @@ def outcomes_for(task: FollowUpTask) -> tuple[str, ...]:
     return TASK_OUTCOMES
 
 
-def finish(session: Session, caller, task_id: int, outcome: str, *, note: str | None, now: datetime) -> FollowUpTask:
+def finish(session: Session, caller, task_id: int, outcome: str, *, note: str | None, now: datetime,
+           config) -> FollowUpTask:
     """Close a task the caller may see, with its outcome (a transfer outcome moves the transfer)."""
     from . import audit
     from .models import Transfer
-    from .transfers.outcomes import CAUSE_BY_ROLE, OutcomeRefused, record
+    from .transfers.outcomes import OutcomeRefused, record
     from .transfers.states import transfer_of
 
     found = session.scalar(_seen_by(caller).where(FollowUpTask.id == task_id))
@@ -103,8 +127,7 @@ def finish(session: Session, caller, task_id: int, outcome: str, *, note: str | 
     if outcome not in TASK_OUTCOMES:
         transfer = session.get(Transfer, transfer_of(found.subject))
         try:
-            record(session, transfer, outcome, cause=CAUSE_BY_ROLE[caller.role], actor=caller.actor, now=now,
-                   note=note)
+            record(session, transfer, outcome, by=replace(caller, channel="task"), now=now, config=config, note=note)
         except OutcomeRefused as exc:
             raise TaskRefused(str(exc)) from None
     found.status, found.outcome, found.closed_at = "done", outcome, now

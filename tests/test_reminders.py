@@ -139,14 +139,14 @@ def test_reschedule_supersedes_cancel_removes(services, amina):
 
 
 def test_stopping_messages_plans_nothing_more_and_starting_again_plans_what_is_ahead(services, amina):
-    from sms_service import consent
+    from sms_service import consent, renewal
 
     with services.db.session() as s:
         consent.opt_out(s, "+254700000001", "sms_keyword", now=NOW)
     aid = visit(services, amina, TODAY + timedelta(days=10))
     assert plan(services) == 0
     with services.db.session() as s:
-        consent.opt_in(s, "+254700000001", "sms_keyword", now=NOW)
+        renewal.opt_back_in(s, "+254700000001", "sms_keyword", now=NOW, config=services.config)
     assert plan(services) == 2 and len(reminders(services, aid, "scheduled")) == 2
 
 

@@ -257,7 +257,7 @@ def test_a_site_closure_from_preview_to_day_30(app, services, programme, fake_at
     assert answer.status_code == 200 and answer.json["status"] == "arrived"
     with services.db.session() as s:
         outcome = record_file(s, read_csv(io.StringIO("client_id,outcome\nC-Dorcas,arrived\nC-Nobody,arrived\n")),
-                              cause="clinic", actor="cli", now=day(8))
+                              cause="clinic", actor="cli", now=day(8), config=services.config)
     assert (outcome.recorded, len(outcome.errors)) == (1, 1) and "line 3" in outcome.errors[0]
     with services.db.session() as s:
         how = {t.client.first_name: (t.status, s.scalar(select(TransferEvent.cause).where(

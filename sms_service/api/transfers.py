@@ -15,7 +15,7 @@ from ..importing.follow_on import follow_on
 from ..models import Client, Facility, Transfer
 from ..services import get_services
 from ..transfers.closure import ClosureRefused, close_site
-from ..transfers.outcomes import CAUSE_BY_ROLE, OutcomeRefused, record
+from ..transfers.outcomes import OutcomeRefused, record
 from ..transfers.referrals import referral_csv
 from ..records import transfers as records
 from ..transfers.report import as_csv, progress
@@ -141,11 +141,12 @@ def get_transfer(transfer_id: int):
 def _record(transfer_id: int, outcome: str | None):
     data = json_body(optional=True)
     outcome = outcome or data.get("outcome")
-    with get_services().db.session() as session:
+    services = get_services()
+    with services.db.session() as session:
         transfer = _visible(session, transfer_id)
         try:
-            changed = record(session, transfer, str(outcome or ""), cause=CAUSE_BY_ROLE[g.caller.role],
-                             actor=g.caller.actor, now=utcnow(), note=str(data.get("note") or "")[:200] or None)
+            changed = record(session, transfer, str(outcome or ""), by=g.caller, now=utcnow(), config=services.config,
+                             note=str(data.get("note") or "")[:200] or None)
         except OutcomeRefused as exc:
             raise ApiError(409, str(exc))
         session.refresh(transfer)

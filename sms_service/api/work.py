@@ -67,10 +67,11 @@ def list_tasks():
 def finish_task(task_id: int):
     """{"outcome": …, "note": …}: the task is done (a transfer outcome is recorded on the transfer)."""
     data = json_body()
-    with get_services().db.session() as session:
+    services = get_services()
+    with services.db.session() as session:
         try:
             task = finish(session, g.caller, task_id, str(data.get("outcome") or ""),
-                          note=str(data.get("note") or "")[:500] or None, now=utcnow())
+                          note=str(data.get("note") or "")[:500] or None, now=utcnow(), config=services.config)
         except LookupError:
             raise ApiError(404, f"no task {task_id}")
         except TaskRefused as exc:

@@ -5,11 +5,13 @@ every good one; importing the same rows twice changes nothing.
 """
 from __future__ import annotations
 
+from datetime import date
 from typing import Iterable
 
 from sqlalchemy.orm import Session
 
 from .. import audit
+from ..config import local_today
 from .csvfile import Unreadable, clean, read_csv
 from .kinds import KINDS, Kind
 from .load import add_infants, upsert
@@ -23,11 +25,13 @@ __all__ = ["KINDS", "ImportReport", "RowError", "import_csv", "import_rows"]
 def import_rows(
     session: Session, kind: str, rows: Iterable[tuple[int, dict]], *, actor: str = "cli",
     origin: str | None = None, columns: Iterable[str] | None = None, source: str | None = None,
+    today: date | None = None,
 ) -> ImportReport:
     """Load `rows` — (line number, {column: text}) — of one kind in the caller's transaction.
 
     `columns`: the columns the source has (a CSV header); by default those of the first row.
-    Re-imports only change attributes whose column is present.
+    Re-imports only change attributes whose column is present. `today` (the local day, by
+    default in the default time zone): a visit dated before it is history when it is new.
     """
     spec = KINDS[kind]
     report = ImportReport(kind)
@@ -45,7 +49,7 @@ def import_rows(
         report.warnings.append(f"ignored unknown column(s): {', '.join(unknown)}")
     if first is not None:
         records = _read(spec, _chain(first, rows), References(session), report)
-        upsert(session, spec, [record for _, record in records], present, report)
+        upsert(session, spec, [record for _, record in records], present, report, today=today or local_today())
         if kind == "clients":
             add_infants(session, [(r["external_id"], dob) for dob, r in records if dob is not None])
     audit.record(session, actor, f"import.{kind}", subject_type="import", subject_id=source,
@@ -90,7 +94,7 @@ def _read(spec: Kind, rows, refs: References, report: ImportReport) -> list[tupl
 
 
 def import_csv(session: Session, kind: str, file, *, actor: str = "cli", origin: str | None = None,
-               progress: bool = False) -> ImportReport:
+               progress: bool = False, today: date | None = None) -> ImportReport:
     """Load a CSV file (a path, or an open binary/text file): UTF-8, a BOM allowed, header row."""
     try:
         csvfile = read_csv(file)
@@ -102,7 +106,8 @@ def import_csv(session: Session, kind: str, file, *, actor: str = "cli", origin:
 
         total = max(csvfile.text.count("\n") - 1, 0)
         rows = tqdm(rows, total=total, unit=" rows", desc=kind, disable=None if total > 2000 else True)
-    return import_rows(session, kind, rows, actor=actor, origin=origin, columns=csvfile.columns, source=csvfile.name)
+    return import_rows(session, kind, rows, actor=actor, origin=origin, columns=csvfile.columns, source=csvfile.name,
+                       today=today)
 
 
 def _refused(kind: str, reason: str) -> ImportReport:

@@ -25,7 +25,8 @@ def import_command(kind: str, file: str, dry_run: bool) -> None:
 
     services = command_services()
     with services.db.session() as session:
-        report = import_csv(session, kind, file, actor="cli", origin="cli", progress=True)
+        report = import_csv(session, kind, file, actor="cli", origin="cli", progress=True,
+                            today=services.config.today())
         after = FollowOn() if report.file_refused else follow_on(session, kind, config=services.config, actor="cli",
                                                                  source="csv")
         if report.file_refused or dry_run:

@@ -5,6 +5,7 @@ queries or ORM objects, so 130,000 clients load in seconds on SQLite and Postgre
 """
 from __future__ import annotations
 
+from datetime import date
 from itertools import islice
 
 from sqlalchemy import insert, select, update
@@ -24,8 +25,11 @@ def chunks(items: list, size: int = BATCH):
         yield chunk
 
 
-def upsert(session: Session, kind: Kind, records: list[dict], columns: set[str], report: ImportReport) -> None:
-    """Insert new records, update changed ones (only attributes whose column the file has)."""
+def upsert(session: Session, kind: Kind, records: list[dict], columns: set[str], report: ImportReport, *,
+           today: date) -> None:
+    """Insert new records, update changed ones (only attributes whose column the file has). A new
+    visit dated before `today` is history: what became of it is for the clinic to record, and
+    nothing is sent about it."""
     model = kind.model
     attrs = [a for a, column in kind.updatable.items() if column in columns]
     stored = {
@@ -53,6 +57,9 @@ def upsert(session: Session, kind: Kind, records: list[dict], columns: set[str],
     if model is Transfer:
         for record in inserts:
             record.setdefault("status", "planned")
+    if model is Appointment:
+        for record in inserts:
+            record["status"] = "history" if record["date"] < today else "scheduled"
     for chunk in chunks(inserts):  # Core executemany: one multi-row INSERT per 1,000 rows
         session.execute(insert(model.__table__), chunk)
     for chunk in chunks(updates):

@@ -1,7 +1,9 @@
 """The record (SPEC non-negotiable 2): every model, importable from one place."""
 from ..db import Base
 from .accounts import User
-from .clients import APPOINTMENT_KINDS, LANGUAGES, STAGES, Appointment, Client, Infant, Transfer, TransferEvent
+from .clients import (
+    APPOINTMENT_KINDS, LANGUAGES, STAGES, Appointment, Client, Infant, LifeEvent, Transfer, TransferEvent,
+)
 from .directory import Facility, MentorMother
 from .messages import (
     FINAL_STATUSES, Broadcast, DeliveryReport, InboundMessage, MessageStatusEvent, OutboundMessage,
@@ -11,6 +13,6 @@ from .work import ApiToken, AuditEntry, AuditLogIsAppendOnly, ConsentEvent, Foll
 __all__ = [
     "APPOINTMENT_KINDS", "LANGUAGES", "STAGES", "FINAL_STATUSES",
     "Appointment", "AuditEntry", "AuditLogIsAppendOnly", "Base", "Broadcast", "Client",
-    "ConsentEvent", "DeliveryReport", "Facility", "FollowUpTask", "InboundMessage", "Infant", "MentorMother",
+    "ConsentEvent", "DeliveryReport", "Facility", "FollowUpTask", "InboundMessage", "Infant", "LifeEvent", "MentorMother",
     "MessageStatusEvent", "OutboundMessage", "Transfer", "TransferEvent", "UssdSession", "ApiToken", "User",
 ]

@@ -3,7 +3,7 @@ from __future__ import annotations
 
 from datetime import date, datetime, time
 
-from sqlalchemy import Boolean, Date, ForeignKey, Index, Integer, String, Text, Time, UniqueConstraint, false, text
+from sqlalchemy import JSON, Boolean, Date, ForeignKey, Index, Integer, String, Text, Time, UniqueConstraint, false, text
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from ..db import Base, UTCDateTime, utcnow
@@ -26,7 +26,11 @@ class Client(Base):
     language: Mapped[str] = mapped_column(String(2), default="sw")
     stage: Mapped[str] = mapped_column(String(16), default="other")
     edd: Mapped[date | None] = mapped_column(Date)
-    status: Mapped[str] = mapped_column(String(16), default="active")  # active, transferred, inactive
+    status: Mapped[str] = mapped_column(String(16), default="active")  # active, inactive
+    # why she is inactive when a life event made her so: died, moved_away (sms_service/life_events)
+    inactive_reason: Mapped[str | None] = mapped_column(String(16))
+    # a pregnancy lost on this day: antenatal care of a pregnancy that began before it is over
+    pregnancy_lost_on: Mapped[date | None] = mapped_column(Date)
     opted_out_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
     updated_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow, onupdate=utcnow)
@@ -40,6 +44,37 @@ class Client(Base):
         return self.opted_out_at is not None
 
 
+class LifeEvent(Base):
+    """What has really happened to her (SPEC "Life events"): recorded once, by someone, through a
+    channel; what it did at once is kept in `effects` so that a retraction can undo it."""
+
+    __tablename__ = "life_events"
+    __table_args__ = (
+        # the same event twice is one event: one live (not retracted) event per identity
+        Index("uq_life_events_live", "client_id", "identity", unique=True,
+              postgresql_where=text("retracted_at IS NULL"), sqlite_where=text("retracted_at IS NULL")),
+    )
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    client_id: Mapped[int] = mapped_column(ForeignKey("clients.id", ondelete="CASCADE"), index=True)
+    kind: Mapped[str] = mapped_column(String(24))  # died, infant_died, pregnancy_loss, moved_away, number_changed
+    occurred_on: Mapped[date] = mapped_column(Date)
+    infant_id: Mapped[int | None] = mapped_column(ForeignKey("infants.id", ondelete="SET NULL"))
+    new_phone: Mapped[str | None] = mapped_column(String(16))
+    note: Mapped[str | None] = mapped_column(Text)
+    identity: Mapped[str] = mapped_column(String(80))  # kind and what it is about: "infant_died:12"
+    recorded_by: Mapped[str] = mapped_column(String(64))  # actor, as in the audit log
+    channel: Mapped[str] = mapped_column(String(16))  # api, csv, web, task, transfer
+    recorded_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+    retracted_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    retracted_by: Mapped[str | None] = mapped_column(String(64))
+    effects: Mapped[dict] = mapped_column(JSON, default=dict)
+
+    @property
+    def live(self) -> bool:
+        return self.retracted_at is None
+
+
 class Infant(Base):
     __tablename__ = "infants"
     __table_args__ = (UniqueConstraint("client_id", "dob"),)
@@ -48,9 +83,14 @@ class Infant(Base):
     client_id: Mapped[int] = mapped_column(ForeignKey("clients.id", ondelete="CASCADE"))
     first_name: Mapped[str | None] = mapped_column(String(80))
     dob: Mapped[date] = mapped_column(Date)
+    died_on: Mapped[date | None] = mapped_column(Date)  # a life event: nothing names this infant again
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
 
     client: Mapped[Client] = relationship(back_populates="infants")
+
+    @property
+    def alive(self) -> bool:
+        return self.died_on is None
 
 
 class Appointment(Base):
@@ -73,8 +113,11 @@ class Appointment(Base):
     date: Mapped[date] = mapped_column(Date)
     time: Mapped[time | None] = mapped_column(Time)
     kind: Mapped[str] = mapped_column(String(16), default="other")
-    # scheduled, attended, missed, defaulted, lost, cancelled
+    # scheduled, attended, missed, defaulted, lost, cancelled; history: its date had passed when
+    # the service learnt of it (no reminder, no missed-visit message, no follow-up ladder)
     status: Mapped[str] = mapped_column(String(16), default="scheduled")
+    # why the service set its status, where a person did not: the life event that ended it
+    status_reason: Mapped[str | None] = mapped_column(String(32))
     source: Mapped[str] = mapped_column(String(16), default="clinic")  # clinic | generated
     label: Mapped[str | None] = mapped_column(String(32))  # a generated visit's place in its schedule: "anc-3"
     # reminders are keyed by (appointment, offset, revision): a reschedule or a move is a new revision

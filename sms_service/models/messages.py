@@ -70,6 +70,8 @@ class OutboundMessage(Base):
     parts: Mapped[int] = mapped_column(Integer, default=1)
     queue: Mapped[str] = mapped_column(String(16), default="bulk")  # realtime | bulk
     facility_id: Mapped[int | None] = mapped_column(ForeignKey("facilities.id"))  # place it names
+    # the visit it is about (reminders, the missed-visit message): whose care it concerns
+    appointment_id: Mapped[int | None] = mapped_column(ForeignKey("appointments.id", ondelete="SET NULL"))
     status: Mapped[str] = mapped_column(String(16), default="scheduled")
     not_before: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
     expires_at: Mapped[datetime] = mapped_column(UTCDateTime)

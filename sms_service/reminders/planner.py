@@ -14,6 +14,7 @@ from datetime import datetime
 from sqlalchemy import select, update
 from sqlalchemy.orm import Session, aliased
 
+from .. import eligibility
 from ..db import among
 from ..messaging import create_messages, key_of, transition
 from ..models import Appointment, Client, Facility, Infant, MentorMother, OutboundMessage
@@ -21,18 +22,11 @@ from . import plan, wording
 
 BATCH = 5000
 PURPOSES = ("reminder",)
+ACTIVE = ("scheduled", "missed", "defaulted")  # visits still followed: reminded of, or followed up
 
 
 def subject(appointment_id: int) -> str:
     return f"appointment:{appointment_id}"
-
-
-def plan_again(session: Session, client_ids, since) -> None:
-    """These clients' visits from `since` on are to be planned again (she started our messages
-    again: the reminders skipped while she was out)."""
-    session.execute(update(Appointment).where(Appointment.client_id.in_(client_ids), Appointment.status == "scheduled",
-                                              Appointment.date >= since).values(planned=False)
-                    .execution_options(synchronize_session=False))
 
 
 def unplanned(session: Session, limit: int = BATCH) -> list[int]:
@@ -61,14 +55,39 @@ def visits(session: Session, ids: list[int]) -> list:
         select(Appointment.id, Appointment.client_id, Appointment.date, Appointment.time, Appointment.kind,
                Appointment.status, Appointment.revision, Appointment.infant_id, Appointment.facility_id,
                Client.facility_id.label("her_clinic"), Client.first_name, Client.language, Client.phone,
-               Client.opted_out_at, Client.status.label("client_status"), at.name.label("clinic"),
+               Client.status.label("client_status"), Client.inactive_reason, Client.opted_out_at,
+               Client.pregnancy_lost_on, Client.edd, at.name.label("clinic"),
                at.phone.label("clinic_phone"), MentorMother.phone.label("mm_phone"),
                MentorMother.active.label("mm_active"), Infant.first_name.label("infant_name"),
-               Infant.dob.label("infant_dob"))
+               Infant.dob.label("infant_dob"), Infant.died_on.label("infant_died_on"))
         .join(Client, Client.id == Appointment.client_id).join(at, at.id == Appointment.facility_id)
         .outerjoin(MentorMother, MentorMother.id == Client.mentor_mother_id)
         .outerjoin(Infant, Infant.id == Appointment.infant_id)
         .where(among(session, Appointment.id, ids))).all()
+
+
+def her(visit) -> eligibility.Her:
+    """What her record says, for a row of `visits`."""
+    return eligibility.her_of(visit.client_status, visit.inactive_reason, visit.opted_out_at,
+                              visit.pregnancy_lost_on, visit.edd)
+
+
+def concerning(visit, purpose: str) -> eligibility.About:
+    """What a message about this visit (a row of `visits`) concerns."""
+    return eligibility.About(purpose, visit_kind=visit.kind, infant_died_on=visit.infant_died_on)
+
+
+def set_aside(session: Session, rows: list, now: datetime) -> dict[int, str]:
+    """Visits of these rows that are no longer part of her care (`eligibility.visit_refusal`):
+    cancelled, naming why. Returns visit id → why."""
+    why = {v.id: reason for v in rows if v.status in ACTIVE
+           and (reason := eligibility.visit_refusal(her(v), v.kind, v.infant_died_on)) is not None}
+    for reason in set(why.values()):
+        session.execute(update(Appointment).where(among(session, Appointment.id, [i for i, r in why.items()
+                                                                                   if r == reason]))
+                        .values(status="cancelled", status_reason=reason, status_changed_at=now, updated_at=now)
+                        .execution_options(synchronize_session=False))
+    return why
 
 
 def text(visit, template: str, at_time=None) -> str:
@@ -85,9 +104,12 @@ def _plan(session: Session, ids: list[int], now: datetime, config) -> int:
         .where(among(session, OutboundMessage.subject, [subject(v.id) for v in rows]),
                OutboundMessage.purpose.in_(PURPOSES), OutboundMessage.status.in_(("scheduled", "queued")))).all()
     state = {subject(v.id): v.status for v in rows}
+    for visit_id, reason in set_aside(session, rows, now).items():
+        state[subject(visit_id)] = f"cancelled: {reason}"
+    today = now.astimezone(config.tz).date()
     specs = []
     for v in rows:
-        if v.status != "scheduled" or v.opted_out_at is not None or v.client_status == "inactive":
+        if state[subject(v.id)] != "scheduled" or eligibility.refusal(her(v), concerning(v, "reminder"), today):
             continue
         planning = plan.needs_planning(v.kind, v.facility_id, v.her_clinic, v.infant_dob, v.date)
         template = wording.template_for(v.kind, v.infant_id is not None, "reminder")
@@ -97,7 +119,8 @@ def _plan(session: Session, ids: list[int], now: datetime, config) -> int:
             specs.append({"phone": v.phone, "client_id": v.client_id, "purpose": "reminder", "subject": subject(v.id),
                           "occasion": reminder.occasion, "version": v.revision, "template": template,
                           "language": v.language, "body": body, "facility_id": v.facility_id,
-                          "not_before": reminder.send_at, "expires_at": reminder.expires_at})
+                          "appointment_id": v.id, "not_before": reminder.send_at,
+                          "expires_at": reminder.expires_at})
     wanted = {key_of(spec) for spec in specs}
     stale: dict[str, list[int]] = {}  # why → ids: another revision or day, or the visit is over
     for mid, about, key in waiting:

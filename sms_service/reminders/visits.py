@@ -12,6 +12,7 @@ from datetime import date, datetime, time, timedelta
 from sqlalchemy import select, update
 from sqlalchemy.orm import Session
 
+from .. import eligibility
 from ..db import among
 from ..messaging import cancel_waiting, create_messages
 from ..models import Appointment
@@ -73,15 +74,15 @@ def reschedule(session: Session, appointment: Appointment, day: date, at: time |
     planner.plan_pending(session, now, config, ids=[appointment.id])
 
 
-def revise(session: Session, ids: list[int], now: datetime, config) -> int:
+def revise(session: Session, ids: list[int], now: datetime, config, *, plan_now: bool = True) -> int:
     """These visits changed in bulk (moved to another clinic, re-imported): a new revision each,
-    reminders planned again. Returns the reminders made."""
+    reminders planned again (now, or by the scheduler's next tick). Returns the reminders made."""
     if not ids:
         return 0
     session.execute(update(Appointment).where(among(session, Appointment.id, ids))
                     .values(revision=Appointment.revision + 1, planned=False, updated_at=now)
                     .execution_options(synchronize_session=False))
-    return planner.plan_pending(session, now, config, ids=ids)
+    return planner.plan_pending(session, now, config, ids=ids) if plan_now else 0
 
 
 def _settle(session: Session, appointment_id: int, now: datetime, outcome: str) -> None:
@@ -136,15 +137,17 @@ def _missed(session: Session, ids: list[int], now: datetime, today: date, config
     specs = []
     for v in rows:
         send_at, expires = plan.missed_message(v.date, now, config)
-        if v.opted_out_at is not None or send_at >= expires:
+        if eligibility.refusal(planner.her(v), planner.concerning(v, "missed_visit"), today) or send_at >= expires:
             continue
         template = wording.template_for(v.kind, v.infant_id is not None, "missed_visit")
         specs.append({"phone": v.phone, "client_id": v.client_id, "purpose": "missed_visit",
                       "subject": planner.subject(v.id), "version": v.revision, "template": template,
                       "language": v.language, "facility_id": None,  # it names where she missed, not where to go
-                      "body": planner.text(v, template), "not_before": send_at, "expires_at": expires})
+                      "appointment_id": v.id, "body": planner.text(v, template), "not_before": send_at,
+                      "expires_at": expires})
     create_messages(session, specs)
     open_tasks(session, [{"client_id": v.client_id, "kind": "missed_visit", "subject": planner.subject(v.id),
                           "dedupe_key": f"missed_visit:{v.id}:{v.revision}",
                           "note": f"She missed her visit on {v.date.isoformat()}: please call her to choose a new date."}
-                         for v in rows], now=now, today=today)
+                         for v in rows if eligibility.visit_refusal(planner.her(v), v.kind, v.infant_died_on) is None],
+               now=now, today=today)

@@ -117,8 +117,10 @@ def record_command(file: str, by: str) -> None:
     from ..db import utcnow
     from .outcomes import record_file
 
-    with command_services().db.session() as session:
-        report = record_file(session, csv_file(file), cause=by.replace("-", "_"), actor="cli", now=utcnow())
+    services = command_services()
+    with services.db.session() as session:
+        report = record_file(session, csv_file(file), cause=by.replace("-", "_"), actor="cli", now=utcnow(),
+                             config=services.config)
     for error in report.errors:
         click.echo(error, err=True)
     click.echo(report.summary())

@@ -2,22 +2,24 @@
 another outcome, one at a time (API) or from a receiving clinic's CSV."""
 from __future__ import annotations
 
+from dataclasses import replace
 from datetime import datetime
 
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
+from .. import life_events
+from ..access import Caller
 from ..importing.csvfile import CsvFile
 from ..importing.report import RecordReport
 from ..models import Client, Transfer
-from .states import ALLOWED, OUTCOMES, move
+from .states import ALLOWED, CAUSE_BY_ROLE, OUTCOMES, can_move, move
+
+ROLE_BY_CAUSE = {cause: role for role, cause in CAUSE_BY_ROLE.items()}
 
 
 class OutcomeRefused(Exception):
     pass
-
-
-CAUSE_BY_ROLE = {"admin": "staff", "supervisor": "clinic", "mentor_mother": "mentor_mother"}  # who records it
 
 
 def latest_transfer(session: Session, client_id: int) -> Transfer | None:
@@ -26,21 +28,34 @@ def latest_transfer(session: Session, client_id: int) -> Transfer | None:
                           .order_by(Transfer.created_at.desc(), Transfer.id.desc()).limit(1))
 
 
-def record(session: Session, transfer: Transfer, outcome: str, *, cause: str, actor: str, now: datetime,
+def record(session: Session, transfer: Transfer, outcome: str, *, by: Caller, now: datetime, config,
            note: str | None = None) -> bool:
     """True when recorded; False when it was already so. Refused when the outcome is unknown or
-    the transfer is past it (arrived, died…)."""
+    the transfer is past it (arrived, died…). `died` is her death, recorded as a life event: it
+    ends this transfer and everything else sent to her."""
     if outcome not in OUTCOMES:
         raise OutcomeRefused(f"outcome must be one of {', '.join(OUTCOMES)}")
     if transfer.status == outcome:
         return False
-    if not move(session, transfer, outcome, cause=cause, actor=actor, now=now, detail=note):
+    if not can_move(transfer.status, outcome):
+        raise OutcomeRefused(f"the transfer is {transfer.status}: it cannot become {outcome}")
+    if outcome == "died":
+        client = session.get(Client, transfer.client_id)
+        life_events.record(session, client, life_events.Asked("died", config.today(now).isoformat(), note=note),
+                           by=by if by.channel == "task" else replace(by, channel="transfer"), now=now,
+                           config=config, transfer=transfer)
+        session.refresh(transfer)
+        if transfer.status == "died":
+            return True
+    if not move(session, transfer, outcome, cause=CAUSE_BY_ROLE[by.role], actor=by.actor, now=now, detail=note):
         raise OutcomeRefused(f"the transfer is {transfer.status}: it cannot become {outcome}")
     return True
 
 
-def record_file(session: Session, csvfile: CsvFile, *, cause: str, actor: str, now: datetime) -> RecordReport:
-    """A CSV (client_id, outcome, note): one line per client; every bad line reported."""
+def record_file(session: Session, csvfile: CsvFile, *, cause: str, actor: str, now: datetime, config) -> RecordReport:
+    """A CSV (client_id, outcome, note): one line per client; every bad line reported. `cause`:
+    who reports them (clinic, mentor_mother, staff)."""
+    by = Caller(actor, ROLE_BY_CAUSE[cause], "csv")
     report = RecordReport()
     if csvfile.missing("client_id"):
         report.errors.append("missing required column: client_id")
@@ -52,7 +67,7 @@ def record_file(session: Session, csvfile: CsvFile, *, cause: str, actor: str, n
             report.errors.append(f"line {line}: client_id: no transfer to record for '{row.get('client_id', '')}'")
             continue
         try:
-            changed = record(session, transfer, row.get("outcome") or "arrived", cause=cause, actor=actor, now=now,
+            changed = record(session, transfer, row.get("outcome") or "arrived", by=by, now=now, config=config,
                              note=row.get("note") or None)
         except OutcomeRefused as exc:
             report.errors.append(f"line {line}: outcome: {exc}")

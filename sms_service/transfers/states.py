@@ -23,6 +23,7 @@ ENDINGS = ("arrived", "lost_to_follow_up", "moved_elsewhere", "declined", "died"
 OUTCOMES = ENDINGS  # what a person may record
 # who or what caused a change (TransferEvent.cause)
 CAUSES = ("staff", "client_sms", "ussd", "mentor_mother", "clinic", "follow_up", "gateway")
+CAUSE_BY_ROLE = {"admin": "staff", "supervisor": "clinic", "mentor_mother": "mentor_mother"}  # a person's role
 
 ALLOWED: dict[str, frozenset[str]] = {
     "planned": frozenset({"notified", "acknowledged", *ENDINGS}),

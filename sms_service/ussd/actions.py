@@ -9,7 +9,7 @@ from datetime import date, datetime
 from sqlalchemy import bindparam, select, update
 from sqlalchemy.dialects import postgresql, sqlite
 
-from .. import consent
+from .. import consent, renewal
 from ..models import Client, FollowUpTask, Transfer
 from ..transfers.states import move
 from .menu import Action
@@ -17,7 +17,7 @@ from .menu import Action
 TASKS = {"call_back", "change_date", "opt_in_blocked"}
 
 
-def record(db, action: Action, phone: str, session_id: str, now: datetime, today: date) -> None:
+def record(db, action: Action, phone: str, session_id: str, now: datetime, today: date, config) -> None:
     """`action.client_id` came from the clients on `phone` (people_on): it is hers to act on."""
     if action.kind in TASKS:
         appointment, _, reason = str(action.detail or "").partition(":")
@@ -33,7 +33,7 @@ def record(db, action: Action, phone: str, session_id: str, now: datetime, today
                                                         "updated_at": now})
     else:
         with db.quick() as session:
-            _rare(session, action, phone, session_id, now)
+            _rare(session, action, phone, session_id, now, config)
 
 
 def _task(dialect_name: str):
@@ -51,7 +51,7 @@ def _language(dialect_name: str):
             .values(language=bindparam("language"), updated_at=bindparam("updated_at")).returning(table.c.id))
 
 
-def _rare(session, action: Action, phone: str, session_id: str, now: datetime) -> None:
+def _rare(session, action: Action, phone: str, session_id: str, now: datetime, config) -> None:
     client = session.get(Client, action.client_id)
     if action.kind in ("knows_new_clinic", "arrived"):
         transfer = session.get(Transfer, action.detail)
@@ -62,4 +62,4 @@ def _rare(session, action: Action, phone: str, session_id: str, now: datetime) -
         if session.scalar(select(Client.id).where(Client.phone == phone, Client.opted_out_at.is_(None)).limit(1)):
             consent.opt_out(session, phone, "ussd", f"reason: {action.detail}", now=now)
     elif action.kind == "opt_in":
-        consent.opt_in(session, phone, "ussd", client_id=client.id, now=now)
+        renewal.opt_back_in(session, phone, "ussd", client_id=client.id, now=now, config=config)

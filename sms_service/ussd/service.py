@@ -33,7 +33,7 @@ def respond(services, form, now: datetime | None = None) -> str:
     try:
         reply = answer(inputs, people_on(services.db, phone, today, first_screen=not inputs), today)
         if reply.action is not None:  # a choice to record: the only write
-            record(services.db, reply.action, phone, session_id[:60], now, today)
+            record(services.db, reply.action, phone, session_id[:60], now, today, services.config)
         return reply.text
     except Exception as error:  # the caller gets an apology, never a 5xx
         log.error("USSD step failed (%s)", type(error).__name__)

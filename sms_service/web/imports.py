@@ -28,7 +28,7 @@ def upload():
         return render_template("imports.html", kinds=sorted(KINDS), problem=True), 400
     services = get_services()
     with services.db.session() as s:
-        report = import_csv(s, kind, upload.stream, actor=g.caller.actor, origin="web")
+        report = import_csv(s, kind, upload.stream, actor=g.caller.actor, origin="web", today=services.config.today())
         after = FollowOn() if report.file_refused else follow_on(s, kind, config=services.config,
                                                                  actor=g.caller.actor, source="csv")
         if report.file_refused or dry_run:

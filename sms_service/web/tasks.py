@@ -29,7 +29,7 @@ def finish_task(task_id: int):
     with get_services().db.session() as s:
         try:
             finish(s, g.caller, task_id, request.form.get("outcome", ""),
-                   note=(request.form.get("note") or "").strip()[:500] or None, now=utcnow())
+                   note=(request.form.get("note") or "").strip()[:500] or None, now=utcnow(), config=get_services().config)
         except LookupError:
             abort(404)
         except TaskRefused as exc:

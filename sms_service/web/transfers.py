@@ -7,7 +7,7 @@ from flask import abort, g, redirect, render_template, request, url_for
 from ..db import utcnow
 from ..records import transfers as records
 from ..services import get_services
-from ..transfers.outcomes import CAUSE_BY_ROLE, OutcomeRefused, record
+from ..transfers.outcomes import OutcomeRefused, record
 from ..transfers.report import progress
 from ..transfers.states import OUTCOMES
 from . import blueprint, id_arg
@@ -51,7 +51,7 @@ def record_transfer(transfer_id: int):
         if found is None:
             abort(404)
         try:
-            record(s, found, outcome, cause=CAUSE_BY_ROLE[g.caller.role], actor=g.caller.actor, now=utcnow(),
+            record(s, found, outcome, by=g.caller, now=utcnow(), config=get_services().config,
                    note=(request.form.get("note") or "").strip()[:200] or None)
         except OutcomeRefused as exc:
             flash_problem(str(exc))

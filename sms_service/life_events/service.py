@@ -1,0 +1,93 @@
+"""Recording and retracting life events, whatever the channel: the API, a CSV, the dashboard's
+client page, a Mentor Mother's task or a transfer outcome `died`. One transaction each (the
+caller's): the event and everything it changes, or nothing. Audited, without its note."""
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import datetime
+
+from sqlalchemy import select
+from sqlalchemy.exc import IntegrityError
+from sqlalchemy.orm import Session
+
+from .. import audit
+from ..access import Caller
+from ..models import Client, LifeEvent, Transfer
+from . import effects
+from .kinds import check
+
+
+@dataclass(frozen=True)
+class Asked:
+    """A request to record an event, as given (text, or whatever a JSON body carried)."""
+    kind: object
+    date: object
+    infant_dob: object = None
+    new_phone: object = None
+    note: object = None
+
+    @classmethod
+    def of(cls, data: dict) -> "Asked":
+        return cls(*(data.get(name) for name in ("kind", "date", "infant_dob", "new_phone", "note")))
+
+    def as_dict(self) -> dict:
+        return {"kind": self.kind, "date": self.date, "infant_dob": self.infant_dob, "new_phone": self.new_phone,
+                "note": self.note}
+
+
+def events_of(session: Session, client_id: int) -> list[LifeEvent]:
+    """Her events, oldest first, retracted ones included."""
+    return list(session.scalars(select(LifeEvent).where(LifeEvent.client_id == client_id).order_by(LifeEvent.id)))
+
+
+def record(session: Session, client: Client, asked: Asked, *, by: Caller, now: datetime, config,
+           transfer: Transfer | None = None) -> tuple[LifeEvent, bool]:
+    """Record the event and do what it does at once: (the event, True), or (the same event
+    recorded before, False). Raises `EventRefused` naming every problem, having changed nothing."""
+    live = [e for e in events_of(session, client.id) if e.live]
+    checked = check(client, asked.as_dict(), live, config.today(now))
+    same = next((e for e in live if e.identity == checked.identity), None)
+    if same is not None:
+        return same, False
+    event = LifeEvent(client_id=client.id, kind=checked.kind.name, occurred_on=checked.day,
+                      infant_id=checked.infant.id if checked.infant else None, new_phone=checked.new_phone,
+                      note=checked.note, identity=checked.identity, recorded_by=by.actor, channel=by.channel,
+                      recorded_at=now, effects={})
+    try:
+        with session.begin_nested():
+            session.add(event)
+            session.flush()
+    except IntegrityError:  # the same event, recorded this moment by another request
+        return session.scalar(select(LifeEvent).where(LifeEvent.client_id == client.id,
+                                                      LifeEvent.identity == checked.identity,
+                                                      LifeEvent.retracted_at.is_(None))), False
+    event.effects = effects.apply(session, client, event, checked, by=by, now=now, config=config, transfer=transfer)
+    audit.record(session, by.actor, "life_event.record", subject_type="client", subject_id=client.external_id,
+                 origin=by.channel, event=event.id, kind=event.kind, date=event.occurred_on.isoformat())
+    return event, True
+
+
+def retract(session: Session, client: Client, event_id: int, *, by: Caller, now: datetime,
+            config) -> tuple[LifeEvent, bool]:
+    """Undo an event recorded by mistake: (the event, True), or (False) when it was retracted
+    before. Raises LookupError when she has no such event."""
+    event = session.scalar(select(LifeEvent).where(LifeEvent.id == event_id, LifeEvent.client_id == client.id))
+    if event is None:
+        raise LookupError(event_id)
+    if not event.live:
+        return event, False
+    event.retracted_at, event.retracted_by = now, by.actor
+    session.flush()
+    effects.undo(session, client, event, by=by, now=now, config=config)
+    audit.record(session, by.actor, "life_event.retract", subject_type="client", subject_id=client.external_id,
+                 origin=by.channel, event=event.id, kind=event.kind)
+    return event, True
+
+
+def as_json(event: LifeEvent) -> dict:
+    infant = event.effects.get("infant_dob") if event.effects else None
+    return {"id": event.id, "kind": event.kind, "date": event.occurred_on.isoformat(),
+            "infant_dob": infant, "new_phone": event.new_phone, "note": event.note,
+            "recorded_by": event.recorded_by, "channel": event.channel, "recorded_at": event.recorded_at.isoformat(),
+            "retracted_at": event.retracted_at.isoformat() if event.retracted_at else None,
+            "retracted_by": event.retracted_by}
