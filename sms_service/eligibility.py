@@ -110,7 +110,7 @@ def her_of(status, inactive_reason, opted_out_at, pregnancy_lost_on, edd) -> Her
 def in_care_and_reachable():
     """SQL: the clients to whom a non-essential message about no visit may go (the rules above
     that concern her alone: in care, not opted out)."""
-    return (Client.status == "active") & Client.opted_out_at.is_(None)
+    return (Client.status == "active") & Client.inactive_reason.is_(None) & Client.opted_out_at.is_(None)
 
 
 def muted(her: Her, network_blocked: bool = False) -> str | None:

@@ -39,4 +39,4 @@ def init_app(app) -> None:
         app.register_error_handler(code, as_json)
 
 
-from . import appointments, broadcasts, directory, openapi, transfers, work  # noqa: E402,F401  (the routes)
+from . import appointments, broadcasts, directory, life_events, openapi, transfers, work  # noqa: E402,F401  (the routes)

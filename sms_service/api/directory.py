@@ -5,6 +5,7 @@ from __future__ import annotations
 from flask import g, request
 from sqlalchemy import select
 
+from .. import life_events
 from ..models import Facility
 from ..records import clients as records
 from ..services import get_services
@@ -19,10 +20,11 @@ def facility_json(f: Facility) -> dict:
             "closed_on": f.closed_on.isoformat() if f.closed_on else None}
 
 
-def client_json(c) -> dict:
+def client_json(c, muted: str | None = None) -> dict:
+    """`muted`: why she gets nothing (`eligibility.muted`), when it is known."""
     return {"client_id": c.external_id, "first_name": c.first_name, "phone": c.phone, "facility": c.facility.code,
             "language": c.language, "stage": c.stage, "status": c.status, "edd": c.edd.isoformat() if c.edd else None,
-            "opted_out": c.opted_out_at is not None}
+            "opted_out": c.opted_out_at is not None, "muted": muted}
 
 
 @blueprint.get("/facilities")
@@ -55,7 +57,8 @@ def list_clients():
                 return {"items": [], "next_after_id": None}
         found = records.search(session, g.caller, request.args.get("q", ""), facility_id=facility_id,
                                after_id=int_arg("after_id"), limit=limit_arg())
-        return {"items": [client_json(c) for c in found.items], "next_after_id": found.next_id}
+        muted = records.muted(session, found.items)
+        return {"items": [client_json(c, muted[c.id]) for c in found.items], "next_after_id": found.next_id}
 
 
 @blueprint.get("/clients/<client_id>")
@@ -68,6 +71,7 @@ def get_client(client_id: str):
         if client is None:
             raise ApiError(404, f"no client {client_id}")
         events = records.timeline(session, client, services.config.tz)
-        return {**client_json(client), "timeline": [
-            {"at": e.at.isoformat(), "kind": e.kind, "title": e.title, "detail": e.detail, "status": e.status}
-            for e in events]}
+        return {**client_json(client, records.muted(session, [client])[client.id]),
+                "events": [life_events.as_json(e) for e in life_events.events_of(session, client.id)],
+                "timeline": [{"at": e.at.isoformat(), "kind": e.kind, "title": e.title, "detail": e.detail,
+                              "status": e.status} for e in events]}

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from flask import jsonify
 
+from ..life_events.kinds import KINDS as LIFE_EVENT_KINDS
 from ..transfers.states import OUTCOMES
 from . import blueprint
 
@@ -24,6 +25,11 @@ def _id(name: str) -> dict:
 def _query(name: str, kind: str = "string", description: str = "") -> dict:
     return {"name": name, "in": "query", "required": False, "schema": ID if kind == "integer" else {"type": kind},
             "description": description}
+
+
+def _client_id() -> dict:
+    return {"name": "client_id", "in": "path", "required": True, "description": "the clinic's id",
+            "schema": {"type": "string"}}
 
 
 def _code() -> dict:
@@ -101,6 +107,13 @@ OPERATIONS = [
     ("get", "/clients/{client_id}", "One client (the clinic's id) with her timeline, newest first", "any",
      [{"name": "client_id", "in": "path", "required": True, "schema": {"type": "string"}}], None, "200",
      {"$ref": "#/components/schemas/Client"}),
+    ("post", "/clients/{client_id}/events", "Record a life event: what has happened to her decides every message "
+     "(the same event again answers 200 and changes nothing)", "any",
+     [_client_id()], {"$ref": "#/components/schemas/LifeEventRequest"}, "201",
+     {"$ref": "#/components/schemas/LifeEvent"}),
+    ("post", "/clients/{client_id}/events/{event_id}/retract", "Retract a life event recorded by mistake: what is "
+     "still to come is planned again, nothing whose moment passed is sent late", "any",
+     [_client_id(), _id("event_id")], None, "200", {"$ref": "#/components/schemas/LifeEvent"}),
     ("get", "/messages", "Outbound SMS the caller may see, newest first", "any",
      [_query("status"), _query("purpose"), _query("phone"), _query("broadcast_id", "integer"),
       {**_query("since", description="a date and time (local time when without an offset)"),
@@ -123,6 +136,9 @@ SCHEMAS = {
         "client_id": {"type": "string"}, "first_name": {"type": "string"}, "phone": {"type": "string"},
         "facility": {"type": "string"}, "language": {"enum": ["en", "sw"]}, "stage": {"type": "string"},
         "status": {"type": "string"}, "edd": NULLABLE_STRING, "opted_out": {"type": "boolean"},
+        "muted": {"enum": [None, "died", "moved_away", "inactive", "network_block", "opted_out"],
+                  "description": "why she gets no messages, or null"},
+        "events": {"type": "array", "items": {"$ref": "#/components/schemas/LifeEvent"}},
         "timeline": {"type": "array", "items": {"type": "object", "properties": {
             "at": {"type": "string"}, "kind": {"type": "string"}, "title": {"type": "string"},
             "detail": {"type": "string"}, "status": {"type": "string"}}}}}},
@@ -137,6 +153,19 @@ SCHEMAS = {
         "sms": NULLABLE_STRING,
         "status": {"type": "string"}, "outcome": NULLABLE_STRING, "due_on": NULLABLE_STRING,
         "client_id": NULLABLE_STRING, "first_name": NULLABLE_STRING, "phone": NULLABLE_STRING}},
+    "LifeEventRequest": {"type": "object", "required": ["kind", "date"], "properties": {
+        "kind": {"enum": list(LIFE_EVENT_KINDS)}, "date": {"type": "string", "format": "date",
+                                                        "description": "when it happened: today or before"},
+        "note": {"type": "string", "maxLength": 500},
+        "infant_dob": {"type": "string", "format": "date", "description": "infant_died: which infant, when "
+                                                                          "she has several"},
+        "new_phone": {"type": "string", "description": "number_changed: a Kenyan mobile number"}}},
+    "LifeEvent": {"type": "object", "required": ["id", "kind", "date"], "properties": {
+        "id": {"type": "integer"}, "kind": {"enum": list(LIFE_EVENT_KINDS)}, "date": {"type": "string"},
+        "infant_dob": NULLABLE_STRING, "new_phone": NULLABLE_STRING, "note": NULLABLE_STRING,
+        "recorded_by": {"type": "string"}, "channel": {"type": "string"}, "recorded_at": {"type": "string"},
+        "retracted_at": NULLABLE_STRING, "retracted_by": NULLABLE_STRING, "recorded": {"type": "boolean"},
+        "retracted": {"type": "boolean"}}},
     "Error": {"type": "object", "required": ["error"], "properties": {
         "error": {"type": "string"}, "problems": {"type": "array", "items": {"type": "string"}}}},
     "Transfer": {"type": "object", "properties": {

@@ -1,6 +1,8 @@
 """Who a broadcast reaches: its scope (a Mentor Mother's own clients, a facility's, everyone's)
-narrowed by its filters, active clients only, and never a client who has stopped our messages
-(read again when the messages are made, and once more by the sender)."""
+narrowed by its filters, clients in care only, and never a client who has stopped our messages
+(`eligibility`: read again when the messages are made, and once more by the sender). A filter
+means what it says of her now: a baby who has died is no baby under N months, a pregnancy
+lost no pregnancy."""
 from __future__ import annotations
 
 from datetime import date
@@ -8,6 +10,7 @@ from datetime import date
 from sqlalchemy import exists, func, select
 from sqlalchemy.orm import Session
 
+from .. import eligibility
 from ..care_schedule import add_months
 from ..models import STAGES, Broadcast, Client, Facility, Infant, Transfer
 
@@ -49,8 +52,7 @@ def parse_filters(raw: dict | None) -> dict:
 
 def clients_of(broadcast: Broadcast, today: date):
     """SELECT (client id, phone, language) of the clients this broadcast reaches now, by id."""
-    query = (select(Client.id, Client.phone, Client.language)
-             .where(Client.status == "active", Client.opted_out_at.is_(None)))
+    query = select(Client.id, Client.phone, Client.language).where(eligibility.in_care_and_reachable())
     if broadcast.mentor_mother_id is not None:
         query = query.where(Client.mentor_mother_id == broadcast.mentor_mother_id)
     if broadcast.facility_id is not None:
@@ -58,6 +60,8 @@ def clients_of(broadcast: Broadcast, today: date):
     filters = broadcast.audience or {}
     if "stage" in filters:
         query = query.where(Client.stage == filters["stage"])
+        if filters["stage"] == "pregnant":  # a pregnancy lost is no pregnancy (an EDD since is a new one)
+            query = query.where(Client.pregnancy_lost_on.is_(None) | Client.edd.is_not(None))
     if "language" in filters:
         query = query.where(Client.language == filters["language"])
     if "facility" in filters:
@@ -68,7 +72,8 @@ def clients_of(broadcast: Broadcast, today: date):
         query = query.where(pending if filters["pending_transfer"] else ~pending)
     if "infant_under_months" in filters:
         born_after = add_months(today, -filters["infant_under_months"])
-        query = query.where(exists().where(Infant.client_id == Client.id, Infant.dob > born_after))
+        query = query.where(exists().where(Infant.client_id == Client.id, Infant.dob > born_after,
+                                           Infant.died_on.is_(None)))
     return query.order_by(Client.id)
 
 

@@ -52,6 +52,9 @@ def import_rows(
         upsert(session, spec, [record for _, record in records], present, report, today=today or local_today())
         if kind == "clients":
             add_infants(session, [(r["external_id"], dob) for dob, r in records if dob is not None])
+            from ..life_events.guard import respect_life_events  # the loader is below the events it respects
+
+            report.warnings += respect_life_events(session)
     audit.record(session, actor, f"import.{kind}", subject_type="import", subject_id=source,
                  origin=origin, **report.counts())
     return report

@@ -34,8 +34,9 @@ class References:
 
     @cached_property
     def youngest_infants(self) -> dict:
-        rows = self.session.execute(select(Infant.client_id, Infant.id).order_by(Infant.dob))
-        return dict(rows.all())  # later (younger) rows overwrite earlier ones
+        rows = self.session.execute(select(Infant.client_id, Infant.id).where(Infant.died_on.is_(None))
+                                    .order_by(Infant.dob))
+        return dict(rows.all())  # later (younger) rows overwrite earlier ones; a baby who died has no visits
 
     @cached_property
     def open_transfers(self) -> dict:

@@ -13,6 +13,6 @@ What may be sent to her afterwards is not decided here but by `sms_service.eligi
 reads the state an event leaves (she is inactive; the infant has died; the pregnancy was lost).
 """
 from .kinds import KINDS, EventRefused, Problem
-from .service import Asked, as_json, events_of, record, retract
+from .service import Asked, as_json, check_only, events_of, record, retract
 
-__all__ = ["KINDS", "Asked", "EventRefused", "Problem", "as_json", "events_of", "record", "retract"]
+__all__ = ["KINDS", "Asked", "EventRefused", "Problem", "as_json", "check_only", "events_of", "record", "retract"]

@@ -1,20 +1,23 @@
 """Recording and retracting life events, whatever the channel: the API, a CSV, the dashboard's
-client page, a Mentor Mother's task or a transfer outcome `died`. One transaction each (the
-caller's): the event and everything it changes, or nothing. Audited, without its note."""
+client page, a Mentor Mother's task or a transfer outcome `died`. In the caller's transaction:
+the event and everything it changes, or nothing. A request is checked whole before anything is
+written, so a refusal writes nothing. Audited, without its note.
+
+No savepoint is used: on SQLite (pysqlite) a savepoint opened before the transaction's first
+write becomes the transaction, and its release commits what came before it."""
 from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import datetime
 
 from sqlalchemy import select
-from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
 from .. import audit
 from ..access import Caller
 from ..models import Client, LifeEvent, Transfer
 from . import effects
-from .kinds import check
+from .kinds import Checked, check
 
 
 @dataclass(frozen=True)
@@ -40,6 +43,12 @@ def events_of(session: Session, client_id: int) -> list[LifeEvent]:
     return list(session.scalars(select(LifeEvent).where(LifeEvent.client_id == client_id).order_by(LifeEvent.id)))
 
 
+def check_only(session: Session, client: Client, asked: Asked, *, now: datetime, config) -> Checked:
+    """What `record` would record, checked, without recording it (the dashboard's first step).
+    Raises `EventRefused`."""
+    return check(client, asked.as_dict(), [e for e in events_of(session, client.id) if e.live], config.today(now))
+
+
 def record(session: Session, client: Client, asked: Asked, *, by: Caller, now: datetime, config,
            transfer: Transfer | None = None) -> tuple[LifeEvent, bool]:
     """Record the event and do what it does at once: (the event, True), or (the same event
@@ -53,14 +62,8 @@ def record(session: Session, client: Client, asked: Asked, *, by: Caller, now: d
                       infant_id=checked.infant.id if checked.infant else None, new_phone=checked.new_phone,
                       note=checked.note, identity=checked.identity, recorded_by=by.actor, channel=by.channel,
                       recorded_at=now, effects={})
-    try:
-        with session.begin_nested():
-            session.add(event)
-            session.flush()
-    except IntegrityError:  # the same event, recorded this moment by another request
-        return session.scalar(select(LifeEvent).where(LifeEvent.client_id == client.id,
-                                                      LifeEvent.identity == checked.identity,
-                                                      LifeEvent.retracted_at.is_(None))), False
+    session.add(event)
+    session.flush()  # the same event recorded this very moment by another request: IntegrityError (one live)
     event.effects = effects.apply(session, client, event, checked, by=by, now=now, config=config, transfer=transfer)
     audit.record(session, by.actor, "life_event.record", subject_type="client", subject_id=client.external_id,
                  origin=by.channel, event=event.id, kind=event.kind, date=event.occurred_on.isoformat())

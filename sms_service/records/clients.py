@@ -8,9 +8,12 @@ from datetime import datetime
 from sqlalchemy import func, or_, select
 from sqlalchemy.orm import Session, selectinload
 
+from .. import eligibility
 from ..access import Caller, clients_seen
+from ..consent import NETWORK_BLOCKS
 from ..models import (
-    Appointment, Client, ConsentEvent, FollowUpTask, InboundMessage, OutboundMessage, Transfer, TransferEvent,
+    Appointment, Client, ConsentEvent, FollowUpTask, InboundMessage, LifeEvent, OutboundMessage, Transfer,
+    TransferEvent,
 )
 from ..phones import PhoneError, normalise_phone
 from . import PAGE, Page, page_of
@@ -40,6 +43,20 @@ def visible(session: Session, caller: Caller, *, client_id: int | None = None,
     query = query.where(Client.id == client_id) if client_id is not None else query.where(
         Client.external_id == external_id)
     return session.scalar(query)
+
+
+def muted(session: Session, clients: list[Client]) -> dict[int, str | None]:
+    """Client id → why she gets nothing (`eligibility.muted`: died, moved_away, network_block,
+    opted_out), or None; one read for the numbers of those who stopped our messages."""
+    stopped = list({c.phone for c in clients if c.opted_out_at is not None})
+    latest = dict(session.execute(  # in id order: each number's latest opt-out wins
+        select(ConsentEvent.phone, ConsentEvent.source).where(ConsentEvent.phone.in_(stopped),
+                                                               ConsentEvent.kind == "opt_out")
+        .order_by(ConsentEvent.id)).all()) if stopped else {}
+    blocked = {phone for phone, source in latest.items() if source in NETWORK_BLOCKS}
+    return {c.id: eligibility.muted(eligibility.her_of(c.status, c.inactive_reason, c.opted_out_at,
+                                                       c.pregnancy_lost_on, c.edd), c.phone in blocked)
+            for c in clients}
 
 
 @dataclass(frozen=True)
@@ -82,4 +99,9 @@ def timeline(session: Session, client: Client, tz) -> list[Event]:
                                 .order_by(FollowUpTask.id.desc()).limit(TIMELINE_EACH)):
         events.append(Event(task.created_at, "task", task.kind, task.note or "",
                             task.status + (f": {task.outcome}" if task.outcome else "")))
+    for life in session.scalars(select(LifeEvent).where(LifeEvent.client_id == client.id)
+                                .order_by(LifeEvent.id.desc()).limit(TIMELINE_EACH)):
+        events.append(Event(life.recorded_at, "life_event", life.kind,
+                            f"{life.occurred_on.isoformat()}{': ' + life.note if life.note else ''}",
+                            "retracted" if life.retracted_at else ""))
     return sorted(events, key=lambda e: e.at, reverse=True)

@@ -33,7 +33,7 @@ def generate_command() -> None:
 @click.argument("file", type=click.Path(exists=True, dir_okay=False))
 def record_command(file: str) -> None:
     """Outcomes from a CSV: client_id, date, kind (if she has two visits that day), outcome
-    (attended, cancelled or rescheduled), new_date and new_time (for rescheduled)."""
+    (attended, cancelled, rescheduled or missed), new_date and new_time (for rescheduled)."""
     from ..db import utcnow
     from .outcomes import record_file
 

@@ -1,5 +1,6 @@
 """Visits generated from a pregnancy (EDD) or an infant's birth when the clinic gave no dates
-(`sms_service.care_schedule`), from today on. A clinic's own date for the same visit (same
+(`sms_service.care_schedule`), from today on: never for a baby who has died or a pregnancy
+recorded as lost (`eligibility`). A clinic's own date for the same visit (same
 kind, within `SAME_VISIT` days) replaces a generated one: the generated visit is cancelled
 and its reminders with it. Running it again makes nothing twice.
 """
@@ -10,7 +11,7 @@ from datetime import date, datetime, timedelta
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from .. import care_schedule
+from .. import care_schedule, eligibility
 from ..db import among, bulk_insert
 from ..models import Appointment, Client, Infant
 from . import visits
@@ -21,15 +22,16 @@ SAME_VISIT = timedelta(days=6)  # a clinic's visit this close to a generated one
 def generate_visits(session: Session, today: date, now: datetime, config, client_ids: list[int] | None = None
                     ) -> dict[str, int]:
     """Generate the missing visits of these clients (default: every active client)."""
-    query = select(Client.id, Client.facility_id, Client.stage, Client.edd).where(Client.status == "active")
+    query = (select(Client.id, Client.facility_id, Client.stage, Client.edd, Client.pregnancy_lost_on)
+             .where(Client.status == "active"))
     if client_ids is not None:
         query = query.where(among(session, Client.id, client_ids))
-    clients = {cid: (facility, stage, edd) for cid, facility, stage, edd in session.execute(query)}
+    clients = {cid: (facility, stage, edd, lost) for cid, facility, stage, edd, lost in session.execute(query)}
     def theirs(query, column):  # every client's rows in one read, or these clients' only
         return query if client_ids is None else query.where(among(session, column, client_ids))
     infants: dict[int, list[tuple[int, date]]] = {}
-    for infant_id, client_id, dob in session.execute(theirs(select(Infant.id, Infant.client_id, Infant.dob),
-                                                            Infant.client_id)):
+    for infant_id, client_id, dob in session.execute(theirs(select(Infant.id, Infant.client_id, Infant.dob)
+                                                            .where(Infant.died_on.is_(None)), Infant.client_id)):
         infants.setdefault(client_id, []).append((infant_id, dob))
     stored: dict[int, list] = {}
     for row in session.execute(theirs(select(Appointment.id, Appointment.client_id, Appointment.kind,
@@ -38,9 +40,10 @@ def generate_visits(session: Session, today: date, now: datetime, config, client
         stored.setdefault(row.client_id, []).append(row)
     table = config.care_schedules or care_schedule.SCHEDULES
     new, replaced = [], []
-    for client_id, (facility_id, stage, edd) in clients.items():
+    for client_id, (facility_id, stage, edd, lost) in clients.items():
         wanted = []
-        if stage == "pregnant" and edd is not None:
+        if stage == "pregnant" and edd is not None and not eligibility.Her(edd=edd, pregnancy_lost_on=lost
+                                                                           ).lost_this_pregnancy:
             wanted += [(v, None) for v in care_schedule.antenatal(edd=edd, table=table)]
         for infant_id, dob in infants.get(client_id, []):
             wanted += [(v, infant_id) for v in care_schedule.infant(dob, table=table)]

@@ -1,4 +1,4 @@
-"""Visit outcomes from a clinic's rows (CSV, API): attended, cancelled, rescheduled."""
+"""Visit outcomes from a clinic's rows (CSV, API): attended, cancelled, rescheduled, missed."""
 from __future__ import annotations
 
 from datetime import date, datetime, time
@@ -11,7 +11,7 @@ from ..importing.report import RecordReport
 from ..models import Appointment, Client
 from . import visits
 
-OUTCOMES = ("attended", "cancelled", "rescheduled")
+OUTCOMES = ("attended", "cancelled", "rescheduled", "missed")
 
 
 def apply(session: Session, appointment: Appointment, outcome: str, now: datetime, config,
@@ -20,6 +20,8 @@ def apply(session: Session, appointment: Appointment, outcome: str, now: datetim
         return visits.attended(session, appointment, now, config)
     if outcome == "cancelled":
         return visits.cancel(session, appointment, now, config)
+    if outcome == "missed":
+        return visits.missed(session, appointment, now, config)
     if outcome == "rescheduled":
         if new_date is None:
             raise visits.VisitRefused("new_date is needed to reschedule")
@@ -29,7 +31,8 @@ def apply(session: Session, appointment: Appointment, outcome: str, now: datetim
 
 
 def record_file(session: Session, csvfile: CsvFile, now: datetime, config) -> RecordReport:
-    """A CSV (client_id, date, kind, outcome, new_date, new_time): every bad line reported."""
+    """A CSV (client_id, date, kind, outcome, new_date, new_time): every bad line reported.
+    `missed` is how a visit known only after its date joins the follow-up ladder."""
     report = RecordReport()
     missing = csvfile.missing("client_id", "date")
     if missing:

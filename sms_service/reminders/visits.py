@@ -48,6 +48,24 @@ def attended(session: Session, appointment: Appointment, now: datetime, config) 
     return True
 
 
+def missed(session: Session, appointment: Appointment, now: datetime, config) -> bool:
+    """A record says she did not come (a clinic's file, a records system's no-show): missed,
+    and the follow-up goes on from there (the missed-visit message while it is still timely, a
+    task, then defaulted and lost). A visit known only after its date becomes part of the ladder
+    this way, and no other. False when it already was missed or further on."""
+    if appointment.status in ("missed", "defaulted", "lost"):
+        return False
+    if appointment.status in ("cancelled", "attended"):
+        raise VisitRefused(f"the visit is {appointment.status}")
+    if appointment.date >= config.today(now):
+        raise VisitRefused("the visit's day has not passed")
+    appointment.status = "missed"
+    _changed(session, appointment, now, revise=False)
+    planner.plan_pending(session, now, config, ids=[appointment.id])  # its reminders: none now
+    _missed(session, [appointment.id], now, config.today(now), config)
+    return True
+
+
 def cancel(session: Session, appointment: Appointment, now: datetime, config) -> bool:
     if appointment.status in ("cancelled", "attended"):
         return False

@@ -143,6 +143,11 @@ CATALOGUE: dict[str, Template] = {
         sw="Habari {first_name}, umeshafika {facility_name}? Tafadhali piga {mm_phone} kutuambia.",
         parts=2,
     ),
+    # --- a life event -------------------------------------------------------------------------
+    "notice.new_number": Template(  # her first message at a new number (life event number_changed)
+        en="Hello {first_name}, your clinic messages will now come to this number. Reply STOP to stop them.",
+        sw="Habari {first_name}, ujumbe wa kliniki yako sasa utakuja kwa nambari hii. Jibu ACHA kuusitisha.",
+    ),
     # --- Mentor Mothers -----------------------------------------------------------------------
     "mm.help": Template(
         en="To message all your clients send: BC your message. We reply with the count and a code; send YES and the code to send it.",

@@ -1,15 +1,23 @@
 """Clients: found by name, number or clinic id; one client's timeline (messages both ways,
-visits, transfer, consent, tasks). Only the account's own clients are ever shown."""
+visits, transfer, consent, tasks, life events), whether she gets messages and why not. Only the
+account's own clients are ever shown.
+
+A life event is recorded in two steps: the form, then a page that says what it will do and asks
+to confirm; a retraction likewise."""
 from __future__ import annotations
 
-from flask import abort, g, render_template, request
+from flask import abort, g, redirect, render_template, request, url_for
 from sqlalchemy import select
 
+from .. import life_events
+from ..db import utcnow
 from ..models import Transfer
 from ..records import clients as records
 from ..services import get_services
 from . import blueprint, id_arg
-from .auth import needs
+from .auth import flash_done, needs
+
+FIELDS = ("kind", "date", "infant_dob", "new_phone", "note")
 
 
 @blueprint.get("/clients")
@@ -18,17 +26,64 @@ def clients():
     query = request.args.get("q", "").strip()[:80]
     with get_services().db.session() as s:
         found = records.search(s, g.caller, query, after_id=id_arg("after"), limit=50)
-        return render_template("clients.html", found=found, query=query)
+        return render_template("clients.html", found=found, query=query, muted=records.muted(s, found.items))
 
 
 @blueprint.get("/clients/<int:client_id>")
 @needs()
 def client(client_id: int):
+    with get_services().db.session() as s:
+        return _page(s, _her(s, client_id))
+
+
+def _her(s, client_id: int):
+    person = records.visible(s, g.caller, client_id=client_id)
+    if person is None:
+        abort(404)
+    return person
+
+
+def _page(s, person, *, asked: dict | None = None, problems: list | None = None, status: int = 200):
+    services = get_services()
+    transfers = s.scalars(select(Transfer).where(Transfer.client_id == person.id).order_by(Transfer.id.desc()))
+    return render_template("client.html", person=person, transfers=list(transfers),
+                           events=records.timeline(s, person, services.config.tz),
+                           life=life_events.events_of(s, person.id), muted=records.muted(s, [person])[person.id],
+                           kinds=list(life_events.KINDS), asked=asked or {"date": services.config.today().isoformat()},
+                           problems=problems or []), status
+
+
+@blueprint.post("/clients/<int:client_id>/events")
+@needs()
+def record_life_event(client_id: int):
+    asked = {name: (request.form.get(name) or "").strip() or None for name in FIELDS}
     services = get_services()
     with services.db.session() as s:
-        person = records.visible(s, g.caller, client_id=client_id)
-        if person is None:
+        person = _her(s, client_id)
+        try:
+            if request.form.get("confirm") != "1":  # the first step: check, and say what it will do
+                checked = life_events.check_only(s, person, life_events.Asked.of(asked), now=utcnow(),
+                                                 config=services.config)
+                return render_template("life_event_confirm.html", person=person, asked=asked, checked=checked)
+            _, created = life_events.record(s, person, life_events.Asked.of(asked), by=g.caller, now=utcnow(),
+                                            config=services.config)
+        except life_events.EventRefused as refused:
+            return _page(s, person, asked=asked, problems=refused.problems, status=400)
+    flash_done("life.recorded" if created else "life.already")
+    return redirect(url_for("web.client", client_id=client_id))
+
+
+@blueprint.post("/clients/<int:client_id>/events/<int:event_id>/retract")
+@needs()
+def retract_life_event(client_id: int, event_id: int):
+    services = get_services()
+    with services.db.session() as s:
+        person = _her(s, client_id)
+        event = next((e for e in life_events.events_of(s, person.id) if e.id == event_id and e.live), None)
+        if event is None:
             abort(404)
-        transfers = s.scalars(select(Transfer).where(Transfer.client_id == person.id).order_by(Transfer.id.desc()))
-        return render_template("client.html", person=person, transfers=list(transfers),
-                               events=records.timeline(s, person, services.config.tz))
+        if request.form.get("confirm") != "1":
+            return render_template("life_event_retract.html", person=person, event=event)
+        life_events.retract(s, person, event_id, by=g.caller, now=utcnow(), config=services.config)
+    flash_done("life.retracted")
+    return redirect(url_for("web.client", client_id=client_id))

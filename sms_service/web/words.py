@@ -90,6 +90,63 @@ WORDS: dict[str, tuple[str, str]] = {
     "event.transfer": ("Transfer", "Uhamisho"),
     "event.consent": ("Consent", "Ridhaa"),
     "event.task": ("Task", "Kazi"),
+    "event.life_event": ("Life event", "Tukio la maisha"),
+    # what she gets, and why nothing
+    "muted.none": ("receives messages", "anapokea jumbe"),
+    "muted.died": ("gets no messages: she has died", "hapokei jumbe: amefariki"),
+    "muted.moved_away": ("gets no messages: she has moved away", "hapokei jumbe: amehama"),
+    "muted.inactive": ("gets no messages: no longer in care", "hapokei jumbe: hahudumiwi tena"),
+    "muted.opted_out": ("gets no messages: she sent STOP", "hapokei jumbe: alituma ACHA"),
+    "muted.network_block": ("gets no messages: her network blocks us", "hapokei jumbe: mtandao wake unatuzuia"),
+    # life events
+    "life.title": ("What has happened", "Yaliyomtokea"),
+    "life.none": ("Nothing recorded.", "Hakuna kilichoandikwa."),
+    "life.record": ("Record what has happened", "Andika kilichotokea"),
+    "life.kind": ("What", "Nini"),
+    "life.date": ("On", "Tarehe"),
+    "life.infant": ("Which baby (date of birth)", "Mtoto yupi (tarehe ya kuzaliwa)"),
+    "life.new_phone": ("New phone number", "Nambari mpya ya simu"),
+    "life.note": ("Note (optional)", "Maelezo (si lazima)"),
+    "life.continue": ("Continue", "Endelea"),
+    "life.confirm_title": ("Please check", "Tafadhali hakikisha"),
+    "life.confirm": ("Yes, record it", "Ndiyo, andika"),
+    "life.back": ("Go back", "Rudi"),
+    "life.recorded": ("Recorded.", "Imeandikwa."),
+    "life.already": ("This was already recorded: nothing changed.", "Hili liliandikwa tayari: hakuna kilichobadilika."),
+    "life.retract": ("Recorded by mistake", "Imeandikwa kwa makosa"),
+    "life.retract_title": ("Undo a record made by mistake", "Ondoa kilichoandikwa kwa makosa"),
+    "life.retract_what": ("What is still to come is planned again; nothing whose time has passed is sent late.",
+                          "Kilichobaki kitapangwa tena; kilichopitwa na wakati hakitatumwa."),
+    "life.retract_confirm": ("Yes, undo it", "Ndiyo, ondoa"),
+    "life.retracted": ("Undone: what is still to come is planned again.", "Imeondolewa: kilichobaki kimepangwa tena."),
+    "life.was_retracted": ("undone", "imeondolewa"),
+    "life.by": ("Recorded by", "Imeandikwa na"),
+    "life.problems": ("Not recorded:", "Haikuandikwa:"),
+    "life_kind.died": ("She has died", "Amefariki"),
+    "life_kind.infant_died": ("Her baby has died", "Mtoto wake amefariki"),
+    "life_kind.pregnancy_loss": ("Pregnancy loss", "Amepoteza ujauzito"),
+    "life_kind.moved_away": ("She has moved away", "Amehama"),
+    "life_kind.number_changed": ("She has a new phone number", "Ana nambari mpya ya simu"),
+    "life_does.died": ("She will get no more messages. Her visits are cancelled, her open transfer ends, and the "
+                       "tasks about her are closed.",
+                       "Hatapokea jumbe zaidi. Miadi yake inaghairiwa, uhamisho wake unafungwa, na kazi zinazomhusu "
+                       "zinafungwa."),
+    "life_does.infant_died": ("The baby's visits and their reminders are cancelled, and no message names the baby "
+                              "again. Her own care goes on. Her Mentor Mother is asked to call her.",
+                              "Miadi ya mtoto na vikumbusho vyake vinaghairiwa, na hakuna ujumbe utakaomtaja mtoto "
+                              "tena. Huduma yake mwenyewe inaendelea. Mama Mshauri wake ataombwa kumpigia."),
+    "life_does.pregnancy_loss": ("Her antenatal visits and their reminders are cancelled and her due date is cleared. "
+                                 "Her Mentor Mother is asked to call her.",
+                                 "Miadi yake ya ujauzito na vikumbusho vinaghairiwa na tarehe ya kujifungua "
+                                 "inafutwa. Mama Mshauri wake ataombwa kumpigia."),
+    "life_does.moved_away": ("She will get no more messages. Her visits are cancelled and her open transfer ends "
+                             "as moved elsewhere.",
+                             "Hatapokea jumbe zaidi. Miadi yake inaghairiwa na uhamisho wake unafungwa kama "
+                             "amehamia kwingine."),
+    "life_does.number_changed": ("Her messages go to the new number from now on; one short SMS tells that number.",
+                                 "Jumbe zake zitaenda kwa nambari mpya kuanzia sasa; SMS fupi moja itaijulisha "
+                                 "nambari hiyo."),
+    "task.loss_support": ("Call her: a loss was recorded", "Mpigie: msiba umeandikwa"),
     # transfers
     "transfers.title": ("Transfers", "Uhamisho"),
     "transfers.board": ("Transfers board", "Ubao wa uhamisho"),
