@@ -94,6 +94,14 @@ def _soak(lines):
                 r["worst_minute_ussd_p99_ms"] / 50
 
 
+def _life_events(lines):
+    for r in map(json.loads, lines):
+        yield r["database"], "one life event, 30 waiting messages, API p95 (worst kind)", \
+            f"{r['worst_p95_ms']} ms", "≤ 50 ms", r["ratio_to_50ms"]
+        yield r["database"], f"events CSV of {r['csv_rows']:,} rows", f"{r['csv_seconds']} s", "≤ 30 s", \
+            r["csv_ratio_to_30s"]
+
+
 BENCHMARKS = [  # name, issue, arguments, parser
     ("import", 2, ["--clients", "130000"], _import),
     ("outbound", 3, ["--workers", "3"], _outbound),
@@ -106,6 +114,7 @@ BENCHMARKS = [  # name, issue, arguments, parser
      _against_sending_alone("broadcast to 130,000, first tick → all sent", "ratio_to_baseline")),
     ("dashboard", 9, ["--rounds", "5"], _dashboard),
     ("soak", 10, [], _soak),
+    ("life_events", 16, [], _life_events),
 ]
 
 

@@ -128,20 +128,20 @@ def create_messages(session: Session, specs: list[dict], reason: str = "created"
             for k in (r["idempotency_key"] for r in rows)]
 
 
-def remake(session: Session, ids: list[int], *, now: datetime, reason: str, phone: str | None = None,
+def remake(session: Session, ids: list[int], *, now: datetime, reason: str, phones: dict[int, str] | None = None,
            not_before: dict[int, datetime] | None = None) -> dict[int, int]:
     """Make again these messages, which never went out (suppressed, cancelled), as they were:
-    to `phone` when given (her new number), at `not_before[id]` when given. A message kept per
-    number (a broadcast) is keyed by its new number; one kept per client takes its key's next
-    round. Safe to repeat: the same message remade twice is made once. Returns old id → new id
-    of those made now."""
+    to `phones[id]` when given (her new number), at `not_before[id]` when given. A message kept
+    per number (a broadcast) is keyed by its new number; one kept per client takes its key's
+    next round. Safe to repeat: the same message remade twice is made once. Returns old id →
+    new id of those made now."""
     if not ids:
         return {}
     rows = session.scalars(select(OutboundMessage).where(among(session, OutboundMessage.id, ids))
                            .order_by(OutboundMessage.id)).all()
     specs = []
     for m in rows:
-        key = next_round(m.idempotency_key)
+        key, phone = next_round(m.idempotency_key), (phones or {}).get(m.id)
         if phone is not None and m.idempotency_key.startswith(f"phone:{m.phone}|"):
             key = family(m.idempotency_key).replace(f"phone:{m.phone}|", f"phone:{phone}|", 1)
         specs.append({"client_id": m.client_id, "mentor_mother_id": m.mentor_mother_id,

@@ -115,7 +115,8 @@ def _notices_never_made(session: Session, client_ids: list[int], now: datetime, 
     ids = list(session.scalars(select(Transfer.id).where(
         among(session, Transfer.client_id, client_ids), Transfer.status == "planned",
         Transfer.notice_message_id.is_(None))))
-    people = [p for p in notices.recipients(session, ids) if not p.opted_out]
+    today = config.today(now)
+    people = [p for p in notices.recipients(session, ids) if p.held("transfer_notice", today) is None]
     made = notices.create(session, "notice", people, now=now, config=config)
     if made:
         bulk_update(session, Transfer.__table__, [{"id": tid, "notice_message_id": mid} for tid, mid in made])

@@ -14,7 +14,7 @@ from ..access import Caller
 from ..importing.csvfile import CsvFile
 from ..models import Client
 from .kinds import EventRefused
-from .service import Asked, record
+from .service import Asked, record_many
 
 REQUIRED = ("client_id", "kind", "date")
 COLUMNS = (*REQUIRED, "infant_dob", "new_phone", "note")
@@ -44,17 +44,19 @@ def import_events(session: Session, csvfile: CsvFile, *, by: Caller, now: dateti
     clients = {c.external_id: c for c in session.scalars(
         select(Client).where(Client.external_id.in_({row.get("client_id", "") for _, row in rows}))
         .options(selectinload(Client.infants)))}
+    asked, lines = [], []
     for line, row in rows:
         client = clients.get(row.get("client_id", ""))
         if client is None:
             report.errors.append(f"line {line}: client_id: no client '{row.get('client_id', '')[:64]}'")
             continue
-        try:  # a line is checked whole before anything is written: a refused line writes nothing
-            _, created = record(session, client, Asked.of({k: row.get(k) or None for k in COLUMNS}), by=by,
-                                now=now, config=config)
-        except EventRefused as refused:
-            report.errors.append(f"line {line}: " + "; ".join(map(str, refused.problems)))
-            continue
-        report.recorded += created
-        report.unchanged += not created
+        asked.append((client, Asked.of({k: row.get(k) or None for k in COLUMNS})))
+        lines.append(line)
+    for line, outcome in zip(lines, record_many(session, asked, by=by, now=now, config=config), strict=True):
+        if isinstance(outcome, EventRefused):
+            report.errors.append(f"line {line}: " + "; ".join(map(str, outcome.problems)))
+        else:
+            report.recorded += outcome[1]
+            report.unchanged += not outcome[1]
+    report.errors.sort(key=lambda e: int(e.split(":")[0].split()[1]))
     return report

@@ -1,62 +1,280 @@
 """What each kind of life event does at once, in the caller's transaction, and how a retraction
-undoes it. `apply` returns the event's `effects`: what it changed, with what was there before
-(visits and their statuses, the messages it held back, the tasks it closed, her transfer, her
-record's fields), so that `undo` restores exactly that and nothing a person has changed since.
+undoes it.
+
+`apply` takes a batch of new events (one from the API or the dashboard, a file's worth from a
+CSV), at most one per client, and does each kind's work for the whole batch in a few statements.
+It leaves on each event its `effects`: what it changed, with what was there before (visits and
+their statuses, the messages it held back, the tasks it closed, her transfer, her record's
+fields), so that `undo` restores exactly that and nothing a person has changed since.
 
 Everything an event stamps carries the event's moment (`recorded_at`): a task it closed is
 reopened, a visit it cancelled restored, only while it still bears that stamp.
 """
 from __future__ import annotations
 
+from collections import defaultdict
+from dataclasses import dataclass
 from datetime import date, datetime, timedelta
 
 from sqlalchemy import select, update
 from sqlalchemy.orm import Session
 
-from .. import consent, renewal
+from .. import renewal
 from ..access import Caller
-from ..db import among
-from ..messaging import PURPOSES, WAITING, cancel_for_clients, cancel_waiting, create_messages, remake, transition
-from ..models import Appointment, Broadcast, Client, FollowUpTask, LifeEvent, OutboundMessage, Transfer, TransferEvent
+from ..db import among, bulk_update
+from ..messaging import PURPOSES, WAITING, cancel_for_clients, create_messages, remake, transition
+from ..models import (
+    Appointment, Broadcast, Client, ConsentEvent, FollowUpTask, LifeEvent, OutboundMessage, Transfer, TransferEvent,
+)
 from ..reminders import planner, visits
 from ..send_window import next_send_time
-from ..tasks import close_client_tasks, close_tasks, open_tasks, reopen
+from ..tasks import close_client_tasks, open_tasks, reopen
 from ..templates.render import render
 from ..transfers import ladder
-from ..transfers.states import ALLOWED, CAUSE_BY_ROLE, move
+from ..transfers.states import ALLOWED, CAUSE_BY_ROLE, end_many
 from .kinds import Checked
 
 FOLLOWED = ("scheduled", "missed", "defaulted")  # a visit still reminded of or followed up
 WELCOME_KEEPS = timedelta(days=3)
 
 
-def apply(session: Session, client: Client, event: LifeEvent, checked: Checked, *, by: Caller, now: datetime,
-          config, transfer: Transfer | None = None) -> dict:
-    """Do what the event does; returns its effects. `transfer`: the transfer whose outcome
-    recorded it (a person chose `died` on it), ended by the event like any other of hers."""
-    kind = checked.kind
-    if kind.ends_care:
-        return _end_care(session, client, event, by=by, now=now, transfer=transfer)
-    if kind.name == "infant_died":
-        checked.infant.died_on = event.occurred_on
-        effects = _set_aside(session, client, event, Appointment.infant_id == checked.infant.id, now)
-        if not any(i.alive for i in client.infants):
-            effects["messages"] += _hold_broadcasts(session, client, event, now,
-                                                    lambda audience: "infant_under_months" in audience)
-        return {**effects, "infant_dob": checked.infant.dob.isoformat(),
-                "loss_task": _loss_task(session, client, event, now, config)}
-    if kind.name == "pregnancy_loss":
-        before = {"edd": _iso(client.edd), "stage": client.stage, "pregnancy_lost_on": _iso(client.pregnancy_lost_on)}
-        client.edd, client.pregnancy_lost_on = None, event.occurred_on
+@dataclass
+class Item:
+    """One new event of a batch: whose, what was checked, and the transfer whose outcome recorded
+    it (a person chose `died` on it), if any."""
+    client: Client
+    event: LifeEvent
+    checked: Checked
+    transfer: Transfer | None = None
+
+
+def apply(session: Session, items: list[Item], *, by: Caller, now: datetime, config) -> None:
+    """Do what each event does (at most one per client in a batch); sets each event's effects."""
+    kinds: dict[str, list[Item]] = defaultdict(list)
+    for item in items:
+        kinds[item.event.kind].append(item)
+    for kind, group in kinds.items():
+        KIND_EFFECTS[kind](session, group, by=by, now=now, config=config)
+
+
+def _end_care(session: Session, items: list[Item], *, by: Caller, now: datetime, config) -> None:
+    """died, moved_away: she is inactive; everything waiting for her is held back, every task
+    about her closed, her open transfer ended, her visits cancelled."""
+    ids = [i.client.id for i in items]
+    kind = items[0].event.kind
+    reason, outcome = f"life event: {kind}", "died" if kind == "died" else "moved_elsewhere"
+    waiting = _by_client(session, select(OutboundMessage.client_id, OutboundMessage.id).where(
+        among(session, OutboundMessage.client_id, ids), OutboundMessage.status.in_(WAITING)))
+    open_ = _by_client(session, select(FollowUpTask.client_id, FollowUpTask.id).where(
+        among(session, FollowUpTask.client_id, ids), FollowUpTask.status == "open"))
+    theirs = dict(session.execute(select(Transfer.id, Transfer.status).where(
+        among(session, Transfer.client_id, ids), Transfer.status.in_(tuple(ALLOWED)))).all())
+    theirs.update({i.transfer.id: i.transfer.status for i in items if i.transfer is not None})
+    client_of = dict(session.execute(select(Transfer.id, Transfer.client_id).where(
+        among(session, Transfer.id, list(theirs) or [0]))).all())
+    ended: dict[int, list] = defaultdict(list)
+    for transfer_id, before in end_many(session, list(theirs.items()), outcome, cause=CAUSE_BY_ROLE.get(by.role, "staff"),
+                                        actor=by.actor, now=now, detail=reason):
+        ended[client_of[transfer_id]].append({"id": transfer_id, "status": before})
+    before = {i.client.id: {"status": i.client.status, "inactive_reason": i.client.inactive_reason} for i in items}
+    for item in items:
+        item.client.status, item.client.inactive_reason, item.client.updated_at = "inactive", kind, now
+    cancelled = _cancel_visits(session, select(Appointment.client_id, Appointment.id, Appointment.status).where(
+        among(session, Appointment.client_id, ids), Appointment.status.in_(FOLLOWED)), kind, now)
+    cancel_for_clients(session, ids, reason, now=now)
+    close_client_tasks(session, ids, reason, now=now)
+    for item in items:
+        c = item.client.id
+        item.event.effects = {"client": before[c], "transfers": ended[c], "visits": cancelled[c],
+                              "messages": waiting[c], "tasks": open_[c]}
+
+
+def _infant_died(session: Session, items: list[Item], *, by: Caller, now: datetime, config) -> None:
+    """That infant's visits (and what waits on them) are set aside; a broadcast that chose her as
+    the mother of a young baby is held back when no baby of hers is left; her Mentor Mother is
+    asked to call her."""
+    for item in items:
+        item.checked.infant.died_on = item.event.occurred_on
+    set_aside = _set_aside(session, items, Appointment.infant_id.in_([i.checked.infant.id for i in items]), now)
+    bereaved = [i.client.id for i in items if not any(infant.alive for infant in i.client.infants)]
+    held = _hold_broadcasts(session, bereaved, items[0].event.kind, now, lambda audience: "infant_under_months" in audience)
+    tasks = _loss_tasks(session, items, now, config)
+    for item in items:
+        c = item.client.id
+        item.event.effects = {**set_aside[c], "messages": set_aside[c]["messages"] + held[c],
+                              "infant_dob": item.checked.infant.dob.isoformat(), "loss_task": tasks[item.event.id]}
+
+
+def _pregnancy_loss(session: Session, items: list[Item], *, by: Caller, now: datetime, config) -> None:
+    """Her antenatal visits (and what waits on them) are set aside, her EDD cleared; a broadcast
+    that chose her as pregnant is held back; her Mentor Mother is asked to call her."""
+    before = {}
+    for item in items:
+        client = item.client
+        before[client.id] = {"edd": _iso(client.edd), "stage": client.stage,
+                             "pregnancy_lost_on": _iso(client.pregnancy_lost_on)}
+        client.edd, client.pregnancy_lost_on, client.updated_at = None, item.event.occurred_on, now
         if client.stage == "pregnant":
             client.stage = "other"
-        client.updated_at = now
-        effects = _set_aside(session, client, event, Appointment.kind == "anc", now)
-        effects["messages"] += _hold_broadcasts(session, client, event, now,
-                                                lambda audience: audience.get("stage") == "pregnant")
-        return {**effects, "client": before, "loss_task": _loss_task(session, client, event, now, config)}
-    return _new_number(session, client, event, now=now, config=config)
+    ids = [i.client.id for i in items]
+    set_aside = _set_aside(session, items, among(session, Appointment.client_id, ids) & (Appointment.kind == "anc"),
+                           now)
+    held = _hold_broadcasts(session, ids, "pregnancy_loss", now, lambda audience: audience.get("stage") == "pregnant")
+    tasks = _loss_tasks(session, items, now, config)
+    for item in items:
+        c = item.client.id
+        item.event.effects = {**set_aside[c], "messages": set_aside[c]["messages"] + held[c], "client": before[c],
+                              "loss_task": tasks[item.event.id]}
 
+
+def _new_number(session: Session, items: list[Item], *, by: Caller, now: datetime, config) -> None:
+    """Her messages go to the new number: what waits is made again for it (her reminders planned
+    again under a new revision, by the scheduler's next tick), and one neutral SMS tells the new
+    number we will write there. A STOP that number gave stands."""
+    stopped = _stopped(session, [i.event.new_phone for i in items])
+    before = {}
+    for item in items:
+        client = item.client
+        before[client.id] = {"phone": client.phone, "opted_out_at": _iso(client.opted_out_at)}
+        client.phone, client.updated_at = item.event.new_phone, now
+        if client.opted_out_at is None and client.phone in stopped:
+            client.opted_out_at = now
+    session.flush()
+    remade = _readdress(session, [i.client for i in items], f"life event: number_changed", now, config)
+    welcomes = {}
+    specs = [i for i in items if i.client.opted_out_at is None]
+    if specs:
+        not_before = next_send_time(now, PURPOSES["number_changed"].window, config.tz)
+        made = create_messages(session, [{
+            "phone": i.event.new_phone, "client_id": i.client.id, "purpose": "number_changed",
+            "subject": f"life_event:{i.event.id}", "template": "notice.new_number", "language": i.client.language,
+            "body": render("notice.new_number", i.client.language, first_name=i.client.first_name),
+            "not_before": not_before, "expires_at": not_before + WELCOME_KEEPS} for i in specs])
+        welcomes = {i.event.id: message_id for i, (message_id, _) in zip(specs, made, strict=True)}
+    for item in items:
+        c = item.client.id
+        item.event.effects = {"client": before[c], "remade": remade[c], "welcome": welcomes.get(item.event.id)}
+
+
+KIND_EFFECTS = {"died": _end_care, "moved_away": _end_care, "infant_died": _infant_died,
+                "pregnancy_loss": _pregnancy_loss, "number_changed": _new_number}
+
+
+# -- the work the kinds share ------------------------------------------------------------------
+
+def _by_client(session: Session, query) -> dict[int, list]:
+    """(client id, value) rows of `query`, grouped by client."""
+    grouped: dict[int, list] = defaultdict(list)
+    for client_id, value in session.execute(query):
+        grouped[client_id].append(value)
+    return grouped
+
+
+def _cancel_visits(session: Session, query, why: str, now: datetime) -> dict[int, list[list]]:
+    """The visits `query` finds (client id, id, status): cancelled, naming why; client id → [id,
+    status before] of each."""
+    found: dict[int, list[list]] = defaultdict(list)
+    for client_id, visit_id, status in session.execute(query):
+        found[client_id].append([visit_id, status])
+    visit_ids = [v for visits_ in found.values() for v, _ in visits_]
+    if visit_ids:
+        session.execute(update(Appointment).where(among(session, Appointment.id, visit_ids))
+                        .values(status="cancelled", status_reason=why, status_changed_at=now, updated_at=now,
+                                planned=True)
+                        .execution_options(synchronize_session=False))
+    return found
+
+
+def _set_aside(session: Session, items: list[Item], which, now: datetime) -> dict[int, dict]:
+    """Her visits `which` (an infant's, the antenatal ones) are no longer part of her care:
+    cancelled, what waits on them held back, the tasks about them closed. Client id → effects."""
+    kind = items[0].event.kind
+    reason = f"life event: {kind}"
+    cancelled = _cancel_visits(session, select(Appointment.client_id, Appointment.id, Appointment.status).where(
+        which, Appointment.status.in_(FOLLOWED)), kind, now)
+    subjects = {planner.subject(v): c for c, found in cancelled.items() for v, _ in found}
+    held: dict[int, list[int]] = defaultdict(list)
+    if subjects:
+        waiting = session.execute(select(OutboundMessage.id, OutboundMessage.subject).where(
+            among(session, OutboundMessage.subject, list(subjects)), OutboundMessage.status.in_(WAITING))).all()
+        for message_id in transition(session, [m for m, _ in waiting], "cancelled", reason, now=now):
+            held[subjects[dict(waiting)[message_id]]].append(message_id)
+    closed: dict[int, list[int]] = defaultdict(list)
+    if subjects:
+        for task_id, subject in session.execute(
+                update(FollowUpTask).where(among(session, FollowUpTask.subject, list(subjects)),
+                                           FollowUpTask.status == "open")
+                .values(status="done", outcome=reason[:64], closed_at=now)
+                .returning(FollowUpTask.id, FollowUpTask.subject).execution_options(synchronize_session=False)):
+            closed[subjects[subject]].append(task_id)
+    return {i.client.id: {"visits": cancelled[i.client.id], "messages": held[i.client.id],
+                          "tasks": closed[i.client.id]} for i in items}
+
+
+def _hold_broadcasts(session: Session, client_ids: list[int], kind: str, now: datetime, chose) -> dict[int, list]:
+    """Broadcast messages waiting for these clients that chose them for what they no longer are
+    (a mother of a young baby, pregnant: `chose(audience)`): held back. Client id → their ids."""
+    held: dict[int, list[int]] = defaultdict(list)
+    if not client_ids:
+        return held
+    waiting = session.execute(select(OutboundMessage.id, OutboundMessage.client_id, Broadcast.audience)
+                              .join(Broadcast, Broadcast.id == OutboundMessage.broadcast_id)
+                              .where(among(session, OutboundMessage.client_id, client_ids),
+                                     OutboundMessage.status.in_(WAITING))).all()
+    chosen = {m: c for m, c, audience in waiting if chose(audience or {})}
+    for message_id in transition(session, list(chosen), "cancelled", f"life event: {kind}", now=now):
+        held[chosen[message_id]].append(message_id)
+    return held
+
+
+def _loss_tasks(session: Session, items: list[Item], now: datetime, config) -> dict[int, int | None]:
+    """A loss: one task for her Mentor Mother to call her. Event id → the task's id."""
+    keys = {f"loss_support:{i.event.id}": i.event.id for i in items}
+    open_tasks(session, [{"client_id": i.client.id, "kind": "loss_support", "subject": f"life_event:{i.event.id}",
+                          "dedupe_key": f"loss_support:{i.event.id}",
+                          "note": f"A loss was recorded for her (on {i.event.occurred_on.isoformat()}). Please call "
+                                  f"her or visit her, as she wishes."} for i in items],
+               now=now, today=config.today(now))
+    made = dict(session.execute(select(FollowUpTask.dedupe_key, FollowUpTask.id).where(
+        among(session, FollowUpTask.dedupe_key, list(keys)))).all())
+    return {event_id: made.get(key) for key, event_id in keys.items()}
+
+
+def _stopped(session: Session, phones: list[str]) -> set[str]:
+    """Of these numbers, those whose latest word on our messages was to stop them."""
+    latest = dict(session.execute(select(ConsentEvent.phone, ConsentEvent.kind).where(
+        among(session, ConsentEvent.phone, phones)).order_by(ConsentEvent.id)).all()) if phones else {}
+    return {phone for phone, kind in latest.items() if kind == "opt_out"}
+
+
+def _readdress(session: Session, clients: list[Client], reason: str, now: datetime, config) -> dict[int, dict]:
+    """What waits for these clients, made again for their number as it is now: their reminders
+    cancelled and their coming visits planned again (a new revision, by the scheduler's next
+    tick), every other waiting message cancelled and made again there. Client id → {old id: new id}."""
+    ids = [c.id for c in clients]
+    phone_of = {c.id: c.phone for c in clients}
+    cancel_for_clients(session, ids, reason, now=now, purposes=("reminder",))
+    coming = list(session.scalars(select(Appointment.id).where(
+        among(session, Appointment.client_id, ids), Appointment.status == "scheduled",
+        Appointment.date >= config.today(now))))
+    visits.revise(session, coming, now, config, plan_now=False)
+    others = session.execute(select(OutboundMessage.id, OutboundMessage.client_id, OutboundMessage.phone).where(
+        among(session, OutboundMessage.client_id, ids), OutboundMessage.status.in_(WAITING),
+        OutboundMessage.purpose != "reminder")).all()
+    moving = {m: c for m, c, phone in others if phone != phone_of[c]}
+    held = transition(session, list(moving), "cancelled", reason, now=now)
+    made = remake(session, held, now=now, reason=reason, phones={m: phone_of[moving[m]] for m in held})
+    notices = dict(session.execute(select(Transfer.notice_message_id, Transfer.id).where(
+        among(session, Transfer.notice_message_id, list(made) or [0]))).all())
+    if notices:  # a notice made again is still the notice its transfer waits on
+        bulk_update(session, Transfer.__table__, [{"id": t, "notice_message_id": made[m]} for m, t in notices.items()])
+    remade: dict[int, dict] = defaultdict(dict)
+    for old, new in made.items():
+        remade[moving[old]][str(old)] = new
+    return remade
+
+
+# -- undoing -----------------------------------------------------------------------------------
 
 def undo(session: Session, client: Client, event: LifeEvent, *, by: Caller, now: datetime, config) -> None:
     """Undo what `apply` did, where nothing since has changed it; then make again what is still
@@ -96,129 +314,19 @@ def undo(session: Session, client: Client, event: LifeEvent, *, by: Caller, now:
                            held=effects.get("messages", []), visits_too=False)
 
 
-# -- what the kinds do -------------------------------------------------------------------------
-
-def _end_care(session: Session, client: Client, event: LifeEvent, *, by: Caller, now: datetime,
-              transfer: Transfer | None) -> dict:
-    """died, moved_away: she is inactive; everything waiting for her is held back, every task
-    about her closed, her open transfer ended, her visits cancelled."""
-    reason = f"life event: {event.kind}"
-    waiting = list(session.scalars(select(OutboundMessage.id).where(OutboundMessage.client_id == client.id,
-                                                                     OutboundMessage.status.in_(WAITING))))
-    open_ = list(session.scalars(select(FollowUpTask.id).where(FollowUpTask.client_id == client.id,
-                                                                FollowUpTask.status == "open")))
-    ended = []
-    outcome = "died" if event.kind == "died" else "moved_elsewhere"
-    theirs = session.scalars(select(Transfer).where(Transfer.client_id == client.id,
-                                                    Transfer.status.in_(tuple(ALLOWED)))).all()
-    for t in {*theirs, *([transfer] if transfer is not None else [])}:
-        before = t.status
-        if move(session, t, outcome, cause=CAUSE_BY_ROLE.get(by.role, "staff"), actor=by.actor, now=now,
-                detail=f"life event {event.id}"):
-            ended.append({"id": t.id, "status": before})
-    before = {"status": client.status, "inactive_reason": client.inactive_reason}
-    client.status, client.inactive_reason, client.updated_at = "inactive", event.kind, now
-    visits_before = _cancel_visits(session, select(Appointment.id, Appointment.status).where(
-        Appointment.client_id == client.id, Appointment.status.in_(FOLLOWED)), event.kind, now)
-    cancel_waiting(session, [planner.subject(i) for i, _ in visits_before], reason, now=now)
-    cancel_for_clients(session, [client.id], reason, now=now)
-    close_client_tasks(session, [client.id], reason, now=now)
-    return {"client": before, "transfers": ended, "visits": visits_before, "messages": waiting, "tasks": open_}
-
-
-def _set_aside(session: Session, client: Client, event: LifeEvent, which, now: datetime) -> dict:
-    """Her visits `which` (an infant's, the antenatal ones) are no longer part of her care: cancelled,
-    what waits on them held back, the tasks about them closed."""
-    reason = f"life event: {event.kind}"
-    visits_before = _cancel_visits(session, select(Appointment.id, Appointment.status).where(
-        Appointment.client_id == client.id, Appointment.status.in_(FOLLOWED), which), event.kind, now)
-    subjects = [planner.subject(i) for i, _ in visits_before]
-    held = cancel_waiting(session, subjects, reason, now=now)
-    closed = close_tasks(session, subjects, reason, now=now)
-    return {"visits": visits_before, "messages": held, "tasks": closed}
-
-
-def _cancel_visits(session: Session, query, why: str, now: datetime) -> list[list]:
-    found = [[i, status] for i, status in session.execute(query)]
-    if found:
-        session.execute(update(Appointment).where(among(session, Appointment.id, [i for i, _ in found]))
-                        .values(status="cancelled", status_reason=why, status_changed_at=now, updated_at=now,
-                                planned=True)
-                        .execution_options(synchronize_session=False))
-    return found
-
-
-def _hold_broadcasts(session: Session, client: Client, event: LifeEvent, now: datetime, chose) -> list[int]:
-    """Broadcast messages waiting for her that chose her for what she no longer is (a mother of a
-    young infant, pregnant: `chose(audience)`): held back."""
-    waiting = session.execute(select(OutboundMessage.id, Broadcast.audience)
-                              .join(Broadcast, Broadcast.id == OutboundMessage.broadcast_id)
-                              .where(OutboundMessage.client_id == client.id, OutboundMessage.status.in_(WAITING))).all()
-    chosen = [mid for mid, audience in waiting if chose(audience or {})]
-    return transition(session, chosen, "cancelled", f"life event: {event.kind}", now=now)
-
-
-def _loss_task(session: Session, client: Client, event: LifeEvent, now: datetime, config) -> int | None:
-    open_tasks(session, [{"client_id": client.id, "kind": "loss_support", "subject": f"life_event:{event.id}",
-                          "dedupe_key": f"loss_support:{event.id}",
-                          "note": f"A loss was recorded for her (on {event.occurred_on.isoformat()}). Please call "
-                                  f"her or visit her, as she wishes."}], now=now, today=config.today(now))
-    return session.scalar(select(FollowUpTask.id).where(FollowUpTask.dedupe_key == f"loss_support:{event.id}"))
-
-
-def _new_number(session: Session, client: Client, event: LifeEvent, *, now: datetime, config) -> dict:
-    """Her messages go to the new number: what waits is made again for it (reminders planned
-    again under a new revision), and one neutral SMS tells the new number we will write there."""
-    before = {"phone": client.phone, "opted_out_at": _iso(client.opted_out_at)}
-    client.phone, client.updated_at = event.new_phone, now
-    if client.opted_out_at is None and consent.last_opted_out(session, event.new_phone):
-        client.opted_out_at = now  # the new number's own STOP stands
-    session.flush()
-    remade = _readdress(session, client, event.new_phone, f"life event {event.id}: number changed", now, config)
-    welcome = None
-    if client.opted_out_at is None:
-        not_before = next_send_time(now, PURPOSES["number_changed"].window, config.tz)
-        [(welcome, _)] = create_messages(session, [{
-            "phone": event.new_phone, "client_id": client.id, "purpose": "number_changed",
-            "subject": f"life_event:{event.id}", "template": "notice.new_number", "language": client.language,
-            "body": render("notice.new_number", client.language, first_name=client.first_name),
-            "not_before": not_before, "expires_at": not_before + WELCOME_KEEPS}])
-    return {"client": before, "remade": remade, "welcome": welcome}
-
-
 def _undo_new_number(session: Session, client: Client, event: LifeEvent, *, now: datetime, config) -> None:
     if client.phone != event.new_phone:
         return  # changed again since: the later change stands
     previous = (event.effects or {}).get("client", {})
     client.phone, client.updated_at = previous.get("phone", client.phone), now
-    if previous.get("opted_out_at") is None and client.opted_out_at is not None and client.opted_out_at == event.recorded_at:
+    if previous.get("opted_out_at") is None and client.opted_out_at == event.recorded_at:
         client.opted_out_at = None
     session.flush()
     welcome = (event.effects or {}).get("welcome")
     if welcome:
         transition(session, [welcome], "cancelled", "life event retracted", now=now)
-    _readdress(session, client, client.phone, "life event retracted: number changed back", now, config)
+    _readdress(session, [client], "life event retracted: number changed back", now, config)
 
-
-def _readdress(session: Session, client: Client, phone: str, reason: str, now: datetime, config) -> dict[int, int]:
-    """What waits for her, made again for `phone`: her coming visits planned again (a new
-    revision), every other waiting message cancelled and made again there."""
-    today = config.today(now)
-    coming = list(session.scalars(select(Appointment.id).where(
-        Appointment.client_id == client.id, Appointment.status == "scheduled", Appointment.date >= today)))
-    visits.revise(session, coming, now, config)
-    others = list(session.scalars(select(OutboundMessage.id).where(
-        OutboundMessage.client_id == client.id, OutboundMessage.status.in_(WAITING),
-        OutboundMessage.purpose != "reminder", OutboundMessage.phone != phone)))
-    held = transition(session, others, "cancelled", reason, now=now)
-    made = remake(session, held, now=now, reason=reason, phone=phone)
-    if made:  # a notice made again is still the notice its transfer waits on
-        for old, new in made.items():
-            session.execute(update(Transfer).where(Transfer.notice_message_id == old).values(notice_message_id=new))
-    return {str(old): new for old, new in made.items()}
-
-
-# -- undoing -----------------------------------------------------------------------------------
 
 def _reopen_transfer(session: Session, ended: dict, event: LifeEvent, *, by: Caller, now: datetime, config) -> None:
     """Her transfer, ended by the event, goes back to where it was (if nobody has moved it since)."""

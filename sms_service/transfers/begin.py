@@ -65,7 +65,7 @@ def start(session: Session, ids: list[int], *, now: datetime, config, actor: str
         return done
     people = notices.recipients(session, ids)
     record_created(session, [p.transfer_id for p in people], cause=cause, actor=actor, now=now, detail=detail)
-    unreachable = _unreachable(session, people)
+    unreachable = _unreachable(session, people, now, config)
     reachable = [p for p in people if p.transfer_id not in unreachable]
     made = notices.create(session, "notice", reachable, now=now, config=config)
     if made:
@@ -97,9 +97,12 @@ def start(session: Session, ids: list[int], *, now: datetime, config, actor: str
     return done
 
 
-def _unreachable(session: Session, people: list[notices.Recipient]) -> dict[int, str]:
-    """Transfer id → why no SMS can reach her: opted out, or a number that failed for good."""
-    why = {p.transfer_id: "she has stopped our messages" for p in people if p.opted_out}
+def _unreachable(session: Session, people: list[notices.Recipient], now: datetime, config) -> dict[int, str]:
+    """Transfer id → why no SMS can reach her: what `eligibility` holds back (she stopped our
+    messages…), or a number that failed for good."""
+    today = now.astimezone(config.tz).date()
+    held = {p.transfer_id: p.held("transfer_notice", today) for p in people}
+    why = {tid: notices.UNREACHED.get(reason, reason) for tid, reason in held.items() if reason is not None}
     phones = list({p.phone for p in people if p.transfer_id not in why})
     if not phones:
         return why

@@ -79,7 +79,8 @@ def follow_up(session: Session, now: datetime, config) -> dict[str, int]:
 def _act(session: Session, due: dict[int, list[Transfer]], now: datetime, today: date, config) -> dict[str, int]:
     done = {"reminders": 0, "unconfirmed": 0, "tracing": 0, "lost": 0}
     # step 1: one reminder, where a notice went (no SMS reaches the others: a person tells them)
-    reachable = _reachable(session, [t.id for t in due[1] if t.notice_message_id is not None])
+    reachable = _reachable(session, [t.id for t in due[1] if t.notice_message_id is not None], "transfer_follow_up",
+                           today)
     done["reminders"] = len(notices.create(session, "reminder", reachable, now=now, config=config))
     # step 2: on her Mentor Mother's list, unless already there (no phone, the notice failed)
     listed = with_open_tasks(session, [subject(t.id) for t in due[2]])
@@ -89,7 +90,8 @@ def _act(session: Session, due: dict[int, list[Transfer]], now: datetime, today:
          "note": "She has not confirmed her new clinic: please call or visit her."}
         for t in due[2] if subject(t.id) not in listed], now=now, today=today)
     # step 3: asked whether she has been, and traced by a person
-    notices.create(session, "arrival_check", _reachable(session, [t.id for t in due[3]]), now=now, config=config)
+    notices.create(session, "arrival_check", _reachable(session, [t.id for t in due[3]], "transfer_follow_up", today),
+                   now=now, config=config)
     done["tracing"] = open_tasks(session, [
         {"client_id": t.client_id, "kind": "tracing", "subject": subject(t.id), "dedupe_key": f"tracing:{t.id}",
          "note": "She has not arrived at her new clinic: please trace her and record what you learn."}
@@ -106,6 +108,7 @@ def _act(session: Session, due: dict[int, list[Transfer]], now: datetime, today:
     return done
 
 
-def _reachable(session: Session, ids: list[int]) -> list[notices.Recipient]:
-    return [r for r in notices.recipients(session, ids) if not r.opted_out] if ids else []
+def _reachable(session: Session, ids: list[int], purpose: str, today: date) -> list[notices.Recipient]:
+    """Those of these transfers' clients a message of `purpose` may go to now (`eligibility`)."""
+    return [r for r in notices.recipients(session, ids) if r.held(purpose, today) is None] if ids else []
 

@@ -12,6 +12,7 @@ from datetime import date, datetime, time, timedelta
 from sqlalchemy import select
 from sqlalchemy.orm import Session, aliased
 
+from .. import eligibility
 from ..db import among
 from ..messaging import PURPOSES, create_messages
 from ..models import Client, Facility, MentorMother, Transfer
@@ -43,11 +44,19 @@ class Recipient:
     first_name: str
     language: str
     phone: str
-    opted_out: bool
+    her: eligibility.Her  # what her record says, for `eligibility`
     effective_date: date
     to: Facility
     mentor_name: str | None
     mentor_phone: str | None
+
+    @property
+    def opted_out(self) -> bool:
+        return self.her.opted_out
+
+    def held(self, purpose: str, today: date) -> str | None:
+        """Why a message of `purpose` about this transfer may not go to her now (`eligibility`)."""
+        return eligibility.refusal(self.her, eligibility.About(purpose, facility_closed_on=self.to.closed_on), today)
 
 
 def recipients(session: Session, transfer_ids: list[int]) -> list[Recipient]:
@@ -55,14 +64,14 @@ def recipients(session: Session, transfer_ids: list[int]) -> list[Recipient]:
     to = aliased(Facility)
     rows = session.execute(
         select(Transfer.id, Transfer.client_id, Client.first_name, Client.language, Client.phone,
-               Client.opted_out_at, Transfer.effective_date, to, MentorMother.name, MentorMother.phone,
+               *eligibility.her_columns(), Transfer.effective_date, to, MentorMother.name, MentorMother.phone,
                MentorMother.active)
         .join(Client, Client.id == Transfer.client_id).join(to, to.id == Transfer.to_facility_id)
         .outerjoin(MentorMother, MentorMother.id == Client.mentor_mother_id)
         .where(among(session, Transfer.id, transfer_ids)).order_by(Transfer.id))
-    return [Recipient(tid, cid, first, language_of(lang), phone, out is not None, day, facility,
+    return [Recipient(tid, cid, first, language_of(lang), phone, eligibility.her_of(*her), day, facility,
                       mm_name if active else None, mm_phone if active else None)
-            for tid, cid, first, lang, phone, out, day, facility, mm_name, mm_phone, active in rows]
+            for tid, cid, first, lang, phone, *her, day, facility, mm_name, mm_phone, active in rows]
 
 
 def text(which: str, r: Recipient, ussd_code: str | None) -> str:

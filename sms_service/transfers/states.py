@@ -96,6 +96,26 @@ def move_many(session: Session, ids: list[int], before: str, to: str, *, cause: 
     return moved
 
 
+def end_many(session: Session, found: list[tuple[int, str]], to: str, *, cause: str, actor: str, now: datetime,
+             detail: str | None = None) -> list[tuple[int, str]]:
+    """`move` to an ending other than arrival (died, moved elsewhere…) for many transfers at once,
+    each given as (id, its status read): conditional on that status still being stored. Returns
+    (id, status before) of those moved; what waited on them is settled."""
+    assert cause in CAUSES and to in ENDINGS and to != "arrived", (cause, to)
+    moved: list[tuple[int, str]] = []
+    for before in {b for _, b in found if can_move(b, to)}:
+        ids = [i for i, b in found if b == before]
+        moved += [(i, before) for i in session.scalars(
+            update(Transfer).where(among(session, Transfer.id, ids), Transfer.status == before)
+            .values(status=to, status_changed_at=now, next_step_on=None).returning(Transfer.id)
+            .execution_options(synchronize_session="fetch"))]
+    bulk_insert(session, TransferEvent.__table__, [
+        {"transfer_id": i, "from_status": before, "to_status": to, "cause": cause, "actor": actor,
+         "detail": detail and detail[:200], "at": now} for i, before in moved])
+    settle(session, [i for i, _ in moved], to, now)
+    return moved
+
+
 def record_created(session: Session, ids: list[int], *, cause: str, actor: str, now: datetime,
                    detail: str | None = None) -> None:
     """The first event of new transfers (planned), in one statement."""
