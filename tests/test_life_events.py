@@ -668,3 +668,19 @@ def test_the_client_page_records_an_event_after_a_confirmation_and_says_why_she_
     assert "anapokea jumbe" in client.get(page).get_data(as_text=True)
     other = f"/clients/{people.clients['Chausiku']}"  # Imani's client: not Zawadi's to see or record
     assert form_post(client, f"{other}/events", {"kind": "died", "date": "2026-11-30"}, page=page).status_code == 404
+
+
+def test_the_transfers_report_and_board_say_who_gets_no_messages_and_why(app, client, services, people):
+    from sms_service import consent
+    from tests.support.logins import log_in
+
+    assert api(app, people.tokens["admin"], "/clients/C-Beth/events", {"kind": "moved_away",
+                                                                     "date": "2026-11-30"}).status_code == 201
+    report = app.test_client().get("/api/v1/transfers/report", headers={
+        "Authorization": f"Bearer {people.tokens['admin']}"}).json
+    assert report["muted"] == {"moved_away": 1}
+    with services.db.session() as s:
+        consent.opt_out(s, "+254700000002", "at_optout", now=NOW)  # her network: still counted once, as moved away
+    log_in(client, "admin")
+    board = client.get("/transfers").get_data(as_text=True)
+    assert "gets no messages: she has moved away (1)" in board

@@ -18,7 +18,7 @@ from ..transfers.closure import ClosureRefused, close_site
 from ..transfers.outcomes import OutcomeRefused, record
 from ..transfers.referrals import referral_csv
 from ..records import transfers as records
-from ..transfers.report import as_csv, progress
+from ..transfers.report import as_csv, muted, progress
 from . import blueprint
 from .auth import requires
 from .errors import ApiError, int_arg, json_body, limit_arg
@@ -173,7 +173,9 @@ def transfers_report():
     """Counts per closing site and receiving clinic, and who needs following up (?site=CODE)."""
     with get_services().db.session() as session:
         lines, needs = progress(session, request.args.get("site") or None, scope=scope)
-    return {"lines": [vars(line) for line in lines], "needing_follow_up": [vars(n) for n in needs]}
+        silent = muted(session, request.args.get("site") or None, scope=scope)
+    return {"lines": [vars(line) for line in lines], "needing_follow_up": [vars(n) for n in needs],
+            "muted": silent}
 
 
 @blueprint.get("/transfers/report.csv")
@@ -181,7 +183,8 @@ def transfers_report():
 def transfers_report_csv():
     with get_services().db.session() as session:
         lines, needs = progress(session, request.args.get("site") or None, scope=scope)
-    return Response(as_csv(lines, needs), mimetype="text/csv",
+        silent = muted(session, request.args.get("site") or None, scope=scope)
+    return Response(as_csv(lines, needs, silent), mimetype="text/csv",
                     headers={"Content-Disposition": "attachment; filename=transfers-report.csv"})
 
 

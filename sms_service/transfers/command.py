@@ -79,13 +79,15 @@ def transfers_group() -> None:
 @click.option("--csv", "csv_path", type=click.Path(dir_okay=False), help="Also write the report as CSV here.")
 def report_command(site: str | None, csv_path: str | None) -> None:
     """Counts per closing site and receiving clinic, and who needs following up."""
-    from .report import as_csv, as_text, progress
+    from .report import as_csv, as_text, muted, muted_line, progress
 
     with command_services().db.session() as session:
         lines, needs = progress(session, site)
+        silent = muted(session, site)
     click.echo(as_text(lines, needs))
+    click.echo(muted_line(silent))
     if csv_path:
-        Path(csv_path).write_text(as_csv(lines, needs), encoding="utf-8")
+        Path(csv_path).write_text(as_csv(lines, needs, silent), encoding="utf-8")
         click.echo(f"Written to {csv_path}")
 
 

@@ -3,18 +3,22 @@
 Counts: `clients` in all; `planned` not notified yet; `notified`, `delivered` (the notice's
 delivery report) and `acknowledged` count everyone who got that far, whatever came after;
 `arrived`, `lost` (to follow-up) and `other` (moved elsewhere, declined, died, cancelled) are
-where each transfer ended.
+where each transfer ended. Beside them, `muted()`: how many of these clients get no messages at
+all, whatever the transfer's state, and why (died, moved away, STOP, her network).
 """
 from __future__ import annotations
 
 import csv
 import io
+from collections import Counter
 from dataclasses import asdict, dataclass
 
 from sqlalchemy import String, case, cast, func, literal, select
 from sqlalchemy.orm import Session, aliased
 
+from .. import eligibility
 from ..models import Client, Facility, FollowUpTask, MentorMother, OutboundMessage, Transfer
+from ..records.clients import muted as mutes_of
 from .states import ENDINGS
 
 COUNTS = ("clients", "planned", "notified", "delivered", "acknowledged", "arrived", "lost", "other")
@@ -86,6 +90,22 @@ def progress(session: Session, site: str | None = None, scope=None) -> tuple[lis
     return lines, list(listed.values())
 
 
+def muted(session: Session, site: str | None = None, scope=None) -> dict[str, int]:
+    """Of the clients of these transfers, how many get no messages, by why (`eligibility.muted`):
+    died, moved_away, inactive, network_block, opted_out."""
+    source = aliased(Facility)
+    query = (select(Client).join(Transfer, Transfer.client_id == Client.id)
+             .join(source, source.id == Transfer.from_facility_id).where(~eligibility.in_care_and_reachable()))
+    if site:
+        query = query.where(source.code == site)
+    clients = list({c.id: c for c in session.scalars(_scoped(query, scope))}.values())
+    return dict(Counter(reason for reason in mutes_of(session, clients).values() if reason))
+
+
+def muted_line(counts: dict[str, int]) -> str:
+    return "Getting no messages: " + (", ".join(f"{n} {why}" for why, n in sorted(counts.items())) or "nobody")
+
+
 def as_text(lines: list[Line], needs: list[Need]) -> str:
     if not lines:
         return "No transfers."
@@ -101,8 +121,9 @@ def as_text(lines: list[Line], needs: list[Need]) -> str:
     return "\n".join(out)
 
 
-def as_csv(lines: list[Line], needs: list[Need]) -> str:
-    """The counts, then a blank line, then those needing follow-up."""
+def as_csv(lines: list[Line], needs: list[Need], silent: dict[str, int] | None = None) -> str:
+    """The counts, then a blank line, then those needing follow-up; then (`silent`, from
+    `muted()`) a blank line and who gets no messages, by why."""
     out = io.StringIO()
     writer = csv.writer(out, lineterminator="\n")
     writer.writerow(["site", "clinic", *COUNTS])
@@ -110,4 +131,8 @@ def as_csv(lines: list[Line], needs: list[Need]) -> str:
     writer.writerow([])
     writer.writerow(["client_id", "first_name", "mentor_mother", "site", "clinic", "status", "tasks"])
     writer.writerows([list(asdict(n).values()) for n in needs])
+    if silent is not None:
+        writer.writerow([])
+        writer.writerow(["getting_no_messages", "clients"])
+        writer.writerows(sorted(silent.items()))
     return out.getvalue()

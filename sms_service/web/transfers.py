@@ -8,7 +8,7 @@ from ..db import utcnow
 from ..records import transfers as records
 from ..services import get_services
 from ..transfers.outcomes import OutcomeRefused, record
-from ..transfers.report import progress
+from ..transfers.report import muted, progress
 from ..transfers.states import OUTCOMES
 from . import blueprint, id_arg
 from .auth import flash_done, flash_problem, needs
@@ -20,7 +20,8 @@ from .auth import flash_done, flash_problem, needs
 def transfers():
     with get_services().db.session() as s:
         lines, needs_follow_up = progress(s, scope=lambda q: records.scope(q, g.caller))
-    return render_template("transfers.html", lines=lines, needs=needs_follow_up)
+        silent = muted(s, scope=lambda q: records.scope(q, g.caller))
+    return render_template("transfers.html", lines=lines, needs=needs_follow_up, muted=silent)
 
 
 @blueprint.get("/transfers/list")

@@ -179,6 +179,8 @@ WORDS: dict[str, tuple[str, str]] = {
     "count.arrived": ("Arrived", "Wamefika"),
     "count.lost": ("Lost", "Wamepotea"),
     "count.other": ("Other", "Mengineyo"),
+    "transfers.muted": ("Who gets no messages", "Wasiopata jumbe"),
+    "transfers.muted_nobody": ("everyone gets her messages", "kila mmoja anapata jumbe zake"),
     "count.messages": ("Messages", "Jumbe"),
     "count.queued": ("Waiting", "Zinasubiri"),
     "count.sent": ("Sent", "Zimetumwa"),
