@@ -157,23 +157,22 @@ def remake(session: Session, ids: list[int], *, now: datetime, reason: str, phon
 def cancel_for_clients(session: Session, client_ids: list[int], reason: str, *, now: datetime,
                        purposes: tuple[str, ...] | None = None) -> list[int]:
     """Cancel every message to these clients that is not out yet (of `purposes`, when given)."""
-    if not client_ids:
-        return []
-    waiting = select(OutboundMessage.id).where(among(session, OutboundMessage.client_id, client_ids),
-                                               OutboundMessage.status.in_(WAITING))
-    if purposes is not None:
-        waiting = waiting.where(OutboundMessage.purpose.in_(purposes))
-    return transition(session, list(session.scalars(waiting)), "cancelled", reason, now=now)
+    return _cancel(session, OutboundMessage.client_id, client_ids, reason, now, purposes)
 
 
 def cancel_waiting(session: Session, subjects: list[str], reason: str, *, now: datetime,
                    purposes: tuple[str, ...] | None = None, version: int | None = None) -> list[int]:
     """Cancel the messages about these subjects that are not out yet (scheduled or queued);
     only those of `purposes` or `version` when given. Returns the ids cancelled."""
-    if not subjects:
+    return _cancel(session, OutboundMessage.subject, subjects, reason, now, purposes, version)
+
+
+def _cancel(session: Session, column, values: list, reason: str, now: datetime,
+            purposes: tuple[str, ...] | None, version: int | None = None) -> list[int]:
+    """Cancel the waiting messages whose `column` is among `values` (of `purposes`, `version`)."""
+    if not values:
         return []
-    waiting = select(OutboundMessage.id).where(among(session, OutboundMessage.subject, subjects),
-                                               OutboundMessage.status.in_(WAITING))
+    waiting = select(OutboundMessage.id).where(among(session, column, values), OutboundMessage.status.in_(WAITING))
     if purposes is not None:
         waiting = waiting.where(OutboundMessage.purpose.in_(purposes))
     if version is not None:

@@ -20,10 +20,10 @@ from datetime import datetime
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from . import consent
+from . import consent, eligibility
 from .db import among, bulk_update
 from .messaging import PURPOSES, family, remake
-from .models import Appointment, MessageStatusEvent, OutboundMessage, Transfer
+from .models import Appointment, Client, MessageStatusEvent, OutboundMessage, Transfer
 from .reminders import visits
 from .send_window import next_send_time
 from .transfers import notices
@@ -51,6 +51,10 @@ def make_again(session: Session, client_ids: list[int], *, now: datetime, config
     what is undone; `held_because`: or those held back for this reason (their status history
     says so). `visits_too`: their coming visits planned afresh (False: the caller has done it
     for the visits concerned). Returns what was made."""
+    client_ids = list(session.scalars(select(Client.id).where(among(session, Client.id, client_ids),
+                                                              eligibility.in_care_and_reachable())))
+    if not client_ids:  # nobody in care: nothing is to come (a client who died stays silent)
+        return {"reminders": 0, "remade": 0, "notices": 0}
     today = config.today(now)
     coming = list(session.scalars(select(Appointment.id).where(
         among(session, Appointment.client_id, client_ids), Appointment.status == "scheduled",

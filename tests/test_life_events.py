@@ -684,3 +684,37 @@ def test_the_transfers_report_and_board_say_who_gets_no_messages_and_why(app, cl
     log_in(client, "admin")
     board = client.get("/transfers").get_data(as_text=True)
     assert "gets no messages: she has moved away (1)" in board
+
+
+def test_start_from_a_shared_phone_makes_nothing_again_for_a_client_who_died(app, services, amina):
+    from sms_service import consent, renewal
+
+    with services.db.session() as s:
+        neema = small_programme_client(s, "Neema", AMINA)
+    plan(services)
+    with services.db.session() as s:
+        from sms_service.messaging import create_messages
+
+        create_messages(s, [{"phone": AMINA, "client_id": amina, "by_phone": True, "purpose": "broadcast",
+                             "subject": "broadcast:1", "body": "Siku ya kliniki Jumamosi.",
+                             "not_before": NOW + timedelta(days=1), "expires_at": NOW + timedelta(days=3)}])
+        consent.opt_out(s, AMINA, "sms_keyword", now=NOW)  # her reminders and the broadcast held back
+    record_event(app, None, "C-Amina", kind="died", date=TODAY.isoformat(), at=NOW + timedelta(minutes=5))
+    with services.db.session() as s:
+        renewal.opt_back_in(s, AMINA, "sms_keyword", now=NOW + timedelta(minutes=10), config=services.config)
+    plan(services, NOW + timedelta(minutes=11))
+    with services.db.session() as s:
+        assert s.scalars(select(OutboundMessage).where(OutboundMessage.client_id == amina,
+                                                       OutboundMessage.status == "scheduled")).all() == []
+        assert s.get(Client, neema).opted_out_at is None
+
+
+def small_programme_client(s, name, phone):
+    from sms_service.models import Facility, MentorMother
+
+    client = Client(external_id=f"C-{name}", first_name=name, phone=phone,
+                    facility=s.scalar(select(Facility).where(Facility.code == "F1")),
+                    mentor_mother=s.scalar(select(MentorMother)))
+    s.add(client)
+    s.flush()
+    return client.id
