@@ -30,9 +30,9 @@ def create_app(config: Config | Mapping[str, str] | None = None, **overrides) ->
     logs.init_app(app)
     services.init_app(app, settings)
 
-    from . import api, health, nul, web, webhooks
+    from . import api, edge, health, web, webhooks
 
-    nul.init_app(app)
+    edge.init_app(app, settings)
 
     app.register_blueprint(api.blueprint)
     api.init_app(app)

@@ -19,6 +19,20 @@ class Caller:
     channel: str  # api, web, sms
     mentor_mother_id: int | None = None
     facility_id: int | None = None
+    person: str | None = None  # who is behind the credential (`person_of`); None: the actor itself
+
+    @property
+    def who(self) -> str:
+        """The person acting, whatever credential she used: a broadcast's approver is another."""
+        return self.person or self.actor
+
+
+def person_of(user_id: int | None, role: str, mentor_mother_id: int | None) -> str:
+    """The person behind an account (or a token of it): a Mentor Mother is herself by whatever
+    channel (her SMS, her login, her token); anyone else is her account."""
+    if role == "mentor_mother" and mentor_mother_id is not None:
+        return f"mentor_mother:{mentor_mother_id}"
+    return f"user:{user_id}"
 
 
 def narrowed(query, caller: Caller, *facility_columns):
@@ -32,11 +46,21 @@ def narrowed(query, caller: Caller, *facility_columns):
     return query.where(Client.mentor_mother_id == caller.mentor_mother_id)
 
 
+# a receiving clinic sees a client while her transfer to it stands: open, arrived, or lost to
+# follow-up (she may still turn up there); not once it was cancelled or ended elsewhere
+RECEIVING = (*Transfer.OPEN_STATES, "arrived", "lost_to_follow_up")
+
+
+def coming_to(facility_id: int | None):
+    """SQL: a transfer to this facility that still stands (`RECEIVING`)."""
+    return (Transfer.to_facility_id == facility_id) & Transfer.status.in_(RECEIVING)
+
+
 def clients_seen(query, caller: Caller):
     """`query` (which selects from Client) narrowed to the clients `caller` may see; a supervisor
-    sees her facility's clients and those transferring to it."""
+    sees her facility's clients and those transferring to it (while that transfer stands)."""
     if caller.role == "supervisor":
-        coming = select(Transfer.client_id).where(Transfer.to_facility_id == caller.facility_id)
+        coming = select(Transfer.client_id).where(coming_to(caller.facility_id))
         return query.where(or_(Client.facility_id == caller.facility_id, Client.id.in_(coming)))
     return narrowed(query, caller)
 

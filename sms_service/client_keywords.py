@@ -203,7 +203,8 @@ def free_text(talk: Conversation, clients: list, reading: Reading) -> None:
     talk.sms.intent = "free_text"
     first = client or clients[0]
     talk.reply("reply.auto_ack", first.language if client else shared_language(clients),
-               subject=f"auto_ack:{talk.today.isoformat()}", first_name=first.first_name if client else names(clients))
+               subject=f"auto_ack:{talk.written_on.isoformat()}",
+               first_name=first.first_name if client else names(clients))
 
 
 def _task(talk: Conversation, client, kind: str) -> None:

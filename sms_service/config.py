@@ -83,6 +83,15 @@ class Config:
     # makes one up) and whether those cookies travel over HTTPS only
     secret_key: str | None = field(default=None, repr=False)
     secure_cookies: bool = False
+    # the REST API's tokens expire this many days after they are made
+    api_token_days: int = 365
+    # /metrics needs `Authorization: Bearer <METRICS_TOKEN>` when it is set
+    metrics_token: str | None = field(default=None, repr=False)
+    # reverse proxies in front of the web process whose X-Forwarded-For is believed (werkzeug's
+    # ProxyFix): 0 when the web process faces the network itself
+    trusted_proxies: int = 0
+    # the phone simulator without a login: only the local runner listening on loopback sets it
+    simulator_open: bool = False
     testing: bool = False
 
     @property
@@ -195,6 +204,16 @@ def load_config(environ=None, *, instance_path: Path | None = None, **overrides)
                                             "BROADCAST_APPROVAL_ABOVE", problems),
     }
     cost = _number(text("SMS_COST_PER_PART"), Config.sms_cost_per_part, float, "SMS_COST_PER_PART", problems)
+    token_days = _number(text("API_TOKEN_DAYS"), Config.api_token_days, int, "API_TOKEN_DAYS", problems)
+    metrics_token = text("METRICS_TOKEN")
+    if metrics_token is not None and len(metrics_token) < 16:
+        problems.append("METRICS_TOKEN: at least 16 characters")
+    proxies = text("TRUSTED_PROXIES") or "0"
+    if not proxies.isdigit() or int(proxies) > 5:
+        problems.append("TRUSTED_PROXIES: a whole number from 0 to 5 (the reverse proxies in front of the web process)")
+    simulator_open = (text("SIMULATOR_OPEN") or "0").lower()
+    if simulator_open not in ("1", "0", "true", "false"):
+        problems.append("SIMULATOR_OPEN: 1 or 0")
     if port is not None and not 0 < port < 65536:
         problems.append(f"PORT: must be between 1 and 65535, not {port}")
 
@@ -220,6 +239,10 @@ def load_config(environ=None, *, instance_path: Path | None = None, **overrides)
         sms_cost_per_part=cost,
         secret_key=secret_key,
         secure_cookies=secure in ("1", "true"),
+        api_token_days=token_days,
+        metrics_token=metrics_token,
+        trusted_proxies=int(proxies),
+        simulator_open=simulator_open in ("1", "true"),
         testing=text("TESTING") in ("1", "true", "True"),
     )
 

@@ -1,13 +1,15 @@
-"""`GET /healthz` (database and Redis reachable) and `GET /metrics` (Prometheus text).
+"""`GET /healthz` (database and Redis reachable: ok or not) and `GET /metrics` (Prometheus
+text; behind METRICS_TOKEN when it is set).
 
 Metrics are read from the record at scrape time, so every web process reports the same
 figures whatever process did the work.
 """
 from __future__ import annotations
 
+import hmac
 import logging
 
-from flask import Blueprint, Response, jsonify
+from flask import Blueprint, Response, jsonify, request
 from prometheus_client import CONTENT_TYPE_LATEST, CollectorRegistry, generate_latest
 from prometheus_client.core import GaugeMetricFamily
 from sqlalchemy import func, select, text
@@ -46,10 +48,11 @@ def check_redis(services: Services) -> str:
 
 @blueprint.get("/healthz")
 def healthz():
+    """Ok, or not, and nothing more: anyone may ask (a load balancer, an uptime monitor). Which
+    part is down is in the logs and in /metrics (`sms_service_up`), which need their token."""
     services = get_services()
-    checks = {"database": check_database(services), "redis": check_redis(services)}
-    healthy = all(value == "ok" for value in checks.values())
-    return jsonify(status="ok" if healthy else "unavailable", **checks), 200 if healthy else 503
+    healthy = check_database(services) == "ok" and check_redis(services) == "ok"
+    return jsonify(status="ok" if healthy else "unavailable"), 200 if healthy else 503
 
 
 class RecordCollector:
@@ -148,6 +151,12 @@ class RecordCollector:
 
 @blueprint.get("/metrics")
 def metrics():
+    """Prometheus text; with METRICS_TOKEN set, only for `Authorization: Bearer <METRICS_TOKEN>`."""
+    expected = get_services().config.metrics_token
+    if expected is not None:
+        scheme, _, given = request.headers.get("Authorization", "").partition(" ")
+        if scheme.lower() != "bearer" or not hmac.compare_digest(given.strip().encode(), expected.encode()):
+            return Response("", 401, {"WWW-Authenticate": "Bearer"})
     registry = CollectorRegistry()
     registry.register(RecordCollector(get_services()))
     return Response(generate_latest(registry), mimetype=CONTENT_TYPE_LATEST)

@@ -11,18 +11,19 @@ import logging
 from dataclasses import dataclass
 from datetime import date, datetime
 
-from sqlalchemy import bindparam, select, update
+from sqlalchemy import bindparam, func, select, update
 from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.orm import Session
 
 from . import keywords
 from .db import Database, utcnow
+from .gateway.africastalking import parse_sms_date
 from .models import Client, FollowUpTask, InboundMessage, MentorMother
 from .phones import PhoneError, mask_phone, normalise_phone
 from .replies import reply
 
 log = logging.getLogger(__name__)
-REQUIRED = ("id", "from", "text")  # `text` may be empty, but AT always sends it
+REQUIRED = ("id", "text")  # `text` may be empty, but AT always sends it; a missing `from` is a refused sender
 
 
 class Malformed(ValueError):
@@ -44,7 +45,7 @@ def receive_sms(db: Database, form, now: datetime | None = None) -> Receipt:
     for name in REQUIRED:
         if form.get(name) is None or (name != "text" and not form.get(name).strip()):
             raise Malformed(name)
-    provider_id, raw_phone = form["id"].strip(), form["from"].strip()
+    provider_id, raw_phone = form["id"].strip(), (form.get("from") or "").strip()
     if len(provider_id) > 64:
         raise Malformed("id")
     refused = None
@@ -57,7 +58,7 @@ def receive_sms(db: Database, form, now: datetime | None = None) -> Receipt:
     values = dict(provider_id=provider_id, phone=phone, to=(form.get("to") or "")[:32] or None,
                   text=form["text"][:2000], link_id=(form.get("linkId") or "")[:64] or None,
                   network_code=(form.get("networkCode") or "")[:8] or None, received_at=now,
-                  refused=refused, handled_at=now if refused else None)
+                  refused=refused, handled_at=now if refused else None, sent_at=parse_sms_date(form.get("date")))
     new_id = db.prepared_insert("inbound_messages", _store_statement, bounded=True)(values)
     if new_id is not None:
         return Receipt(new_id, True, refused)
@@ -76,7 +77,7 @@ def _store_statement(dialect_name: str):
 
 
 STORED_COLUMNS = ("provider_id", "phone", "to", "text", "link_id", "network_code", "received_at", "refused",
-                  "handled_at")
+                  "handled_at", "sent_at")
 
 
 def waiting(*columns):
@@ -85,7 +86,9 @@ def waiting(*columns):
 
 
 def pending_inbound(session: Session, limit: int) -> list[int]:
-    return list(session.scalars(waiting(InboundMessage.id).order_by(InboundMessage.id).limit(limit)))
+    """What waits, in the order it was written (AT's own time: a retry can come hours late)."""
+    return list(session.scalars(waiting(InboundMessage.id).order_by(
+        func.coalesce(InboundMessage.sent_at, InboundMessage.received_at), InboundMessage.id).limit(limit)))
 
 
 def handle_pending(services, limit: int = 200) -> tuple[list[int], bool]:
@@ -121,6 +124,12 @@ class Conversation:
     today: date
     config: object
     replies: list[int]
+
+    @property
+    def written_on(self) -> date:
+        """The local day she wrote it (AT's `date`; when it arrived, if AT gave none): "once a day"
+        counts by it, so a retry that comes the next morning is still yesterday's."""
+        return (self.sms.sent_at or self.sms.received_at).astimezone(self.config.tz).date()
 
     def reply(self, template: str, language: str | None, *, subject: str | None = None, **kw) -> None:
         made = reply(self.session, phone=self.sms.phone, template=template, language=language,

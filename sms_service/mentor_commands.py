@@ -4,12 +4,14 @@
   parts and the code; `BC` alone gives her the help. The text goes in her language; her
   clients who read the other get it too (one text per broadcast by SMS). Curly quotes and
   dashes are made plain; a word we never send is refused without repeating it.
-- `YES <code>` (NDIO …) within 30 minutes sends it, once; anything else cancels it.
+- `YES <code>` (NDIO …) within 30 minutes sends it, once; three wrong codes cancel it (she is
+  told each time how many tries are left); a code already used says the broadcast went, with
+  its count; anything else cancels it.
 - HELP / MSAADA answers with her help; anything else with the same help, as "not understood".
 """
 from __future__ import annotations
 
-from .access import Caller
+from .access import Caller, person_of
 from .broadcasts import service
 from .gsm7 import normalise_gsm7, sms_parts
 from .inbound import Conversation
@@ -47,7 +49,8 @@ def prepare(talk: Conversation, mentor, text: str) -> None:
     talk.sms.intent = "bc"
     if not text:
         return talk.reply("mm.help", mentor.language, mentor_mother_id=mentor.id)
-    who = Caller(f"mentor_mother:{mentor.code}", "mentor_mother", "sms", mentor.id)
+    who = Caller(f"mentor_mother:{mentor.code}", "mentor_mother", "sms", mentor.id,
+                 person=person_of(None, "mentor_mother", mentor.id))
     own = {"en": None, "sw": None}
     own["en" if mentor.language == "en" else "sw"] = text
     try:
@@ -79,5 +82,14 @@ def confirm(talk: Conversation, mentor, code: str) -> None:
     elif outcome == "awaiting_approval":
         talk.reply("mm.broadcast_needs_approval", language, mentor_mother_id=mentor.id,
                    count=broadcast.recipient_count)
-    else:  # expired, or no such code waiting for her
+    elif outcome == "wrong":
+        talk.reply("mm.broadcast_wrong_code", language, mentor_mother_id=mentor.id,
+                   left=service.WRONG_CODES - broadcast.wrong_codes)
+    elif outcome == "cancelled_wrong":
+        talk.reply("mm.broadcast_wrong_codes_cancelled", language, mentor_mother_id=mentor.id)
+    elif outcome == "already":  # never "send BC again": that would make it twice
+        talk.reply("mm.broadcast_already_sent", language, mentor_mother_id=mentor.id, count=broadcast.recipient_count)
+    elif outcome == "cancelled":
+        talk.reply("mm.broadcast_cancelled", language, mentor_mother_id=mentor.id)
+    else:  # expired, or no such code
         talk.reply("mm.broadcast_expired", language, mentor_mother_id=mentor.id)

@@ -23,6 +23,8 @@ from .config import ConfigError, describe, load_config
 
 HEALTH_DEADLINE = 60.0
 
+LOOPBACK = ("127.0.0.1", "localhost", "::1")  # an address only this machine reaches
+
 
 @dataclass
 class Child:
@@ -99,7 +101,9 @@ def run_command(demo: bool, port: int | None, host: str) -> None:
         # one key for every web worker (sessions hold across them), made up for this run if unset
         env = {**os.environ, "DATABASE_URL": config.database_url, "REDIS_URL": config.redis_url,
                "SMS_GATEWAY": config.sms_gateway, "PORT": str(port),
-               "SECRET_KEY": config.secret_key or secrets.token_hex(32)}
+               "SECRET_KEY": config.secret_key or secrets.token_hex(32),
+               # the simulator without a login only where nobody else can reach it
+               "SIMULATOR_OPEN": "1" if host in LOOPBACK else "0"}
         children = _start_children(env, host, port)
         base = f"http://{host}:{port}"
         deadline = time.monotonic() + HEALTH_DEADLINE
@@ -107,7 +111,7 @@ def run_command(demo: bool, port: int | None, host: str) -> None:
             if stopping.is_set() or _dead(children) or time.monotonic() > deadline:
                 raise click.ClickException(_why_not_started(children))
             time.sleep(0.1)
-        _print_urls(base, config, logins)
+        _print_urls(base, config, logins, host)
         while not stopping.is_set():
             dead = _dead(children)
             if dead is not None:
@@ -160,7 +164,7 @@ WEBHOOKS = {
 }
 
 
-def _print_urls(base: str, config, logins: tuple[list[str], str] | None = None) -> None:
+def _print_urls(base: str, config, logins: tuple[list[str], str] | None = None, host: str = "127.0.0.1") -> None:
     shown = describe(config)
     if logins is not None:  # invented demo accounts on invented data: their password is for this run
         names, password = logins
@@ -168,7 +172,7 @@ def _print_urls(base: str, config, logins: tuple[list[str], str] | None = None) 
     else:
         dashboard = f"  Dashboard: {base}/login  (accounts: sms-service users add)\n"
     simulator = (f"  Simulator: {base}/simulator  a client's phone: USSD menu and SMS\n"
-                 if config.sms_gateway == "outbox" else f"  Simulator: {base}/simulator  (admins)\n")
+                 if host in LOOPBACK else f"  Simulator: {base}/simulator  (admins: not on loopback)\n")
     token = "?token=<WEBHOOK_TOKEN>" if config.webhook_token else " (WEBHOOK_TOKEN unset: every call refused)"
     hooks = "".join(f"  Webhook:   {base}{path}{token}  {what}\n" for path, what in WEBHOOKS.items())
     click.echo(

@@ -63,8 +63,8 @@ def init_app(app: Flask, config: Config) -> None:
     # no key (a local run, a test): one for this process, so sessions end when it does
     app.config["SECRET_KEY"] = config.secret_key or secrets.token_hex(32)
     app.config.update(SESSION_COOKIE_SECURE=config.secure_cookies, SESSION_COOKIE_HTTPONLY=True,
-                      SESSION_COOKIE_SAMESITE="Lax", PERMANENT_SESSION_LIFETIME=timedelta(hours=12),
-                      MAX_CONTENT_LENGTH=32 * 1024 * 1024)
+                      SESSION_COOKIE_SAMESITE="Lax", PERMANENT_SESSION_LIFETIME=timedelta(hours=12))
+    # each request's body is bounded by its route (sms_service.edge), before anything reads it
     app.config["TESTING"] = config.testing
     app.extensions["sms_service"] = Services.from_config(config)
 

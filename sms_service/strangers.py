@@ -20,4 +20,4 @@ def handle(talk: Conversation, reading: Reading) -> None:
             talk.reply("reply.opted_out", "sw", purpose="opt_out_confirmation")
         return
     talk.sms.intent = "unregistered"
-    talk.reply("reply.unregistered", "sw", subject=f"unregistered:{talk.today.isoformat()}")
+    talk.reply("reply.unregistered", "sw", subject=f"unregistered:{talk.written_on.isoformat()}")

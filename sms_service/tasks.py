@@ -25,6 +25,15 @@ def open_tasks(session: Session, tasks: list[dict], *, now: datetime, today: dat
     return len(bulk_insert(session, FollowUpTask.__table__, rows, returning=("id",), conflict="dedupe_key"))
 
 
+def follow_their_mentor_mothers(session: Session) -> int:
+    """Open tasks about a client go to her Mentor Mother as she is now (a re-import, a transfer
+    gave her another). Returns how many moved."""
+    hers = select(Client.mentor_mother_id).where(Client.id == FollowUpTask.client_id).scalar_subquery()
+    return session.execute(update(FollowUpTask).where(FollowUpTask.status == "open", FollowUpTask.client_id.is_not(None),
+                                                      FollowUpTask.mentor_mother_id.is_distinct_from(hers))
+                           .values(mentor_mother_id=hers).execution_options(synchronize_session=False)).rowcount
+
+
 def close_tasks(session: Session, subjects: list[str], outcome: str, *, now: datetime,
                 kinds: tuple[str, ...] | None = None) -> list[int]:
     """The open tasks about these subjects (of `kinds`, when given) are done, with `outcome`;
@@ -80,14 +89,14 @@ class TaskRefused(ValueError):
 
 def _seen_by(caller, status: str | None = None):
     """SELECT (task, client, the SMS it is about) of the tasks `caller` may see: a Mentor Mother
-    her list, a supervisor her facility's clients', an admin all."""
+    her clients' (those she cares for now), a supervisor her facility's clients', an admin all."""
     from .access import clients_seen
     from .models import InboundMessage
 
     query = (select(FollowUpTask, Client, InboundMessage.text).outerjoin(Client, Client.id == FollowUpTask.client_id)
              .outerjoin(InboundMessage, InboundMessage.id == FollowUpTask.inbound_message_id))
-    if caller.role == "mentor_mother":
-        query = query.where(FollowUpTask.mentor_mother_id == caller.mentor_mother_id)
+    if caller.role == "mentor_mother":  # the clients she cares for now, whoever had them when it was made
+        query = query.where(Client.mentor_mother_id == caller.mentor_mother_id)
     else:
         query = clients_seen(query, caller)
     return query.where(FollowUpTask.status == status) if status else query
@@ -122,8 +131,11 @@ def finish(session: Session, caller, task_id: int, outcome: str, *, note: str | 
         raise LookupError(task_id)
     if found.status != "open":
         raise TaskRefused(f"the task is already {found.status}", status=409)
-    if outcome not in outcomes_for(found):
-        raise TaskRefused(f"outcome: one of {', '.join(outcomes_for(found))}")
+    if outcome not in outcomes_for(found):  # a known outcome that is not this task's: its state says no
+        from .transfers.states import OUTCOMES
+
+        raise TaskRefused(f"outcome: one of {', '.join(outcomes_for(found))}",
+                          status=409 if outcome in (*TASK_OUTCOMES, *OUTCOMES) else 400)
     if outcome not in TASK_OUTCOMES:
         transfer = session.get(Transfer, transfer_of(found.subject))
         try:

@@ -7,8 +7,10 @@ import logging
 
 from flask import Blueprint, Response, abort, request
 from sqlalchemy.exc import SQLAlchemyError
+from werkzeug.exceptions import RequestEntityTooLarge
 
 from . import consent
+from .edge import too_big_for_ussd
 from .nul import refuse_nul
 from .delivery import store_delivery_report
 from .dispatch import APPLY_JOB, APPLY_QUEUE, HANDLE_JOB, HANDLE_QUEUE
@@ -51,8 +53,8 @@ def incoming_sms():
         receipt = receive_sms(get_services().db, request.form)
     except Malformed as problem:
         return bad_request(problem.field)
-    if receipt.refused:
-        return {"error": f"from: {receipt.refused.replace('_', ' ')}"}, 400
+    if receipt.refused:  # stored, refused, never answered: 200, or AT posts it again every minute for hours
+        return "", 200
     if receipt.new:
         wake(HANDLE_JOB, HANDLE_QUEUE)
     return "", 200
@@ -65,7 +67,11 @@ def wake(job: str, queue: str) -> None:
 
 @blueprint.post("/ussd")
 def ussd():
-    return Response(respond(get_services(), request.form), mimetype="text/plain")
+    try:
+        form = request.form
+    except RequestEntityTooLarge:  # sent without a length, and longer than a USSD step carries
+        return too_big_for_ussd()
+    return Response(respond(get_services(), form), mimetype="text/plain")
 
 
 @blueprint.post("/ussd/events")
@@ -91,9 +97,9 @@ def delivery_report():
 def opt_out():
     try:
         phone = normalise_phone(request.form.get("phoneNumber"))
-    except PhoneError:
+    except PhoneError:  # nobody we could write to: nothing to stop, and AT must not post it again for hours
         log.warning("opt-out notice with an unusable number %s", mask_phone(request.form.get("phoneNumber")))
-        return bad_request("phoneNumber")
+        return "", 200
     with get_services().db.session() as session:
         consent.opt_out(session, phone, "at_optout", "bulk SMS opt-out")
     return "", 200

@@ -50,7 +50,7 @@ def closure(client, token, **body):
 def test_no_token_a_wrong_one_or_a_revoked_one_is_401_with_a_clear_body(client, tokens):
     assert call(client, "get", "/api/v1/transfers").status_code == 401
     answer = call(client, "get", "/api/v1/transfers", "sms_not-a-token")
-    assert answer.status_code == 401 and answer.json == {"error": "unknown or revoked token"}
+    assert answer.status_code == 401 and answer.json == {"error": "unknown, revoked or expired token"}
     assert call(client, "get", "/api/v1/transfers", tokens["revoked"]).status_code == 401
     assert call(client, "get", "/api/v1/transfers", tokens["admin"]).status_code == 200
 

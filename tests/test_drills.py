@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import pytest
 
-from drills import callbacks_replayed, clock, database_stalled, gateway_faults, redis_lost, worker_killed
+from drills import callbacks_replayed, clock, database_stalled, gateway_faults, large_bodies, redis_lost, worker_killed
 from drills.common import run
 
 SHORT = [(worker_killed.drill, 600), (redis_lost.drill, 600), (gateway_faults.drill, 300),
@@ -29,3 +29,9 @@ def test_a_database_locked_for_a_while_neither_slows_ussd_nor_loses_an_sms(datab
     result = run(database_stalled.drill, database, 300, lock=3.0)
     assert not result["broken"], result
     assert result["ussd_during_lock"] > 0 and result["sms_posted"] > 0
+
+
+def test_thirty_megabyte_bodies_are_refused_unread_and_ussd_keeps_answering(database):
+    result = run(large_bodies.drill, database, 300, seconds=5.0)
+    assert not result["broken"], result
+    assert result["big_bodies"] > 0 and result["big_body_answers"] == ["413"]

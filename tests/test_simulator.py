@@ -1,5 +1,5 @@
-"""The phone simulator over HTTP: open with the local outbox (test-range numbers only, unless an
-admin), closed otherwise except to admins; USSD through the real menu, SMS through the real
+"""The phone simulator over HTTP: open without a login where the local runner serves it on loopback
+(test-range numbers only, unless an admin), closed otherwise except to admins; USSD through the real menu, SMS through the real
 inbound handling, and the phone's screen showing the replies."""
 from __future__ import annotations
 
@@ -8,6 +8,12 @@ import pytest
 from sms_service.inbound import handle_pending
 from tests.support.logins import csrf_of, log_in
 from tests.support.people import two_mentor_mothers
+
+
+@pytest.fixture
+def app(make_app):
+    """As the local runner serves it on loopback: the simulator open without a login."""
+    return make_app(SIMULATOR_OPEN="1")
 
 
 @pytest.fixture

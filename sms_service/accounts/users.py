@@ -1,27 +1,39 @@
 """Accounts and logging in. Passwords are kept as werkzeug's salted scrypt hashes and checked in
-constant time. Throttling: five wrong passwords lock an account for 15 minutes (each further
-five, 15 minutes more), and twenty failures from one address in 15 minutes turn that address
-away for the rest of the window. A password reset ends every session of the account."""
+constant time; a new one must not be common or made of the username (zxcvbn, score 3 of 4).
+
+Throttling slows an attacker without locking the real user out from her own phone:
+- one account from one address: after 5 failures in 15 minutes that pair is turned away for
+  the rest of the window (her phone, elsewhere, still logs in);
+- one account from anywhere: 50 failures since her last login lock the account for 15 minutes;
+- one address, whatever the names: 20 failures in 15 minutes turn the address away (429).
+A wrong password, an unknown name and an account turned away all get the same answer, at the
+same cost (a password hash is always checked). Only a login that was tried counts: a page view
+is never a failure. A password reset ends every session of the account; logging out ends its
+own session on the server (`LoginSession`), wherever its cookie is presented."""
 from __future__ import annotations
 
+import hashlib
 import secrets
 from dataclasses import dataclass
 from functools import cache
 from datetime import datetime, timedelta
 
-from sqlalchemy import select
+from sqlalchemy import select, update
 from sqlalchemy.orm import Session
 from werkzeug.security import check_password_hash, generate_password_hash
 
 from .. import audit
-from ..access import ROLES, Caller, scope_ids
-from ..models import User
+from ..access import ROLES, Caller, person_of, scope_ids
+from ..models import LoginSession, User
 
 MIN_PASSWORD = 10
-LOCK_AFTER = 5
+MIN_STRENGTH = 3  # zxcvbn's score, 0 to 4: "safely unguessable"
+PAIR_FAILURES = 5  # one account from one address, within WINDOW
+ACCOUNT_FAILURES = 50  # one account from anywhere, since her last login: locked for LOCK_FOR
+ADDRESS_FAILURES = 20  # one address, any account, within WINDOW
+WINDOW = ADDRESS_WINDOW = timedelta(minutes=15)
 LOCK_FOR = timedelta(minutes=15)
-ADDRESS_FAILURES = 20  # within ADDRESS_WINDOW, from one address
-ADDRESS_WINDOW = timedelta(minutes=15)
+SESSION_LIFETIME = timedelta(hours=12)
 
 
 class AccountRefused(ValueError):
@@ -39,28 +51,30 @@ class Account:
     mentor_mother_id: int | None
     language: str
     session_version: int
+    session_key: str = ""  # this login's key (its digest is the server's `LoginSession`)
 
     is_authenticated = True
     is_active = True
     is_anonymous = False
 
-    def get_id(self) -> str:  # a password reset bumps the version: older sessions stop working
-        return f"{self.id}:{self.session_version}"
+    def get_id(self) -> str:  # a reset bumps the version; a logout ends the key: the session stops
+        return f"{self.id}:{self.session_version}:{self.session_key}"
 
     @property
     def caller(self) -> Caller:
-        return Caller(f"user:{self.id}", self.role, "web", self.mentor_mother_id, self.facility_id)
+        return Caller(f"user:{self.id}", self.role, "web", self.mentor_mother_id, self.facility_id,
+                      person_of(self.id, self.role, self.mentor_mother_id))
 
     @classmethod
-    def of(cls, user: User) -> "Account":
+    def of(cls, user: User, session_key: str = "") -> "Account":
         return cls(user.id, user.username, user.name, user.role, user.facility_id, user.mentor_mother_id,
-                   user.language, user.session_version)
+                   user.language, user.session_version, session_key)
 
 
 @dataclass(frozen=True)
 class Login:
     account: Account | None
-    refusal: str | None = None  # wrong, locked, throttled
+    refusal: str | None = None  # wrong (a wrong password, an unknown name, turned away: one answer), throttled
     locked_until: datetime | None = None
 
 
@@ -76,9 +90,20 @@ def new_password() -> str:
     return secrets.token_urlsafe(12)
 
 
-def _checked(password: str) -> str:
+def _checked(password: str, *names: str) -> str:
+    """The hash of an acceptable password for the account named `names` (username, name)."""
     if len(password) < MIN_PASSWORD:
         raise AccountRefused(f"a password has at least {MIN_PASSWORD} characters")
+    if not password.strip():
+        raise AccountRefused("a password is more than spaces")
+    lowered = password.strip().lower()
+    if any(name and lowered == name.strip().lower() for name in names):
+        raise AccountRefused("a password is not the username or the name")
+    from zxcvbn import zxcvbn  # its word lists are read on first use, not at every start-up
+
+    if zxcvbn(password[:100], user_inputs=[n for n in names if n])["score"] < MIN_STRENGTH:
+        raise AccountRefused("that password is too common or too like the username: choose a longer or "
+                             "less usual one (a few unrelated words work well)")
     return generate_password_hash(password)
 
 
@@ -95,7 +120,8 @@ def add(session: Session, username: str, *, name: str, role: str, password: str,
     if session.scalar(select(User.id).where(User.username == username)) is not None:
         raise AccountRefused(f"there is already an account {username}")
     facility_id, mentor_id = scope_ids(session, role, facility, mentor_mother)
-    user = User(username=username, name=name.strip() or username, role=role, password_hash=_checked(password),
+    user = User(username=username, name=name.strip() or username, role=role,
+                password_hash=_checked(password, username, name),
                 facility_id=facility_id, mentor_mother_id=mentor_id, language=language)
     session.add(user)
     session.flush()
@@ -113,57 +139,91 @@ def _named(session: Session, username: str) -> User:
 def reset(session: Session, username: str, password: str, *, now: datetime, actor: str = "cli") -> User:
     """A new password: the lock lifted, every open session of the account ended."""
     user = _named(session, username)
-    user.password_hash, user.password_changed_at = _checked(password), now
+    user.password_hash, user.password_changed_at = _checked(password, user.username, user.name), now
     user.failed_logins, user.locked_until, user.session_version = 0, None, user.session_version + 1
     audit.record(session, actor, "user.reset", subject_type="user", subject_id=user.id, origin="cli")
     return user
 
 
-def set_active(session: Session, username: str, active: bool, *, actor: str = "cli") -> User:
-    """Disable an account (its sessions end at once, it cannot log in) or enable it again."""
+def set_active(session: Session, username: str, active: bool, *, actor: str = "cli", now: datetime | None = None
+               ) -> User:
+    """Disable an account (its sessions and its API tokens end at once, it cannot log in) or
+    enable it again (its old tokens stay ended: new ones are made for it)."""
+    from ..db import utcnow
+    from ..models import ApiToken
+
     user = _named(session, username)
     if user.active != active:
         user.active, user.session_version = active, user.session_version + 1
+        if not active:
+            for token in session.scalars(select(ApiToken).where(ApiToken.user_id == user.id,
+                                                                ApiToken.revoked_at.is_(None))):
+                token.revoked_at = now or utcnow()
         audit.record(session, actor, "user.enable" if active else "user.disable", subject_type="user",
                      subject_id=user.id, origin="cli")
     return user
 
 
-def load(session: Session, account_id: str) -> Account | None:
-    """The account a session cookie names, if it is still valid (active, same password)."""
-    user_id, _, version = account_id.partition(":")
-    if not user_id.isdigit() or not version.isdigit():
+def _digest(key: str) -> str:
+    return hashlib.sha256(key.encode()).hexdigest()
+
+
+def load(session: Session, account_id: str, now: datetime | None = None) -> Account | None:
+    """The account a session cookie names, if it is still valid: active, same password, and its
+    login not ended (logged out) nor older than a session lives."""
+    from ..db import utcnow
+
+    user_id, version, key = (account_id.split(":") + ["", ""])[:3]
+    if not user_id.isdigit() or not version.isdigit() or not key:
         return None
-    user = session.get(User, int(user_id))
-    if user is None or not user.active or user.session_version != int(version):
+    found = session.execute(select(User, LoginSession.created_at).join(LoginSession, LoginSession.user_id == User.id)
+                            .where(User.id == int(user_id), LoginSession.key_hash == _digest(key),
+                                   LoginSession.ended_at.is_(None))).first()
+    if found is None:
         return None
-    return Account.of(user)
+    user, began = found
+    if not user.active or user.session_version != int(version) or began + SESSION_LIFETIME < (now or utcnow()):
+        return None
+    return Account.of(user, key)
+
+
+def log_out(session: Session, account_id: str, now: datetime) -> None:
+    """End this login on the server: its cookie, wherever it is presented, no longer works."""
+    key = (account_id.split(":") + ["", ""])[2]
+    if key:
+        session.execute(update(LoginSession).where(LoginSession.key_hash == _digest(key),
+                                                   LoginSession.ended_at.is_(None)).values(ended_at=now))
 
 
 def log_in(session: Session, username: str, password: str, *, now: datetime, address: str,
-           address_failures) -> Login:
+           address_failures, pair_failures=lambda add, version: 0) -> Login:
     """Check a login. `address_failures(add: bool) -> int` counts recent failures from the
-    caller's address (adding one when asked)."""
+    caller's address; `pair_failures(add, version)` those of this name from it since the
+    account's password `version` (a reset starts the count again), adding one when asked.
+    Whatever the reason, a refused login costs one password check and says the same."""
     dummy = _dummy_hash()
     if address_failures(False) >= ADDRESS_FAILURES:
         return Login(None, "throttled")
     user = session.scalar(select(User).where(User.username == username.strip().lower()[:64]))
-    if user is not None and user.locked_until is not None and user.locked_until > now:
+    usable = user is not None and user.active
+    version = user.session_version if user is not None else 0
+    turned_away = pair_failures(False, version) >= PAIR_FAILURES or (
+        usable and user.locked_until is not None and user.locked_until > now)
+    right = check_password_hash(user.password_hash if usable else dummy, password)
+    if usable and right and not turned_away:
+        user.failed_logins, user.locked_until, user.last_login_at = 0, None, now
+        key = secrets.token_urlsafe(24)
+        session.add(LoginSession(user_id=user.id, key_hash=_digest(key), created_at=now))
+        audit.record(session, f"user:{user.id}", "user.login", subject_type="user", subject_id=user.id,
+                     origin=address)
+        return Login(Account.of(user, key))
+    if not right or not usable:
         address_failures(True)
-        return Login(None, "locked", user.locked_until)
-    if user is None or not user.active:
-        check_password_hash(dummy, password)
-        address_failures(True)
-        return Login(None, "wrong")
-    if not check_password_hash(user.password_hash, password):
-        address_failures(True)
+        pair_failures(True, version)
+    if usable and not right:
         user.failed_logins += 1
-        if user.failed_logins % LOCK_AFTER == 0:
-            user.locked_until = now + LOCK_FOR * (user.failed_logins // LOCK_AFTER)
+        if user.failed_logins >= ACCOUNT_FAILURES and not turned_away:
+            user.locked_until = now + LOCK_FOR
             audit.record(session, f"user:{user.id}", "user.locked", subject_type="user", subject_id=user.id,
                          origin=address, failures=user.failed_logins)
-            return Login(None, "locked", user.locked_until)
-        return Login(None, "wrong")
-    user.failed_logins, user.locked_until, user.last_login_at = 0, None, now
-    audit.record(session, f"user:{user.id}", "user.login", subject_type="user", subject_id=user.id, origin=address)
-    return Login(Account.of(user))
+    return Login(None, "wrong")  # whatever the reason: one answer

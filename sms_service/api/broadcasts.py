@@ -14,7 +14,7 @@ from ..records import broadcasts as records
 from ..services import get_services
 from . import blueprint
 from .auth import requires
-from .errors import ApiError, int_arg, json_body, limit_arg
+from .errors import ApiError, int_arg, json_body, limit_arg, typed
 
 
 
@@ -44,7 +44,7 @@ def as_json(session, b: Broadcast, progress: bool = False) -> dict:
 def create_broadcast():
     """{"text_en", "text_sw", "filters": {stage, facility, language, pending_transfer,
     infant_under_months}, "send_at", "normalise": false, "preview": false}"""
-    data = json_body()
+    data = typed(json_body(), text_en=str, text_sw=str, filters=dict, send_at=str, normalise=bool, preview=bool)
     services = get_services()
     now = utcnow()
     given = dict(text_en=data.get("text_en"), text_sw=data.get("text_sw"), filters=data.get("filters"),

@@ -49,6 +49,7 @@ def get_facility(code: str):
 @requires()
 def list_clients():
     """?q= (first name, phone or client_id) &facility= &after_id= &limit= (pages in id order)."""
+    after_id, limit = int_arg("after_id"), limit_arg()  # every parameter read (and refused) first
     with get_services().db.session() as session:
         facility_id = None
         if request.args.get("facility"):
@@ -56,7 +57,7 @@ def list_clients():
             if facility_id is None:
                 return {"items": [], "next_after_id": None}
         found = records.search(session, g.caller, request.args.get("q", ""), facility_id=facility_id,
-                               after_id=int_arg("after_id"), limit=limit_arg())
+                               after_id=after_id, limit=limit)
         muted = records.muted(session, found.items)
         return {"items": [client_json(c, muted[c.id]) for c in found.items], "next_after_id": found.next_id}
 

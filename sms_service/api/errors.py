@@ -24,14 +24,46 @@ def json_body(optional: bool = False) -> dict:
     return data
 
 
-def int_arg(name: str, default: int | None = None, *, low: int = 0, high: int | None = None) -> int | None:
-    """A whole-number query parameter, or a 400 naming it."""
+KINDS = {str: "text", bool: "true or false", dict: "an object", list: "a list", int: "a whole number"}
+
+
+def typed(data: dict, **expected: type) -> dict:
+    """`data`'s fields of these names, each absent (None) or of its type; a 400 naming every
+    field that is not (an API answers a wrong JSON shape with 400, never a 500)."""
+    problems = [f"{name}: {KINDS[kind]}" for name, kind in expected.items() if data.get(name) is not None
+                and (not isinstance(data[name], kind) or (kind is int and isinstance(data[name], bool)))]
+    if problems:
+        raise ApiError(400, "malformed field(s): " + ", ".join(p.split(":")[0] for p in problems), problems)
+    return {name: data.get(name) for name in expected}
+
+
+MAX_ID = 2**31 - 1  # ids are 32-bit integers (records.MAX_ID), as the document says
+
+
+def record_list(data: dict, key: str, fields: tuple[str, ...], required: tuple[str, ...] = ()) -> list[dict]:
+    """`data[key]`: a list of objects whose known `fields` are text (the CSV's columns); a 400
+    naming every record and field of the wrong shape. What a value says (an unknown client, a
+    date that is no date) is for the loader, record by record."""
+    rows = data.get(key)
+    if not isinstance(rows, list) or not all(isinstance(r, dict) for r in rows):
+        raise ApiError(400, f"{key}: a list of objects")
+    problems = [f"{key}[{i}].{name}: text" for i, row in enumerate(rows) for name in fields
+                if row.get(name) is not None and not isinstance(row[name], str)]
+    problems += [f"{key}[{i}].{name}: required" for i, row in enumerate(rows) for name in required
+                 if row.get(name) is None]
+    if problems:
+        raise ApiError(400, "malformed record(s)", problems[:50])
+    return rows
+
+
+def int_arg(name: str, default: int | None = None, *, low: int = 0, high: int | None = MAX_ID) -> int | None:
+    """A whole-number query parameter (an id, unless `high` says otherwise), or a 400 naming it."""
     from flask import request
 
     raw = request.args.get(name)
-    if raw in (None, ""):
+    if raw is None:
         return default
-    if not raw.isdigit() or int(raw) < low or (high is not None and int(raw) > high):
+    if not raw.isascii() or not raw.isdigit() or int(raw) < low or (high is not None and int(raw) > high):
         raise ApiError(400, f"{name}: a whole number" + (f" from {low} to {high}" if high is not None else ""))
     return int(raw)
 

@@ -8,6 +8,7 @@ from datetime import date
 from flask import Response, g, request
 from sqlalchemy import select
 
+from .. import csvsafe
 from ..db import utcnow
 from ..dispatch import enqueue_due
 from ..importing import import_rows
@@ -21,7 +22,7 @@ from ..records import transfers as records
 from ..transfers.report import as_csv, muted, progress
 from . import blueprint
 from .auth import requires
-from .errors import ApiError, int_arg, json_body, limit_arg
+from .errors import ApiError, int_arg, json_body, limit_arg, record_list, typed
 
 
 
@@ -46,10 +47,9 @@ def _own_facility(facility: Facility) -> None:
 @requires("admin", "supervisor")
 def create_transfers():
     """{"transfers": [{client_id, to_facility_code, effective_date, reason}], "dry_run": false}"""
-    data = json_body()
-    rows = data.get("transfers")
-    if not isinstance(rows, list) or not all(isinstance(r, dict) for r in rows):
-        raise ApiError(400, "transfers: a list of objects with client_id, to_facility_code, effective_date")
+    data = typed(json_body(), dry_run=bool)
+    rows = record_list(json_body(), "transfers", ("client_id", "to_facility_code", "effective_date", "reason"),
+                   required=("client_id", "to_facility_code", "effective_date"))
     services = get_services()
     dry_run = bool(data.get("dry_run"))
     with services.db.session() as session:
@@ -185,7 +185,7 @@ def transfers_report_csv():
         lines, needs = progress(session, request.args.get("site") or None, scope=scope)
         silent = muted(session, request.args.get("site") or None, scope=scope)
     return Response(as_csv(lines, needs, silent), mimetype="text/csv",
-                    headers={"Content-Disposition": "attachment; filename=transfers-report.csv"})
+                    headers=csvsafe.attachment("transfers-report.csv"))
 
 
 @blueprint.get("/transfers/referrals/<code>.csv")
@@ -200,4 +200,4 @@ def referrals(code: str):
         audit.record(session, g.caller.actor, "transfers.referrals", subject_type="facility", subject_id=code,
                      origin="api", clients=text.count("\n") - 1)
     return Response(text, mimetype="text/csv",
-                    headers={"Content-Disposition": f"attachment; filename=referrals-{code}.csv"})
+                    headers=csvsafe.attachment(f"referrals-{code}.csv"))

@@ -1,7 +1,7 @@
 """The message log and the follow-up tasks over the API, narrowed by role."""
 from __future__ import annotations
 
-from datetime import datetime
+from datetime import datetime, timezone
 
 from flask import g, request
 
@@ -28,12 +28,13 @@ def message_json(m, client_id, first_name) -> dict:
 def list_messages():
     """Outbound SMS, newest first: ?status= &purpose= &phone= &broadcast_id= &since= &before_id= &limit="""
     since = None
-    if request.args.get("since"):
+    if "since" in request.args:  # given, even empty: a date and time, or a 400
         try:
             since = datetime.fromisoformat(request.args["since"])
-        except ValueError:
+            since = since if since.tzinfo else since.replace(tzinfo=get_services().config.tz)
+            since = since.astimezone(timezone.utc)  # a moment there was (not before year 1 in UTC)
+        except (ValueError, OverflowError):
             raise ApiError(400, "since: a date or date and time, e.g. 2026-12-01")
-        since = since if since.tzinfo else since.replace(tzinfo=get_services().config.tz)
     with get_services().db.session() as session:
         found = log(session, g.caller, status=request.args.get("status") or None,
                     purpose=request.args.get("purpose") or None, phone=request.args.get("phone") or None,

@@ -80,7 +80,7 @@ def prepare(session: Session, who: Caller, *, text_en: str | None, text_sw: str 
         raise BroadcastRefused(problems, content.normalised, reasons=reasons)
     draft = Broadcast(mentor_mother_id=who.mentor_mother_id if who.role == "mentor_mother" else None,
                       facility_id=who.facility_id if who.role == "supervisor" else None,
-                      created_by=who.actor, channel=who.channel, audience=audience,
+                      created_by=who.actor, created_by_person=who.who, channel=who.channel, audience=audience,
                       text_en=content.texts["en"], text_sw=content.texts["sw"], send_at=send_at)
     counts = count_by_language(session, draft, now.astimezone(config.tz).date())
     parts = sum(counts[lang] * content.parts[lang] for lang in counts)
@@ -109,13 +109,29 @@ def create(session: Session, who: Caller, *, now: datetime, config, **given) -> 
     return broadcast, preview
 
 
+WRONG_CODES = 3  # wrong codes for a waiting broadcast that cancel it (a 4-digit code is guessable)
+
+
 def confirm(session: Session, mentor: MentorMother, code: str, now: datetime, config) -> tuple[str, Broadcast | None]:
-    """Her `YES <code>`: ("scheduled" | "awaiting_approval" | "expired" | "unknown", the broadcast)."""
+    """Her `YES <code>`: ("scheduled" | "awaiting_approval", the broadcast now on its way);
+    ("wrong", the one waiting: a wrong code, fewer tries left); ("cancelled_wrong", it: the
+    third wrong code cancelled it); ("already", the broadcast the code sent before); ("cancelled",
+    the one that code was for, never sent); ("expired", it); ("unknown", None)."""
     broadcast = session.scalar(select(Broadcast).where(
-        Broadcast.mentor_mother_id == mentor.id, Broadcast.confirmation_code == code,
-        Broadcast.status == "awaiting_confirmation").order_by(Broadcast.id.desc()).limit(1))
+        Broadcast.mentor_mother_id == mentor.id, Broadcast.confirmation_code == code)
+        .order_by(Broadcast.id.desc()).limit(1))
+    waiting = session.scalar(select(Broadcast).where(
+        Broadcast.mentor_mother_id == mentor.id, Broadcast.status == "awaiting_confirmation")
+        .order_by(Broadcast.id.desc()).limit(1))
+    if waiting is not None and (broadcast is None or broadcast.id != waiting.id):
+        return _wrong_code(session, mentor, waiting, now)
     if broadcast is None:
         return "unknown", None
+    if broadcast.status != "awaiting_confirmation":
+        if broadcast.status == "cancelled":
+            return ("expired" if broadcast.code_expires_at and broadcast.code_expires_at <= broadcast.cancelled_at
+                    else "cancelled"), broadcast
+        return "already", broadcast
     if broadcast.code_expires_at <= now:
         _end(session, broadcast, "cancelled", now)
         audit.record(session, f"mentor_mother:{mentor.code}", "broadcast.expire", subject_type="broadcast",
@@ -127,6 +143,18 @@ def confirm(session: Session, mentor: MentorMother, code: str, now: datetime, co
     audit.record(session, who.actor, "broadcast.confirm", subject_type="broadcast", subject_id=broadcast.id,
                  origin="sms", recipients=broadcast.recipient_count, status=broadcast.status)
     return broadcast.status, broadcast
+
+
+def _wrong_code(session: Session, mentor: MentorMother, waiting: Broadcast, now: datetime) -> tuple[str, Broadcast]:
+    waiting.wrong_codes, waiting.updated_at = waiting.wrong_codes + 1, now
+    audit.record(session, f"mentor_mother:{mentor.code}", "broadcast.wrong_code", subject_type="broadcast",
+                 subject_id=waiting.id, origin="sms", tries=waiting.wrong_codes)
+    if waiting.wrong_codes < WRONG_CODES:
+        return "wrong", waiting
+    _end(session, waiting, "cancelled", now)
+    audit.record(session, f"mentor_mother:{mentor.code}", "broadcast.cancel", subject_type="broadcast",
+                 subject_id=waiting.id, origin="sms", why=f"{WRONG_CODES} wrong codes")
+    return "cancelled_wrong", waiting
 
 
 def cancel_unconfirmed(session: Session, mentor: MentorMother, now: datetime) -> int:
@@ -145,7 +173,7 @@ def approve(session: Session, broadcast: Broadcast, who: Caller, now: datetime) 
         raise BroadcastRefused(["only a supervisor or an admin approves a broadcast"], status=403)
     if broadcast.status != "awaiting_approval":
         raise BroadcastRefused([f"the broadcast is {broadcast.status.replace('_', ' ')}"], status=409)
-    if who.actor == broadcast.created_by:
+    if who.who == (broadcast.created_by_person or broadcast.created_by):  # the person, by whatever credential
         raise BroadcastRefused(["a broadcast is approved by someone other than its author"], status=409)
     broadcast.status, broadcast.approved_by, broadcast.approved_at, broadcast.updated_at = \
         "scheduled", who.actor, now, now

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import json
 import logging
+from datetime import datetime, timezone
 from urllib.parse import urlencode
 
 import urllib3
@@ -138,14 +139,25 @@ def parse_answer(answer, phones: list[str]) -> list[SendResult]:
         if recipient is None:
             results.append(SendResult(phone, Outcome.UNKNOWN, "missing_from_answer"))
             continue
-        outcome, reason = RECIPIENT_CODES.get(recipient.get("statusCode"), (Outcome.RETRY, "unknown_status"))
         message_id = recipient.get("messageId")
+        if isinstance(message_id, str) and message_id.strip() not in ("", "None", "none", "null"):
+            outcome, reason = Outcome.ACCEPTED, None  # AT took it: never sent again, whatever its code says
+        else:
+            message_id = None
+            outcome, reason = RECIPIENT_CODES.get(_code(recipient.get("statusCode")), (Outcome.RETRY, "unknown_status"))
         results.append(SendResult(
-            phone, outcome, reason,
-            provider_message_id=message_id if outcome is Outcome.ACCEPTED and message_id != "None" else None,
+            phone, outcome, reason, provider_message_id=message_id if outcome is Outcome.ACCEPTED else None,
             cost=recipient.get("cost") if outcome is Outcome.ACCEPTED else None,
         ))
     return results
+
+
+def _code(raw) -> int | None:
+    """A recipient's statusCode as a number, whether AT sent 101 or "101"."""
+    try:
+        return int(str(raw).strip())
+    except (TypeError, ValueError):
+        return None
 
 
 def _all(phones: list[str], outcome: Outcome, reason: str) -> list[SendResult]:
@@ -174,6 +186,20 @@ FAILURE_REASONS: dict[str, str] = {
 }
 
 
+NO_REASON = ("none", "null", "nil", "-")  # what some networks put in failureReason when nothing failed
+
+
+def parse_sms_date(raw) -> datetime | None:
+    """An incoming SMS's `date`, as AT sends it (`2017-05-03T06:04:45Z` or `2017-05-03 06:04:45`,
+    both UTC), or None when it is missing or unreadable."""
+    text = str(raw or "").strip().replace("T", " ").removesuffix("Z")
+    try:
+        moment = datetime.strptime(text[:19], "%Y-%m-%d %H:%M:%S")
+    except ValueError:
+        return None
+    return moment.replace(tzinfo=timezone.utc)
+
+
 def parse_delivery_report(form) -> DeliveryUpdate:
     """Raises ValueError naming the missing field; unknown statuses are kept, as in flight."""
     message_id, provider_status = (form.get("id") or "").strip(), (form.get("status") or "").strip()
@@ -183,7 +209,7 @@ def parse_delivery_report(form) -> DeliveryUpdate:
         raise ValueError("status")
     status, reason = REPORT_STATUSES.get(provider_status, ("in_flight", "unrecognised_status"))
     failure = (form.get("failureReason") or "").strip()
-    if failure:
+    if failure and failure.lower() not in NO_REASON:
         reason = FAILURE_REASONS.get(failure, "delivery_failure")
     try:  # as we store numbers, or none (a report is matched by its id first)
         phone = normalise_phone(form.get("phoneNumber"))

@@ -12,6 +12,7 @@ from sqlalchemy.orm import Session
 
 from .. import audit
 from ..config import local_today
+from ..tasks import follow_their_mentor_mothers
 from .csvfile import Unreadable, clean, read_csv
 from .kinds import KINDS, Kind
 from .load import add_infants, upsert
@@ -55,6 +56,7 @@ def import_rows(
             from ..life_events.guard import respect_life_events  # the loader is below the events it respects
 
             report.warnings += respect_life_events(session)
+            follow_their_mentor_mothers(session)  # a client given another Mentor Mother: her open tasks too
     audit.record(session, actor, f"import.{kind}", subject_type="import", subject_id=source,
                  origin=origin, **report.counts())
     return report

@@ -1,6 +1,7 @@
 """Reading one CSV row into typed values, with a precise reason when a value is wrong."""
 from __future__ import annotations
 
+import re
 from datetime import date, datetime, time
 
 from ..models import APPOINTMENT_KINDS, LANGUAGES, STAGES
@@ -72,9 +73,20 @@ def any_phone(row: dict, column: str) -> str | None:
 # Each parser returns the row's values by model attribute; references stay as codes (`*_code`)
 # until the loader resolves them.
 
+FACILITY_CODE = re.compile(r"[A-Za-z0-9_-]{1,32}")
+
+
+def facility_code(row: dict, column: str = "code") -> str:
+    """A facility's code: letters, digits, '-' and '_' (it names files and rows of others' lists)."""
+    code = required(row, column)
+    if not FACILITY_CODE.fullmatch(code):
+        raise RowInvalid(column, "letters, digits, '-' and '_' only, at most 32")
+    return code
+
+
 def facility(row: dict) -> dict:
     return {
-        "code": required(row, "code"), "name": required(row, "name"),
+        "code": facility_code(row), "name": required(row, "name"),
         "county": optional(row, "county"), "sub_county": optional(row, "sub_county"),
         "landmark": optional(row, "landmark"), "phone": any_phone(row, "phone"),
         "hours": optional(row, "hours"), "closed_on": a_date(row, "closed_on"),

@@ -1,6 +1,6 @@
 """The record (SPEC non-negotiable 2): every model, importable from one place."""
 from ..db import Base
-from .accounts import User
+from .accounts import LoginSession, User
 from .clients import (
     APPOINTMENT_KINDS, LANGUAGES, STAGES, Appointment, Client, Infant, LifeEvent, Transfer, TransferEvent,
 )
@@ -13,6 +13,6 @@ from .work import ApiToken, AuditEntry, AuditLogIsAppendOnly, ConsentEvent, Foll
 __all__ = [
     "APPOINTMENT_KINDS", "LANGUAGES", "STAGES", "FINAL_STATUSES",
     "Appointment", "AuditEntry", "AuditLogIsAppendOnly", "Base", "Broadcast", "Client",
-    "ConsentEvent", "DeliveryReport", "Facility", "FollowUpTask", "InboundMessage", "Infant", "LifeEvent", "MentorMother",
+    "ConsentEvent", "DeliveryReport", "Facility", "FollowUpTask", "InboundMessage", "Infant", "LifeEvent", "LoginSession", "MentorMother",
     "MessageStatusEvent", "OutboundMessage", "Transfer", "TransferEvent", "UssdSession", "ApiToken", "User",
 ]

@@ -32,3 +32,16 @@ class User(Base):
 
     facility: Mapped[Facility | None] = relationship()
     mentor_mother: Mapped[MentorMother | None] = relationship()
+
+
+class LoginSession(Base):
+    """One login on the dashboard: the cookie carries its key, the server keeps its digest, and
+    logging out ends it wherever the cookie is presented."""
+
+    __tablename__ = "login_sessions"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    user_id: Mapped[int] = mapped_column(ForeignKey("users.id", ondelete="CASCADE"), index=True)
+    key_hash: Mapped[str] = mapped_column(String(64), unique=True)  # SHA-256 of the cookie's key
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+    ended_at: Mapped[datetime | None] = mapped_column(UTCDateTime)

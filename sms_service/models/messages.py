@@ -23,6 +23,9 @@ class Broadcast(Base):
     mentor_mother_id: Mapped[int | None] = mapped_column(ForeignKey("mentor_mothers.id"), index=True)  # her clients
     facility_id: Mapped[int | None] = mapped_column(ForeignKey("facilities.id"))  # a supervisor's facility
     created_by: Mapped[str] = mapped_column(String(64))  # actor, as in the audit log
+    # the person behind that credential ("user:3", "mentor_mother:7", "token:2" for a service
+    # token): whoever approves it must be another
+    created_by_person: Mapped[str | None] = mapped_column(String(64))
     channel: Mapped[str] = mapped_column(String(16))  # sms, web, api
     audience: Mapped[dict] = mapped_column(JSON, default=dict)  # the filters, as given
     text_en: Mapped[str | None] = mapped_column(Text)
@@ -31,6 +34,7 @@ class Broadcast(Base):
     status: Mapped[str] = mapped_column(String(24), default="scheduled")
     confirmation_code: Mapped[str | None] = mapped_column(String(8))
     code_expires_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    wrong_codes: Mapped[int] = mapped_column(Integer, default=0, server_default="0")  # three cancel it
     recipient_count: Mapped[int] = mapped_column(Integer, default=0)  # at the preview; sending counts again
     sms_parts: Mapped[int] = mapped_column(Integer, default=0, server_default="0")  # all recipients, at the preview
     send_at: Mapped[datetime | None] = mapped_column(UTCDateTime)  # None: as soon as the window opens
@@ -147,7 +151,8 @@ class InboundMessage(Base):
     text: Mapped[str] = mapped_column(Text, default="")
     link_id: Mapped[str | None] = mapped_column(String(64))
     network_code: Mapped[str | None] = mapped_column(String(8))
-    received_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+    received_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)  # when AT's callback came
+    sent_at: Mapped[datetime | None] = mapped_column(UTCDateTime)  # AT's `date`: when she wrote it
     client_id: Mapped[int | None] = mapped_column(ForeignKey("clients.id", ondelete="SET NULL"))
     mentor_mother_id: Mapped[int | None] = mapped_column(ForeignKey("mentor_mothers.id"))
     intent: Mapped[str | None] = mapped_column(String(24))  # the keyword it was read as

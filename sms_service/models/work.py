@@ -97,7 +97,8 @@ class UssdSession(Base):
 
 
 class ApiToken(Base):
-    """A REST API credential: only its SHA-256 is stored; its role scopes every query."""
+    """A REST API credential: only its SHA-256 is stored; its role scopes every query. It belongs
+    to an account (and ends with it), or is a service token an admin made by name."""
 
     __tablename__ = "api_tokens"
 
@@ -107,6 +108,9 @@ class ApiToken(Base):
     role: Mapped[str] = mapped_column(String(16))  # admin, supervisor (a facility), mentor_mother
     facility_id: Mapped[int | None] = mapped_column(ForeignKey("facilities.id"))
     mentor_mother_id: Mapped[int | None] = mapped_column(ForeignKey("mentor_mothers.id"))
+    # the account it acts for (its role and scope, ending with it); None: a named service token
+    user_id: Mapped[int | None] = mapped_column(ForeignKey("users.id", ondelete="CASCADE"), index=True)
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+    expires_at: Mapped[datetime | None] = mapped_column(UTCDateTime)  # API_TOKEN_DAYS after it was made
     last_used_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
     revoked_at: Mapped[datetime | None] = mapped_column(UTCDateTime)

@@ -2,15 +2,18 @@
 and one with its events; narrowed to the caller (a supervisor: her facility closing or receiving)."""
 from __future__ import annotations
 
-from sqlalchemy import select
+from sqlalchemy import or_, select
 from sqlalchemy.orm import Session, aliased, contains_eager, selectinload
 
-from ..access import Caller, narrowed
+from ..access import Caller, coming_to, narrowed
 from ..models import Client, Facility, Transfer, TransferEvent
 from . import PAGE, Page, page_of
 
 
 def scope(query, caller: Caller):
+    """A supervisor sees the transfers from her facility, and those to it while they stand."""
+    if caller.role == "supervisor":
+        return query.where(or_(Transfer.from_facility_id == caller.facility_id, coming_to(caller.facility_id)))
     return narrowed(query, caller, Transfer.from_facility_id, Transfer.to_facility_id)
 
 

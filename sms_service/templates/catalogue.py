@@ -189,6 +189,21 @@ CATALOGUE: dict[str, Template] = {
         sw="Nambari hiyo imeisha muda. Tuma BC na ujumbe wako tena.",
         audience="mentor_mother",
     ),
+    "mm.broadcast_wrong_code": Template(
+        en="That code is not right. {left} tries left: reply YES and the code we sent you.",
+        sw="Nambari hiyo si sahihi. Umebaki na majaribio {left}: jibu NDIO na nambari tuliyokutumia.",
+        audience="mentor_mother",
+    ),
+    "mm.broadcast_wrong_codes_cancelled": Template(
+        en="Three wrong codes: your message was cancelled and not sent. Send BC and your message again to start over.",
+        sw="Nambari si sahihi mara tatu: ujumbe wako umeghairiwa na haukutumwa. Tuma BC na ujumbe wako tena kuanza upya.",
+        audience="mentor_mother",
+    ),
+    "mm.broadcast_already_sent": Template(
+        en="That message was already sent, to {count} clients. Nothing more is sent.",
+        sw="Ujumbe huo ulishatumwa tayari, kwa wateja {count}. Hakuna kitakachotumwa tena.",
+        audience="mentor_mother",
+    ),
     "mm.broadcast_cancelled": Template(
         en="Your message was not sent.",
         sw="Ujumbe wako haukutumwa.",
@@ -217,6 +232,7 @@ SAMPLE_LONGEST: dict[str, str] = {
     "code": "4821",
     "count": "9999",
     "parts": "3",
+    "left": "2",
     "names": "Wanjiku-Nyambura Akin, Nyambura-Wairimu Ak",
     "keyword": "KLINIKI",
 }

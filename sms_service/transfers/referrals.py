@@ -2,12 +2,12 @@
 her. Sensitive: given to the clinic by the programme (a file, the API), never by SMS."""
 from __future__ import annotations
 
-import csv
 import io
 
 from sqlalchemy import select
 from sqlalchemy.orm import Session, aliased
 
+from .. import csvsafe
 from ..db import among
 from ..models import Appointment, Client, Facility, Infant, MentorMother, Transfer
 from .states import ALLOWED
@@ -38,8 +38,8 @@ def referral_csv(session: Session, clinic: str, scope=None) -> str:
     rows = session.execute(query).all()
     client_ids = [client.id for _, client, _, _ in rows]
     infants: dict[int, list[str]] = {}
-    for client_id, dob in session.execute(select(Infant.client_id, Infant.dob).where(among(session, Infant.client_id, client_ids))
-                                          .order_by(Infant.dob)):
+    for client_id, dob in session.execute(select(Infant.client_id, Infant.dob).where(
+            among(session, Infant.client_id, client_ids), Infant.died_on.is_(None)).order_by(Infant.dob)):
         infants.setdefault(client_id, []).append(dob.isoformat())
     visits = {}
     for client_id, day, kind in session.execute(
@@ -48,7 +48,7 @@ def referral_csv(session: Session, clinic: str, scope=None) -> str:
             .order_by(Appointment.date.desc())):
         visits[client_id] = (day.isoformat(), kind)  # the earliest wins (read last)
     out = io.StringIO()
-    writer = csv.writer(out, lineterminator="\n")
+    writer = csvsafe.Writer(out)
     writer.writerow(COLUMNS)
     for transfer, client, from_code, mentor in rows:
         day, kind = visits.get(client.id, ("", ""))

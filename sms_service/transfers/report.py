@@ -8,7 +8,6 @@ all, whatever the transfer's state, and why (died, moved away, STOP, her network
 """
 from __future__ import annotations
 
-import csv
 import io
 from collections import Counter
 from dataclasses import asdict, dataclass
@@ -16,7 +15,7 @@ from dataclasses import asdict, dataclass
 from sqlalchemy import String, case, cast, func, literal, select
 from sqlalchemy.orm import Session, aliased
 
-from .. import eligibility
+from .. import csvsafe, eligibility
 from ..models import Client, Facility, FollowUpTask, MentorMother, OutboundMessage, Transfer
 from ..records.clients import muted as mutes_of
 from .states import ENDINGS
@@ -125,7 +124,7 @@ def as_csv(lines: list[Line], needs: list[Need], silent: dict[str, int] | None =
     """The counts, then a blank line, then those needing follow-up; then (`silent`, from
     `muted()`) a blank line and who gets no messages, by why."""
     out = io.StringIO()
-    writer = csv.writer(out, lineterminator="\n")
+    writer = csvsafe.Writer(out)
     writer.writerow(["site", "clinic", *COUNTS])
     writer.writerows([list(asdict(ln).values()) for ln in lines])
     writer.writerow([])

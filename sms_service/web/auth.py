@@ -3,6 +3,7 @@ production) holding the account id and its password version; a login starts a fr
 Failures are throttled per account (in the database) and per address (in Redis)."""
 from __future__ import annotations
 
+import hashlib
 import logging
 from functools import wraps
 from urllib.parse import urlsplit
@@ -12,6 +13,7 @@ from flask_login import LoginManager, current_user, login_user, logout_user
 
 from ..accounts import users
 from ..db import utcnow
+from ..nul import refuse_nul
 from ..services import get_services
 from . import blueprint
 from .i18n import t
@@ -42,15 +44,16 @@ def needs(*roles: str):
                 return manager.unauthorized()
             if roles and current_user.role not in roles:
                 abort(403)
+            refuse_nul()  # after the login: a stranger's body is never parsed
             g.caller = current_user.caller
             return view(*args, **kwargs)
         return wrapper
     return decorate
 
 
-def _address_failures(address: str):
-    """Counts an address's failed logins in a 15-minute window (Redis; if it is away, no count)."""
-    key = f"login-failures:{address}"
+def _failures(key: str):
+    """Counts failed logins under `key` in a 15-minute window (Redis; if it is away, no count:
+    the account's own bar, in the database, still holds)."""
     redis = get_services().redis
 
     def count(add: bool) -> int:
@@ -76,19 +79,21 @@ def _safe_next(target: str | None) -> str:
 
 @blueprint.route("/login", methods=["GET", "POST"])
 def login():
-    if request.method == "GET":
+    if request.method != "POST":  # GET, and HEAD (an uptime monitor): a page view is never a login tried
         if current_user.is_authenticated:
             return redirect(url_for("web.home"))
         return render_template("login.html")
+    refuse_nul()
     address = request.remote_addr or "unknown"
+    username = request.form.get("username", "")
+    name_key = hashlib.sha256(username.strip().lower()[:64].encode()).hexdigest()[:24]  # no name in Redis
     with get_services().db.session() as s:
-        result = users.log_in(s, request.form.get("username", ""), request.form.get("password", ""), now=utcnow(),
-                              address=address, address_failures=_address_failures(address))
+        result = users.log_in(s, username, request.form.get("password", ""), now=utcnow(), address=address,
+                              address_failures=_failures(f"login-failures:{address}"),
+                              pair_failures=lambda add, version: _failures(
+                                  f"login-failures:{address}:{name_key}:{version}")(add))
     if result.account is None:
-        if result.refusal == "locked":
-            until = result.locked_until.astimezone(get_services().config.tz)
-            return render_template("login.html", error=t("login.locked", time=f"{until:%H:%M}")), 429
-        if result.refusal == "throttled":
+        if result.refusal == "throttled":  # about the address, never about a name
             return render_template("login.html", error=t("login.throttled")), 429
         return render_template("login.html", error=t("login.wrong")), 401
     wanted = request.args.get("next")
@@ -100,6 +105,10 @@ def login():
 
 @blueprint.post("/logout")
 def logout():
+    """Ends this login on the server too: its cookie, wherever it is presented, stops working."""
+    if current_user.is_authenticated:
+        with get_services().db.session() as s:
+            users.log_out(s, current_user.get_id(), utcnow())
     logout_user()
     session.clear()
     return redirect(url_for("web.login"))
@@ -108,6 +117,7 @@ def logout():
 @blueprint.post("/language")
 def language():
     """Switch the pages' language (remembered on the account)."""
+    refuse_nul()
     chosen = request.form.get("language")
     if chosen in ("en", "sw"):
         session["lang"] = chosen

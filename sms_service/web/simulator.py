@@ -2,9 +2,11 @@
 SMS, and see the replies and every SMS sent to that number arrive. It goes through the same
 code as Africa's Talking's callbacks (`ussd.service.respond`, `inbound.receive_sms`).
 
-Open to anyone when messages go to the local outbox (SMS_GATEWAY=outbox), and then only as
-numbers of the invented test range (+25470000xxxx); an admin may act as any number (and, with
-Africa's Talking configured, the replies are really sent)."""
+Without a login only when the local runner serves it on loopback (`sms-service run`, which sets
+SIMULATOR_OPEN: nobody else can reach it), and then only as numbers of the invented test range
+(+25470000xxxx). Otherwise it is an admin's tool: an admin may act as any number (and, with
+Africa's Talking configured, the replies are really sent). Its inbox shows a number's messages:
+never to a stranger."""
 from __future__ import annotations
 
 import re
@@ -17,6 +19,7 @@ from sqlalchemy import select
 from ..dispatch import HANDLE_JOB, HANDLE_QUEUE
 from ..inbound import Malformed, receive_sms
 from ..models import Client, InboundMessage, OutboundMessage
+from ..nul import refuse_nul
 from ..phones import PhoneError, normalise_phone
 from ..services import get_services
 from ..ussd.service import respond
@@ -31,13 +34,14 @@ def _admin() -> bool:
 
 
 def available() -> bool:
-    return get_services().config.sms_gateway == "outbox" or _admin()
+    return get_services().config.simulator_open or _admin()
 
 
 def _phone(raw) -> str:
     """The number to act as, or a 400/403."""
     if not available():
         abort(404)
+    refuse_nul()
     try:
         phone = normalise_phone(str(raw or ""))
     except PhoneError:

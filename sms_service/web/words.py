@@ -23,9 +23,8 @@ WORDS: dict[str, tuple[str, str]] = {
     "login.username": ("Username", "Jina la mtumiaji"),
     "login.password": ("Password", "Nenosiri"),
     "login.submit": ("Log in", "Ingia"),
-    "login.wrong": ("Wrong username or password.", "Jina la mtumiaji au nenosiri si sahihi."),
-    "login.locked": ("Too many wrong passwords: this account is locked until {time}.",
-                     "Majaribio mengi yasiyo sahihi: akaunti hii imefungwa hadi saa {time}."),
+    "login.wrong": ("Wrong username or password. After many tries, wait 15 minutes and try again.",
+                    "Jina la mtumiaji au nenosiri si sahihi. Baada ya majaribio mengi, subiri dakika 15 ujaribu tena."),
     "login.throttled": ("Too many failed logins from this address. Try again in 15 minutes.",
                         "Majaribio mengi yameshindwa kutoka anwani hii. Jaribu tena baada ya dakika 15."),
     # follow-up list
