@@ -3,7 +3,7 @@
 benchmark or a drill run at night measures the work, not the wait for 07:00."""
 import sys
 
-from sms_service import messaging
+from sms_service.outbound import messages as messaging
 
 for name, purpose in list(messaging.PURPOSES.items()):
     messaging.PURPOSES[name] = messaging.Purpose(purpose.queue, None, purpose.must_arrive, purpose.essential)

@@ -32,9 +32,9 @@ from sms_service.broadcasts import service  # noqa: E402
 from sms_service.broadcasts.fanout import fan_out  # noqa: E402
 from sms_service.config import load_config  # noqa: E402
 from sms_service.db import utcnow  # noqa: E402
-from sms_service.dispatch import enqueue_due  # noqa: E402
+from sms_service.outbound.dispatch import enqueue_due  # noqa: E402
 from sms_service.models import Client, OutboundMessage  # noqa: E402
-from sms_service.services import Services  # noqa: E402
+from sms_service.bootstrap import Services  # noqa: E402
 
 
 def sent(services: Services, broadcast_id: int) -> int:

@@ -36,7 +36,7 @@ from bench.outbound import Fake, rss_mb, run_workers, scenario, stop_workers  # 
 from sms_service.config import load_config  # noqa: E402
 from sms_service.db import utcnow  # noqa: E402
 from sms_service.models import Appointment, Client, Facility, OutboundMessage, Transfer  # noqa: E402
-from sms_service.services import Services  # noqa: E402
+from sms_service.bootstrap import Services  # noqa: E402
 
 CLOSING = 13_000
 

@@ -12,7 +12,7 @@ from pathlib import Path
 
 from sqlalchemy import insert
 
-from sms_service import embedded_redis
+from sms_service.local import embedded_redis
 from sms_service.db import Database, utcnow
 from sms_service.models import Client, Facility, MentorMother, OutboundMessage
 

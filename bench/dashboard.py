@@ -30,7 +30,7 @@ from sms_service.db import bulk_insert, utcnow  # noqa: E402
 from sms_service.models import (  # noqa: E402
     Client, Facility, FollowUpTask, MentorMother, OutboundMessage, Transfer,
 )
-from sms_service.services import get_services  # noqa: E402
+from sms_service.bootstrap import get_services  # noqa: E402
 from tests.support.logins import log_in  # noqa: E402
 
 MENTORS, FACILITIES, PASSWORD = 400, 10, "bench-password-long"

@@ -35,10 +35,10 @@ from sms_service.access import Caller  # noqa: E402
 from sqlalchemy import select  # noqa: E402
 
 from sms_service.db import bulk_insert, bulk_update, utcnow  # noqa: E402
-from sms_service.importing.csvfile import read_csv  # noqa: E402
+from sms_service.csvio import read_csv  # noqa: E402
 from sms_service.life_events.csvfile import import_events  # noqa: E402
 from sms_service.models import Appointment, Client, FollowUpTask, Infant, OutboundMessage, Transfer  # noqa: E402
-from sms_service.services import get_services  # noqa: E402
+from sms_service.bootstrap import get_services  # noqa: E402
 
 TARGET_MS, TARGET_CSV_S = 50, 30
 KINDS = ("died", "number_changed", "infant_died")

@@ -30,12 +30,12 @@ from rq import Queue  # noqa: E402
 from sqlalchemy import func, insert, select  # noqa: E402
 
 from bench.common import each_database, gateway_env  # noqa: E402
-from sms_service import embedded_redis  # noqa: E402
+from sms_service.local import embedded_redis  # noqa: E402
 from sms_service.config import load_config  # noqa: E402
 from sms_service.db import utcnow  # noqa: E402
-from sms_service.dispatch import enqueue  # noqa: E402
+from sms_service.outbound.dispatch import enqueue  # noqa: E402
 from sms_service.models import OutboundMessage  # noqa: E402
-from sms_service.services import Services  # noqa: E402
+from sms_service.bootstrap import Services  # noqa: E402
 
 
 class Fake:

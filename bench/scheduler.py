@@ -30,9 +30,9 @@ from sqlalchemy import func, select  # noqa: E402
 from bench.common import analyse, each_database  # noqa: E402
 from sms_service.config import load_config  # noqa: E402
 from sms_service.db import bulk_insert, utcnow  # noqa: E402
-from sms_service.dispatch import enqueue_due  # noqa: E402
+from sms_service.outbound.dispatch import enqueue_due  # noqa: E402
 from sms_service.models import OutboundMessage  # noqa: E402
-from sms_service.services import Services  # noqa: E402
+from sms_service.bootstrap import Services  # noqa: E402
 
 
 def reminders(services: Services, count: int, tag: str, first, spread: timedelta) -> None:

@@ -37,7 +37,7 @@ from sms_service.broadcasts import service  # noqa: E402
 from sms_service.config import load_config  # noqa: E402
 from sms_service.db import utcnow  # noqa: E402
 from sms_service.models import OutboundMessage  # noqa: E402
-from sms_service.services import Services  # noqa: E402
+from sms_service.bootstrap import Services  # noqa: E402
 
 USSD_P99_MS, GROWTH = 50.0, 0.10
 

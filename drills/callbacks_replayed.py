@@ -28,7 +28,7 @@ def drill(name: str, folder: Path, size: int) -> dict:
 
     from sms_service import create_app
     from sms_service.db import utcnow
-    from sms_service.messaging import create_messages
+    from sms_service.outbound.messages import create_messages
     from sms_service.models import (
         Client, ConsentEvent, FollowUpTask, InboundMessage, OutboundMessage, UssdSession,
     )

@@ -25,10 +25,10 @@ def drill(name: str, folder: Path, size: int) -> dict:
     from sqlalchemy import select
 
     from sms_service.gateway import build_gateway
-    from sms_service.messaging import create_messages
+    from sms_service.outbound.messages import create_messages
     from sms_service.models import Client, OutboundMessage
-    from sms_service.ratelimit import RateLimiter
-    from sms_service.sending import Sender
+    from sms_service.outbound.ratelimit import RateLimiter
+    from sms_service.outbound.sending import Sender
     from workers.scheduler import tick
 
     with stage(name, folder, SMS_RATE_PER_SECOND="1000") as st, windows(WINDOWS.get):
@@ -76,7 +76,7 @@ def drill(name: str, folder: Path, size: int) -> dict:
 
 def restart(name: str, folder: Path, size: int) -> dict:
     from sms_service.db import utcnow
-    from sms_service.messaging import create_messages
+    from sms_service.outbound.messages import create_messages
 
     with stage(name, folder, SMS_RATE_PER_SECOND="1000", SCHEDULER_INTERVAL="0.2") as st:
         programme(st.services, size)

@@ -49,7 +49,7 @@ def hold_lock(st, seconds: float, locked: threading.Event) -> None:
 
 
 def drill(name: str, folder: Path, size: int, lock: float = LOCK_SECONDS) -> dict:
-    from sms_service.embedded_redis import free_port
+    from sms_service.local.embedded_redis import free_port
     from sms_service.models import InboundMessage
 
     with stage(name, folder) as st:

@@ -31,7 +31,7 @@ def reminders(st, count: int, round_: int = 0) -> None:
     from datetime import timedelta
 
     from sms_service.db import utcnow
-    from sms_service.messaging import create_messages
+    from sms_service.outbound.messages import create_messages
     from sms_service.models import Client
 
     now = utcnow()
@@ -55,7 +55,7 @@ def let_backoff_pass(st) -> None:
 def drill(name: str, folder: Path, size: int) -> dict:
     from sms_service import create_app
     from sms_service.models import FollowUpTask
-    from sms_service.sending import PAUSE_KEY
+    from sms_service.outbound.sending import PAUSE_KEY
 
     with stage(name, folder, SMS_PAUSE_MINUTES="0.05", SMS_RATE_PER_SECOND="10") as st:
         st.gateway.delay = 0.02
@@ -84,7 +84,7 @@ def drill(name: str, folder: Path, size: int) -> dict:
         for phone, _, message_id, _ in st.gateway.accepted:
             assert client.post("/webhooks/sms/delivery?token=drill", data={
                 "id": message_id, "status": "Success", "phoneNumber": phone, "networkCode": "63902"}).status_code == 200
-        from sms_service.dispatch import sweep
+        from sms_service.outbound.dispatch import sweep
 
         wait_for(lambda: (sweep(st.services) or True) and not counts(st.services).get("unknown"), 60,
                  "the unknown ones matched by their delivery reports", every=1.0)

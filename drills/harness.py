@@ -16,14 +16,14 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
-from sms_service import messaging  # noqa: E402
+from sms_service.outbound import messages as messaging  # noqa: E402
 from bench.common import database, phone  # noqa: E402
-from sms_service import embedded_redis  # noqa: E402
+from sms_service.local import embedded_redis  # noqa: E402
 from sms_service.config import load_config  # noqa: E402
 from sms_service.db import bulk_insert, utcnow  # noqa: E402
 from sms_service.migrate import upgrade  # noqa: E402
 from sms_service.models import Client, Facility, MentorMother  # noqa: E402
-from sms_service.services import Services  # noqa: E402
+from sms_service.bootstrap import Services  # noqa: E402
 from tests.support.fake_at import FakeAfricasTalking  # noqa: E402
 
 TEXT = "Kliniki itafunguliwa Jumatatu saa mbili asubuhi. Karibu na kadi ya mtoto."
@@ -238,7 +238,7 @@ def sweep_later(services: Services, status: str, minutes: float = 6) -> dict:
     handed over again (`queued`), calls a dead worker was in are found (`sending`)."""
     from sqlalchemy import update
 
-    from sms_service.dispatch import sweep
+    from sms_service.outbound.dispatch import sweep
     from sms_service.models import OutboundMessage
 
     with services.db.session() as s:

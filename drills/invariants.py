@@ -15,9 +15,9 @@ from datetime import datetime, timezone
 
 from sqlalchemy import select
 
-from sms_service.messaging import PURPOSES
+from sms_service.outbound.messages import PURPOSES
 from sms_service.models import Client, OutboundMessage
-from sms_service.send_window import is_open
+from sms_service.outbound.send_window import is_open
 
 FINAL = {"sent", "delivered", "failed", "expired", "suppressed", "cancelled"}
 FULL_PHONE = re.compile(r"(?<![\w*])(?:\+?254|0)[17]\d{8}(?!\w)")

@@ -29,7 +29,7 @@ USSD_P99_MS = 50.0
 
 
 def drill(name: str, folder: Path, size: int, seconds: float = 20.0) -> dict:
-    from sms_service.embedded_redis import free_port
+    from sms_service.local.embedded_redis import free_port
 
     with stage(name, folder) as st:
         programme(st.services, size)

@@ -25,7 +25,7 @@ def create_app(config: Config | Mapping[str, str] | None = None, **overrides) ->
         environ = os.environ if config is None else config
         settings = load_config(environ, **overrides)
 
-    from . import logs, services
+    from . import bootstrap as services, logs
 
     logs.init_app(app)
     services.init_app(app, settings)

@@ -28,7 +28,7 @@ def load_app() -> Flask:
 
 def command_services():
     """The configured services for a command (the app built as `load_app` builds it)."""
-    from .services import get_services
+    from .bootstrap import get_services
 
     return get_services(load_app())
 
@@ -48,7 +48,7 @@ def role_options(command):
 
 def csv_file(path: str):
     """The CSV at `path` for a command, or a usage error saying why it cannot be read."""
-    from .importing.csvfile import Unreadable, read_csv
+    from .csvio import Unreadable, read_csv
 
     try:
         return read_csv(path)
@@ -60,7 +60,7 @@ class LazyGroup(click.Group):
     """Commands named here are imported only when used, so `--help` and each command start fast."""
 
     lazy = {
-        "run": "sms_service.runner:run_command",
+        "run": "sms_service.local.runner:run_command",
         "import": "sms_service.importing.command:import_command",
         "close-site": "sms_service.transfers.command:close_site_command",
         "transfers": "sms_service.transfers.command:transfers_group",
@@ -90,7 +90,7 @@ def main() -> None:
 @main.command("check-templates")
 def check_templates_command() -> None:
     """Check every template in every language: placeholders, GSM-7, parts, discreet wording."""
-    from .templates.check import check_templates
+    from .texts.check import check_templates
 
     report(check_templates(), "the templates", "All templates pass.")
 
@@ -114,7 +114,7 @@ def db_group() -> None:
 def db_upgrade() -> None:
     """Bring the database to the newest schema."""
     from .migrate import upgrade
-    from .services import get_services
+    from .bootstrap import get_services
 
     app = load_app()
     upgrade(get_services(app).config.database_url)
@@ -132,7 +132,7 @@ def sending_status() -> None:
     from sqlalchemy import func, select
 
     from .models import OutboundMessage
-    from .sending import PAUSE_KEY
+    from .outbound.sending import PAUSE_KEY
 
     services = command_services()
     with services.db.session() as session:
@@ -149,7 +149,7 @@ def sending_status() -> None:
 @sending_group.command("resume")
 def sending_resume() -> None:
     """Resume sending after a stop-the-line pause (once the cause is fixed)."""
-    from .sending import resume_sending
+    from .outbound.sending import resume_sending
 
     click.echo("Sending resumed." if resume_sending(command_services()) else "Sending was not paused.")
 

@@ -294,7 +294,7 @@ def _schedules(path, problems):
         return None
     import json
 
-    from .care_schedule import SCHEDULES
+    from .reminders.schedules import SCHEDULES
     try:
         given = json.loads(Path(path).read_text(encoding="utf-8"))
         table = dict(SCHEDULES)

@@ -15,11 +15,11 @@ from prometheus_client.core import GaugeMetricFamily
 from sqlalchemy import func, select, text
 
 from .db import utcnow
-from . import inbound
-from .delivery import count_waiting_reports
+from .inbound import receive as inbound
+from .outbound.delivery import count_waiting_reports
 from .models import InboundMessage, OutboundMessage, UssdSession
-from .sending import PAUSE_KEY
-from .services import Services, get_services
+from .outbound.sending import PAUSE_KEY
+from .bootstrap import Services, get_services
 
 log = logging.getLogger(__name__)
 blueprint = Blueprint("health", __name__)

@@ -9,17 +9,17 @@ from flask import Blueprint, Response, abort, request
 from sqlalchemy.exc import SQLAlchemyError
 from werkzeug.exceptions import RequestEntityTooLarge
 
-from . import consent
+from .outbound import consent
 from .edge import too_big_for_ussd
 from .nul import refuse_nul
-from .delivery import store_delivery_report
-from .dispatch import APPLY_JOB, APPLY_QUEUE, HANDLE_JOB, HANDLE_QUEUE
-from .inbound import Malformed, receive_sms
+from .outbound.delivery import store_delivery_report
+from .outbound.dispatch import APPLY_JOB, APPLY_QUEUE, HANDLE_JOB, HANDLE_QUEUE
+from .inbound.receive import Malformed, receive_sms
 from .gateway.africastalking import parse_delivery_report
 from .ussd.events import store_session_end
 from .ussd.service import respond
 from .phones import PhoneError, mask_phone, normalise_phone
-from .services import get_services
+from .bootstrap import get_services
 
 log = logging.getLogger(__name__)
 blueprint = Blueprint("webhooks", __name__, url_prefix="/webhooks")

@@ -14,9 +14,10 @@ import shutil
 import pytest
 from redis import Redis
 
-from sms_service import create_app, embedded_redis
+from sms_service import create_app
+from sms_service.local import embedded_redis
 from sms_service.migrate import upgrade
-from sms_service.services import get_services
+from sms_service.bootstrap import get_services
 from tests.support import databases
 from tests.support.fake_at import FakeAfricasTalking
 

@@ -6,7 +6,7 @@ from pathlib import Path
 
 from sms_service import create_app
 from sms_service.config import load_config
-from sms_service.services import get_services
+from sms_service.bootstrap import get_services
 
 BIN = Path(sys.executable).parent
 
@@ -53,7 +53,7 @@ def test_bad_configuration_stops_a_command_naming_every_problem(sqlite_url):
 def test_sending_resume_command(redis_url, sqlite_url):
     from redis import Redis
 
-    from sms_service.sending import PAUSE_KEY
+    from sms_service.outbound.sending import PAUSE_KEY
 
     Redis.from_url(redis_url).set(PAUSE_KEY, "2030-01-01T00:00:00+00:00")
     env = {"DATABASE_URL": sqlite_url, "REDIS_URL": redis_url}

@@ -10,17 +10,17 @@ from itertools import count
 import pytest
 from sqlalchemy import func, select
 
-from sms_service import consent
+from sms_service.outbound import consent
 from sms_service.api.auth import issue
 from sms_service.broadcasts.fanout import fan_out, finish
-from sms_service.dispatch import enqueue_due
+from sms_service.outbound.dispatch import enqueue_due
 from sms_service.gateway import build_gateway
-from sms_service.inbound import handle_inbound_sms
+from sms_service.inbound.receive import handle_inbound_sms
 from sms_service.models import (
     AuditEntry, Broadcast, Client, FollowUpTask, InboundMessage, Infant, MentorMother, OutboundMessage,
     Transfer,
 )
-from sms_service.sending import Sender
+from sms_service.outbound.sending import Sender
 from tests.support.programme import small_programme
 
 TOKEN = "bc-token"

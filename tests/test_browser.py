@@ -14,9 +14,10 @@ from pathlib import Path
 import pytest
 from sqlalchemy import select
 
-from sms_service import create_app, messaging
+from sms_service import create_app
+from sms_service.outbound import messages as messaging
 from sms_service.models import Broadcast, FollowUpTask, Transfer
-from sms_service.services import get_services
+from sms_service.bootstrap import get_services
 from tests.support.jobs import run_queued_jobs
 from tests.support.people import PASSWORD, two_mentor_mothers
 

@@ -3,7 +3,7 @@ from datetime import date
 
 import pytest
 
-from sms_service.care_schedule import add_months, antenatal, edd_from_lmp, infant
+from sms_service.reminders.schedules import add_months, antenatal, edd_from_lmp, infant
 
 BIRTH = date(2025, 10, 10)
 

@@ -98,7 +98,7 @@ def test_describe_hides_secrets_and_passwords():
 def test_send_pipeline_bounds_are_configurable():
     from datetime import timedelta
 
-    from sms_service.sending import RetryPolicy
+    from sms_service.outbound.sending import RetryPolicy
 
     config = load_config({**BASE, "SMS_RETRY_MAX_ATTEMPTS": "3", "SMS_RETRY_MAX_HOURS": "1.5",
                           "SMS_UNKNOWN_RESEND_MINUTES": "10", "SMS_PAUSE_MINUTES": "5"})

@@ -5,7 +5,7 @@ from datetime import date
 from sqlalchemy import func, select
 
 from sms_service.db import Database
-from sms_service.demo import demo_rows, load_demo
+from sms_service.local.demo import demo_rows, load_demo
 from sms_service.models import Appointment, Client, Facility, Infant, MentorMother, Transfer
 
 TODAY = date(2026, 11, 24)
@@ -42,7 +42,7 @@ def test_demo_numbers_are_in_the_test_range():
 def test_demo_accounts_log_in_with_this_runs_password_and_a_second_run_changes_it(database_url):
     from sms_service.accounts.users import log_in
     from sms_service.db import utcnow
-    from sms_service.demo import demo_accounts
+    from sms_service.local.demo import demo_accounts
 
     db = Database(database_url)
     with db.session() as s:

@@ -1,7 +1,7 @@
 """No text a client can see may reveal HIV care, in English or Kiswahili."""
 import pytest
 
-from sms_service.discreet import forbidden_terms, is_discreet
+from sms_service.texts.discreet import forbidden_terms, is_discreet
 
 FLAGGED = [
     ("HIV", "Come for your HIV clinic", "HIV"),

@@ -8,7 +8,7 @@ from itertools import product
 import pytest
 from sqlalchemy import select
 
-from sms_service.eligibility import NOBODY, About, Her, in_care_and_reachable, muted, refusal, visit_refusal
+from sms_service.outbound.eligibility import NOBODY, About, Her, in_care_and_reachable, muted, refusal, visit_refusal
 from sms_service.models import Client
 from tests.support.programme import small_programme
 

@@ -11,11 +11,11 @@ import pytest
 from hypothesis import HealthCheck, assume, given, settings
 from hypothesis import strategies as st
 
-from sms_service.gsm7 import is_gsm7, sms_parts
-from sms_service.keywords import SPELLINGS, read
+from sms_service.texts.gsm7 import is_gsm7, sms_parts
+from sms_service.inbound.keywords import SPELLINGS, read
 from sms_service.phones import PhoneError, mask_phone, normalise_phone
-from sms_service.templates.catalogue import CATALOGUE, SAMPLE_LONGEST
-from sms_service.templates.render import placeholders, render
+from sms_service.texts.catalogue import CATALOGUE, SAMPLE_LONGEST
+from sms_service.texts.render import placeholders, render
 from sms_service.ussd.check import TODAY, cases
 from sms_service.ussd.menu import answer
 
@@ -118,7 +118,7 @@ def callbacks(make_app):
     from tests.support.people import two_mentor_mothers
 
     app = make_app(WEBHOOK_TOKEN=TOKEN)
-    from sms_service.services import get_services
+    from sms_service.bootstrap import get_services
 
     two_mentor_mothers(get_services(app))
     return app.test_client()

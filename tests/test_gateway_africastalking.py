@@ -2,7 +2,7 @@
 per-recipient status code and whole-request failure in the reference."""
 import pytest
 
-from sms_service.embedded_redis import free_port
+from sms_service.local.embedded_redis import free_port
 from sms_service.gateway import Outcome
 from sms_service.gateway.africastalking import AfricasTalkingGateway, RECIPIENT_CODES
 

@@ -1,7 +1,7 @@
 """SMS parts as Africa's Talking bills them."""
 import pytest
 
-from sms_service.gsm7 import is_gsm7, non_gsm7_chars, normalise_gsm7, sms_parts
+from sms_service.texts.gsm7 import is_gsm7, non_gsm7_chars, normalise_gsm7, sms_parts
 
 PARTS = [
     ("empty", "", 1),

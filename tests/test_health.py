@@ -1,6 +1,6 @@
 """Health and metrics report the database and Redis as they are."""
 from sms_service import create_app
-from sms_service.services import get_services
+from sms_service.bootstrap import get_services
 
 
 def test_healthy_when_both_reachable(client):
@@ -37,8 +37,8 @@ def test_sending_metrics(client, services):
     from datetime import timedelta
 
     from sms_service.db import utcnow
-    from sms_service.messaging import create_message, transition
-    from sms_service.sending import PAUSE_KEY
+    from sms_service.outbound.messages import create_message, transition
+    from sms_service.outbound.sending import PAUSE_KEY
 
     now = utcnow()
     with services.db.session() as s:
@@ -57,7 +57,7 @@ def test_sending_metrics(client, services):
 
 
 def test_receiving_metrics_show_what_waits(client, services):
-    from sms_service.inbound import handle_inbound_sms, receive_sms
+    from sms_service.inbound.receive import handle_inbound_sms, receive_sms
 
     first = receive_sms(services.db, {"id": "ATXm1", "from": "+254700000001", "text": "hello"})
     receive_sms(services.db, {"id": "ATXm2", "from": "+254700000001", "text": "hello again"})

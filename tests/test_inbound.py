@@ -13,14 +13,14 @@ from rq import Queue
 from sqlalchemy import func, select
 
 from sms_service.db import utcnow
-from sms_service.dispatch import STALE_INBOUND, sweep
-from sms_service.inbound import handle_inbound_sms
-from sms_service.messaging import create_message, transition
+from sms_service.outbound.dispatch import STALE_INBOUND, sweep
+from sms_service.inbound.receive import handle_inbound_sms
+from sms_service.outbound.messages import create_message, transition
 from sms_service.models import (
     Appointment, Client, ConsentEvent, FollowUpTask, InboundMessage, OutboundMessage,
     Transfer,
 )
-from sms_service.services import get_services
+from sms_service.bootstrap import get_services
 from tests.support.programme import small_programme
 
 TOKEN = "inbound-token"
@@ -294,7 +294,7 @@ def test_a_stored_sms_whose_job_was_lost_is_handled_by_the_sweeper(app, services
 
 def test_nothing_client_can_read_names_hiv(app, services, people):
     """Every reply the table produced passes the discreet-wording check (SPEC non-negotiable 1)."""
-    from sms_service.discreet import forbidden_terms
+    from sms_service.texts.discreet import forbidden_terms
 
     for _, phone, text, *_ in CASES[:12]:
         deliver(app, services, sms(phone, text))
@@ -305,8 +305,8 @@ def test_nothing_client_can_read_names_hiv(app, services, people):
 
 
 def test_a_message_that_breaks_the_handler_is_set_aside_and_the_rest_go_on(app, services, people, monkeypatch):
-    from sms_service import client_keywords
-    from sms_service.inbound import handle_pending
+    from sms_service.inbound import clients as client_keywords
+    from sms_service.inbound.receive import handle_pending
 
     client = app.test_client()
     for phone, text in ((AMINA, "VISIT"), (BETH, "HELP")):

@@ -1,7 +1,7 @@
 """How typed texts are read: a table of what people send and what it means."""
 import pytest
 
-from sms_service.keywords import normalise, read
+from sms_service.inbound.keywords import normalise, read
 
 READINGS = [
     # text, prefix, keyword, words after it, language

@@ -16,11 +16,11 @@ from sms_service import life_events
 from sms_service.access import Caller
 from sms_service.api.auth import issue
 from sms_service.importing import import_csv
-from sms_service.inbound import handle_inbound_sms
+from sms_service.inbound.receive import handle_inbound_sms
 from sms_service.models import Appointment, Client, FollowUpTask, InboundMessage, OutboundMessage, Transfer
 from sms_service.reminders.planner import plan_pending
 from sms_service.reminders.visits import after_visits
-from sms_service.services import get_services
+from sms_service.bootstrap import get_services
 from tests.support.programme import small_programme
 
 NAIROBI = ZoneInfo("Africa/Nairobi")
@@ -313,8 +313,8 @@ def test_after_a_new_number_her_messages_go_there_and_the_old_phone_keeps_only_i
 
 
 def test_a_message_already_queued_when_she_dies_is_held_back_by_the_sender(services, amina):
-    from sms_service.dispatch import claim_due
-    from sms_service.sending import Sender
+    from sms_service.outbound.dispatch import claim_due
+    from sms_service.outbound.sending import Sender
     from tests.support.fake_gateway import FakeGateway
 
     plan(services)
@@ -399,7 +399,8 @@ def test_stop_then_start_sends_her_coming_reminders_at_their_times_and_never_the
 
 
 def test_start_makes_a_transfer_notice_she_never_had_and_a_broadcast_not_yet_out(app, services, amina):
-    from sms_service import consent, renewal
+    from sms_service.outbound import consent
+    from sms_service.life_events import renewal
     from sms_service.models import Broadcast, Facility
     from sms_service.transfers.begin import start
 
@@ -416,7 +417,7 @@ def test_start_makes_a_transfer_notice_she_never_had_and_a_broadcast_not_yet_out
                               text_sw="Siku ya kliniki Jumamosi.", status="sending")
         s.add(broadcast)
         s.flush()
-        from sms_service.messaging import create_messages, transition
+        from sms_service.outbound.messages import create_messages, transition
 
         [(held, _)] = create_messages(s, [{"phone": AMINA, "client_id": amina, "by_phone": True, "purpose": "broadcast",
                                            "subject": f"broadcast:{broadcast.id}", "broadcast_id": broadcast.id,
@@ -615,7 +616,7 @@ def test_the_events_csv_reports_each_bad_line_and_loads_the_good_ones(services, 
 
     from sms_service.importing.command import import_command
     from sms_service.life_events.csvfile import import_events
-    from sms_service.importing.csvfile import read_csv
+    from sms_service.csvio import read_csv
 
     path = tmp_path / "events.csv"
     path.write_text("client_id,kind,date,infant_dob,new_phone,note\n"
@@ -671,7 +672,7 @@ def test_the_client_page_records_an_event_after_a_confirmation_and_says_why_she_
 
 
 def test_the_transfers_report_and_board_say_who_gets_no_messages_and_why(app, client, services, people):
-    from sms_service import consent
+    from sms_service.outbound import consent
     from tests.support.logins import log_in
 
     assert api(app, people.tokens["admin"], "/clients/C-Beth/events", {"kind": "moved_away",
@@ -687,13 +688,14 @@ def test_the_transfers_report_and_board_say_who_gets_no_messages_and_why(app, cl
 
 
 def test_start_from_a_shared_phone_makes_nothing_again_for_a_client_who_died(app, services, amina):
-    from sms_service import consent, renewal
+    from sms_service.outbound import consent
+    from sms_service.life_events import renewal
 
     with services.db.session() as s:
         neema = small_programme_client(s, "Neema", AMINA)
     plan(services)
     with services.db.session() as s:
-        from sms_service.messaging import create_messages
+        from sms_service.outbound.messages import create_messages
 
         create_messages(s, [{"phone": AMINA, "client_id": amina, "by_phone": True, "purpose": "broadcast",
                              "subject": "broadcast:1", "body": "Siku ya kliniki Jumamosi.",

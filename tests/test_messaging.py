@@ -6,9 +6,9 @@ import pytest
 from sqlalchemy import select
 
 from sms_service.db import Database
-from sms_service.messaging import create_message, transition
+from sms_service.outbound.messages import create_message, transition
 from sms_service.models import OutboundMessage
-from sms_service.send_window import next_send_time
+from sms_service.outbound.send_window import next_send_time
 
 NAIROBI = ZoneInfo("Africa/Nairobi")
 T0 = datetime(2026, 3, 2, 6, 0, tzinfo=timezone.utc)  # 09:00 in Nairobi

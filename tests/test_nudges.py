@@ -2,7 +2,7 @@
 woken again by what came after."""
 from rq import Queue
 
-from sms_service.nudges import Nudger, nudge, woken
+from sms_service.jobs import Nudger, nudge, woken
 
 JOB = "workers.jobs.heartbeat"
 

@@ -8,8 +8,8 @@ from datetime import timedelta
 from sqlalchemy import select
 
 from sms_service.db import utcnow
-from sms_service.dispatch import enqueue_due
-from sms_service.messaging import create_message
+from sms_service.outbound.dispatch import enqueue_due
+from sms_service.outbound.messages import create_message
 from sms_service.models import OutboundMessage
 from tests.support.waiting import wait_for
 
@@ -41,7 +41,7 @@ def test_worker_sends_through_the_sdk_to_the_fake_at(services, fake_at, database
 
 
 def test_worker_killed_during_the_call_is_unknown_and_never_sent_twice(services, fake_at, database_url, redis_url):
-    from sms_service.dispatch import LOST_SENDING, UNKNOWN_WAIT, sweep
+    from sms_service.outbound.dispatch import LOST_SENDING, UNKNOWN_WAIT, sweep
 
     fake_at.expect_send(statuses=[101], delay=3.0)  # AT takes it, but the answer comes late
     now = utcnow()
@@ -75,7 +75,7 @@ def test_worker_killed_during_the_call_is_unknown_and_never_sent_twice(services,
 
 # A worker whose window check lets a broadcast out at any hour, so the test runs day or night.
 KILLABLE_WORKER = """
-from sms_service import messaging
+from sms_service.outbound import messages as messaging
 messaging.PURPOSES["broadcast"] = messaging.Purpose("realtime", None)
 from workers.worker import main
 main(["realtime"])
@@ -86,7 +86,7 @@ def test_an_incoming_sms_is_answered_through_the_realtime_queue(database_url, re
     """AT posts an SMS → stored → a realtime worker reads it → the reply reaches the fake AT."""
     from sms_service import create_app
     from sms_service.models import Client, Facility
-    from sms_service.services import get_services
+    from sms_service.bootstrap import get_services
 
     fake_at.accept_all()
     app = create_app({"DATABASE_URL": database_url, "REDIS_URL": redis_url, "SMS_GATEWAY": "outbox",

@@ -5,12 +5,12 @@ import subprocess
 import sys
 import textwrap
 
-from sms_service.ratelimit import RateLimiter
+from sms_service.outbound.ratelimit import RateLimiter
 
 CALLER = textwrap.dedent("""
     import json, sys, time
     from redis import Redis
-    from sms_service.ratelimit import RateLimiter
+    from sms_service.outbound.ratelimit import RateLimiter
     limiter = RateLimiter(Redis.from_url(sys.argv[1]), float(sys.argv[2]))
     stamps = []
     for _ in range(int(sys.argv[3])):

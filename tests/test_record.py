@@ -115,7 +115,7 @@ def test_facility_open_until_its_closing_day():
 
 
 def test_a_prepared_insert_keeps_types_and_survives_a_dropped_connection(postgres_url):
-    from sms_service.inbound import STORED_COLUMNS, _store_statement
+    from sms_service.inbound.receive import STORED_COLUMNS, _store_statement
 
     db = Database(postgres_url)
     insert = db.prepared_insert("inbound_messages", _store_statement)

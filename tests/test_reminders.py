@@ -11,15 +11,15 @@ import pytest
 from sqlalchemy import func, select
 
 from sms_service.api.auth import issue
-from sms_service.dispatch import DUE_BATCH, claim_due, enqueue_due
-from sms_service.messaging import transition
+from sms_service.outbound.dispatch import DUE_BATCH, claim_due, enqueue_due
+from sms_service.outbound.messages import transition
 from sms_service.models import (
     Appointment, Client, FollowUpTask, Infant, MessageStatusEvent, OutboundMessage,
 )
 from sms_service.reminders import visits
 from sms_service.reminders.generate import generate_visits
 from sms_service.reminders.planner import plan_pending
-from sms_service.services import get_services
+from sms_service.bootstrap import get_services
 from tests.support.programme import small_programme
 
 NAIROBI = ZoneInfo("Africa/Nairobi")
@@ -139,7 +139,8 @@ def test_reschedule_supersedes_cancel_removes(services, amina):
 
 
 def test_stopping_messages_plans_nothing_more_and_starting_again_plans_what_is_ahead(services, amina):
-    from sms_service import consent, renewal
+    from sms_service.outbound import consent
+    from sms_service.life_events import renewal
 
     with services.db.session() as s:
         consent.opt_out(s, "+254700000001", "sms_keyword", now=NOW)
@@ -151,7 +152,7 @@ def test_stopping_messages_plans_nothing_more_and_starting_again_plans_what_is_a
 
 
 def test_yes_to_a_reminder_confirms_the_visit(make_app, amina):
-    from sms_service.inbound import handle_inbound_sms
+    from sms_service.inbound.receive import handle_inbound_sms
     from sms_service.models import InboundMessage
 
     app = make_app(WEBHOOK_TOKEN="t")
@@ -203,7 +204,7 @@ def test_two_schedulers_at_once_never_enqueue_a_message_twice(services, amina):
     aid = visit(services, amina, TODAY + timedelta(days=30))
     plan(services)
     template = reminders(services, aid)[0]
-    from sms_service.messaging import create_messages
+    from sms_service.outbound.messages import create_messages
     with services.db.session() as s:
         create_messages(s, [{"phone": f"+2547000{i:05d}", "purpose": "reminder", "subject": f"bench:{i}",
                              "body": "Habari", "not_before": NOW - timedelta(minutes=1),
@@ -230,7 +231,7 @@ def test_two_schedulers_at_once_never_enqueue_a_message_twice(services, amina):
 
 def get_services_copy(services):
     """A second scheduler: its own engine and connections on the same database and Redis."""
-    from sms_service.services import Services
+    from sms_service.bootstrap import Services
 
     return Services.from_config(services.config)
 

@@ -12,7 +12,7 @@ import requests
 from redis import Redis
 from rq import Queue
 
-from sms_service.embedded_redis import free_port
+from sms_service.local.embedded_redis import free_port
 from tests.support.waiting import wait_for
 from workers.jobs import HEARTBEAT_KEY
 
@@ -108,7 +108,7 @@ def test_run_refuses_bad_configuration_naming_every_problem(tmp_path):
 
 
 def test_the_printed_webhooks_are_the_apps(app):
-    from sms_service.runner import WEBHOOKS
+    from sms_service.local.runner import WEBHOOKS
 
     served = {rule.rule for rule in app.url_map.iter_rules() if rule.rule.startswith("/webhooks/")}
     assert set(WEBHOOKS) == served

@@ -5,11 +5,11 @@ import pytest
 from redis import Redis
 from sqlalchemy import select
 
-from sms_service.dispatch import LOST_SENDING, STALE_QUEUED, UNKNOWN_WAIT, enqueue_due, sweep
+from sms_service.outbound.dispatch import LOST_SENDING, STALE_QUEUED, UNKNOWN_WAIT, enqueue_due, sweep
 from sms_service.gateway import Outcome
-from sms_service.messaging import create_message, transition
+from sms_service.outbound.messages import create_message, transition
 from sms_service.models import Client, Facility, FollowUpTask, OutboundMessage
-from sms_service.sending import PAUSE_KEY, RetryPolicy, Sender
+from sms_service.outbound.sending import PAUSE_KEY, RetryPolicy, Sender
 from tests.support.fake_gateway import FakeGateway
 
 NOON = datetime(2026, 3, 2, 9, 0, tzinfo=timezone.utc)  # 12:00 in Nairobi, inside every window
@@ -246,7 +246,7 @@ def test_two_schedulers_at_once_enqueue_each_message_once(services):
 
 
 def test_everything_due_is_handed_over_in_one_tick(services, monkeypatch):
-    from sms_service import dispatch
+    from sms_service.outbound import dispatch
 
     monkeypatch.setattr(dispatch, "DUE_BATCH", 7)
     with services.db.session() as s:

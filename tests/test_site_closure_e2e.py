@@ -17,21 +17,21 @@ import pytest
 from sqlalchemy import func, select
 
 from sms_service.api.auth import issue
-from sms_service.delivery import apply_stored_reports
-from sms_service.discreet import is_discreet
-from sms_service.dispatch import enqueue_due
+from sms_service.outbound.delivery import apply_stored_reports
+from sms_service.texts.discreet import is_discreet
+from sms_service.outbound.dispatch import enqueue_due
 from sms_service.gateway import build_gateway
-from sms_service.gsm7 import is_gsm7, sms_parts
-from sms_service.inbound import handle_inbound_sms
-from sms_service.messaging import create_message
+from sms_service.texts.gsm7 import is_gsm7, sms_parts
+from sms_service.inbound.receive import handle_inbound_sms
+from sms_service.outbound.messages import create_message
 from sms_service.models import (
     Appointment, Client, Facility, FollowUpTask, InboundMessage, MentorMother, OutboundMessage, Transfer,
     TransferEvent,
 )
-from sms_service.sending import Sender
+from sms_service.outbound.sending import Sender
 from sms_service.transfers.closure import close_site
 from sms_service.transfers.ladder import follow_up
-from sms_service.importing.csvfile import read_csv
+from sms_service.csvio import read_csv
 from sms_service.transfers.outcomes import record_file
 from sms_service.ussd.service import respond
 

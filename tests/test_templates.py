@@ -3,8 +3,8 @@ from datetime import date, time
 
 import pytest
 
-from sms_service.templates import CATALOGUE, Template, format_date, format_time, render
-from sms_service.templates.check import check_templates
+from sms_service.texts import CATALOGUE, Template, format_date, format_time, render
+from sms_service.texts.check import check_templates
 
 
 def test_catalogue_passes():

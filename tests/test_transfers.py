@@ -10,11 +10,11 @@ from sqlalchemy import func, select
 from sms_service.config import ConfigError, load_config
 from sms_service.db import utcnow
 from sms_service.gateway import Outcome
-from sms_service.messaging import transition
+from sms_service.outbound.messages import transition
 from sms_service.models import (
     Client, Facility, FollowUpTask, OutboundMessage, Transfer, TransferEvent,
 )
-from sms_service.sending import Sender
+from sms_service.outbound.sending import Sender
 from sms_service.transfers.begin import new_transfers, start
 from sms_service.transfers.closure import ClosureRefused, close_site
 from sms_service.transfers.ladder import follow_up
@@ -190,7 +190,7 @@ def test_acknowledged_clients_skip_the_reminder_and_the_list(people):
 
 
 def test_the_ladder_days_are_configurable(people, make_app):
-    from sms_service.services import get_services
+    from sms_service.bootstrap import get_services
 
     quick = get_services(make_app(TRANSFER_FOLLOW_UP_DAYS="1,2,3,4"))
     close(quick)

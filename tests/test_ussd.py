@@ -169,7 +169,7 @@ def test_network_block_cannot_be_undone_by_ussd(app, services, people):
 def test_a_failing_database_gets_an_apology_within_a_second(redis_url, tmp_path):
     import time as clock
 
-    from sms_service.embedded_redis import free_port
+    from sms_service.local.embedded_redis import free_port
 
     app = create_app({"DATABASE_URL": f"postgresql://postgres@127.0.0.1:{free_port()}/nothing", "REDIS_URL": redis_url,
                       "SMS_GATEWAY": "outbox", "WEBHOOK_TOKEN": TOKEN})

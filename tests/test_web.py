@@ -193,7 +193,7 @@ def test_every_word_a_page_asks_for_exists_in_both_languages():
 
 
 def test_no_dashboard_word_names_the_care():
-    from sms_service.discreet import forbidden_terms
+    from sms_service.texts.discreet import forbidden_terms
 
     for key, texts in WORDS.items():
         for text in texts:

@@ -4,10 +4,10 @@ from datetime import datetime, timedelta, timezone
 import pytest
 from sqlalchemy import select
 
-from sms_service.delivery import apply_stored_reports
-from sms_service.messaging import create_message, transition
+from sms_service.outbound.delivery import apply_stored_reports
+from sms_service.outbound.messages import create_message, transition
 from sms_service.models import Client, ConsentEvent, DeliveryReport, Facility, OutboundMessage
-from sms_service.services import get_services
+from sms_service.bootstrap import get_services
 
 TOKEN = "test-webhook-token"
 NOW = datetime(2026, 3, 2, 9, 0, tzinfo=timezone.utc)
@@ -80,7 +80,7 @@ def test_report_sequences_end_in_the_right_state(client, services, label, report
 def test_report_before_the_message_id_is_stored_is_applied_later(client, services):
     assert post(client, "/sms/delivery", id="ATXid_early", status="Success").status_code == 200
     message_id = sent_message(services, provider_id=None, status="sending")
-    from sms_service.sending import Sender
+    from sms_service.outbound.sending import Sender
     from tests.support.fake_gateway import FakeGateway
 
     with services.db.session() as s:  # the worker stores the id the provider gave
@@ -137,7 +137,7 @@ def test_a_burst_of_reports_wakes_one_job_and_repeats_are_kept_once(client, serv
 def test_reports_whose_wake_up_was_lost_are_applied_after_the_sweep(client, services, redis_server):
     from rq import Queue
 
-    from sms_service.dispatch import STALE_INBOUND, sweep
+    from sms_service.outbound.dispatch import STALE_INBOUND, sweep
 
     message_id = sent_message(services)
     client.post(f"/webhooks/sms/delivery?token={TOKEN}", data={"id": "ATXid_1", "status": "Success"})

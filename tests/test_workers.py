@@ -7,7 +7,7 @@ from datetime import datetime, timezone
 
 from rq import Queue
 
-from sms_service.services import Services
+from sms_service.bootstrap import Services
 from sms_service.config import load_config
 from tests.support.waiting import wait_for
 from workers import scheduler

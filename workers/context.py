@@ -4,7 +4,7 @@ from __future__ import annotations
 import sys
 
 from sms_service.config import ConfigError, load_config
-from sms_service.services import Services
+from sms_service.bootstrap import Services
 
 _services: Services | None = None
 _sender = None
@@ -26,8 +26,8 @@ def get_sender():
     global _sender
     if _sender is None:
         from sms_service.gateway import build_gateway
-        from sms_service.ratelimit import RateLimiter
-        from sms_service.sending import Sender
+        from sms_service.outbound.ratelimit import RateLimiter
+        from sms_service.outbound.sending import Sender
 
         services = get_services()
         _sender = Sender(services, build_gateway(services.config),

@@ -23,9 +23,9 @@ def send_messages(ids: list[int]) -> dict[str, int]:
 
 def handle_pending_inbound() -> int:
     """Act on every incoming SMS stored and not yet handled (each once); send the replies."""
-    from sms_service.dispatch import HANDLE_JOB, HANDLE_QUEUE, dispatch_now
-    from sms_service.inbound import handle_pending
-    from sms_service.nudges import nudge, woken
+    from sms_service.outbound.dispatch import HANDLE_JOB, HANDLE_QUEUE, dispatch_now
+    from sms_service.inbound.receive import handle_pending
+    from sms_service.jobs import nudge, woken
 
     services = get_services()
     woken(services, HANDLE_JOB)
@@ -38,9 +38,9 @@ def handle_pending_inbound() -> int:
 
 def apply_delivery_reports() -> int:
     """Apply stored delivery reports to their messages (those whose message is known)."""
-    from sms_service.delivery import apply_stored_reports
-    from sms_service.dispatch import APPLY_JOB, APPLY_QUEUE
-    from sms_service.nudges import nudge, woken
+    from sms_service.outbound.delivery import apply_stored_reports
+    from sms_service.outbound.dispatch import APPLY_JOB, APPLY_QUEUE
+    from sms_service.jobs import nudge, woken
 
     services = get_services()
     woken(services, APPLY_JOB)

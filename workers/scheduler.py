@@ -14,7 +14,7 @@ from typing import Callable
 
 from sms_service.db import utcnow
 from sms_service.logs import configure
-from sms_service.services import Services
+from sms_service.bootstrap import Services
 
 from .context import get_services
 
@@ -23,7 +23,7 @@ LAST_TICK_KEY = "sms:scheduler:last_tick"
 
 
 def _sweep(services: Services, now: datetime) -> None:
-    from sms_service.dispatch import sweep
+    from sms_service.outbound.dispatch import sweep
 
     sweep(services, now)
 

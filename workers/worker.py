@@ -15,7 +15,7 @@ import sys
 from rq import SimpleWorker
 
 from sms_service.logs import configure
-from sms_service.services import QUEUE_NAMES
+from sms_service.bootstrap import QUEUE_NAMES
 
 from .context import get_services
 

@@ -12,7 +12,7 @@ from ..db import utcnow
 from ..models import Appointment, Client
 from ..reminders.outcomes import apply
 from ..reminders.visits import VisitRefused
-from ..services import get_services
+from ..bootstrap import get_services
 from . import blueprint
 from .auth import narrowed, requires
 from .errors import ApiError, json_body

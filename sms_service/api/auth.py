@@ -17,7 +17,7 @@ from ..access import ROLES, Caller, person_of
 from ..db import utcnow
 from ..models import ApiToken, User
 from ..nul import refuse_nul
-from ..services import get_services
+from ..bootstrap import get_services
 from .errors import ApiError
 
 __all__ = ["ROLES", "Caller", "issue", "narrowed", "requires"]

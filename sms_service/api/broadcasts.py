@@ -11,7 +11,7 @@ from ..broadcasts import service
 from ..db import utcnow
 from ..models import Broadcast
 from ..records import broadcasts as records
-from ..services import get_services
+from ..bootstrap import get_services
 from . import blueprint
 from .auth import requires
 from .errors import ApiError, int_arg, json_body, limit_arg, typed

@@ -8,7 +8,7 @@ from sqlalchemy import select
 from .. import life_events
 from ..models import Facility
 from ..records import clients as records
-from ..services import get_services
+from ..bootstrap import get_services
 from . import blueprint
 from .auth import requires
 from .errors import ApiError, int_arg, limit_arg

@@ -8,7 +8,7 @@ from sqlalchemy.exc import IntegrityError
 from .. import life_events
 from ..db import utcnow
 from ..records import clients as records
-from ..services import get_services
+from ..bootstrap import get_services
 from . import blueprint
 from .auth import requires
 from .errors import ApiError, json_body

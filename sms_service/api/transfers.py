@@ -10,11 +10,11 @@ from sqlalchemy import select
 
 from .. import csvsafe
 from ..db import utcnow
-from ..dispatch import enqueue_due
+from ..outbound.dispatch import enqueue_due
 from ..importing import import_rows
 from ..importing.follow_on import follow_on
 from ..models import Client, Facility, Transfer
-from ..services import get_services
+from ..bootstrap import get_services
 from ..transfers.closure import ClosureRefused, close_site
 from ..transfers.outcomes import OutcomeRefused, record
 from ..transfers.referrals import referral_csv

@@ -8,8 +8,8 @@ from flask import g, request
 from ..db import utcnow
 from ..models import Client
 from ..records.messages import log
-from ..services import get_services
-from ..tasks import TaskRefused, finish, visible_tasks
+from ..bootstrap import get_services
+from ..followup.store import TaskRefused, finish, visible_tasks
 from . import blueprint
 from .auth import requires
 from .errors import ApiError, int_arg, json_body, limit_arg

@@ -10,8 +10,8 @@ from datetime import date
 from sqlalchemy import exists, func, select
 from sqlalchemy.orm import Session
 
-from .. import eligibility
-from ..care_schedule import add_months
+from ..outbound import eligibility
+from ..reminders.schedules import add_months
 from ..models import STAGES, Broadcast, Client, Facility, Infant, Transfer
 
 FILTERS = ("stage", "facility", "language", "pending_transfer", "infant_under_months")

@@ -5,8 +5,8 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
-from ..discreet import forbidden_terms
-from ..gsm7 import is_gsm7, non_gsm7_chars, normalise_gsm7, sms_parts
+from ..texts.discreet import forbidden_terms
+from ..texts.gsm7 import is_gsm7, non_gsm7_chars, normalise_gsm7, sms_parts
 
 LANGUAGE_NAMES = {"en": "English", "sw": "Kiswahili"}
 MAX_PARTS = 3

@@ -9,7 +9,7 @@ from datetime import datetime, timedelta
 from sqlalchemy import exists, or_, select
 from sqlalchemy.orm import Session
 
-from ..messaging import create_messages
+from ..outbound.messages import create_messages
 from ..models import Broadcast, Client, OutboundMessage
 from .audience import clients_of
 from .service import WAITING, first_send_time

@@ -13,9 +13,9 @@ from sqlalchemy.orm import Session
 
 from .. import audit
 from ..access import Caller
-from ..messaging import PURPOSES, transition
+from ..outbound.messages import PURPOSES, transition
 from ..models import Broadcast, MentorMother, OutboundMessage
-from ..send_window import is_open, next_send_time
+from ..outbound.send_window import is_open, next_send_time
 from .audience import AudienceRefused, count_by_language, parse_filters
 from .content import Content, check
 

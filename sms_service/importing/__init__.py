@@ -12,8 +12,8 @@ from sqlalchemy.orm import Session
 
 from .. import audit
 from ..config import local_today
-from ..tasks import follow_their_mentor_mothers
-from .csvfile import Unreadable, clean, read_csv
+from ..followup.store import follow_their_mentor_mothers
+from ..csvio import Unreadable, clean, read_csv
 from .kinds import KINDS, Kind
 from .load import add_infants, upsert
 from .parse import RowInvalid

@@ -44,7 +44,7 @@ def import_command(kind: str, file: str, dry_run: bool) -> None:
     if dry_run:
         click.echo("Preview only: nothing was changed.")
     elif after.started is not None and after.started.notices:
-        from ..dispatch import enqueue_due
+        from ..outbound.dispatch import enqueue_due
 
         enqueue_due(services)
     sys.exit(2 if report.file_refused else 1 if report.errors else 0)

@@ -11,7 +11,7 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session, selectinload
 
 from ..access import Caller
-from ..importing.csvfile import CsvFile
+from ..csvio import CsvFile
 from ..models import Client
 from .kinds import EventRefused
 from .service import Asked, record_many

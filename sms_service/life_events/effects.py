@@ -19,17 +19,17 @@ from datetime import date, datetime, timedelta
 from sqlalchemy import select, update
 from sqlalchemy.orm import Session
 
-from .. import renewal
+from . import renewal
 from ..access import Caller
 from ..db import among, bulk_update
-from ..messaging import PURPOSES, WAITING, cancel_for_clients, create_messages, remake, transition
+from ..outbound.messages import PURPOSES, WAITING, cancel_for_clients, create_messages, remake, transition
 from ..models import (
     Appointment, Broadcast, Client, ConsentEvent, FollowUpTask, LifeEvent, OutboundMessage, Transfer, TransferEvent,
 )
 from ..reminders import planner, visits
-from ..send_window import next_send_time
-from ..tasks import close_client_tasks, open_tasks, reopen
-from ..templates.render import render
+from ..outbound.send_window import next_send_time
+from ..followup.store import close_client_tasks, open_tasks, reopen
+from ..texts.render import render
 from ..transfers import ladder
 from ..transfers.states import ALLOWED, CAUSE_BY_ROLE, end_many
 from .kinds import Checked

@@ -6,7 +6,7 @@ from __future__ import annotations
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from ..eligibility import PREGNANCY
+from ..outbound.eligibility import PREGNANCY
 from ..models import Client, LifeEvent
 
 

@@ -8,9 +8,9 @@ from datetime import datetime
 from sqlalchemy import func, or_, select
 from sqlalchemy.orm import Session, selectinload
 
-from .. import eligibility
+from ..outbound import eligibility
 from ..access import Caller, clients_seen
-from ..consent import NETWORK_BLOCKS
+from ..outbound.consent import NETWORK_BLOCKS
 from ..models import (
     Appointment, Client, ConsentEvent, FollowUpTask, InboundMessage, LifeEvent, OutboundMessage, Transfer,
     TransferEvent,

@@ -11,7 +11,8 @@ from datetime import date, datetime, timedelta
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from .. import care_schedule, eligibility
+from . import schedules as care_schedule
+from ..outbound import eligibility
 from ..db import among, bulk_insert
 from ..models import Appointment, Client, Infant
 from . import visits

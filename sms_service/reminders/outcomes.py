@@ -6,7 +6,7 @@ from datetime import date, datetime, time
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from ..importing.csvfile import CsvFile
+from ..csvio import CsvFile
 from ..importing.report import RecordReport
 from ..models import Appointment, Client
 from . import visits

@@ -11,8 +11,8 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import date, datetime, time, timedelta, timezone
 
-from ..messaging import PURPOSES
-from ..send_window import next_send_time
+from ..outbound.messages import PURPOSES
+from ..outbound.send_window import next_send_time
 
 PLANNING_AGE_MONTHS = 17  # an infant test at 17 months or more: the 18-month test
 

@@ -14,9 +14,9 @@ from datetime import datetime
 from sqlalchemy import select, update
 from sqlalchemy.orm import Session, aliased
 
-from .. import eligibility
+from ..outbound import eligibility
 from ..db import among
-from ..messaging import create_messages, key_of, transition
+from ..outbound.messages import create_messages, key_of, transition
 from ..models import Appointment, Client, Facility, Infant, MentorMother, OutboundMessage
 from . import plan, wording
 

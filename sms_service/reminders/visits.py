@@ -12,11 +12,11 @@ from datetime import date, datetime, time, timedelta
 from sqlalchemy import select, update
 from sqlalchemy.orm import Session
 
-from .. import eligibility
+from ..outbound import eligibility
 from ..db import among
-from ..messaging import cancel_waiting, create_messages
+from ..outbound.messages import cancel_waiting, create_messages
 from ..models import Appointment
-from ..tasks import close_tasks, open_tasks, with_open_tasks
+from ..followup.store import close_tasks, open_tasks, with_open_tasks
 from . import plan, planner, wording
 
 BATCH = 1000

@@ -3,7 +3,7 @@ from __future__ import annotations
 
 from datetime import date, time
 
-from ..templates.render import format_date, format_time, render
+from ..texts.render import format_date, format_time, render
 
 INFANT_KINDS = ("pnc", "immunisation", "infant_test")
 

@@ -14,7 +14,7 @@ from sqlalchemy.orm import Session
 from ..reminders import visits
 from ..db import among, bulk_update
 from ..models import Appointment, Client, OutboundMessage, Transfer, TransferEvent
-from ..tasks import open_tasks
+from ..followup.store import open_tasks
 from . import notices
 from .states import record_created, subject
 

@@ -34,7 +34,7 @@ def close_site_command(site: str, to: str | None, mapping: str | None, effective
     again transfers and notifies nobody twice.
     """
     from ..db import utcnow
-    from ..dispatch import enqueue_due
+    from ..outbound.dispatch import enqueue_due
     from .closure import ClosureRefused, close_site
 
     if not to and not mapping:

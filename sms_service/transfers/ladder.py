@@ -18,7 +18,7 @@ from sqlalchemy.orm import Session
 from sqlalchemy.orm.attributes import set_committed_value
 
 from ..models import Transfer
-from ..tasks import open_tasks, with_open_tasks
+from ..followup.store import open_tasks, with_open_tasks
 from . import notices
 from .states import OPEN, move, subject
 

@@ -12,13 +12,13 @@ from datetime import date, datetime, time, timedelta
 from sqlalchemy import select
 from sqlalchemy.orm import Session, aliased
 
-from .. import eligibility
+from ..outbound import eligibility
 from ..db import among
-from ..messaging import PURPOSES, create_messages
+from ..outbound.messages import PURPOSES, create_messages
 from ..models import Client, Facility, MentorMother, Transfer
-from ..send_window import next_send_time
-from ..tasks import close_tasks, open_tasks
-from ..templates.render import format_date, language_of, place_values, render
+from ..outbound.send_window import next_send_time
+from ..followup.store import close_tasks, open_tasks
+from ..texts.render import format_date, language_of, place_values, render
 from .states import move_many, subject
 
 NOTICE_KEEPS = timedelta(days=14)  # a notice not out by 14 days after the effective date is stale

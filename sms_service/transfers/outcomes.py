@@ -10,7 +10,7 @@ from sqlalchemy.orm import Session
 
 from .. import life_events
 from ..access import Caller
-from ..importing.csvfile import CsvFile
+from ..csvio import CsvFile
 from ..importing.report import RecordReport
 from ..models import Client, Transfer
 from .states import ALLOWED, CAUSE_BY_ROLE, OUTCOMES, can_move, move

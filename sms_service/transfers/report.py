@@ -15,7 +15,8 @@ from dataclasses import asdict, dataclass
 from sqlalchemy import String, case, cast, func, literal, select
 from sqlalchemy.orm import Session, aliased
 
-from .. import csvsafe, eligibility
+from .. import csvsafe
+from ..outbound import eligibility
 from ..models import Client, Facility, FollowUpTask, MentorMother, OutboundMessage, Transfer
 from ..records.clients import muted as mutes_of
 from .states import ENDINGS

@@ -14,9 +14,9 @@ from sqlalchemy import update
 from sqlalchemy.orm import Session
 
 from ..db import among, bulk_insert
-from ..messaging import cancel_waiting
+from ..outbound.messages import cancel_waiting
 from ..models import Client, Transfer, TransferEvent
-from ..tasks import close_tasks
+from ..followup.store import close_tasks
 
 OPEN = Transfer.OPEN_STATES  # planned, notified, acknowledged
 ENDINGS = ("arrived", "lost_to_follow_up", "moved_elsewhere", "declined", "died", "cancelled")

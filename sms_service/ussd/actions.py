@@ -9,7 +9,8 @@ from datetime import date, datetime
 from sqlalchemy import bindparam, select, update
 from sqlalchemy.dialects import postgresql, sqlite
 
-from .. import consent, renewal
+from ..outbound import consent
+from ..life_events import renewal
 from ..models import Client, FollowUpTask, Transfer
 from ..transfers.states import move
 from .menu import Action

@@ -5,8 +5,8 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import date, time, timedelta
 
-from ..discreet import forbidden_terms
-from ..templates.catalogue import SAMPLE_LONGEST
+from ..texts.discreet import forbidden_terms
+from ..texts.catalogue import SAMPLE_LONGEST
 from .menu import LIMIT, Move, Person, Place, Visit, answer, replay
 
 TODAY = date(2026, 9, 28)  # a Monday; the longest dates fall in the weeks after

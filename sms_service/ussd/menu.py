@@ -11,7 +11,7 @@ import unicodedata
 from dataclasses import dataclass, field
 from datetime import date, time
 
-from ..templates.render import DAYS, MONTHS
+from ..texts.render import DAYS, MONTHS
 from .texts import JOIN, TEXTS, WHICH
 
 LIMIT = 160  # characters in all, "CON " included

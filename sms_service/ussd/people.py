@@ -9,7 +9,7 @@ from weakref import WeakKeyDictionary
 
 from sqlalchemy import bindparam, or_, select
 
-from .. import consent
+from ..outbound import consent
 from ..db import Database
 from ..models import Appointment, Client, Facility, Infant, Transfer
 from .menu import Move, Person, Place, Visit

@@ -6,7 +6,7 @@ import uuid
 
 import click
 
-from ..services import get_services
+from ..bootstrap import get_services
 from .service import respond
 
 

@@ -14,7 +14,7 @@ from flask_login import LoginManager, current_user, login_user, logout_user
 from ..accounts import users
 from ..db import utcnow
 from ..nul import refuse_nul
-from ..services import get_services
+from ..bootstrap import get_services
 from . import blueprint
 from .i18n import t
 

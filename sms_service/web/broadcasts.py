@@ -12,7 +12,7 @@ from ..broadcasts.audience import FILTERS
 from ..db import utcnow
 from ..models import STAGES
 from ..records import broadcasts as records
-from ..services import get_services
+from ..bootstrap import get_services
 from . import blueprint
 from .auth import flash_done, flash_problem, needs
 from .i18n import t

@@ -13,7 +13,7 @@ from .. import life_events
 from ..db import utcnow
 from ..models import Transfer
 from ..records import clients as records
-from ..services import get_services
+from ..bootstrap import get_services
 from . import blueprint, id_arg
 from .auth import flash_done, needs
 

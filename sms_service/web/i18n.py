@@ -23,7 +23,7 @@ def t(key: str, **values) -> str:
 
 
 def init_app(app) -> None:
-    from ..services import get_services
+    from ..bootstrap import get_services
 
     @app.template_filter("local")
     def local(moment: datetime | None, shape: str = "%d %b %Y %H:%M") -> str:

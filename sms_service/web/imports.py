@@ -5,11 +5,11 @@ from __future__ import annotations
 from flask import g, render_template, request
 
 from .. import audit
-from ..dispatch import enqueue_due
+from ..outbound.dispatch import enqueue_due
 from ..importing import import_csv
 from ..importing.follow_on import FollowOn, follow_on
 from ..importing.kinds import KINDS
-from ..services import get_services
+from ..bootstrap import get_services
 from . import blueprint
 from .auth import needs
 

@@ -4,9 +4,9 @@ from __future__ import annotations
 
 from flask import g, render_template, request
 
-from ..messaging import PURPOSES
+from ..outbound.messages import PURPOSES
 from ..records.messages import log
-from ..services import get_services
+from ..bootstrap import get_services
 from . import blueprint, id_arg
 from .auth import needs
 

@@ -16,12 +16,12 @@ from flask import abort, jsonify, render_template, request
 from flask_login import current_user
 from sqlalchemy import select
 
-from ..dispatch import HANDLE_JOB, HANDLE_QUEUE
-from ..inbound import Malformed, receive_sms
+from ..outbound.dispatch import HANDLE_JOB, HANDLE_QUEUE
+from ..inbound.receive import Malformed, receive_sms
 from ..models import Client, InboundMessage, OutboundMessage
 from ..nul import refuse_nul
 from ..phones import PhoneError, normalise_phone
-from ..services import get_services
+from ..bootstrap import get_services
 from ..ussd.service import respond
 from . import blueprint
 

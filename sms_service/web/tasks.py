@@ -5,8 +5,8 @@ from __future__ import annotations
 from flask import abort, g, redirect, render_template, request, url_for
 
 from ..db import utcnow
-from ..services import get_services
-from ..tasks import TaskRefused, finish, outcomes_for, visible_tasks
+from ..bootstrap import get_services
+from ..followup.store import TaskRefused, finish, outcomes_for, visible_tasks
 from . import blueprint, id_arg
 from .auth import flash_done, flash_problem, needs
 

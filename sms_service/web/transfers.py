@@ -6,7 +6,7 @@ from flask import abort, g, redirect, render_template, request, url_for
 
 from ..db import utcnow
 from ..records import transfers as records
-from ..services import get_services
+from ..bootstrap import get_services
 from ..transfers.outcomes import OutcomeRefused, record
 from ..transfers.report import muted, progress
 from ..transfers.states import OUTCOMES

@@ -10,13 +10,13 @@ from zoneinfo import ZoneInfo
 from sqlalchemy import select
 
 from sms_service.broadcasts.fanout import fan_out, finish
-from sms_service.dispatch import claim_due
+from sms_service.outbound.dispatch import claim_due
 from sms_service.gateway import build_gateway
 from sms_service.models import OutboundMessage
 from sms_service.reminders.generate import generate_visits
 from sms_service.reminders.planner import plan_pending
 from sms_service.reminders.visits import after_visits
-from sms_service.sending import Sender
+from sms_service.outbound.sending import Sender
 from sms_service.transfers.ladder import follow_up
 
 NAIROBI = ZoneInfo("Africa/Nairobi")

@@ -10,8 +10,8 @@ import workers.context as context
 def run_queued_jobs(services) -> None:
     """Take every job waiting on the queues, in the worker's order, until none is left."""
     from sms_service.gateway import build_gateway
-    from sms_service.ratelimit import RateLimiter
-    from sms_service.sending import Sender
+    from sms_service.outbound.ratelimit import RateLimiter
+    from sms_service.outbound.sending import Sender
 
     before = context._services, context._sender
     context._services = services

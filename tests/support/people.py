@@ -11,9 +11,9 @@ from datetime import date, timedelta
 from sms_service.accounts.users import add
 from sms_service.api.auth import issue
 from sms_service.db import utcnow
-from sms_service.messaging import create_message
+from sms_service.outbound.messages import create_message
 from sms_service.models import Client, FollowUpTask, MentorMother, Transfer
-from sms_service.tasks import open_tasks
+from sms_service.followup.store import open_tasks
 from tests.support.programme import small_programme
 
 PASSWORD = "a-long-test-password"

@@ -10,12 +10,13 @@ from __future__ import annotations
 
 from sqlalchemy import func, select
 
-from . import consent, renewal
-from .inbound import Conversation
+from ..outbound import consent
+from ..life_events import renewal
+from .receive import Conversation
 from .keywords import Reading, normalise
-from .models import Appointment, Facility, FollowUpTask, OutboundMessage, Transfer
-from .transfers.states import move
-from .templates.render import format_date, format_time, place_values
+from ..models import Appointment, Facility, FollowUpTask, OutboundMessage, Transfer
+from ..transfers.states import move
+from ..texts.render import format_date, format_time, place_values
 
 HER_OWN = frozenset({"stop", "start", "visit", "clinic", "language"})  # a Mentor Mother's own client keywords
 QUESTIONS = ("transfer_notice", "transfer_follow_up", "reminder")  # messages that ask for a YES

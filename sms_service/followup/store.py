@@ -7,8 +7,8 @@ from datetime import date, datetime
 from sqlalchemy import select, update
 from sqlalchemy.orm import Session
 
-from .db import among, bulk_insert
-from .models import Client, FollowUpTask
+from ..db import among, bulk_insert
+from ..models import Client, FollowUpTask
 
 
 def open_tasks(session: Session, tasks: list[dict], *, now: datetime, today: date) -> int:
@@ -90,8 +90,8 @@ class TaskRefused(ValueError):
 def _seen_by(caller, status: str | None = None):
     """SELECT (task, client, the SMS it is about) of the tasks `caller` may see: a Mentor Mother
     her clients' (those she cares for now), a supervisor her facility's clients', an admin all."""
-    from .access import clients_seen
-    from .models import InboundMessage
+    from ..access import clients_seen
+    from ..models import InboundMessage
 
     query = (select(FollowUpTask, Client, InboundMessage.text).outerjoin(Client, Client.id == FollowUpTask.client_id)
              .outerjoin(InboundMessage, InboundMessage.id == FollowUpTask.inbound_message_id))
@@ -105,13 +105,13 @@ def _seen_by(caller, status: str | None = None):
 def visible_tasks(session: Session, caller, *, status: str | None = "open", after_id: int | None = None,
                   limit: int = 100):
     """A page of the tasks `caller` may see, oldest first: (task, client, the SMS it is about)."""
-    from .records import page_of
+    from ..records import page_of
 
     return page_of(session, _seen_by(caller, status), FollowUpTask.id, after_id=after_id, limit=limit)
 
 
 def outcomes_for(task: FollowUpTask) -> tuple[str, ...]:
-    from .transfers.states import OUTCOMES, transfer_of
+    from ..transfers.states import OUTCOMES, transfer_of
 
     if transfer_of(task.subject) is not None:
         return (*TASK_OUTCOMES, *(o for o in OUTCOMES if o not in ("cancelled", "lost_to_follow_up")))
@@ -121,10 +121,10 @@ def outcomes_for(task: FollowUpTask) -> tuple[str, ...]:
 def finish(session: Session, caller, task_id: int, outcome: str, *, note: str | None, now: datetime,
            config) -> FollowUpTask:
     """Close a task the caller may see, with its outcome (a transfer outcome moves the transfer)."""
-    from . import audit
-    from .models import Transfer
-    from .transfers.outcomes import OutcomeRefused, record
-    from .transfers.states import transfer_of
+    from .. import audit
+    from ..models import Transfer
+    from ..transfers.outcomes import OutcomeRefused, record
+    from ..transfers.states import transfer_of
 
     found = session.scalar(_seen_by(caller).where(FollowUpTask.id == task_id))
     if found is None:
@@ -132,7 +132,7 @@ def finish(session: Session, caller, task_id: int, outcome: str, *, note: str | 
     if found.status != "open":
         raise TaskRefused(f"the task is already {found.status}", status=409)
     if outcome not in outcomes_for(found):  # a known outcome that is not this task's: its state says no
-        from .transfers.states import OUTCOMES
+        from ..transfers.states import OUTCOMES
 
         raise TaskRefused(f"outcome: one of {', '.join(outcomes_for(found))}",
                           status=409 if outcome in (*TASK_OUTCOMES, *OUTCOMES) else 400)

@@ -19,7 +19,7 @@ from pathlib import Path
 
 import click
 
-from .config import ConfigError, describe, load_config
+from ..config import ConfigError, describe, load_config
 
 HEALTH_DEADLINE = 60.0
 
@@ -85,7 +85,7 @@ def run_command(demo: bool, port: int | None, host: str) -> None:
         Path(config.database_url.removeprefix("sqlite:///")).parent.mkdir(parents=True, exist_ok=True)
 
     from . import embedded_redis
-    from .migrate import upgrade
+    from ..migrate import upgrade
 
     redis = None
     if not config.redis_url:
@@ -136,11 +136,11 @@ def _load_demo(config) -> tuple[list[str], str]:
     """Load the demo data and (re)set the demo accounts: their usernames and this run's password."""
     from datetime import datetime
 
-    from .db import Database
+    from ..db import Database
     from .demo import demo_accounts, load_demo
 
-    from .db import utcnow
-    from .transfers.begin import new_transfers, start
+    from ..db import utcnow
+    from ..transfers.begin import new_transfers, start
 
     db = Database(config.database_url)
     with db.session() as session:

@@ -10,8 +10,8 @@ from datetime import datetime, timedelta
 
 from sqlalchemy.orm import Session
 
-from .messaging import create_message
-from .templates.render import language_of, render
+from ..outbound.messages import create_message
+from ..texts.render import language_of, render
 
 LIFETIME = {"reply": timedelta(hours=6), "opt_out_confirmation": timedelta(hours=24)}
 

@@ -9,13 +9,13 @@ from datetime import datetime, timedelta
 
 from sqlalchemy import func, select, update
 
-from .config import Config
-from .db import few, utcnow
-from . import inbound
+from ..config import Config
+from ..db import few, utcnow
+from ..inbound import receive as inbound
 from .delivery import count_waiting_reports, match_unknown_by_number
-from .messaging import PURPOSES, record_history, transition
-from .models import InboundMessage, OutboundMessage
-from .nudges import nudge
+from .messages import PURPOSES, record_history, transition
+from ..models import InboundMessage, OutboundMessage
+from ..jobs import nudge
 
 log = logging.getLogger(__name__)
 JOB_BATCH = 500  # message ids per send job

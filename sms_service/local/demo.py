@@ -10,7 +10,7 @@ from datetime import date, timedelta
 
 from sqlalchemy.orm import Session
 
-from .importing import import_rows
+from ..importing import import_rows
 
 FIRST_NAMES = [
     "Amina", "Zawadi", "Neema", "Imani", "Halima", "Rehema", "Asha", "Wanjiru", "Akinyi", "Nafula",
@@ -84,9 +84,9 @@ def demo_accounts(session: Session) -> tuple[list[str], str]:
     (usernames, password). Only ever for the invented demo data."""
     from sqlalchemy import select
 
-    from .accounts.users import add, new_password, reset
-    from .db import utcnow
-    from .models import User
+    from ..accounts.users import add, new_password, reset
+    from ..db import utcnow
+    from ..models import User
 
     password = new_password()
     for username, name, role, scope in DEMO_ACCOUNTS:

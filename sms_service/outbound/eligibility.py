@@ -24,7 +24,7 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import date, timedelta
 
-from .models import Client
+from ..models import Client
 
 PREGNANCY = timedelta(days=280)  # EDD = LMP + 280 days (care.md)
 

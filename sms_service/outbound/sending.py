@@ -19,11 +19,11 @@ from sqlalchemy import bindparam, func, select, text, update
 from sqlalchemy.orm import Session
 
 from . import consent, eligibility
-from .config import Config
-from .db import UTCDateTime, among, utcnow
-from .gateway import Gateway, Outcome, SendResult
-from .messaging import PURPOSES, follow_outcome, record_history, transition
-from .models import Appointment, Client, Facility, FollowUpTask, Infant, OutboundMessage
+from ..config import Config
+from ..db import UTCDateTime, among, utcnow
+from ..gateway import Gateway, Outcome, SendResult
+from .messages import PURPOSES, follow_outcome, record_history, transition
+from ..models import Appointment, Client, Facility, FollowUpTask, Infant, OutboundMessage
 from .ratelimit import RateLimiter
 from .send_window import next_send_time
 

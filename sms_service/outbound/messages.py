@@ -13,9 +13,9 @@ from sqlalchemy import Integer, func, insert, literal, select, update
 from sqlalchemy.dialects.postgresql import ARRAY
 from sqlalchemy.orm import Session
 
-from .db import UTCDateTime, among, bulk_insert, utcnow
-from .gsm7 import sms_parts
-from .models import FINAL_STATUSES, MessageStatusEvent, OutboundMessage
+from ..db import UTCDateTime, among, bulk_insert, utcnow
+from ..texts.gsm7 import sms_parts
+from ..models import FINAL_STATUSES, MessageStatusEvent, OutboundMessage
 from .send_window import Window
 
 DAYTIME: Window = (time(7, 0), time(19, 0))
@@ -215,7 +215,7 @@ def follow_outcome(session: Session, messages, status: str, reason: str | None, 
     which a message reaches an outcome calls this."""
     followed = [message_id for message_id, purpose in messages if purpose in FOLLOWED]
     if followed:
-        from .transfers.notices import after_outcome
+        from ..transfers.notices import after_outcome
 
         after_outcome(session, followed, status, reason, now)
 

@@ -5,8 +5,8 @@ STOP is honoured all the same: the opt-out is recorded for the number, and confi
 """
 from __future__ import annotations
 
-from . import consent
-from .inbound import Conversation
+from ..outbound import consent
+from .receive import Conversation
 from .keywords import Reading
 
 

@@ -12,10 +12,10 @@ from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.orm import Session
 
 from . import consent
-from .db import Database, among, few, utcnow
-from .gateway import DeliveryUpdate
-from .messaging import follow_outcome, transition
-from .models import DeliveryReport, OutboundMessage
+from ..db import Database, among, few, utcnow
+from ..gateway import DeliveryUpdate
+from .messages import follow_outcome, transition
+from ..models import DeliveryReport, OutboundMessage
 
 MATCH_BY_NUMBER_WITHIN = timedelta(minutes=30)
 

@@ -47,7 +47,7 @@ class Services:
 
     @cached_property
     def nudger(self):
-        from .nudges import Nudger
+        from .jobs import Nudger
 
         return Nudger(self)
 

@@ -16,10 +16,10 @@ from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.orm import Session
 
 from . import keywords
-from .db import Database, utcnow
-from .gateway.africastalking import parse_sms_date
-from .models import Client, FollowUpTask, InboundMessage, MentorMother
-from .phones import PhoneError, mask_phone, normalise_phone
+from ..db import Database, utcnow
+from ..gateway.africastalking import parse_sms_date
+from ..models import Client, FollowUpTask, InboundMessage, MentorMother
+from ..phones import PhoneError, mask_phone, normalise_phone
 from .replies import reply
 
 log = logging.getLogger(__name__)
@@ -140,7 +140,7 @@ class Conversation:
 
 def handle_inbound_sms(services, inbound_id: int, now: datetime | None = None) -> list[int]:
     """Act on one stored SMS, once; returns the ids of the replies to send now."""
-    from . import client_keywords, mentor_commands, strangers
+    from . import clients as client_keywords, mentors as mentor_commands, strangers
 
     now = now or utcnow()
     config = services.config

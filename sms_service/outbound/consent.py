@@ -9,8 +9,8 @@ from datetime import datetime
 from sqlalchemy import bindparam, select, update
 from sqlalchemy.orm import Session
 
-from .db import utcnow
-from .models import Client, ConsentEvent, OutboundMessage
+from ..db import utcnow
+from ..models import Client, ConsentEvent, OutboundMessage
 
 NETWORK_BLOCKS = frozenset({"at_optout", "provider", "delivery_report"})  # sources START cannot undo
 
@@ -51,7 +51,7 @@ def opt_in(session: Session, phone: str, source: str, detail: str | None = None,
 def opt_out(session: Session, phone: str, source: str, detail: str | None = None,
             now: datetime | None = None) -> None:
     """Stop every non-essential message to `phone`, including those already waiting."""
-    from .messaging import PURPOSES, transition
+    from .messages import PURPOSES, transition
 
     now = now or utcnow()
     session.execute(update(Client).where(Client.phone == phone, Client.opted_out_at.is_(None))

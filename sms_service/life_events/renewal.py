@@ -20,13 +20,13 @@ from datetime import datetime
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from . import consent, eligibility
-from .db import among, bulk_update
-from .messaging import PURPOSES, family, remake
-from .models import Appointment, Client, MessageStatusEvent, OutboundMessage, Transfer
-from .reminders import visits
-from .send_window import next_send_time
-from .transfers import notices
+from ..outbound import consent, eligibility
+from ..db import among, bulk_update
+from ..outbound.messages import PURPOSES, family, remake
+from ..models import Appointment, Client, MessageStatusEvent, OutboundMessage, Transfer
+from ..reminders import visits
+from ..outbound.send_window import next_send_time
+from ..transfers import notices
 
 RENEWED = ("missed_visit", "transfer_notice", "transfer_follow_up", "broadcast", "number_changed")
 HELD = ("suppressed", "cancelled")

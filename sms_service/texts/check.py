@@ -3,8 +3,8 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from ..discreet import forbidden_terms
-from ..gsm7 import non_gsm7_chars, sms_parts
+from .discreet import forbidden_terms
+from .gsm7 import non_gsm7_chars, sms_parts
 from .catalogue import CATALOGUE, SAMPLE_LONGEST, SAMPLE_LONGEST_SW, Template
 from .render import placeholders
 

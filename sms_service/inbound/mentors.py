@@ -11,12 +11,12 @@
 """
 from __future__ import annotations
 
-from .access import Caller, person_of
-from .broadcasts import service
-from .gsm7 import normalise_gsm7, sms_parts
-from .inbound import Conversation
+from ..access import Caller, person_of
+from ..broadcasts import service
+from ..texts.gsm7 import normalise_gsm7, sms_parts
+from .receive import Conversation
 from .keywords import Reading
-from .templates.render import format_date
+from ..texts.render import format_date
 
 COMMAND = "BC"
 
