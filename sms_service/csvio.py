@@ -1,13 +1,26 @@
-"""Reading a CSV file a person saved: UTF-8 (a BOM allowed, as spreadsheets write it), a header
-row; column names trimmed and in lower case, values trimmed. Every command that reads a CSV
-(imports, outcomes, a closure's mapping) reads it here."""
+"""CSV in and out.
+
+In: a file a person saved, UTF-8 (a BOM allowed, as spreadsheets write it), a header row;
+column names trimmed and in lower case, values trimmed. Every command that reads a CSV
+(imports, outcomes, a closure's mapping, life events) reads it here; `RecordReport` is what a
+file of outcomes did.
+
+Out: CSV that is safe to open in a spreadsheet, for every file the service writes (referral
+lists, reports): a text cell that begins with `=`, `+`, `-`, `@`, a tab or a carriage return is
+written after an apostrophe, so no spreadsheet takes it for a formula (OWASP's rule). A clinic's
+list is opened in Excel or LibreOffice; a first name or a transfer's reason typed by someone
+else must never run there. Numbers stay numbers; a phone number reads `'+254…` (the apostrophe
+is hidden by the spreadsheet, which shows the number as text)."""
 from __future__ import annotations
 
 import csv
 import io
-from dataclasses import dataclass
+from collections.abc import Iterable
+from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Iterator
+
+from werkzeug.datastructures import Headers
 
 
 class Unreadable(Exception):
@@ -53,3 +66,53 @@ def read_csv(file) -> CsvFile:
     if not columns:
         raise Unreadable("the file is empty: a header row is needed")
     return CsvFile(name, text, list(columns))
+
+
+@dataclass
+class RecordReport:
+    """What a file of outcomes did (arrivals, visits attended…): one line per record."""
+    recorded: int = 0
+    unchanged: int = 0
+    errors: list[str] = field(default_factory=list)
+
+    def summary(self) -> str:
+        return f"{self.recorded} recorded, {self.unchanged} already so, {len(self.errors)} refused"
+
+
+# -- out ---------------------------------------------------------------------------------------
+
+FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
+
+
+def cell(value):
+    if isinstance(value, str) and value.startswith(FORMULA_STARTS):
+        return "'" + value
+    return value
+
+
+class Writer:
+    """`csv.writer`'s two methods, every cell made safe on its way out."""
+
+    def __init__(self, out):
+        self._writer = csv.writer(out, lineterminator="\n")
+
+    def writerow(self, row: Iterable) -> None:
+        self._writer.writerow([cell(value) for value in row])
+
+    def writerows(self, rows: Iterable[Iterable]) -> None:
+        for row in rows:
+            self.writerow(row)
+
+
+def text(rows: Iterable[Iterable]) -> str:
+    """The rows as safe CSV text."""
+    out = io.StringIO()
+    Writer(out).writerows(rows)
+    return out.getvalue()
+
+
+def attachment(filename: str) -> Headers:
+    """Response headers offering the CSV as a file, the name quoted by werkzeug's own helper."""
+    headers = Headers()
+    headers.set("Content-Disposition", "attachment", filename=filename)
+    return headers

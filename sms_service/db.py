@@ -10,7 +10,7 @@ from contextlib import contextmanager
 from datetime import datetime, timezone
 from typing import Iterator
 
-from sqlalchemy import DateTime, MetaData, create_engine, event, literal, text
+from sqlalchemy import DateTime, MetaData, bindparam, create_engine, event, literal, text
 from sqlalchemy.dialects.postgresql import ARRAY
 from sqlalchemy.engine import Engine
 from sqlalchemy.orm import DeclarativeBase, Session, sessionmaker
@@ -70,6 +70,17 @@ def few(session: Session, condition):
 
         return func.unlikely(condition)
     return condition
+
+
+def insert_ignoring(dialect_name: str, table, columns: tuple[str, ...], conflict: str, values: dict | None = None):
+    """`INSERT … ON CONFLICT (conflict) DO NOTHING RETURNING id`, a bound parameter per column
+    (`values`: columns given as SQL expressions instead): what a hot path prepares once
+    (`Database.prepared_insert`); a repeat of the same row inserts nothing and returns no id."""
+    from sqlalchemy.dialects import postgresql, sqlite
+
+    dialect = postgresql if dialect_name == "postgresql" else sqlite
+    return (dialect.insert(table).values({**{c: bindparam(c) for c in columns}, **(values or {})})
+            .on_conflict_do_nothing(index_elements=[conflict]).returning(table.c.id))
 
 
 def bulk_insert(session: Session, table, rows: list[dict], *, returning: tuple[str, ...] = (),

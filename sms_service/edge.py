@@ -41,10 +41,11 @@ def limit_for(path: str) -> int:
 
 
 def too_big_for_ussd() -> Response:
-    from .ussd.menu import fit
+    from .gateway.africastalking import render_ussd
+    from .ussd.menu import last
     from .ussd.texts import SORRY
 
-    return Response(fit("END", SORRY), mimetype="text/plain")
+    return Response(render_ussd(last(SORRY)), mimetype="text/plain")
 
 
 def init_app(app: Flask, config) -> None:

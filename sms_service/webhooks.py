@@ -1,9 +1,11 @@
 """Africa's Talking callbacks. Each needs `?token=WEBHOOK_TOKEN` (compared in constant time);
-a wrong or missing token gets 403 with no detail. Views parse, call one function, answer."""
+a wrong or missing token gets 403 with no detail. A view reads AT's form into our record
+(`gateway.africastalking`), calls one function of the domain, and answers as AT wants."""
 from __future__ import annotations
 
 import hmac
 import logging
+from datetime import datetime
 
 from flask import Blueprint, Response, abort, request
 from sqlalchemy.exc import SQLAlchemyError
@@ -14,8 +16,11 @@ from .edge import too_big_for_ussd
 from .nul import refuse_nul
 from .outbound.delivery import store_delivery_report
 from .outbound.dispatch import APPLY_JOB, APPLY_QUEUE, HANDLE_JOB, HANDLE_QUEUE
-from .inbound.receive import Malformed, receive_sms
-from .gateway.africastalking import parse_delivery_report
+from .inbound.receive import Receipt, receive_sms
+from .gateway import Malformed
+from .gateway.africastalking import (
+    parse_delivery_report, parse_incoming_sms, parse_opt_out, parse_session_end, parse_ussd_step, render_ussd,
+)
 from .ussd.events import store_session_end
 from .ussd.service import respond
 from .phones import PhoneError, mask_phone, normalise_phone
@@ -47,10 +52,20 @@ def bad_request(field: str):
     return {"error": f"missing or malformed field: {field}"}, 400
 
 
+def store_incoming_sms(db, form, now: datetime | None = None) -> Receipt:
+    """AT's incoming-SMS form, stored (raises `Malformed` naming a field AT always sends)."""
+    return receive_sms(db, parse_incoming_sms(form), now)
+
+
+def answer_ussd(services, form, now: datetime | None = None) -> str:
+    """AT's USSD form, answered as AT takes it (`CON …` or `END …`)."""
+    return render_ussd(respond(services, parse_ussd_step(form), now))
+
+
 @blueprint.post("/sms")
 def incoming_sms():
     try:
-        receipt = receive_sms(get_services().db, request.form)
+        receipt = store_incoming_sms(get_services().db, request.form)
     except Malformed as problem:
         return bad_request(problem.field)
     if receipt.refused:  # stored, refused, never answered: 200, or AT posts it again every minute for hours
@@ -71,14 +86,16 @@ def ussd():
         form = request.form
     except RequestEntityTooLarge:  # sent without a length, and longer than a USSD step carries
         return too_big_for_ussd()
-    return Response(respond(get_services(), form), mimetype="text/plain")
+    return Response(answer_ussd(get_services(), form), mimetype="text/plain")
 
 
 @blueprint.post("/ussd/events")
 def ussd_event():
-    if not (request.form.get("sessionId") or "").strip():
-        return bad_request("sessionId")
-    store_session_end(get_services().db, request.form)
+    try:
+        end = parse_session_end(request.form)
+    except Malformed as problem:
+        return bad_request(problem.field)
+    store_session_end(get_services().db, end)
     return "", 200
 
 
@@ -95,10 +112,11 @@ def delivery_report():
 
 @blueprint.post("/sms/optout")
 def opt_out():
+    notice = parse_opt_out(request.form)
     try:
-        phone = normalise_phone(request.form.get("phoneNumber"))
+        phone = normalise_phone(notice.phone)
     except PhoneError:  # nobody we could write to: nothing to stop, and AT must not post it again for hours
-        log.warning("opt-out notice with an unusable number %s", mask_phone(request.form.get("phoneNumber")))
+        log.warning("opt-out notice with an unusable number %s", mask_phone(notice.phone))
         return "", 200
     with get_services().db.session() as session:
         consent.opt_out(session, phone, "at_optout", "bulk SMS opt-out")

@@ -15,7 +15,7 @@ from sms_service.api.auth import issue
 from sms_service.broadcasts.fanout import fan_out, finish
 from sms_service.outbound.dispatch import enqueue_due
 from sms_service.gateway import build_gateway
-from sms_service.inbound.receive import handle_inbound_sms
+from sms_service.inbound.route import handle_inbound_sms
 from sms_service.models import (
     AuditEntry, Broadcast, Client, FollowUpTask, InboundMessage, Infant, MentorMother, OutboundMessage,
     Transfer,

@@ -17,7 +17,7 @@ from sms_service.phones import PhoneError, mask_phone, normalise_phone
 from sms_service.texts.catalogue import CATALOGUE, SAMPLE_LONGEST
 from sms_service.texts.render import placeholders, render
 from sms_service.ussd.check import TODAY, cases
-from sms_service.ussd.menu import answer
+from sms_service.ussd.check import rendered as answer
 
 E164 = re.compile(r"^\+254[17]\d{8}$")
 FAST = settings(max_examples=300, deadline=None, suppress_health_check=[HealthCheck.too_slow])

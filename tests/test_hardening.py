@@ -204,7 +204,7 @@ def test_many_failures_at_many_addresses_lock_the_account_itself(make_app, servi
 # -- broadcast codes -----------------------------------------------------------------------------
 
 def sms(app, services, phone: str, text: str, n=[0]):
-    from sms_service.inbound.receive import handle_inbound_sms
+    from sms_service.inbound.route import handle_inbound_sms
     from sms_service.models import OutboundMessage
 
     n[0] += 1
@@ -387,7 +387,7 @@ def test_the_sms_keeps_its_own_time_beside_its_arrival(app, services, date, sent
 def test_a_retry_hours_late_is_answered_for_the_day_it_was_written(app, services, people):
     """AT posts again for up to 12 hours: yesterday's SMS arriving this morning is yesterday's
     (her one automatic reply a day is counted by the day she wrote)."""
-    from sms_service.inbound.receive import handle_inbound_sms
+    from sms_service.inbound.route import handle_inbound_sms
     from sms_service.models import OutboundMessage
 
     client = app.test_client()

@@ -57,7 +57,8 @@ def test_sending_metrics(client, services):
 
 
 def test_receiving_metrics_show_what_waits(client, services):
-    from sms_service.inbound.receive import handle_inbound_sms, receive_sms
+    from sms_service.inbound.route import handle_inbound_sms
+    from sms_service.webhooks import store_incoming_sms as receive_sms
 
     first = receive_sms(services.db, {"id": "ATXm1", "from": "+254700000001", "text": "hello"})
     receive_sms(services.db, {"id": "ATXm2", "from": "+254700000001", "text": "hello again"})

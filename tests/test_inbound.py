@@ -14,7 +14,7 @@ from sqlalchemy import func, select
 
 from sms_service.db import utcnow
 from sms_service.outbound.dispatch import STALE_INBOUND, sweep
-from sms_service.inbound.receive import handle_inbound_sms
+from sms_service.inbound.route import handle_inbound_sms
 from sms_service.outbound.messages import create_message, transition
 from sms_service.models import (
     Appointment, Client, ConsentEvent, FollowUpTask, InboundMessage, OutboundMessage,
@@ -306,7 +306,7 @@ def test_nothing_client_can_read_names_hiv(app, services, people):
 
 def test_a_message_that_breaks_the_handler_is_set_aside_and_the_rest_go_on(app, services, people, monkeypatch):
     from sms_service.inbound import clients as client_keywords
-    from sms_service.inbound.receive import handle_pending
+    from sms_service.inbound.route import handle_pending
 
     client = app.test_client()
     for phone, text in ((AMINA, "VISIT"), (BETH, "HELP")):

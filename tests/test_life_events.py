@@ -16,7 +16,7 @@ from sms_service import life_events
 from sms_service.access import Caller
 from sms_service.api.auth import issue
 from sms_service.importing import import_csv
-from sms_service.inbound.receive import handle_inbound_sms
+from sms_service.inbound.route import handle_inbound_sms
 from sms_service.models import Appointment, Client, FollowUpTask, InboundMessage, OutboundMessage, Transfer
 from sms_service.reminders.planner import plan_pending
 from sms_service.reminders.visits import after_visits
@@ -361,7 +361,7 @@ STOPS = {("sms", "en"): ("STOP", "START"), ("sms", "sw"): ("ACHA", "ANZA"), ("us
 @pytest.mark.parametrize("channel, language", list(STOPS))
 def test_stop_then_start_sends_her_coming_reminders_at_their_times_and_never_the_passed_ones(
         on_the_gateway, fake_at, channel, language):
-    from sms_service.ussd.service import respond
+    from sms_service.webhooks import answer_ussd as respond
     from tests.support.clock import Clock
 
     services = get_services(on_the_gateway)

@@ -152,7 +152,7 @@ def test_stopping_messages_plans_nothing_more_and_starting_again_plans_what_is_a
 
 
 def test_yes_to_a_reminder_confirms_the_visit(make_app, amina):
-    from sms_service.inbound.receive import handle_inbound_sms
+    from sms_service.inbound.route import handle_inbound_sms
     from sms_service.models import InboundMessage
 
     app = make_app(WEBHOOK_TOKEN="t")

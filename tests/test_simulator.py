@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import pytest
 
-from sms_service.inbound.receive import handle_pending
+from sms_service.inbound.route import handle_pending
 from tests.support.logins import csrf_of, log_in
 from tests.support.people import two_mentor_mothers
 

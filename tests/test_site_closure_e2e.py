@@ -22,7 +22,7 @@ from sms_service.texts.discreet import is_discreet
 from sms_service.outbound.dispatch import enqueue_due
 from sms_service.gateway import build_gateway
 from sms_service.texts.gsm7 import is_gsm7, sms_parts
-from sms_service.inbound.receive import handle_inbound_sms
+from sms_service.inbound.route import handle_inbound_sms
 from sms_service.outbound.messages import create_message
 from sms_service.models import (
     Appointment, Client, Facility, FollowUpTask, InboundMessage, MentorMother, OutboundMessage, Transfer,
@@ -33,7 +33,7 @@ from sms_service.transfers.closure import close_site
 from sms_service.transfers.ladder import follow_up
 from sms_service.csvio import read_csv
 from sms_service.transfers.outcomes import record_file
-from sms_service.ussd.service import respond
+from sms_service.webhooks import answer_ussd as respond
 
 TOKEN = "closure-token"
 AMINA, BEATRICE, CHAUSIKU, DORCAS, ESTHER, FAITH, MM = (

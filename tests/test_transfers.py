@@ -211,7 +211,7 @@ def test_start_is_a_no_op_for_nothing(people):
 
 
 def test_after_lost_to_follow_up_she_is_still_shown_her_new_clinic_and_can_say_she_arrived(people):
-    from sms_service.ussd.service import respond
+    from sms_service.webhooks import answer_ussd as respond
 
     close(people)
     with people.db.session() as s:

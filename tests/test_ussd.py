@@ -268,7 +268,8 @@ def test_a_long_screen_pages_with_98_in_both_languages(app, services, people):
 def test_names_with_accents_are_shown_in_ascii():
     from datetime import date
 
-    from sms_service.ussd.menu import Person, Place, answer
+    from sms_service.ussd.check import rendered as answer
+    from sms_service.ussd.menu import Person, Place
 
     people = [Person(1, "Wanjikũ", "sw", Place("Kliniki ya Ngũgĩ")), Person(2, "Zawadí", "en", Place("Mwangaza"))]
     shown = [answer(inputs, people, date(2026, 3, 2)).text for inputs in ([], ["1"], ["1", "2"], ["2", "4"])]

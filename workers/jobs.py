@@ -24,7 +24,7 @@ def send_messages(ids: list[int]) -> dict[str, int]:
 def handle_pending_inbound() -> int:
     """Act on every incoming SMS stored and not yet handled (each once); send the replies."""
     from sms_service.outbound.dispatch import HANDLE_JOB, HANDLE_QUEUE, dispatch_now
-    from sms_service.inbound.receive import handle_pending
+    from sms_service.inbound.route import handle_pending
     from sms_service.jobs import nudge, woken
 
     services = get_services()

@@ -8,7 +8,7 @@ from datetime import date
 from flask import Response, g, request
 from sqlalchemy import select
 
-from .. import csvsafe
+from .. import csvio
 from ..db import utcnow
 from ..outbound.dispatch import enqueue_due
 from ..importing import import_rows
@@ -185,7 +185,7 @@ def transfers_report_csv():
         lines, needs = progress(session, request.args.get("site") or None, scope=scope)
         silent = muted(session, request.args.get("site") or None, scope=scope)
     return Response(as_csv(lines, needs, silent), mimetype="text/csv",
-                    headers=csvsafe.attachment("transfers-report.csv"))
+                    headers=csvio.attachment("transfers-report.csv"))
 
 
 @blueprint.get("/transfers/referrals/<code>.csv")
@@ -200,4 +200,4 @@ def referrals(code: str):
         audit.record(session, g.caller.actor, "transfers.referrals", subject_type="facility", subject_id=code,
                      origin="api", clients=text.count("\n") - 1)
     return Response(text, mimetype="text/csv",
-                    headers=csvsafe.attachment(f"referrals-{code}.csv"))
+                    headers=csvio.attachment(f"referrals-{code}.csv"))

@@ -1,28 +1,50 @@
-"""Follow-up tasks for people, made in bulk and never twice for one key."""
+"""Follow-up tasks for people: the one place they are made (in bulk, never twice for one key; and
+the prepared statement of USSD's hot path), closed, reopened and moved with their client."""
 from __future__ import annotations
 
-from dataclasses import replace
 from datetime import date, datetime
 
-from sqlalchemy import select, update
+from sqlalchemy import bindparam, select, update
 from sqlalchemy.orm import Session
 
-from ..db import among, bulk_insert
+from ..db import among, bulk_insert, insert_ignoring
 from ..models import Client, FollowUpTask
 
 
 def open_tasks(session: Session, tasks: list[dict], *, now: datetime, today: date) -> int:
-    """Tasks (client_id, kind, subject, dedupe_key, note) on each client's Mentor Mother's list,
-    due today; a key already used makes none. Returns how many were made."""
+    """Tasks (client_id, kind, subject, note, and a dedupe_key when one must never be made
+    twice, the inbound_message_id an SMS made it from) on each client's Mentor Mother's list, due
+    today; a key already used makes none. Returns how many were made."""
     if not tasks:
         return 0
     mentors = dict(session.execute(select(Client.id, Client.mentor_mother_id).where(
-        among(session, Client.id, list({t["client_id"] for t in tasks})))).all())
-    rows = [{"mentor_mother_id": mentors.get(t["client_id"]), "client_id": t["client_id"], "kind": t["kind"],
-             "subject": t.get("subject"), "dedupe_key": t["dedupe_key"][:120], "note": t.get("note"),
-             "status": "open", "due_on": t.get("due_on", today), "created_at": now, "inbound_message_id": None,
-             "outcome": None, "closed_at": None} for t in tasks]
+        among(session, Client.id, list({t["client_id"] for t in tasks if t.get("client_id")}) or [0]))).all())
+    rows = [{"mentor_mother_id": mentors.get(t.get("client_id")), "client_id": t.get("client_id"), "kind": t["kind"],
+             "subject": t.get("subject"), "dedupe_key": t["dedupe_key"][:120] if t.get("dedupe_key") else None,
+             "note": t.get("note"), "status": "open", "due_on": t.get("due_on", today), "created_at": now,
+             "inbound_message_id": t.get("inbound_message_id"), "outcome": None, "closed_at": None} for t in tasks]
     return len(bulk_insert(session, FollowUpTask.__table__, rows, returning=("id",), conflict="dedupe_key"))
+
+
+def open_alert(session: Session, subject: str, note: str, *, now: datetime, inbound_message_id: int | None = None
+               ) -> None:
+    """An admin's task (no client's): one open at a time for a subject (a stop-the-line reason, an
+    SMS that could not be handled)."""
+    if session.scalar(select(FollowUpTask.id).where(FollowUpTask.kind == "alert", FollowUpTask.subject == subject,
+                                                    FollowUpTask.status == "open")) is None:
+        open_tasks(session, [{"kind": "alert", "subject": subject, "note": note,
+                              "inbound_message_id": inbound_message_id}], now=now, today=now.date())
+
+
+TASK_COLUMNS = ("client_id", "kind", "dedupe_key", "due_on", "subject", "note", "status", "created_at")
+
+
+def task_statement(dialect_name: str):
+    """One task for a client, on her Mentor Mother's list, unless its key was used: the single
+    prepared statement of a hot path (a USSD choice), with the parameters `TASK_COLUMNS`."""
+    mentor = select(Client.mentor_mother_id).where(Client.id == bindparam("client_id")).scalar_subquery()
+    return insert_ignoring(dialect_name, FollowUpTask.__table__, TASK_COLUMNS, "dedupe_key",
+                           {"mentor_mother_id": mentor})
 
 
 def follow_their_mentor_mothers(session: Session) -> int:
@@ -74,77 +96,3 @@ def with_open_tasks(session: Session, subjects: list[str]) -> set[str]:
         return set()
     return set(session.scalars(select(FollowUpTask.subject).where(
         among(session, FollowUpTask.subject, subjects), FollowUpTask.status == "open")))
-
-
-# What a person records when a task is done; on a task about a transfer, a transfer outcome is
-# recorded on the transfer too.
-TASK_OUTCOMES = ("reached", "visited", "not_needed")
-
-
-class TaskRefused(ValueError):
-    def __init__(self, message: str, status: int = 400):
-        super().__init__(message)
-        self.status = status  # as the API answers it: 409 when the task is already done
-
-
-def _seen_by(caller, status: str | None = None):
-    """SELECT (task, client, the SMS it is about) of the tasks `caller` may see: a Mentor Mother
-    her clients' (those she cares for now), a supervisor her facility's clients', an admin all."""
-    from ..access import clients_seen
-    from ..models import InboundMessage
-
-    query = (select(FollowUpTask, Client, InboundMessage.text).outerjoin(Client, Client.id == FollowUpTask.client_id)
-             .outerjoin(InboundMessage, InboundMessage.id == FollowUpTask.inbound_message_id))
-    if caller.role == "mentor_mother":  # the clients she cares for now, whoever had them when it was made
-        query = query.where(Client.mentor_mother_id == caller.mentor_mother_id)
-    else:
-        query = clients_seen(query, caller)
-    return query.where(FollowUpTask.status == status) if status else query
-
-
-def visible_tasks(session: Session, caller, *, status: str | None = "open", after_id: int | None = None,
-                  limit: int = 100):
-    """A page of the tasks `caller` may see, oldest first: (task, client, the SMS it is about)."""
-    from ..records import page_of
-
-    return page_of(session, _seen_by(caller, status), FollowUpTask.id, after_id=after_id, limit=limit)
-
-
-def outcomes_for(task: FollowUpTask) -> tuple[str, ...]:
-    from ..transfers.states import OUTCOMES, transfer_of
-
-    if transfer_of(task.subject) is not None:
-        return (*TASK_OUTCOMES, *(o for o in OUTCOMES if o not in ("cancelled", "lost_to_follow_up")))
-    return TASK_OUTCOMES
-
-
-def finish(session: Session, caller, task_id: int, outcome: str, *, note: str | None, now: datetime,
-           config) -> FollowUpTask:
-    """Close a task the caller may see, with its outcome (a transfer outcome moves the transfer)."""
-    from .. import audit
-    from ..models import Transfer
-    from ..transfers.outcomes import OutcomeRefused, record
-    from ..transfers.states import transfer_of
-
-    found = session.scalar(_seen_by(caller).where(FollowUpTask.id == task_id))
-    if found is None:
-        raise LookupError(task_id)
-    if found.status != "open":
-        raise TaskRefused(f"the task is already {found.status}", status=409)
-    if outcome not in outcomes_for(found):  # a known outcome that is not this task's: its state says no
-        from ..transfers.states import OUTCOMES
-
-        raise TaskRefused(f"outcome: one of {', '.join(outcomes_for(found))}",
-                          status=409 if outcome in (*TASK_OUTCOMES, *OUTCOMES) else 400)
-    if outcome not in TASK_OUTCOMES:
-        transfer = session.get(Transfer, transfer_of(found.subject))
-        try:
-            record(session, transfer, outcome, by=replace(caller, channel="task"), now=now, config=config, note=note)
-        except OutcomeRefused as exc:
-            raise TaskRefused(str(exc)) from None
-    found.status, found.outcome, found.closed_at = "done", outcome, now
-    if note:
-        found.note = f"{found.note or ''}\n{note[:500]}".strip()
-    audit.record(session, caller.actor, "task.done", subject_type="task", subject_id=found.id,
-                 origin=caller.channel, outcome=outcome)
-    return found

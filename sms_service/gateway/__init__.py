@@ -1,13 +1,67 @@
-"""The SMS gateway port: send one text to some numbers, learn what became of each.
+"""The gateway port: what goes to the provider and what comes from it, in our own words.
 
-Adapters speak their provider's vocabulary inside; out of them come only `Outcome`s and our
-own reason words (`invalid_phone_number`, `insufficient_balance`, …).
+Out: send one text to some numbers, learn what became of each (`Gateway.send`, `SendResult`).
+In: what the provider's callbacks carry, read into small records by its adapter
+(`IncomingSms`, `UssdStep`, `UssdSessionEnd`, `OptOutNotice`, `DeliveryUpdate`), so that the
+domain never sees a provider's form. Adapters speak their provider's vocabulary inside; out of
+them come only these records, `Outcome`s and our reason words (`invalid_phone_number`, …).
 """
 from __future__ import annotations
 
 from dataclasses import dataclass
+from datetime import datetime
 from enum import Enum
 from typing import Protocol
+
+
+class Malformed(ValueError):
+    """A callback the provider would never send as it is: the field named is missing or wrong."""
+
+    def __init__(self, field: str):
+        super().__init__(field)
+        self.field = field
+
+
+@dataclass(frozen=True)
+class IncomingSms:
+    """An SMS a person sent us."""
+    provider_id: str  # the provider's id: a replay has the same
+    sender: str  # the number as given (the domain decides whether it can use it)
+    text: str
+    to: str | None = None  # our shortcode
+    link_id: str | None = None
+    network_code: str | None = None
+    sent_at: datetime | None = None  # when she wrote it, by the provider's clock
+
+
+@dataclass(frozen=True)
+class UssdStep:
+    """One step of a USSD session: who dials, and every choice typed so far."""
+    session_id: str
+    phone: str  # as given
+    inputs: tuple[str, ...] = ()  # oldest first; empty on the session's first step
+    service_code: str | None = None
+    network_code: str | None = None
+
+
+@dataclass(frozen=True)
+class UssdSessionEnd:
+    """The provider's notice that a USSD session ended, and how."""
+    session_id: str
+    phone: str | None
+    status: str
+    service_code: str | None = None
+    network_code: str | None = None
+    duration_ms: int | None = None
+    hops: int | None = None
+    error: str | None = None
+
+
+@dataclass(frozen=True)
+class OptOutNotice:
+    """The provider's notice that a number opted out of a sender's bulk SMS."""
+    phone: str  # as given
+    sender_id: str | None = None
 
 
 class Outcome(str, Enum):

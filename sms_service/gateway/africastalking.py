@@ -18,7 +18,7 @@ from urllib3.exceptions import ConnectTimeoutError, HTTPError, ReadTimeoutError
 from africastalking.SMS import SMSService
 
 from ..phones import PhoneError, normalise_phone
-from . import DeliveryUpdate, Outcome, SendResult
+from . import DeliveryUpdate, IncomingSms, Malformed, OptOutNotice, Outcome, SendResult, UssdSessionEnd, UssdStep
 
 log = logging.getLogger(__name__)
 TIMEOUT = (3.05, 10.0)  # connect, read (seconds)
@@ -216,3 +216,59 @@ def parse_delivery_report(form) -> DeliveryUpdate:
     except PhoneError:
         phone = None
     return DeliveryUpdate(message_id[:64], status, reason, phone, provider_status[:32])
+
+
+# -- the callbacks, read into our records ----------------------------------------------------------
+
+def parse_incoming_sms(form) -> IncomingSms:
+    """AT's incoming-SMS callback. Raises `Malformed` naming a missing `id` or `text` (AT always
+    sends both; `text` may be empty). A missing `from` is a sender we cannot use, not an error."""
+    provider_id = (form.get("id") or "").strip()
+    if not provider_id or len(provider_id) > 64:
+        raise Malformed("id")
+    if form.get("text") is None:
+        raise Malformed("text")
+    return IncomingSms(provider_id, (form.get("from") or "").strip(), form["text"], form.get("to") or None,
+                       form.get("linkId") or None, form.get("networkCode") or None, parse_sms_date(form.get("date")))
+
+
+def parse_ussd_step(form) -> UssdStep:
+    """AT's USSD callback: `text` holds every input so far joined by `*` (empty at first)."""
+    text = form.get("text") or ""
+    return UssdStep((form.get("sessionId") or "").strip(), form.get("phoneNumber") or "",
+                    tuple(text.split("*")) if text else (), form.get("serviceCode") or None,
+                    form.get("networkCode") or None)
+
+
+def render_ussd(reply) -> str:
+    """A screen as AT takes it: `CON ` while the session goes on, `END ` on its last screen."""
+    return ("END " if reply.ends else "CON ") + reply.text
+
+
+def parse_session_end(form) -> UssdSessionEnd:
+    """AT's end-of-session notice. Raises `Malformed` without a `sessionId`."""
+    session_id = (form.get("sessionId") or "").strip()
+    if not session_id:
+        raise Malformed("sessionId")
+    try:
+        phone = normalise_phone(form.get("phoneNumber"))
+    except PhoneError:
+        phone = None
+    return UssdSessionEnd(session_id, phone, (form.get("status") or "unknown").strip(),
+                          form.get("serviceCode") or None, form.get("networkCode") or None,
+                          _count(form.get("durationInMillis")), _count(form.get("hopsCount")),
+                          form.get("errorMessage") or None)
+
+
+def _count(raw) -> int | None:
+    """A count AT sent, or None when it is not one a column can hold (junk, NaN, huge)."""
+    try:
+        value = int(float(raw))
+    except (TypeError, ValueError, OverflowError):
+        return None
+    return value if -2**31 <= value < 2**31 else None
+
+
+def parse_opt_out(form) -> OptOutNotice:
+    """AT's bulk-SMS opt-out notice."""
+    return OptOutNotice(form.get("phoneNumber") or "", form.get("senderId") or None)

@@ -39,14 +39,3 @@ class ImportReport:
         if self.file_refused:
             return f"{self.kind}: file refused, nothing imported"
         return f"{self.kind}: " + ", ".join(f"{count} {name}" for name, count in self.counts().items())
-
-
-@dataclass
-class RecordReport:
-    """What a file of outcomes did (arrivals, visits attended…): one line per record."""
-    recorded: int = 0
-    unchanged: int = 0
-    errors: list[str] = field(default_factory=list)
-
-    def summary(self) -> str:
-        return f"{self.recorded} recorded, {self.unchanged} already so, {len(self.errors)} refused"

@@ -12,9 +12,10 @@ from sqlalchemy import func, select
 
 from ..outbound import consent
 from ..life_events import renewal
-from .receive import Conversation
+from .conversation import Conversation
 from .keywords import Reading, normalise
-from ..models import Appointment, Facility, FollowUpTask, OutboundMessage, Transfer
+from ..followup.store import open_tasks
+from ..models import Appointment, Facility, OutboundMessage, Transfer
 from ..transfers.states import move
 from ..texts.render import format_date, format_time, place_values
 
@@ -209,6 +210,5 @@ def free_text(talk: Conversation, clients: list, reading: Reading) -> None:
 
 
 def _task(talk: Conversation, client, kind: str) -> None:
-    talk.session.add(FollowUpTask(mentor_mother_id=client.mentor_mother_id, client_id=client.id, kind=kind,
-                                  subject=f"sms:{talk.sms.id}", inbound_message_id=talk.sms.id,
-                                  due_on=talk.today, created_at=talk.now))
+    open_tasks(talk.session, [{"client_id": client.id, "kind": kind, "subject": f"sms:{talk.sms.id}",
+                               "inbound_message_id": talk.sms.id}], now=talk.now, today=talk.today)

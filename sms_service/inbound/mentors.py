@@ -14,7 +14,7 @@ from __future__ import annotations
 from ..access import Caller, person_of
 from ..broadcasts import service
 from ..texts.gsm7 import normalise_gsm7, sms_parts
-from .receive import Conversation
+from .conversation import Conversation
 from .keywords import Reading
 from ..texts.render import format_date
 

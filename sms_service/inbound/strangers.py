@@ -6,7 +6,7 @@ STOP is honoured all the same: the opt-out is recorded for the number, and confi
 from __future__ import annotations
 
 from ..outbound import consent
-from .receive import Conversation
+from .conversation import Conversation
 from .keywords import Reading
 
 

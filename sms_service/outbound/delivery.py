@@ -8,11 +8,10 @@ from __future__ import annotations
 from datetime import datetime, timedelta
 
 from sqlalchemy import bindparam, exists, func, select, update
-from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.orm import Session
 
 from . import consent
-from ..db import Database, among, few, utcnow
+from ..db import Database, among, few, insert_ignoring, utcnow
 from ..gateway import DeliveryUpdate
 from .messages import follow_outcome, transition
 from ..models import DeliveryReport, OutboundMessage
@@ -30,12 +29,9 @@ def store_delivery_report(db: Database, report: DeliveryUpdate, now: datetime | 
 
 
 def _store_statement(dialect_name: str):
-    dialect = postgresql if dialect_name == "postgresql" else sqlite
-    table = DeliveryReport.__table__
     columns = ("provider_message_id", "provider_status", "status", "failure_reason", "phone", "received_at",
                "fingerprint")
-    return (dialect.insert(table).values({c: bindparam(c) for c in columns})
-            .on_conflict_do_nothing(index_elements=["fingerprint"]).returning(table.c.id))
+    return insert_ignoring(dialect_name, DeliveryReport.__table__, columns, "fingerprint")
 
 
 def waiting_reports(*columns):

@@ -23,7 +23,8 @@ from ..config import Config
 from ..db import UTCDateTime, among, utcnow
 from ..gateway import Gateway, Outcome, SendResult
 from .messages import PURPOSES, follow_outcome, record_history, transition
-from ..models import Appointment, Client, Facility, FollowUpTask, Infant, OutboundMessage
+from ..followup.store import open_alert
+from ..models import Appointment, Client, Facility, Infant, OutboundMessage
 from .ratelimit import RateLimiter
 from .send_window import next_send_time
 
@@ -241,13 +242,8 @@ class Sender:
 
     def _alert(self, session: Session, reason: str, now: datetime) -> None:
         """One open admin task per stop-the-line reason (also logged and in /metrics)."""
-        subject = f"sending:{reason}"
-        exists = session.scalar(select(FollowUpTask.id).where(
-            FollowUpTask.kind == "alert", FollowUpTask.subject == subject, FollowUpTask.status == "open"))
-        if exists is None:
-            session.add(FollowUpTask(kind="alert", subject=subject, created_at=now,
-                                     note=f"SMS sending paused: {reason}. It resumes by itself after the "
-                                          f"cooldown, or with `sms-service sending resume`."))
+        open_alert(session, f"sending:{reason}", f"SMS sending paused: {reason}. It resumes by itself after the "
+                                                 f"cooldown, or with `sms-service sending resume`.", now=now)
 
 
 def resume_sending(services) -> bool:

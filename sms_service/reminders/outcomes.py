@@ -7,7 +7,7 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from ..csvio import CsvFile
-from ..importing.report import RecordReport
+from ..csvio import RecordReport
 from ..models import Appointment, Client
 from . import visits
 

@@ -11,7 +11,7 @@ from sqlalchemy.orm import Session
 from .. import life_events
 from ..access import Caller
 from ..csvio import CsvFile
-from ..importing.report import RecordReport
+from ..csvio import RecordReport
 from ..models import Client, Transfer
 from .states import ALLOWED, CAUSE_BY_ROLE, OUTCOMES, can_move, move
 

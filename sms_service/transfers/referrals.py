@@ -7,7 +7,7 @@ import io
 from sqlalchemy import select
 from sqlalchemy.orm import Session, aliased
 
-from .. import csvsafe
+from .. import csvio
 from ..db import among
 from ..models import Appointment, Client, Facility, Infant, MentorMother, Transfer
 from .states import ALLOWED
@@ -48,7 +48,7 @@ def referral_csv(session: Session, clinic: str, scope=None) -> str:
             .order_by(Appointment.date.desc())):
         visits[client_id] = (day.isoformat(), kind)  # the earliest wins (read last)
     out = io.StringIO()
-    writer = csvsafe.Writer(out)
+    writer = csvio.Writer(out)
     writer.writerow(COLUMNS)
     for transfer, client, from_code, mentor in rows:
         day, kind = visits.get(client.id, ("", ""))

@@ -15,7 +15,7 @@ from dataclasses import asdict, dataclass
 from sqlalchemy import String, case, cast, func, literal, select
 from sqlalchemy.orm import Session, aliased
 
-from .. import csvsafe
+from .. import csvio
 from ..outbound import eligibility
 from ..models import Client, Facility, FollowUpTask, MentorMother, OutboundMessage, Transfer
 from ..records.clients import muted as mutes_of
@@ -125,7 +125,7 @@ def as_csv(lines: list[Line], needs: list[Need], silent: dict[str, int] | None =
     """The counts, then a blank line, then those needing follow-up; then (`silent`, from
     `muted()`) a blank line and who gets no messages, by why."""
     out = io.StringIO()
-    writer = csvsafe.Writer(out)
+    writer = csvio.Writer(out)
     writer.writerow(["site", "clinic", *COUNTS])
     writer.writerows([list(asdict(ln).values()) for ln in lines])
     writer.writerow([])

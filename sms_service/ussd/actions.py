@@ -7,11 +7,11 @@ from __future__ import annotations
 from datetime import date, datetime
 
 from sqlalchemy import bindparam, select, update
-from sqlalchemy.dialects import postgresql, sqlite
 
-from ..outbound import consent
+from ..followup.store import task_statement
 from ..life_events import renewal
-from ..models import Client, FollowUpTask, Transfer
+from ..models import Client, Transfer
+from ..outbound import consent
 from ..transfers.states import move
 from .menu import Action
 
@@ -25,7 +25,7 @@ def record(db, action: Action, phone: str, session_id: str, now: datetime, today
         key = {"call_back": f"call_back:{action.client_id}:{today.isoformat()}",  # one a day
                "change_date": f"change_date:{session_id}:{appointment}",
                "opt_in_blocked": f"opt_in_blocked:{session_id}"}[action.kind]
-        db.prepared_insert("ussd.task", _task, quick=True)({
+        db.prepared_insert("ussd.task", task_statement, quick=True)({
             "client_id": action.client_id, "kind": action.kind, "dedupe_key": key[:120], "due_on": today,
             "subject": f"appointment:{appointment}" if action.kind == "change_date" else None,
             "note": f"USSD: {reason}" if reason else "USSD", "status": "open", "created_at": now})
@@ -35,15 +35,6 @@ def record(db, action: Action, phone: str, session_id: str, now: datetime, today
     else:
         with db.quick() as session:
             _rare(session, action, phone, session_id, now, config)
-
-
-def _task(dialect_name: str):
-    dialect = postgresql if dialect_name == "postgresql" else sqlite
-    table = FollowUpTask.__table__
-    mentor = select(Client.mentor_mother_id).where(Client.id == bindparam("client_id")).scalar_subquery()
-    columns = ("client_id", "kind", "dedupe_key", "due_on", "subject", "note", "status", "created_at")
-    return (dialect.insert(table).values({**{c: bindparam(c) for c in columns}, "mentor_mother_id": mentor})
-            .on_conflict_do_nothing(index_elements=["dedupe_key"]).returning(table.c.id))
 
 
 def _language(dialect_name: str):

@@ -2,12 +2,13 @@
 values; fails on a screen over 160 characters, non-ASCII, or wording that reveals care."""
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import date, time, timedelta
 
+from ..gateway.africastalking import render_ussd
 from ..texts.discreet import forbidden_terms
 from ..texts.catalogue import SAMPLE_LONGEST
-from .menu import LIMIT, Move, Person, Place, Visit, answer, replay
+from .menu import LIMIT, Move, Person, Place, Reply, Visit, answer, replay
 
 TODAY = date(2026, 9, 28)  # a Monday; the longest dates fall in the weeks after
 LONG_PLACE = Place(SAMPLE_LONGEST["facility_name"], SAMPLE_LONGEST["landmark"], SAMPLE_LONGEST["hours"],
@@ -53,13 +54,20 @@ def check() -> list[Problem]:
             inputs = frontier.pop()
             reply = answer(inputs, people, TODAY)
             key = "*".join(inputs)
-            problems += [Problem(case, key, m) for m in _faults(reply.text)]
+            problems += [Problem(case, key, m) for m in _faults(render_ussd(reply))]
             if reply.ends or len(inputs) >= MAX_DEPTH or (reply.text, len(inputs)) in seen:
                 continue
             seen.add((reply.text, len(inputs)))
             state = replay(inputs, people, TODAY)
             frontier += [inputs + [c] for c in state.choices() + ["x"] if not (c == "x" and inputs[-1:] == ["x"])]
     return problems
+
+
+def rendered(inputs: list[str], people: list[Person], today) -> Reply:
+    """The menu's answer as the phone shows it (through the Africa's Talking adapter: `CON …` or
+    `END …`): what `check` measures against the screen's 160 characters."""
+    reply = answer(inputs, people, today)
+    return replace(reply, text=render_ussd(reply))
 
 
 def _faults(text: str) -> list[str]:

@@ -1,9 +1,11 @@
 """The USSD menu (SPEC "USSD menu") as data, and one pure function that answers a session.
 
-`answer(inputs, people, today)` replays the session's inputs (AT's `text`, split on `*`)
-from the first screen: `0` goes back one screen, `00` home, `98` to the next page of a long
-screen, anything a screen does not offer re-shows it under "Invalid choice". A choice that
-ends the session returns its `Action` for the webhook to record. No database, no clock.
+`answer(inputs, people, today)` replays the session's inputs (the choices typed so far) from
+the first screen: `0` goes back one screen, `00` home, `98` to the next page of a long screen,
+anything a screen does not offer re-shows it under "Invalid choice". A choice that ends the
+session returns its `Action` for the caller to record. No database, no clock, and no channel's
+words: a `Reply` is a screen's text and whether the session goes on (the gateway writes it as
+its provider wants: Africa's Talking's `CON `/`END `).
 """
 from __future__ import annotations
 
@@ -14,7 +16,8 @@ from datetime import date, time
 from ..texts.render import DAYS, MONTHS
 from .texts import JOIN, TEXTS, WHICH
 
-LIMIT = 160  # characters in all, "CON " included
+LIMIT = 160  # characters a screen shows in all (Safaricom), the channel's own 4-character prefix included
+SCREEN = LIMIT - 4  # what a screen's text may hold
 
 
 @dataclass(frozen=True)
@@ -62,12 +65,9 @@ class Action:
 
 @dataclass(frozen=True)
 class Reply:
-    text: str  # "CON …" or "END …", at most 160 characters, ASCII
+    text: str  # at most SCREEN characters, ASCII
     action: Action | None = None
-
-    @property
-    def ends(self) -> bool:
-        return self.text.startswith("END ")
+    ends: bool = False  # the last screen of the session
 
 
 @dataclass
@@ -197,10 +197,10 @@ def which(people: list[Person]) -> Screen:
 def answer(inputs: list[str], people: list[Person], today: date) -> Reply:
     """The reply to a session whose inputs so far are `inputs` (empty on the first request)."""
     if not people:
-        return Reply(fit("END", JOIN))
+        return last(JOIN)
     state = replay(inputs, people, today)
     if state.ending is not None:
-        return Reply(fit("END", state.ending.text), state.ending.action)
+        return last(state.ending.text, state.ending.action)
     shown = pages(state.screen, state.person, state.invalid)
     return Reply(shown[min(state.page, len(shown) - 1)])
 
@@ -255,8 +255,8 @@ def replay(inputs: list[str], people: list[Person], today: date) -> State:
 
 
 def pages(screen: Screen, person: Person | None, invalid: bool = False) -> list[str]:
-    """The screen as one or more CON pages of at most 160 characters (`98` for the next);
-    the options come on the last page."""
+    """The screen as one or more pages of at most SCREEN characters (`98` for the next); the
+    options come on the last page."""
     lang = person.language if person else "sw"
     head = (t("invalid", lang) + "\n") if invalid else ""
     nav = [] if screen.top or person is None else [t("back", lang) + " " + t("home", lang)]
@@ -265,23 +265,23 @@ def pages(screen: Screen, person: Person | None, invalid: bool = False) -> list[
     more = "\n" + t("more", lang)
     words, out = body.split(" "), []
     while True:
-        prefix = "CON " + (head if not out else "")
+        prefix = head if not out else ""
         rest = " ".join(words)
-        if len(prefix + rest + ending) <= LIMIT:
+        if len(prefix + rest + ending) <= SCREEN:
             out.append(prefix + rest + ending)
             return out
         line = ""
-        while words and len(prefix + (line + " " + words[0]).strip() + more) <= LIMIT:
+        while words and len(prefix + (line + " " + words[0]).strip() + more) <= SCREEN:
             line = (line + " " + words.pop(0)).strip()
         if not line and words:  # one word longer than a page
-            room = LIMIT - len(prefix) - len(more)
+            room = SCREEN - len(prefix) - len(more)
             line, words[0] = words[0][:room], words[0][room:]
         out.append(prefix + line + more)
 
 
-def fit(kind: str, text: str) -> str:
-    """`END` and the text, cut at a word to 160 characters if it must be."""
-    whole = f"{kind} {ascii_only(text)}"
-    if len(whole) <= LIMIT:
-        return whole
-    return whole[:LIMIT].rsplit(" ", 1)[0]
+def last(text: str, action: Action | None = None) -> Reply:
+    """The session's last screen: the text, cut at a word to SCREEN characters if it must be."""
+    whole = ascii_only(text)
+    if len(whole) > SCREEN:
+        whole = whole[:SCREEN].rsplit(" ", 1)[0]
+    return Reply(whole, action, ends=True)

@@ -1,6 +1,6 @@
 """One USSD step: who is calling, what the menu shows, what the choice records.
 
-Never raises: bad input, an unknown number or a failing database all get an `END` screen,
+Never raises: bad input, an unknown number or a failing database all get a last screen,
 and a database that does not answer is given up on within a second (`Database.quick`).
 Nothing on this path calls Redis or the SMS API.
 """
@@ -11,30 +11,30 @@ from datetime import datetime
 
 from ..db import utcnow
 from ..phones import PhoneError, normalise_phone
+from ..gateway import UssdStep
 from .actions import record
-from .menu import answer, fit
+from .menu import Reply, answer, last
 from .people import people_on
 from .texts import SORRY
 
 log = logging.getLogger(__name__)
 
 
-def respond(services, form, now: datetime | None = None) -> str:
+def respond(services, step: UssdStep, now: datetime | None = None) -> Reply:
     now = now or utcnow()
     today = now.astimezone(services.config.tz).date()
-    session_id, text = (form.get("sessionId") or "").strip(), form.get("text") or ""
     try:
-        phone = normalise_phone(form.get("phoneNumber"))
+        phone = normalise_phone(step.phone)
     except PhoneError:
-        return answer([], [], today).text  # not a number we could hold: the joining screen
-    if not session_id:
-        return fit("END", SORRY)
-    inputs = text.split("*") if text else []
+        return answer([], [], today)  # not a number we could hold: the joining screen
+    if not step.session_id:
+        return last(SORRY)
+    inputs = list(step.inputs)
     try:
         reply = answer(inputs, people_on(services.db, phone, today, first_screen=not inputs), today)
         if reply.action is not None:  # a choice to record: the only write
-            record(services.db, reply.action, phone, session_id[:60], now, today, services.config)
-        return reply.text
+            record(services.db, reply.action, phone, step.session_id[:60], now, today, services.config)
+        return reply
     except Exception as error:  # the caller gets an apology, never a 5xx
         log.error("USSD step failed (%s)", type(error).__name__)
-        return fit("END", SORRY)
+        return last(SORRY)

@@ -1,4 +1,4 @@
-"""`sms-service ussd simulate PHONE`: the menu in a terminal, through the real webhook code
+"""`sms-service ussd simulate PHONE`: the menu in a terminal, through the real USSD code
 (records choices like a real session). Empty input ends the session."""
 from __future__ import annotations
 
@@ -7,6 +7,7 @@ import uuid
 import click
 
 from ..bootstrap import get_services
+from ..gateway import UssdStep
 from .service import respond
 
 
@@ -14,9 +15,9 @@ def simulate(app, phone: str) -> None:
     services = get_services(app)
     session, inputs = f"simulator-{uuid.uuid4().hex[:12]}", []
     while True:
-        screen = respond(services, {"sessionId": session, "phoneNumber": phone, "text": "*".join(inputs)})
-        click.echo("\n" + screen[4:] + "\n")
-        if screen.startswith("END "):
+        screen = respond(services, UssdStep(session, phone, tuple(inputs)))
+        click.echo("\n" + screen.text + "\n")
+        if screen.ends:
             return
         typed = click.prompt(">", default="", show_default=False).strip()
         if not typed:

@@ -1,6 +1,7 @@
 """The phone simulator: a basic phone on a page. Dial the USSD code and walk the menu, send an
-SMS, and see the replies and every SMS sent to that number arrive. It goes through the same
-code as Africa's Talking's callbacks (`ussd.service.respond`, `inbound.receive_sms`).
+SMS, and see the replies and every SMS sent to that number arrive. It calls the same domain
+functions as Africa's Talking's callbacks (`ussd.service.respond`, `inbound.receive.receive_sms`),
+with the same records the gateway makes of AT's forms.
 
 Without a login only when the local runner serves it on loopback (`sms-service run`, which sets
 SIMULATOR_OPEN: nobody else can reach it), and then only as numbers of the invented test range
@@ -17,7 +18,9 @@ from flask_login import current_user
 from sqlalchemy import select
 
 from ..outbound.dispatch import HANDLE_JOB, HANDLE_QUEUE
-from ..inbound.receive import Malformed, receive_sms
+from ..gateway import IncomingSms, UssdStep
+from ..gateway.africastalking import render_ussd
+from ..inbound.receive import receive_sms
 from ..models import Client, InboundMessage, OutboundMessage
 from ..nul import refuse_nul
 from ..phones import PhoneError, normalise_phone
@@ -68,10 +71,10 @@ def simulator_ussd():
     data = request.get_json(silent=True) or {}
     phone = _phone(data.get("phone"))
     session_id = "simulator-" + re.sub(r"[^A-Za-z0-9-]", "", str(data.get("session") or ""))[:40]
-    screen = respond(get_services(), {"sessionId": session_id, "phoneNumber": phone,
-                                      "serviceCode": get_services().config.ussd_code or "*384*123#",
-                                      "text": str(data.get("text") or "")[:200]})
-    return jsonify(screen=screen)
+    text = str(data.get("text") or "")[:200]
+    screen = respond(get_services(), UssdStep(session_id, phone, tuple(text.split("*")) if text else (),
+                                              get_services().config.ussd_code or "*384*123#"))
+    return jsonify(screen=render_ussd(screen), text=screen.text, ends=screen.ends)  # as AT would put it, too
 
 
 @blueprint.post("/simulator/sms")
@@ -79,11 +82,7 @@ def simulator_sms():
     data = request.get_json(silent=True) or {}
     phone = _phone(data.get("phone"))
     text = str(data.get("text") or "")[:480]
-    try:
-        receipt = receive_sms(get_services().db, {"id": f"simulator-{uuid.uuid4().hex}", "from": phone,
-                                                  "to": "simulator", "text": text})
-    except Malformed as problem:
-        abort(400, f"missing {problem.field}")
+    receipt = receive_sms(get_services().db, IncomingSms(f"simulator-{uuid.uuid4().hex}", phone, text, "simulator"))
     get_services().nudger.soon(HANDLE_JOB, HANDLE_QUEUE)
     return jsonify(id=receipt.inbound_id), 201
 
