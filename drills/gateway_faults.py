@@ -84,7 +84,7 @@ def drill(name: str, folder: Path, size: int) -> dict:
         for phone, _, message_id, _ in st.gateway.accepted:
             assert client.post("/webhooks/sms/delivery?token=drill", data={
                 "id": message_id, "status": "Success", "phoneNumber": phone, "networkCode": "63902"}).status_code == 200
-        from sms_service.outbound.dispatch import sweep
+        from workers.scheduler import sweep
 
         wait_for(lambda: (sweep(st.services) or True) and not counts(st.services).get("unknown"), 60,
                  "the unknown ones matched by their delivery reports", every=1.0)

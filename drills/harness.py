@@ -238,7 +238,7 @@ def sweep_later(services: Services, status: str, minutes: float = 6) -> dict:
     handed over again (`queued`), calls a dead worker was in are found (`sending`)."""
     from sqlalchemy import update
 
-    from sms_service.outbound.dispatch import sweep
+    from workers.scheduler import sweep
     from sms_service.models import OutboundMessage
 
     with services.db.session() as s:

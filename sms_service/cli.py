@@ -2,58 +2,11 @@
 from __future__ import annotations
 
 import importlib
-import sys
 
 import click
 from flask import Flask
-from flask.cli import ScriptInfo
 
-from .config import ConfigError
-
-
-def load_app() -> Flask:
-    """The app for a command: Flask's when run as `flask --app`, else built from the environment."""
-    context = click.get_current_context(silent=True)
-    info = context.find_object(ScriptInfo) if context else None
-    try:
-        if info is not None:
-            return info.load_app()
-        from . import create_app
-
-        return create_app()
-    except ConfigError as exc:
-        click.echo(str(exc), err=True)
-        sys.exit(2)
-
-
-def command_services():
-    """The configured services for a command (the app built as `load_app` builds it)."""
-    from .bootstrap import get_services
-
-    return get_services(load_app())
-
-
-def role_options(command):
-    """--role, --facility (a supervisor's) and --mentor-mother (hers): whom a token or an account is for."""
-    from .access import ROLES
-
-    for option in reversed([
-        click.option("--role", type=click.Choice(ROLES), required=True),
-        click.option("--facility", metavar="CODE", help="A supervisor's facility (a receiving clinic, or a site)."),
-        click.option("--mentor-mother", metavar="CODE", help="The Mentor Mother it is for."),
-    ]):
-        command = option(command)
-    return command
-
-
-def csv_file(path: str):
-    """The CSV at `path` for a command, or a usage error saying why it cannot be read."""
-    from .csvio import Unreadable, read_csv
-
-    try:
-        return read_csv(path)
-    except Unreadable as exc:
-        raise click.UsageError(f"{path}: {exc}") from None
+from .console import command_services, load_app, report
 
 
 class LazyGroup(click.Group):
@@ -93,16 +46,6 @@ def check_templates_command() -> None:
     from .texts.check import check_templates
 
     report(check_templates(), "the templates", "All templates pass.")
-
-
-def report(problems: list, where: str, all_pass: str) -> None:
-    """Each problem on a line and exit 1, or say all pass."""
-    for problem in problems:
-        click.echo(str(problem))
-    if problems:
-        click.echo(f"{len(problems)} problem(s) in {where}", err=True)
-        sys.exit(1)
-    click.echo(all_pass)
 
 
 @main.group("db")

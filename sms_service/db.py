@@ -10,7 +10,9 @@ from contextlib import contextmanager
 from datetime import datetime, timezone
 from typing import Iterator
 
-from sqlalchemy import DateTime, MetaData, bindparam, create_engine, event, literal, text
+from sqlalchemy import (
+    DateTime, Integer, MetaData, bindparam, create_engine, event, func, insert, literal, select, text, update,
+)
 from sqlalchemy.dialects.postgresql import ARRAY
 from sqlalchemy.engine import Engine
 from sqlalchemy.orm import DeclarativeBase, Session, sessionmaker
@@ -55,7 +57,7 @@ class UTCDateTime(TypeDecorator):
 def among(session: Session, column, values):
     """`column IN values`; on PostgreSQL `= ANY(array)`, one parameter and one cached statement
     whatever the count (a 500-id IN list costs more to compile and parse than to run)."""
-    if session.get_bind().dialect.name == "postgresql":
+    if on_postgresql(session):
         return column == literal(list(values), ARRAY(column.type)).any_()
     return column.in_(values)
 
@@ -65,11 +67,56 @@ def few(session: Session, condition):
     average: once ANALYZE has seen a table of mostly `sent` messages it scans the whole table for
     `status = 'sending'` rather than use the index; `unlikely()` tells it better. PostgreSQL
     keeps the frequencies of common values and needs no hint."""
-    if session.get_bind().dialect.name == "sqlite":
-        from sqlalchemy import func
-
+    if not on_postgresql(session):
         return func.unlikely(condition)
     return condition
+
+
+def on_postgresql(session: Session) -> bool:
+    return session.get_bind().dialect.name == "postgresql"
+
+
+def not_by_its_index(session: Session, column):
+    """`column` as an expression on PostgreSQL, so that its index and statistics stay out of the
+    plan: where the ids are what is selective, statistics that have not yet seen a burst (10,000
+    messages just queued) cannot make the planner walk the status index and filter every row."""
+    return column.concat("") if on_postgresql(session) else column
+
+
+def claimed(session: Session, query):
+    """`query` (a SELECT of rows to work on) taken by this transaction alone: on PostgreSQL the
+    rows are locked and a second scheduler skips them; SQLite serialises writers already."""
+    return query.with_for_update(skip_locked=True) if on_postgresql(session) else query
+
+
+def claim(session: Session, table, chosen, values: dict, returning: tuple, condition=None):
+    """UPDATE the rows `chosen` (a SELECT of their ids, with its order and limit) to `values`,
+    returning `returning` of each: two claimers never take one row. On PostgreSQL the rows are
+    locked in a CTE (never inlined; the lock re-checks them) joined by id alone, one primary-key
+    lookup per row whatever the statistics say; on SQLite one statement under its write lock,
+    `condition` tested again as it updates."""
+    if on_postgresql(session):
+        locked = chosen.with_for_update(skip_locked=True).cte("chosen")
+        statement = update(table).where(table.c.id == locked.c.id)
+    else:
+        statement = update(table).where(table.c.id.in_(chosen.scalar_subquery()))
+        if condition is not None:
+            statement = statement.where(condition)
+    return session.execute(statement.values(**values).returning(*returning)).all()
+
+
+def insert_for_each(session: Session, table, column: str, ids: list[int], values: dict) -> None:
+    """One row per id in `column`, the other columns the same `values`: on PostgreSQL a single
+    INSERT … SELECT unnest(ids), on SQLite an executemany."""
+    if not ids:
+        return
+    if on_postgresql(session):
+        session.execute(insert(table).from_select(
+            [column, *values],
+            select(func.unnest(literal(list(ids), ARRAY(Integer))),
+                   *(literal(v, table.c[k].type) for k, v in values.items()))))
+    else:
+        session.execute(insert(table), [{column: i, **values} for i in ids])
 
 
 def insert_ignoring(dialect_name: str, table, columns: tuple[str, ...], conflict: str, values: dict | None = None):
@@ -92,7 +139,7 @@ def bulk_insert(session: Session, table, rows: list[dict], *, returning: tuple[s
     if not rows:
         return []
     out: list[tuple] = []
-    if session.get_bind().dialect.name != "postgresql":
+    if not on_postgresql(session):
         from sqlalchemy.dialects import sqlite
 
         statement = sqlite.insert(table)
@@ -116,25 +163,32 @@ def bulk_insert(session: Session, table, rows: list[dict], *, returning: tuple[s
     return [tuple(row) for row in result] if returning else out
 
 
-def bulk_update(session: Session, table, rows: list[dict], key: str = "id") -> None:
-    """UPDATE many rows by `key`, each to its own values (all rows with the same keys); on
-    PostgreSQL one statement joined to arrays, on SQLite an executemany."""
+def bulk_update(session: Session, table, rows: list[dict], key: str = "id", *, same: dict | None = None,
+                only_where: dict | None = None) -> None:
+    """UPDATE many rows by `key`, each to its own values (all rows with the same keys), and all
+    to `same`; only those whose columns still hold `only_where` (tested by id on PostgreSQL,
+    whatever the statistics say: `not_by_its_index`). On PostgreSQL one statement joined to
+    arrays, on SQLite an executemany."""
     if not rows:
         return
+    same, only_where = same or {}, only_where or {}
     columns = [c for c in rows[0] if c != key]
-    if session.get_bind().dialect.name != "postgresql":
-        from sqlalchemy import bindparam, update
-
-        session.execute(update(table).where(table.c[key] == bindparam("_key"))
-                        .values({c: bindparam(c) for c in columns}),
+    if not on_postgresql(session):
+        statement = update(table).where(table.c[key] == bindparam("_key"),
+                                        *(table.c[c] == value for c, value in only_where.items()))
+        session.execute(statement.values({**{c: bindparam(c) for c in columns}, **same}),
                         [{**{c: row[c] for c in columns}, "_key": row[key]} for row in rows])
         return
     names = [key, *columns]
-    sql = (f"UPDATE {table.name} AS t SET " + ", ".join(f"{_quoted(c)} = v.{_quoted(c)}" for c in columns)
+    sql = (f"UPDATE {table.name} AS t SET "
+           + ", ".join([f"{_quoted(c)} = v.{_quoted(c)}" for c in columns] + [f"{_quoted(c)} = :s_{c}" for c in same])
            + " FROM (SELECT " + ", ".join(f"unnest(CAST(:p{i} AS {_pg_type(session, table.c[c])}[])) AS {_quoted(c)}"
                                           for i, c in enumerate(names))
-           + f") AS v WHERE t.{_quoted(key)} = v.{_quoted(key)}")
-    session.execute(text(sql), {f"p{i}": _pg_values(table.c[c], rows, c) for i, c in enumerate(names)})
+           + f") AS v WHERE t.{_quoted(key)} = v.{_quoted(key)}"
+           + "".join(f" AND t.{_quoted(c)} || '' = :w_{c}" for c in only_where))
+    statement = text(sql).bindparams(*(bindparam(f"s_{c}", type_=table.c[c].type) for c in same))
+    session.execute(statement, {**{f"p{i}": _pg_values(table.c[c], rows, c) for i, c in enumerate(names)},
+                                **{f"s_{c}": v for c, v in same.items()}, **{f"w_{c}": v for c, v in only_where.items()}})
 
 
 def _quoted(name: str) -> str:

@@ -25,7 +25,7 @@ KB, MB = 1024, 1024 * 1024
 # (path prefix, the most bytes its body may carry): the first that matches
 LIMITS: tuple[tuple[str, int], ...] = (
     ("/webhooks/ussd/events", 8 * KB),
-    ("/webhooks/ussd", 4 * KB),  # sessionId, phoneNumber, serviceCode, networkCode and the inputs so far
+    ("/webhooks/ussd", 4 * KB),  # a USSD step: the session, the phone, the code, the network and the inputs so far
     ("/webhooks/", 16 * KB),  # an SMS (a few hundred characters), a delivery report, an opt-out
     ("/login", 8 * KB),
     ("/api/v1/", 8 * MB),  # a records system's batch: 10,000 records, a FHIR bundle

@@ -1,4 +1,11 @@
-"""Coalesced wake-ups: a thousand webhook calls a second, a handful of jobs.
+"""The jobs the service hands to RQ, each named once with its queue and its time limit, and
+coalesced wake-ups for the ones a webhook starts.
+
+A job is enqueued by its RQ dotted name (`workers.jobs.…`), where its function is defined;
+the name stays across deploys, as jobs waiting in Redis carry it. The function declares the
+job it runs (`@HEARTBEAT.runs`), and a test holds every job here to its function.
+
+Wake-ups: a thousand webhook calls a second, a handful of jobs.
 
 A webhook stores its row (the record), then nudges: the first nudge since the job last
 started enqueues it; the rest cost one Redis SET. The job clears its flag before reading
@@ -12,32 +19,71 @@ import logging
 import os
 import threading
 import time
+from collections.abc import Callable
+from dataclasses import dataclass
+from typing import Any, TypeVar
 
 from redis.exceptions import RedisError
 
 log = logging.getLogger(__name__)
 FLAG_SECONDS = 30
+FAILED_KEPT = 86400  # seconds a failed job stays in RQ's failed registry, to be looked at
+F = TypeVar("F", bound=Callable[..., Any])
 
 
-def _flag(job: str) -> str:
-    return f"sms:nudge:{job}"
+@dataclass(frozen=True)
+class Job:
+    name: str  # RQ's dotted name of the function that runs it
+    queue: str | None  # None: the caller names it (a message's own queue)
+    timeout: int  # seconds before RQ stops it
+
+    def enqueue(self, services, *args: Any, queue: str | None = None) -> None:
+        """Hand the job to its queue (or `queue`); nothing of it kept once it has run."""
+        where = queue or self.queue
+        if where is None:
+            raise ValueError(f"{self.name}: name the queue")
+        services.queues[where].enqueue(self.name, *args, job_timeout=self.timeout, result_ttl=0,
+                                       failure_ttl=FAILED_KEPT)
+
+    def runs(self, function: F) -> F:
+        """The function that runs this job: it must be the one RQ finds by the job's name."""
+        if f"{function.__module__}.{function.__qualname__}" != self.name:
+            raise RuntimeError(f"{function.__module__}.{function.__qualname__} does not run {self.name}")
+        return function
 
 
-def nudge(services, job: str, queue: str, force: bool = False) -> bool:
-    """Make sure `job` will run soon; returns whether this call enqueued it."""
+SEND_MESSAGES = Job("workers.jobs.send_messages", queue=None, timeout=600)  # ids, on their queue
+HANDLE_INBOUND = Job("workers.jobs.handle_pending_inbound", queue="realtime", timeout=180)
+APPLY_REPORTS = Job("workers.jobs.apply_delivery_reports", queue="default", timeout=180)
+HEARTBEAT = Job("workers.jobs.heartbeat", queue="default", timeout=60)
+JOBS = {job.name: job for job in (SEND_MESSAGES, HANDLE_INBOUND, APPLY_REPORTS, HEARTBEAT)}
+
+
+def _job(job: Job | str) -> Job:
+    return job if isinstance(job, Job) else JOBS[job]
+
+
+def _flag(job: Job) -> str:
+    return f"sms:nudge:{job.name}"
+
+
+def nudge(services, job: Job | str, queue: str | None = None, force: bool = False) -> bool:
+    """Make sure `job` (or the job of that name) will run soon; returns whether this call
+    enqueued it."""
+    job = _job(job)
     if services.redis.set(_flag(job), "1", nx=True, ex=FLAG_SECONDS) or force:
-        services.queues[queue].enqueue(job, result_ttl=0, failure_ttl=86400)
+        job.enqueue(services, queue=queue)
         return True
     return False
 
 
-def woken(services, job: str) -> None:
+def woken(services, job: Job | str) -> None:
     """Called first thing by the job: later nudges enqueue it again."""
-    services.redis.delete(_flag(job))
+    services.redis.delete(_flag(_job(job)))
 
 
 class Nudger:
-    """Nudges made off the request path. A webhook says `soon(job, queue)` and answers; a
+    """Nudges made off the request path. A webhook says `soon(job)` and answers; a
     thread of this process makes the nudge at once, then at most one every `THROTTLE`
     seconds, so a burst of calls costs a Redis round trip per burst, not per call. Every
     row stored before `soon` is seen by a job that starts after the nudge (see above)."""
@@ -46,15 +92,15 @@ class Nudger:
 
     def __init__(self, services):
         self.services = services
-        self._wanted: dict[str, str] = {}
+        self._wanted: dict[Job, str | None] = {}
         self._lock = threading.Lock()
         self._wake, self._idle = threading.Event(), threading.Event()
         self._idle.set()
         self._pid: int | None = None
 
-    def soon(self, job: str, queue: str) -> None:
+    def soon(self, job: Job | str, queue: str | None = None) -> None:
         with self._lock:
-            self._wanted[job] = queue
+            self._wanted[_job(job)] = queue
             self._idle.clear()
             if self._pid != os.getpid():  # first use in this (possibly forked) process
                 self._pid = os.getpid()
@@ -75,7 +121,7 @@ class Nudger:
                 try:
                     nudge(self.services, job, queue)
                 except RedisError:  # the row is stored: the sweeper wakes the job later
-                    log.warning("could not wake %s: Redis unavailable", job)
+                    log.warning("could not wake %s: Redis unavailable", job.name)
             with self._lock:
                 if not self._wanted:
                     self._idle.set()

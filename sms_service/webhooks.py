@@ -15,7 +15,7 @@ from .outbound import consent
 from .edge import too_big_for_ussd
 from .nul import refuse_nul
 from .outbound.delivery import store_delivery_report
-from .outbound.dispatch import APPLY_JOB, APPLY_QUEUE, HANDLE_JOB, HANDLE_QUEUE
+from .jobs import APPLY_REPORTS, HANDLE_INBOUND, Job
 from .inbound.receive import Receipt, receive_sms
 from .gateway import Malformed
 from .gateway.africastalking import (
@@ -71,13 +71,13 @@ def incoming_sms():
     if receipt.refused:  # stored, refused, never answered: 200, or AT posts it again every minute for hours
         return "", 200
     if receipt.new:
-        wake(HANDLE_JOB, HANDLE_QUEUE)
+        wake(HANDLE_INBOUND)
     return "", 200
 
 
-def wake(job: str, queue: str) -> None:
+def wake(job: Job) -> None:
     """The row is stored: have its job run soon, without a Redis round trip on this request."""
-    get_services().nudger.soon(job, queue)
+    get_services().nudger.soon(job)
 
 
 @blueprint.post("/ussd")
@@ -106,7 +106,7 @@ def delivery_report():
     except ValueError as missing:
         return bad_request(str(missing))
     if store_delivery_report(get_services().db, report):
-        wake(APPLY_JOB, APPLY_QUEUE)
+        wake(APPLY_REPORTS)
     return "", 200
 
 

@@ -13,7 +13,8 @@ from rq import Queue
 from sqlalchemy import func, select
 
 from sms_service.db import utcnow
-from sms_service.outbound.dispatch import STALE_INBOUND, sweep
+from sms_service.inbound.receive import STALE as STALE_INBOUND
+from workers.scheduler import sweep
 from sms_service.inbound.route import handle_inbound_sms
 from sms_service.outbound.messages import create_message, transition
 from sms_service.models import (

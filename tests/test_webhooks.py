@@ -137,7 +137,7 @@ def test_a_burst_of_reports_wakes_one_job_and_repeats_are_kept_once(client, serv
 def test_reports_whose_wake_up_was_lost_are_applied_after_the_sweep(client, services, redis_server):
     from rq import Queue
 
-    from sms_service.outbound.dispatch import STALE_INBOUND, sweep
+    from sms_service.outbound.dispatch import STALE_REPORTS as STALE_INBOUND, sweep
 
     message_id = sent_message(services)
     client.post(f"/webhooks/sms/delivery?token={TOKEN}", data={"id": "ATXid_1", "status": "Success"})

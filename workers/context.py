@@ -1,35 +1,17 @@
-"""Per-process wiring for workers and the scheduler: built once, on first use."""
+"""A worker's services (`sms_service.bootstrap.for_this_process`). A test runs jobs on its own
+services by setting `_services` (and `_sender`, when it sends through another gateway)."""
 from __future__ import annotations
 
-import sys
-
-from sms_service.config import ConfigError, load_config
-from sms_service.bootstrap import Services
+from sms_service.bootstrap import Services, for_this_process
 
 _services: Services | None = None
 _sender = None
 
 
 def get_services() -> Services:
-    global _services
-    if _services is None:
-        try:
-            _services = Services.from_config(load_config())
-        except ConfigError as exc:
-            print(str(exc), file=sys.stderr)
-            sys.exit(2)
-    return _services
+    return _services if _services is not None else for_this_process()
 
 
 def get_sender():
     """The gateway client, rate limiter and retry policy of this process."""
-    global _sender
-    if _sender is None:
-        from sms_service.gateway import build_gateway
-        from sms_service.outbound.ratelimit import RateLimiter
-        from sms_service.outbound.sending import Sender
-
-        services = get_services()
-        _sender = Sender(services, build_gateway(services.config),
-                         RateLimiter(services.redis, services.config.sms_rate_per_second))
-    return _sender
+    return _sender if _sender is not None else get_services().sender

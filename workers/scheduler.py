@@ -22,9 +22,21 @@ log = logging.getLogger(__name__)
 LAST_TICK_KEY = "sms:scheduler:last_tick"
 
 
-def _sweep(services: Services, now: datetime) -> None:
-    from sms_service.outbound.dispatch import sweep
+def sweep(services: Services, now: datetime | None = None) -> dict[str, int]:
+    """The periodic repair and hand-over, each pipeline's own: outbound (expired, lost, resent,
+    requeued, reports, due) and inbound (stored SMS whose job was lost)."""
+    from sms_service.inbound.receive import wake_lost
+    from sms_service.outbound import dispatch
 
+    now = now or utcnow()
+    done = dispatch.sweep(services, now)
+    done["inbound"] = wake_lost(services, now)
+    if any(done.values()):
+        log.info("sweep: %s", done)
+    return done
+
+
+def _sweep(services: Services, now: datetime) -> None:
     sweep(services, now)
 
 

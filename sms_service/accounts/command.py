@@ -6,7 +6,7 @@ import sys
 
 import click
 
-from ..cli import command_services, role_options
+from ..console import command_services, role_options
 
 
 def _password(from_stdin: bool) -> tuple[str, bool]:

@@ -13,7 +13,7 @@ from ..models import Appointment, Client
 from ..reminders.outcomes import apply
 from ..reminders.visits import VisitRefused
 from ..bootstrap import get_services
-from . import blueprint
+from .base import blueprint
 from .auth import narrowed, requires
 from .errors import ApiError, json_body
 

@@ -12,7 +12,7 @@ from ..db import utcnow
 from ..models import Broadcast
 from ..records import broadcasts as records
 from ..bootstrap import get_services
-from . import blueprint
+from .base import blueprint
 from .auth import requires
 from .errors import ApiError, int_arg, json_body, limit_arg, typed
 

@@ -6,7 +6,7 @@ import sys
 import click
 
 from ..access import ROLES
-from ..cli import command_services
+from ..console import command_services
 
 
 @click.group("api-tokens")

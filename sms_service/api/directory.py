@@ -9,7 +9,7 @@ from .. import life_events
 from ..models import Facility
 from ..records import clients as records
 from ..bootstrap import get_services
-from . import blueprint
+from .base import blueprint
 from .auth import requires
 from .errors import ApiError, int_arg, limit_arg
 

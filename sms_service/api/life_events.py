@@ -9,7 +9,7 @@ from .. import life_events
 from ..db import utcnow
 from ..records import clients as records
 from ..bootstrap import get_services
-from . import blueprint
+from .base import blueprint
 from .auth import requires
 from .errors import ApiError, json_body
 

@@ -6,7 +6,7 @@ from flask import jsonify
 
 from ..life_events.kinds import KINDS as LIFE_EVENT_KINDS
 from ..transfers.states import OUTCOMES
-from . import blueprint
+from .base import blueprint
 
 ERROR = {"$ref": "#/components/schemas/Error"}
 ERRORS = (("400", "malformed"), ("401", "no valid token"), ("403", "not for this role"),

@@ -11,8 +11,7 @@ from sqlalchemy import select
 from .. import csvio
 from ..db import utcnow
 from ..outbound.dispatch import enqueue_due
-from ..importing import import_rows
-from ..importing.follow_on import follow_on
+from ..importing.loader import load
 from ..models import Client, Facility, Transfer
 from ..bootstrap import get_services
 from ..transfers.closure import ClosureRefused, close_site
@@ -20,7 +19,7 @@ from ..transfers.outcomes import OutcomeRefused, record
 from ..transfers.referrals import referral_csv
 from ..records import transfers as records
 from ..transfers.report import as_csv, muted, progress
-from . import blueprint
+from .base import blueprint
 from .auth import requires
 from .errors import ApiError, int_arg, json_body, limit_arg, record_list, typed
 
@@ -50,9 +49,9 @@ def create_transfers():
     data = typed(json_body(), dry_run=bool)
     rows = record_list(json_body(), "transfers", ("client_id", "to_facility_code", "effective_date", "reason"),
                    required=("client_id", "to_facility_code", "effective_date"))
-    services = get_services()
     dry_run = bool(data.get("dry_run"))
-    with services.db.session() as session:
+
+    def theirs_only(session) -> None:
         if g.caller.role == "supervisor":
             named = {str(r.get("client_id", "")) for r in rows}
             theirs = set(session.scalars(select(Client.external_id).where(
@@ -60,16 +59,13 @@ def create_transfers():
             if named - theirs:
                 raise ApiError(403, "some clients are not at your facility",
                                sorted(f"client_id {c}" for c in named - theirs)[:20])
-        report = import_rows(session, "transfers", enumerate(({k: str(v) for k, v in r.items()} for r in rows), 1),
-                             actor=g.caller.actor, origin="api", source="api")
-        started = follow_on(session, "transfers", config=services.config, actor=g.caller.actor, source="api").started
-        if dry_run:
-            session.rollback()
-    if not dry_run and started.notices:
-        enqueue_due(services)
+
+    loaded = load(get_services(), "transfers", list(enumerate(({k: str(v) for k, v in r.items()} for r in rows), 1)),
+                  actor=g.caller.actor, origin="api", dry_run=dry_run, name="api", check=theirs_only)
+    report, started = loaded.report, loaded.after.started
     return {"dry_run": dry_run, **report.counts(),
             "errors": [{"item": e.line, "error": e.reason} for e in report.errors],
-            "preview": started.as_dict()}, (200 if dry_run or not report.created else 201)
+            "preview": started.as_dict() if started is not None else {}}, (200 if dry_run or not report.created else 201)
 
 
 @blueprint.post("/site-closures")

@@ -10,7 +10,7 @@ from ..models import Client
 from ..records.messages import log
 from ..bootstrap import get_services
 from ..followup.work import TaskRefused, finish, visible_tasks
-from . import blueprint
+from .base import blueprint
 from .auth import requires
 from .errors import ApiError, int_arg, json_body, limit_arg
 

@@ -9,6 +9,8 @@ from datetime import datetime, timedelta
 from sqlalchemy import exists, or_, select
 from sqlalchemy.orm import Session
 
+from ..db import claimed
+
 from ..outbound.messages import create_messages
 from ..models import Broadcast, Client, OutboundMessage
 from .audience import clients_of
@@ -23,8 +25,7 @@ def fan_out(session: Session, now: datetime, config) -> int:
     query = (select(Broadcast).where(Broadcast.status == "scheduled",
                                      or_(Broadcast.send_at.is_(None), Broadcast.send_at <= now))
              .order_by(Broadcast.id))
-    if session.get_bind().dialect.name == "postgresql":
-        query = query.with_for_update(skip_locked=True)
+    query = claimed(session, query)
     made = 0
     today = now.astimezone(config.tz).date()
     for broadcast in session.scalars(query).all():

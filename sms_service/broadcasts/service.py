@@ -18,9 +18,10 @@ from ..models import Broadcast, MentorMother, OutboundMessage
 from ..outbound.send_window import is_open, next_send_time
 from .audience import AudienceRefused, count_by_language, parse_filters
 from .content import Content, check
+from ..models.statuses import MessageStatus
 
 CODE_LIFETIME = timedelta(minutes=30)
-WAITING = ("scheduled", "queued", "sending", "unknown")  # a message not yet out (unknown: never resent)
+WAITING = (MessageStatus.SCHEDULED, MessageStatus.QUEUED, MessageStatus.SENDING, MessageStatus.UNKNOWN)  # a message not yet out (unknown: never resent)
 FAILED = ("failed", "expired", "suppressed")
 
 

@@ -18,7 +18,7 @@ from urllib3.exceptions import ConnectTimeoutError, HTTPError, ReadTimeoutError
 from africastalking.SMS import SMSService
 
 from ..phones import PhoneError, normalise_phone
-from . import DeliveryUpdate, IncomingSms, Malformed, OptOutNotice, Outcome, SendResult, UssdSessionEnd, UssdStep
+from .records import DeliveryUpdate, IncomingSms, Malformed, OptOutNotice, Outcome, SendResult, UssdSessionEnd, UssdStep
 
 log = logging.getLogger(__name__)
 TIMEOUT = (3.05, 10.0)  # connect, read (seconds)
@@ -243,6 +243,11 @@ def parse_ussd_step(form) -> UssdStep:
 def render_ussd(reply) -> str:
     """A screen as AT takes it: `CON ` while the session goes on, `END ` on its last screen."""
     return ("END " if reply.ends else "CON ") + reply.text
+
+
+def is_ussd_answer(text: str) -> bool:
+    """Whether AT can take `text` as a USSD answer (it begins `CON ` or `END `)."""
+    return text.startswith(("CON ", "END "))
 
 
 def parse_session_end(form) -> UssdSessionEnd:

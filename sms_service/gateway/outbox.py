@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import uuid
 
-from . import Outcome, SendResult
+from .records import Outcome, SendResult
 
 
 class OutboxGateway:

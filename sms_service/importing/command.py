@@ -20,39 +20,28 @@ def import_command(kind: str, file: str, dry_run: bool) -> None:
     Life events (client_id, kind, date, infant_dob, new_phone, note) act at once, each whole.
     Exit status: 0 all rows loaded, 1 some rows refused, 2 the file could not be read.
     """
-    from ..cli import command_services
-    from . import import_csv
-    from .follow_on import FollowOn, follow_on
+    from ..console import command_services
+    from .loader import load
 
     if kind == "events":
         return _import_events(file, dry_run)
-    services = command_services()
-    with services.db.session() as session:
-        report = import_csv(session, kind, file, actor="cli", origin="cli", progress=True,
-                            today=services.config.today())
-        after = FollowOn() if report.file_refused else follow_on(session, kind, config=services.config, actor="cli",
-                                                                 source="csv")
-        if report.file_refused or dry_run:
-            session.rollback()
+    loaded = load(command_services(), kind, file, actor="cli", origin="cli", dry_run=dry_run, progress=True)
+    report = loaded.report
     for warning in report.warnings:
         click.echo(f"warning: {warning}", err=True)
     for error in report.errors:
         click.echo(str(error), err=True)
     click.echo(report.summary())
-    for line in after.lines():
+    for line in loaded.after.lines():
         click.echo(line)
     if dry_run:
         click.echo("Preview only: nothing was changed.")
-    elif after.started is not None and after.started.notices:
-        from ..outbound.dispatch import enqueue_due
-
-        enqueue_due(services)
     sys.exit(2 if report.file_refused else 1 if report.errors else 0)
 
 
 def _import_events(file: str, dry_run: bool) -> None:
     from ..access import Caller
-    from ..cli import command_services, csv_file
+    from ..console import command_services, csv_file
     from ..db import utcnow
     from ..life_events.csvfile import import_events
 

@@ -5,17 +5,20 @@ from __future__ import annotations
 
 import logging
 from dataclasses import dataclass
-from datetime import datetime
+from datetime import datetime, timedelta
 
-from sqlalchemy import bindparam, func, select
+from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
 from ..db import Database, insert_ignoring, utcnow
 from ..gateway import IncomingSms
+from ..jobs import HANDLE_INBOUND, nudge
 from ..models import InboundMessage
 from ..phones import PhoneError, mask_phone, normalise_phone
 
 log = logging.getLogger(__name__)
+
+
 @dataclass(frozen=True)
 class Receipt:
     inbound_id: int
@@ -62,3 +65,16 @@ def pending_inbound(session: Session, limit: int) -> list[int]:
     """What waits, in the order it was written (AT's own time: a retry can come hours late)."""
     return list(session.scalars(waiting(InboundMessage.id).order_by(
         func.coalesce(InboundMessage.sent_at, InboundMessage.received_at), InboundMessage.id).limit(limit)))
+
+
+STALE = timedelta(minutes=1)  # an incoming SMS not handled by then lost its job
+
+
+def wake_lost(services, now: datetime) -> int:
+    """The scheduler's repair: SMS stored a while ago and not handled (their job lost with Redis
+    or a killed worker) get a job again. How many wait."""
+    with services.db.session() as session:
+        waiting_ = session.scalar(waiting(func.count()).where(InboundMessage.received_at <= now - STALE))
+    if waiting_:
+        nudge(services, HANDLE_INBOUND, force=True)
+    return waiting_ or 0

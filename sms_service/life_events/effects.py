@@ -33,8 +33,9 @@ from ..texts.render import render
 from ..transfers import ladder
 from ..transfers.states import ALLOWED, CAUSE_BY_ROLE, end_many
 from .kinds import Checked
+from ..models.statuses import VISIT_FOLLOWED
 
-FOLLOWED = ("scheduled", "missed", "defaulted")  # a visit still reminded of or followed up
+FOLLOWED = VISIT_FOLLOWED  # a visit still reminded of or followed up
 WELCOME_KEEPS = timedelta(days=3)
 
 
@@ -140,7 +141,7 @@ def _new_number(session: Session, items: list[Item], *, by: Caller, now: datetim
         if client.opted_out_at is None and client.phone in stopped:
             client.opted_out_at = now
     session.flush()
-    remade = _readdress(session, [i.client for i in items], f"life event: number_changed", now, config)
+    remade = _readdress(session, [i.client for i in items], "life event: number_changed", now, config)
     welcomes = {}
     specs = [i for i in items if i.client.opted_out_at is None]
     if specs:

@@ -27,10 +27,11 @@ from ..models import Appointment, Client, MessageStatusEvent, OutboundMessage, T
 from ..reminders import visits
 from ..outbound.send_window import next_send_time
 from ..transfers import notices
+from ..models.statuses import MessageStatus
 
 RENEWED = ("missed_visit", "transfer_notice", "transfer_follow_up", "broadcast", "number_changed")
-HELD = ("suppressed", "cancelled")
-GONE_OR_GOING = ("scheduled", "queued", "sending", "sent", "delivered", "unknown")  # a making that stands
+HELD = (MessageStatus.SUPPRESSED, MessageStatus.CANCELLED)
+GONE_OR_GOING = tuple(s for s in MessageStatus if s not in HELD and s not in (MessageStatus.FAILED, MessageStatus.EXPIRED))  # a making that stands
 
 
 def opt_back_in(session: Session, phone: str, source: str, *, now: datetime, config, detail: str | None = None,

@@ -62,6 +62,15 @@ def record(session: Session, client: Client, asked: Asked, *, by: Caller, now: d
     return outcome
 
 
+def death_from_a_transfer(session: Session, transfer: Transfer, *, by: Caller, now: datetime, config,
+                          note: str | None = None) -> None:
+    """A person recorded the outcome `died` on her transfer: her death, dated today, which ends
+    this transfer and everything else sent to her (followed through `reactions`)."""
+    client = session.get(Client, transfer.client_id)
+    record(session, client, Asked("died", config.today(now).isoformat(), note=note), by=by, now=now,
+           config=config, transfer=transfer)
+
+
 def record_many(session: Session, asked: list[tuple[Client, Asked]], *, by: Caller, now: datetime, config,
                 transfers: dict[int, Transfer] | None = None) -> list[tuple[LifeEvent, bool] | EventRefused]:
     """Record these events in order, each as `record` would (an outcome per request: (event,

@@ -8,6 +8,7 @@ from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from ..db import Base, UTCDateTime, utcnow
 from .directory import Facility, MentorMother
+from .statuses import TRANSFER_OPEN, TransferStatus
 
 LANGUAGES = ("en", "sw")
 STAGES = ("pregnant", "postnatal", "other")
@@ -171,9 +172,9 @@ class Transfer(Base):
     from_facility: Mapped[Facility] = relationship(foreign_keys=[from_facility_id])
     to_facility: Mapped[Facility] = relationship(foreign_keys=[to_facility_id])
 
-    OPEN_STATES = ("planned", "notified", "acknowledged")
+    OPEN_STATES = TRANSFER_OPEN
     # where she should now go is the new clinic: open, or lost to follow-up (she may still turn up)
-    GUIDING_STATES = OPEN_STATES + ("lost_to_follow_up",)
+    GUIDING_STATES = (*TRANSFER_OPEN, TransferStatus.LOST_TO_FOLLOW_UP)
 
 
 class TransferEvent(Base):

@@ -7,9 +7,9 @@ from sqlalchemy import JSON, ForeignKey, Index, Integer, String, Text, text
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from ..db import Base, UTCDateTime, utcnow
+from .statuses import MESSAGE_FINAL
 
-# scheduled → queued → sending → sent → delivered | failed; expired, cancelled, suppressed, unknown
-FINAL_STATUSES = ("delivered", "failed", "expired", "cancelled", "suppressed")
+FINAL_STATUSES = MESSAGE_FINAL
 
 
 class Broadcast(Base):

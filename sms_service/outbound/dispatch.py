@@ -7,15 +7,15 @@ import logging
 from collections import defaultdict
 from datetime import datetime, timedelta
 
-from sqlalchemy import func, select, update
+from sqlalchemy import select, update
 
 from ..config import Config
-from ..db import few, utcnow
-from ..inbound import receive as inbound
+from ..db import claim, few, utcnow
 from .delivery import count_waiting_reports, match_unknown_by_number
 from .messages import PURPOSES, record_history, transition
-from ..models import InboundMessage, OutboundMessage
-from ..jobs import nudge
+from ..models import OutboundMessage
+from ..models.statuses import MessageStatus
+from ..jobs import APPLY_REPORTS, SEND_MESSAGES, nudge
 
 log = logging.getLogger(__name__)
 JOB_BATCH = 500  # message ids per send job
@@ -23,18 +23,13 @@ DUE_BATCH = 10_000  # moved to queued per transaction; a tick repeats until noth
 STALE_QUEUED = timedelta(minutes=5)  # queued this long: its job was probably lost with Redis
 LOST_SENDING = timedelta(minutes=5)  # sending this long: the worker died around the API call
 UNKNOWN_WAIT = timedelta(minutes=Config.sms_unknown_resend_minutes)  # the default: then a must-arrive message goes once more
-SEND_JOB = "workers.jobs.send_messages"
-# jobs woken by the webhooks (sms_service/nudges.py), and the queue each runs on
-HANDLE_JOB, HANDLE_QUEUE = "workers.jobs.handle_pending_inbound", "realtime"
-APPLY_JOB, APPLY_QUEUE = "workers.jobs.apply_delivery_reports", "default"
-STALE_INBOUND = timedelta(minutes=1)  # an incoming SMS not handled by then lost its job
+STALE_REPORTS = timedelta(minutes=1)  # a delivery report not applied by then lost its job
 
 
 def enqueue(services, ids_by_queue: dict[str, list[int]]) -> None:
     for queue_name, ids in ids_by_queue.items():
-        queue = services.queues[queue_name]
         for start in range(0, len(ids), JOB_BATCH):
-            queue.enqueue(SEND_JOB, ids[start:start + JOB_BATCH], job_timeout=600, result_ttl=0, failure_ttl=86400)
+            SEND_MESSAGES.enqueue(services, ids[start:start + JOB_BATCH], queue=queue_name)
 
 
 def dispatch_now(services, ids: list[int], now: datetime | None = None) -> None:
@@ -68,25 +63,21 @@ def claim_due(session, now: datetime, limit: int) -> list[tuple[int, str]]:
     later. Two schedulers never claim one message: on PostgreSQL the rows are locked and a
     second scheduler skips them; on SQLite the statement holds the database's write lock."""
     table = OutboundMessage.__table__
-    due = (select(table.c.id).where(table.c.status == "scheduled", table.c.not_before <= now)
+    due = (select(table.c.id).where(table.c.status == MessageStatus.SCHEDULED, table.c.not_before <= now)
            .order_by(table.c.not_before).limit(limit))
-    if session.get_bind().dialect.name == "postgresql":
-        # the rows locked in a CTE (so never inlined; the lock re-checks their status), joined by
-        # id alone: one primary-key lookup per row claimed, whatever the statistics say. (With
-        # the status tested outside too, stale statistics after a burst of new messages once
-        # made the planner loop over every scheduled row for each claimed one: 22 s for 10,000.)
-        due = due.with_for_update(skip_locked=True).cte("due")
-        claim = update(table).where(table.c.id == due.c.id)
-    else:  # one statement under SQLite's write lock: nobody changes a row between the two
-        claim = update(table).where(table.c.id.in_(due.scalar_subquery()), table.c.status == "scheduled")
-    claimed = [tuple(row) for row in session.execute(
-        claim.values(status="queued", updated_at=now).returning(table.c.id, table.c.queue))]
+    # (by id alone on PostgreSQL: with the status tested outside the lock too, stale statistics
+    # after a burst of new messages once made the planner loop over every scheduled row for
+    # each claimed one: 22 s for 10,000)
+    claimed = [tuple(row) for row in claim(session, table, due, {"status": MessageStatus.QUEUED, "updated_at": now},
+                                           (table.c.id, table.c.queue),
+                                           condition=table.c.status == MessageStatus.SCHEDULED)]
     record_history(session, [message_id for message_id, _ in claimed], "queued", "due", now)
     return claimed
 
 
 def sweep(services, now: datetime | None = None) -> dict[str, int]:
-    """The scheduler's periodic repair and hand-over; each step is idempotent."""
+    """The outbound side of the scheduler's periodic repair and hand-over (`workers.scheduler.sweep`
+    adds the inbound side); each step is idempotent."""
     now = now or utcnow()
     done: dict[str, int] = {}
     with services.db.session() as session:
@@ -115,19 +106,13 @@ def sweep(services, now: datetime | None = None) -> dict[str, int]:
                                                           OutboundMessage.status == "queued")
                             .values(updated_at=now))
         requeue = _queues_of(session, list(stale))
-        waiting = session.scalar(inbound.waiting(func.count()).where(InboundMessage.received_at <= now - STALE_INBOUND))
-        reports = session.scalar(count_waiting_reports(now - STALE_INBOUND))
+        reports = session.scalar(count_waiting_reports(now - STALE_REPORTS))
     enqueue(services, requeue)  # a duplicate job is harmless: the claim is conditional
-    if waiting:  # stored, but its job was lost (Redis wiped, worker killed)
-        nudge(services, HANDLE_JOB, HANDLE_QUEUE, force=True)
-    if reports:
-        nudge(services, APPLY_JOB, APPLY_QUEUE, force=True)
+    if reports:  # stored, but their job was lost (Redis wiped, worker killed)
+        nudge(services, APPLY_REPORTS, force=True)
     done["requeued"] = len(stale)
-    done["inbound"] = waiting
     done["reports"] = reports
     done["due"] = enqueue_due(services, now)
-    if any(done.values()):
-        log.info("sweep: %s", done)
     return done
 
 

@@ -9,14 +9,15 @@ import re
 from dataclasses import dataclass
 from datetime import datetime, time
 
-from sqlalchemy import Integer, func, insert, literal, select, update
-from sqlalchemy.dialects.postgresql import ARRAY
+from sqlalchemy import select, update
 from sqlalchemy.orm import Session
 
-from ..db import UTCDateTime, among, bulk_insert, utcnow
+from .. import reactions
+from ..db import among, bulk_insert, insert_for_each, not_by_its_index, utcnow
 from ..texts.gsm7 import sms_parts
 from ..models import FINAL_STATUSES, MessageStatusEvent, OutboundMessage
 from .send_window import Window
+from ..models.statuses import MESSAGE_WAITING, MessageStatus
 
 DAYTIME: Window = (time(7, 0), time(19, 0))
 
@@ -45,12 +46,13 @@ PURPOSES: dict[str, Purpose] = {
 # transfer notified; one that could not reach her makes a task for a person at once
 FOLLOWED = frozenset({"transfer_notice"})
 
+S = MessageStatus
 ALLOWED: dict[str, frozenset[str]] = {
-    "scheduled": frozenset({"queued", "cancelled", "expired", "suppressed"}),
-    "queued": frozenset({"sending", "scheduled", "cancelled", "expired", "suppressed"}),
-    "sending": frozenset({"sent", "scheduled", "failed", "unknown", "suppressed", "expired"}),
-    "unknown": frozenset({"sent", "delivered", "failed", "scheduled"}),
-    "sent": frozenset({"delivered", "failed"}),
+    S.SCHEDULED: frozenset({S.QUEUED, S.CANCELLED, S.EXPIRED, S.SUPPRESSED}),
+    S.QUEUED: frozenset({S.SENDING, S.SCHEDULED, S.CANCELLED, S.EXPIRED, S.SUPPRESSED}),
+    S.SENDING: frozenset({S.SENT, S.SCHEDULED, S.FAILED, S.UNKNOWN, S.SUPPRESSED, S.EXPIRED}),
+    S.UNKNOWN: frozenset({S.SENT, S.DELIVERED, S.FAILED, S.SCHEDULED}),
+    S.SENT: frozenset({S.DELIVERED, S.FAILED}),
 }
 assert all(status not in ALLOWED for status in FINAL_STATUSES)
 
@@ -60,7 +62,7 @@ def idempotency_key(recipient: str, purpose: str, subject: str | None, version: 
     return f"{recipient}|{purpose}|{subject or '-'}|v{version}"
 
 
-WAITING = ("scheduled", "queued")  # made, not yet out: what an event can still hold back
+WAITING = MESSAGE_WAITING  # made, not yet out: what an event can still hold back
 ROUND = re.compile(r"\|r(\d+)$")
 
 
@@ -192,10 +194,7 @@ def transition(session: Session, ids: list[int], to: str, reason: str | None = N
         sources = [s for s in sources if s in only_from]
     now = now or utcnow()
     table = OutboundMessage.__table__  # Core, not ORM: no session synchronisation to pay for
-    # the ids are what is selective: on PostgreSQL the status is tested as an expression so that
-    # statistics that have not yet seen a burst (10,000 messages just queued) cannot make the
-    # planner walk the status index and filter every queued row for each batch of ids
-    status = table.c.status.concat("") if session.get_bind().dialect.name == "postgresql" else table.c.status
+    status = not_by_its_index(session, table.c.status)  # the ids are what is selective
     rows = session.execute(
         update(table)
         .where(among(session, table.c.id, ids), status.in_(sources))
@@ -213,23 +212,15 @@ def follow_outcome(session: Session, messages, status: str, reason: str | None, 
     """What became of messages the service follows up (`FOLLOWED`, given as (id, purpose)):
     out, delivered, failed, suppressed, expired, or "absent" (her phone off). Every path by
     which a message reaches an outcome calls this."""
-    followed = [message_id for message_id, purpose in messages if purpose in FOLLOWED]
-    if followed:
-        from ..transfers.notices import after_outcome
-
-        after_outcome(session, followed, status, reason, now)
+    by_purpose: dict[str, list[int]] = {}
+    for message_id, purpose in messages:
+        if purpose in FOLLOWED:
+            by_purpose.setdefault(purpose, []).append(message_id)
+    for purpose, ids in by_purpose.items():
+        reactions.emit(f"message_outcome:{purpose}", session, ids, status, reason, now)
 
 
 def record_history(session: Session, ids: list[int], status: str, reason: str | None, at: datetime) -> None:
-    """One status event per message; on PostgreSQL a single INSERT … SELECT unnest(ids)."""
-    if not ids:
-        return
-    events = MessageStatusEvent.__table__
-    if session.get_bind().dialect.name == "postgresql":
-        session.execute(insert(events).from_select(
-            ["message_id", "status", "reason", "at"],
-            select(func.unnest(literal(list(ids), ARRAY(Integer))), literal(status), literal(reason),
-                   literal(at, UTCDateTime)),
-        ))
-    else:
-        session.execute(insert(events), [{"message_id": i, "status": status, "reason": reason, "at": at} for i in ids])
+    """One status event per message (a single statement)."""
+    insert_for_each(session, MessageStatusEvent.__table__, "message_id", ids, {"status": status, "reason": reason,
+                                                                                "at": at})

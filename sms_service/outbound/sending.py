@@ -15,28 +15,23 @@ from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 
-from sqlalchemy import bindparam, func, select, text, update
+from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
 from . import consent, eligibility
 from ..config import Config
-from ..db import UTCDateTime, among, utcnow
+from ..db import among, bulk_update, utcnow
 from ..gateway import Gateway, Outcome, SendResult
 from .messages import PURPOSES, follow_outcome, record_history, transition
 from ..followup.store import open_alert
 from ..models import Appointment, Client, Facility, Infant, OutboundMessage
+from ..models.statuses import MessageStatus
 from .ratelimit import RateLimiter
 from .send_window import next_send_time
 
 log = logging.getLogger(__name__)
 BATCH_RECIPIENTS = 500  # numbers per multi-recipient request (AT: keep to a few hundred)
 PAUSE_KEY = "sms:sending:paused_until"
-MARK_SENT_PG = text(
-    "UPDATE outbound_messages AS m SET status = 'sent', provider_message_id = a.pid, cost = a.cost, "
-    "sent_at = :now, updated_at = :now "
-    "FROM unnest(CAST(:mids AS integer[]), CAST(:pids AS varchar[]), CAST(:costs AS varchar[])) AS a(mid, pid, cost) "
-    "WHERE m.id = a.mid AND m.status || '' = 'sending'"  # by id, whatever the statistics say (messaging.transition)
-).bindparams(bindparam("now", type_=UTCDateTime))
 
 
 @dataclass(frozen=True)
@@ -223,18 +218,10 @@ class Sender:
     def _mark_sent(self, session: Session, accepted: list[dict], now: datetime) -> None:
         if not accepted:
             return
-        table = OutboundMessage.__table__
-        if session.get_bind().dialect.name == "postgresql":  # one cached UPDATE a batch, via arrays
-            session.execute(MARK_SENT_PG, {"mids": [a["mid"] for a in accepted],
-                                           "pids": [a["pid"] for a in accepted],
-                                           "costs": [a["cost"] for a in accepted], "now": now})
-        else:  # SQLite: executemany is already fast, and it has no VALUES with column names
-            session.execute(
-                update(table).where(table.c.id == bindparam("mid"), table.c.status == "sending")
-                .values(status="sent", provider_message_id=bindparam("pid"), cost=bindparam("cost"),
-                        sent_at=now, updated_at=now),
-                accepted,
-            )
+        bulk_update(session, OutboundMessage.__table__,
+                    [{"id": a["mid"], "provider_message_id": a["pid"], "cost": a["cost"]} for a in accepted],
+                    same={"status": MessageStatus.SENT, "sent_at": now, "updated_at": now},
+                    only_where={"status": MessageStatus.SENDING})
         record_history(session, [a["mid"] for a in accepted], "sent", "accepted", now)
         from .delivery import apply_waiting_reports
 

@@ -5,7 +5,7 @@ import sys
 
 import click
 
-from ..cli import command_services, csv_file
+from ..console import command_services, csv_file
 
 @click.group("appointments")
 def appointments_group() -> None:

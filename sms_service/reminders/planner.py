@@ -19,10 +19,11 @@ from ..db import among
 from ..outbound.messages import create_messages, key_of, transition
 from ..models import Appointment, Client, Facility, Infant, MentorMother, OutboundMessage
 from . import plan, wording
+from ..models.statuses import MESSAGE_WAITING, VISIT_FOLLOWED
 
 BATCH = 5000
 PURPOSES = ("reminder",)
-ACTIVE = ("scheduled", "missed", "defaulted")  # visits still followed: reminded of, or followed up
+ACTIVE = VISIT_FOLLOWED  # visits still followed: reminded of, or followed up
 
 
 def subject(appointment_id: int) -> str:
@@ -102,7 +103,7 @@ def _plan(session: Session, ids: list[int], now: datetime, config) -> int:
     waiting = session.execute(
         select(OutboundMessage.id, OutboundMessage.subject, OutboundMessage.idempotency_key)
         .where(among(session, OutboundMessage.subject, [subject(v.id) for v in rows]),
-               OutboundMessage.purpose.in_(PURPOSES), OutboundMessage.status.in_(("scheduled", "queued")))).all()
+               OutboundMessage.purpose.in_(PURPOSES), OutboundMessage.status.in_(MESSAGE_WAITING))).all()
     state = {subject(v.id): v.status for v in rows}
     for visit_id, reason in set_aside(session, rows, now).items():
         state[subject(visit_id)] = f"cancelled: {reason}"

@@ -13,11 +13,12 @@ from sqlalchemy import select, update
 from sqlalchemy.orm import Session
 
 from ..outbound import eligibility
-from ..db import among
+from ..db import among, claimed
 from ..outbound.messages import cancel_waiting, create_messages
 from ..models import Appointment
 from ..followup.store import close_tasks, open_tasks, with_open_tasks
 from . import plan, planner, wording
+from ..models.statuses import VISIT_CLOSED, VisitStatus as V
 
 BATCH = 1000
 
@@ -37,11 +38,11 @@ def _changed(session: Session, appointment: Appointment, now: datetime, *, revis
 def attended(session: Session, appointment: Appointment, now: datetime, config) -> bool:
     """She came: the visit is closed; what waited on it (reminders, the missed message, her
     Mentor Mother's task about it) is no longer needed. False when it already was."""
-    if appointment.status == "attended":
+    if appointment.status == V.ATTENDED:
         return False
-    if appointment.status == "cancelled":
+    if appointment.status == V.CANCELLED:
         raise VisitRefused("the visit was cancelled")
-    appointment.status = "attended"
+    appointment.status = V.ATTENDED
     _changed(session, appointment, now, revise=False)
     _settle(session, appointment.id, now, "attended")
     planner.plan_pending(session, now, config, ids=[appointment.id])
@@ -53,13 +54,13 @@ def missed(session: Session, appointment: Appointment, now: datetime, config) ->
     and the follow-up goes on from there (the missed-visit message while it is still timely, a
     task, then defaulted and lost). A visit known only after its date becomes part of the ladder
     this way, and no other. False when it already was missed or further on."""
-    if appointment.status in ("missed", "defaulted", "lost"):
+    if appointment.status in (V.MISSED, V.DEFAULTED, V.LOST):
         return False
-    if appointment.status in ("cancelled", "attended"):
+    if appointment.status in VISIT_CLOSED:
         raise VisitRefused(f"the visit is {appointment.status}")
     if appointment.date >= config.today(now):
         raise VisitRefused("the visit's day has not passed")
-    appointment.status = "missed"
+    appointment.status = V.MISSED
     _changed(session, appointment, now, revise=False)
     planner.plan_pending(session, now, config, ids=[appointment.id])  # its reminders: none now
     _missed(session, [appointment.id], now, config.today(now), config)
@@ -67,9 +68,9 @@ def missed(session: Session, appointment: Appointment, now: datetime, config) ->
 
 
 def cancel(session: Session, appointment: Appointment, now: datetime, config) -> bool:
-    if appointment.status in ("cancelled", "attended"):
+    if appointment.status in VISIT_CLOSED:
         return False
-    appointment.status = "cancelled"
+    appointment.status = V.CANCELLED
     _changed(session, appointment, now, revise=False)
     _settle(session, appointment.id, now, "cancelled")
     planner.plan_pending(session, now, config, ids=[appointment.id])
@@ -78,7 +79,7 @@ def cancel(session: Session, appointment: Appointment, now: datetime, config) ->
 
 def reschedule(session: Session, appointment: Appointment, day: date, at: time | None, now: datetime, config) -> None:
     """A new date (and time): the reminders waiting are superseded by the new date's."""
-    if appointment.status in ("attended", "cancelled"):
+    if appointment.status in VISIT_CLOSED:
         raise VisitRefused(f"the visit is {appointment.status}")
     clash = session.scalar(select(Appointment.id).where(
         Appointment.client_id == appointment.client_id, Appointment.date == day, Appointment.kind == appointment.kind,
@@ -117,14 +118,12 @@ def after_visits(session: Session, now: datetime, config) -> dict[str, int]:
     done = {}
     missed, defaulted, lost = config.visit_follow_up_days
     # the later steps first, so that one pass never carries a visit through two of them
-    for before, step, after_days in (("defaulted", "lost", lost), ("missed", "defaulted", defaulted),
-                                     ("scheduled", "missed", missed)):
+    for before, step, after_days in ((V.DEFAULTED, V.LOST, lost), (V.MISSED, V.DEFAULTED, defaulted),
+                                     (V.SCHEDULED, V.MISSED, missed)):
         query = (select(Appointment.id, Appointment.client_id).where(
             Appointment.status == before, Appointment.date <= today - timedelta(days=after_days))
             .order_by(Appointment.date).limit(BATCH))
-        if session.get_bind().dialect.name == "postgresql":
-            query = query.with_for_update(skip_locked=True)  # a second scheduler takes other visits
-        found = session.execute(query).all()
+        found = session.execute(claimed(session, query)).all()  # a second scheduler takes other visits
         if not found:
             done[step] = 0
             continue

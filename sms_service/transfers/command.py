@@ -7,7 +7,7 @@ from pathlib import Path
 
 import click
 
-from ..cli import command_services, csv_file
+from ..console import command_services, csv_file
 
 def _read_mapping(path: str) -> dict[str, str]:
     """client_id,to_facility_code (the transfers CSV's columns; others ignored)."""

@@ -15,6 +15,8 @@ from datetime import date, datetime, timedelta
 
 from sqlalchemy import select, update
 from sqlalchemy.orm import Session
+
+from ..db import claimed
 from sqlalchemy.orm.attributes import set_committed_value
 
 from ..models import Transfer
@@ -52,8 +54,7 @@ def follow_up(session: Session, now: datetime, config) -> dict[str, int]:
     days = config.transfer_follow_up_days
     query = (select(Transfer).where(Transfer.next_step_on <= today).order_by(Transfer.next_step_on, Transfer.id)
              .limit(BATCH))
-    if session.get_bind().dialect.name == "postgresql":
-        query = query.with_for_update(skip_locked=True)  # a second scheduler takes other rows
+    query = claimed(session, query)  # a second scheduler takes other rows
     due: dict[int, list[Transfer]] = {1: [], 2: [], 3: [], 4: []}
     for transfer in session.scalars(query).all():
         steps, last = [], transfer.ladder_step
@@ -63,11 +64,11 @@ def follow_up(session: Session, now: datetime, config) -> dict[str, int]:
         after = next_step(transfer, days, config.tz, last)
         # one conditional write: the steps claimed (only if no other scheduler took them first)
         # and the day to look again
-        claimed = session.execute(update(Transfer).where(Transfer.id == transfer.id,
+        took = session.execute(update(Transfer).where(Transfer.id == transfer.id,
                                                          Transfer.ladder_step == transfer.ladder_step)
                                   .values(ladder_step=last, next_step_on=after[1] if after else None)
                                   .execution_options(synchronize_session=False)).rowcount
-        if not claimed:
+        if not took:
             session.expunge(transfer)
             continue
         set_committed_value(transfer, "ladder_step", last)

@@ -8,7 +8,7 @@ from datetime import datetime
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from .. import life_events
+from .. import reactions
 from ..access import Caller
 from ..csvio import CsvFile
 from ..csvio import RecordReport
@@ -40,10 +40,9 @@ def record(session: Session, transfer: Transfer, outcome: str, *, by: Caller, no
     if not can_move(transfer.status, outcome):
         raise OutcomeRefused(f"the transfer is {transfer.status}: it cannot become {outcome}")
     if outcome == "died":
-        client = session.get(Client, transfer.client_id)
-        life_events.record(session, client, life_events.Asked("died", config.today(now).isoformat(), note=note),
-                           by=by if by.channel == "task" else replace(by, channel="transfer"), now=now,
-                           config=config, transfer=transfer)
+        reactions.emit("transfer_outcome:died", session, transfer,
+                       by=by if by.channel == "task" else replace(by, channel="transfer"), now=now,
+                       config=config, note=note)
         session.refresh(transfer)
         if transfer.status == "died":
             return True

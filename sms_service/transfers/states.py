@@ -17,21 +17,23 @@ from ..db import among, bulk_insert
 from ..outbound.messages import cancel_waiting
 from ..models import Client, Transfer, TransferEvent
 from ..followup.store import close_tasks
+from ..models.statuses import TRANSFER_ENDINGS, TransferStatus
 
 OPEN = Transfer.OPEN_STATES  # planned, notified, acknowledged
-ENDINGS = ("arrived", "lost_to_follow_up", "moved_elsewhere", "declined", "died", "cancelled")
+ENDINGS = TRANSFER_ENDINGS
 OUTCOMES = ENDINGS  # what a person may record
 # who or what caused a change (TransferEvent.cause)
 CAUSES = ("staff", "client_sms", "ussd", "mentor_mother", "clinic", "follow_up", "gateway")
 CAUSE_BY_ROLE = {"admin": "staff", "supervisor": "clinic", "mentor_mother": "mentor_mother"}  # a person's role
 
+S = TransferStatus
 ALLOWED: dict[str, frozenset[str]] = {
-    "planned": frozenset({"notified", "acknowledged", *ENDINGS}),
-    "notified": frozenset({"acknowledged", *ENDINGS}),
-    "acknowledged": frozenset(ENDINGS),
-    "lost_to_follow_up": frozenset({"arrived", "moved_elsewhere", "declined", "died"}),
+    S.PLANNED: frozenset({S.NOTIFIED, S.ACKNOWLEDGED, *ENDINGS}),
+    S.NOTIFIED: frozenset({S.ACKNOWLEDGED, *ENDINGS}),
+    S.ACKNOWLEDGED: frozenset(ENDINGS),
+    S.LOST_TO_FOLLOW_UP: frozenset({S.ARRIVED, S.MOVED_ELSEWHERE, S.DECLINED, S.DIED}),
 }
-STAMPS = {"notified": "notified_at", "acknowledged": "acknowledged_at", "arrived": "arrived_at"}
+STAMPS = {S.NOTIFIED: "notified_at", S.ACKNOWLEDGED: "acknowledged_at", S.ARRIVED: "arrived_at"}
 
 
 def subject(transfer_id: int) -> str:

@@ -5,7 +5,7 @@ from __future__ import annotations
 from dataclasses import dataclass, replace
 from datetime import date, time, timedelta
 
-from ..gateway.africastalking import render_ussd
+from ..gateway.africastalking import is_ussd_answer, render_ussd
 from ..texts.discreet import forbidden_terms
 from ..texts.catalogue import SAMPLE_LONGEST
 from .menu import LIMIT, Move, Person, Place, Reply, Visit, answer, replay
@@ -74,7 +74,7 @@ def _faults(text: str) -> list[str]:
     faults = []
     if len(text) > LIMIT:
         faults.append(f"{len(text)} characters (limit {LIMIT})")
-    if not text.startswith(("CON ", "END ")):
+    if not is_ussd_answer(text):
         faults.append("does not begin CON or END")
     if not text.isascii():
         faults.append("not ASCII")

@@ -6,18 +6,12 @@ same `access` rules and `records` functions as the API. Every form carries a CSR
 exempt, as no browser session stands behind them."""
 from __future__ import annotations
 
-from flask import Blueprint, Flask
+from flask import Flask
 
-blueprint = Blueprint("web", __name__, template_folder="pages", static_folder="static",
-                      static_url_path="/static/web")
+from . import auth, broadcasts, clients, imports, messages, simulator, tasks, transfers  # noqa: F401  (the routes)
+from .base import blueprint
 
-
-def id_arg(name: str) -> int | None:
-    """A page's id parameter (where a list goes on from), or None when absent or not a number."""
-    from flask import request
-
-    raw = request.args.get(name, "")
-    return int(raw) if raw.isdigit() else None
+__all__ = ["blueprint", "init_app"]
 
 
 def init_app(app: Flask) -> None:
@@ -33,8 +27,3 @@ def init_app(app: Flask) -> None:
     auth.init_app(app)
     i18n.init_app(app)
     app.register_blueprint(blueprint)
-
-
-from . import (  # noqa: E402,F401  (the routes)
-    auth, broadcasts, clients, imports, messages, simulator, tasks, transfers,
-)

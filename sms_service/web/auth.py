@@ -15,7 +15,7 @@ from ..accounts import users
 from ..db import utcnow
 from ..nul import refuse_nul
 from ..bootstrap import get_services
-from . import blueprint
+from .base import blueprint
 from .i18n import t
 
 log = logging.getLogger(__name__)

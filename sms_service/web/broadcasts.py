@@ -13,7 +13,7 @@ from ..db import utcnow
 from ..models import STAGES
 from ..records import broadcasts as records
 from ..bootstrap import get_services
-from . import blueprint
+from .base import blueprint
 from .auth import flash_done, flash_problem, needs
 from .i18n import t
 

@@ -14,7 +14,7 @@ from ..db import utcnow
 from ..models import Transfer
 from ..records import clients as records
 from ..bootstrap import get_services
-from . import blueprint, id_arg
+from .base import blueprint, id_arg
 from .auth import flash_done, needs
 
 FIELDS = ("kind", "date", "infant_dob", "new_phone", "note")

@@ -4,13 +4,10 @@ from __future__ import annotations
 
 from flask import g, render_template, request
 
-from .. import audit
-from ..outbound.dispatch import enqueue_due
-from ..importing import import_csv
-from ..importing.follow_on import FollowOn, follow_on
 from ..importing.kinds import KINDS
+from ..importing.loader import load
 from ..bootstrap import get_services
-from . import blueprint
+from .base import blueprint
 from .auth import needs
 
 
@@ -26,16 +23,8 @@ def upload():
     kind, upload, dry_run = request.form.get("kind", ""), request.files.get("file"), request.form.get("dry_run") == "1"
     if kind not in KINDS or upload is None or not upload.filename:
         return render_template("imports.html", kinds=sorted(KINDS), problem=True), 400
-    services = get_services()
-    with services.db.session() as s:
-        report = import_csv(s, kind, upload.stream, actor=g.caller.actor, origin="web", today=services.config.today())
-        after = FollowOn() if report.file_refused else follow_on(s, kind, config=services.config,
-                                                                 actor=g.caller.actor, source="csv")
-        if report.file_refused or dry_run:
-            s.rollback()
-        else:
-            audit.record(s, g.caller.actor, f"import.{kind}.upload", origin="web", **report.counts())
-    if not dry_run and after.started is not None and after.started.notices:
-        enqueue_due(services)
-    return render_template("imports.html", kinds=sorted(KINDS), report=report, after=after, dry_run=dry_run,
+    loaded = load(get_services(), kind, upload.stream, actor=g.caller.actor, origin="web", dry_run=dry_run,
+                  audit_as=f"import.{kind}.upload")
+    report = loaded.report
+    return render_template("imports.html", kinds=sorted(KINDS), report=report, after=loaded.after, dry_run=dry_run,
                            chosen=kind, filename=upload.filename), (200 if not report.file_refused else 400)

@@ -7,11 +7,11 @@ from flask import g, render_template, request
 from ..outbound.messages import PURPOSES
 from ..records.messages import log
 from ..bootstrap import get_services
-from . import blueprint, id_arg
+from .base import blueprint, id_arg
 from .auth import needs
+from ..models.statuses import MessageStatus
 
-STATUSES = ("scheduled", "queued", "sending", "sent", "delivered", "failed", "unknown", "expired", "suppressed",
-            "cancelled")
+STATUSES = tuple(MessageStatus)
 
 
 @blueprint.get("/messages")

@@ -17,7 +17,7 @@ from flask import abort, jsonify, render_template, request
 from flask_login import current_user
 from sqlalchemy import select
 
-from ..outbound.dispatch import HANDLE_JOB, HANDLE_QUEUE
+from ..jobs import HANDLE_INBOUND
 from ..gateway import IncomingSms, UssdStep
 from ..gateway.africastalking import render_ussd
 from ..inbound.receive import receive_sms
@@ -26,7 +26,7 @@ from ..nul import refuse_nul
 from ..phones import PhoneError, normalise_phone
 from ..bootstrap import get_services
 from ..ussd.service import respond
-from . import blueprint
+from .base import blueprint
 
 TEST_RANGE = re.compile(r"^\+25470000\d{4}$")
 SHOWN = 50  # messages each way on the phone's screen
@@ -83,7 +83,7 @@ def simulator_sms():
     phone = _phone(data.get("phone"))
     text = str(data.get("text") or "")[:480]
     receipt = receive_sms(get_services().db, IncomingSms(f"simulator-{uuid.uuid4().hex}", phone, text, "simulator"))
-    get_services().nudger.soon(HANDLE_JOB, HANDLE_QUEUE)
+    get_services().nudger.soon(HANDLE_INBOUND)
     return jsonify(id=receipt.inbound_id), 201
 
 

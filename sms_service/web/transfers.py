@@ -10,7 +10,7 @@ from ..bootstrap import get_services
 from ..transfers.outcomes import OutcomeRefused, record
 from ..transfers.report import muted, progress
 from ..transfers.states import OUTCOMES
-from . import blueprint, id_arg
+from .base import blueprint, id_arg
 from .auth import flash_done, flash_problem, needs
 
 
