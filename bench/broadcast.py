@@ -34,7 +34,7 @@ from sms_service.config import load_config  # noqa: E402
 from sms_service.db import utcnow  # noqa: E402
 from sms_service.outbound.dispatch import enqueue_due  # noqa: E402
 from sms_service.models import Client, OutboundMessage  # noqa: E402
-from sms_service.bootstrap import Services  # noqa: E402
+from sms_service.bootstrap import Services, services_for  # noqa: E402
 
 
 def sent(services: Services, broadcast_id: int) -> int:
@@ -88,7 +88,7 @@ def main() -> None:
     with tempfile.TemporaryDirectory() as tmp:
         for name, url, redis_url in each_database(args.databases, Path(tmp)):
             env = gateway_env(url, redis_url)
-            services = Services.from_config(load_config(env))
+            services = services_for(load_config(env))
             try:
                 fill(url)
                 analyse(url)

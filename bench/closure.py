@@ -36,7 +36,7 @@ from bench.outbound import Fake, rss_mb, run_workers, scenario, stop_workers  # 
 from sms_service.config import load_config  # noqa: E402
 from sms_service.db import utcnow  # noqa: E402
 from sms_service.models import Appointment, Client, Facility, OutboundMessage, Transfer  # noqa: E402
-from sms_service.bootstrap import Services  # noqa: E402
+from sms_service.bootstrap import Services, services_for  # noqa: E402
 
 CLOSING = 13_000
 
@@ -121,7 +121,7 @@ def main() -> None:
         folder = Path(tmp)
         for name, url, redis_url in each_database(args.databases, folder):
             env = gateway_env(url, redis_url, USSD_CODE="*384*123#")
-            services = Services.from_config(load_config(env))
+            services = services_for(load_config(env))
             try:
                 fill(url)
                 effective = utcnow().astimezone(services.config.tz).date() + timedelta(days=7)

@@ -35,7 +35,7 @@ from sms_service.config import load_config  # noqa: E402
 from sms_service.db import utcnow  # noqa: E402
 from sms_service.outbound.dispatch import enqueue  # noqa: E402
 from sms_service.models import OutboundMessage  # noqa: E402
-from sms_service.bootstrap import Services  # noqa: E402
+from sms_service.bootstrap import Services, services_for  # noqa: E402
 
 
 class Fake:
@@ -157,7 +157,7 @@ def main() -> None:
         folder = Path(tmp)
         for name, url, redis_url in each_database(args.databases, folder):
             env = gateway_env(url, redis_url)
-            services = Services.from_config(load_config(env))
+            services = services_for(load_config(env))
             plan = [
                 ("personal-1ms", 13_000 // scale, False, 0.001, {}),
                 ("personal-100ms", 13_000 // scale, False, 0.1, {}),

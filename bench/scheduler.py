@@ -32,7 +32,7 @@ from sms_service.config import load_config  # noqa: E402
 from sms_service.db import bulk_insert, utcnow  # noqa: E402
 from sms_service.outbound.dispatch import enqueue_due  # noqa: E402
 from sms_service.models import OutboundMessage  # noqa: E402
-from sms_service.bootstrap import Services  # noqa: E402
+from sms_service.bootstrap import Services, services_for  # noqa: E402
 
 
 def reminders(services: Services, count: int, tag: str, first, spread: timedelta) -> None:
@@ -123,7 +123,7 @@ def main() -> None:
     args = parser.parse_args()
     with tempfile.TemporaryDirectory() as tmp:
         for name, url, redis_url in each_database(args.databases, Path(tmp)):
-            services = Services.from_config(load_config({"DATABASE_URL": url, "REDIS_URL": redis_url}))
+            services = services_for(load_config({"DATABASE_URL": url, "REDIS_URL": redis_url}))
             try:
                 print(json.dumps(measure(services, url, name, args)), flush=True)
             finally:

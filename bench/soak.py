@@ -37,7 +37,7 @@ from sms_service.broadcasts import service  # noqa: E402
 from sms_service.config import load_config  # noqa: E402
 from sms_service.db import utcnow  # noqa: E402
 from sms_service.models import OutboundMessage  # noqa: E402
-from sms_service.bootstrap import Services  # noqa: E402
+from sms_service.bootstrap import Services, services_for  # noqa: E402
 
 USSD_P99_MS, GROWTH = 50.0, 0.10
 
@@ -175,7 +175,7 @@ def main() -> None:
     with tempfile.TemporaryDirectory() as tmp:
         for name, url, redis_url in each_database(args.databases, Path(tmp)):
             env = {**gateway_env(url, redis_url), "WEBHOOK_TOKEN": "bench"}
-            services = Services.from_config(load_config(env))
+            services = services_for(load_config(env))
             try:
                 fill(url)
                 analyse(url)

@@ -23,7 +23,7 @@ from sms_service.config import load_config  # noqa: E402
 from sms_service.db import bulk_insert, utcnow  # noqa: E402
 from sms_service.migrate import upgrade  # noqa: E402
 from sms_service.models import Client, Facility, MentorMother  # noqa: E402
-from sms_service.bootstrap import Services  # noqa: E402
+from sms_service.bootstrap import Services, services_for  # noqa: E402
 from tests.support.fake_at import FakeAfricasTalking  # noqa: E402
 
 TEXT = "Kliniki itafunguliwa Jumatatu saa mbili asubuhi. Karibu na kadi ya mtoto."
@@ -161,7 +161,7 @@ def stage(name: str, folder: Path, **settings: str):
     own_log = _capture_log(folder / "drill.log")  # this process's lines are checked too
     try:
         upgrade(url)
-        services = Services.from_config(load_config(env))
+        services = services_for(load_config(env))
         current = Stage(name, url, folder, redis, fake, services, env, Gateway(fake))
         current.logs.append(folder / "drill.log")
         yield current

@@ -1,24 +1,27 @@
-"""The one place a process is wired: configuration, database, Redis, queues, the gateway, the
-rate limit and the sender, and who reacts to what (`wire`).
+"""The one place a process is wired: its services (`resources.Services`: configuration,
+database, Redis, queues), the gateway, the rate limit and the sender, and who reacts to what
+(`wire`).
 
-Views and commands reach them with `get_services()`; workers and the scheduler with
-`for_this_process()`. Nothing here connects at import time: each part is built on first use.
-"""
+The web app gets its services in `init_app` (views reach them with `get_services()`), a worker
+or the scheduler with `for_this_process()`, a command or a script with `services_for(config)`.
+Nothing here connects at import time."""
 from __future__ import annotations
 
 import secrets
 import sys
-from dataclasses import dataclass, field
 from datetime import timedelta
-from functools import cached_property
+from typing import TYPE_CHECKING
 
 from flask import Flask, current_app
-from redis import Redis
 
 from .config import Config, ConfigError, load_config
-from .db import Database
+from .resources import QUEUE_NAMES, Services
 
-QUEUE_NAMES = ("realtime", "bulk", "default")  # workers listen in this order
+if TYPE_CHECKING:
+    from .outbound.sending import Sender
+
+__all__ = ["QUEUE_NAMES", "Services", "for_this_process", "get_services", "init_app", "sender_for",
+           "services_for", "wire"]
 
 
 def wire() -> None:
@@ -32,68 +35,21 @@ def wire() -> None:
     reactions.on("transfer_outcome:died", death_from_a_transfer)
 
 
-@dataclass
-class Services:
-    config: Config
-    db: Database
-    _redis: Redis | None = field(default=None, repr=False)
+def services_for(config: Config) -> Services:
+    """A process's services for `config`, the process wired."""
+    wire()
+    return Services.from_config(config)
 
-    def __post_init__(self) -> None:
-        wire()
 
-    @classmethod
-    def from_config(cls, config: Config) -> "Services":
-        return cls(config=config, db=Database(config.database_url))
+def sender_for(services: Services) -> Sender:
+    """What a send job needs: the provider's client (or the local outbox), the one rate limit
+    every sending process shares (in Redis), the retry policy of the configuration."""
+    from .gateway import build_gateway
+    from .outbound.ratelimit import RateLimiter
+    from .outbound.sending import Sender
 
-    @property
-    def redis(self) -> Redis:
-        if self._redis is None:
-            if not self.config.redis_url:
-                raise RuntimeError("REDIS_URL is not set (sms-service run starts one for you)")
-            self._redis = Redis.from_url(
-                self.config.redis_url, socket_connect_timeout=2, socket_timeout=5
-            )
-        return self._redis
-
-    @cached_property
-    def queues(self) -> dict:
-        from rq import Queue
-
-        return {name: Queue(name, connection=self.redis) for name in QUEUE_NAMES}
-
-    @cached_property
-    def gateway(self):
-        """The provider's client of this process (or the local outbox)."""
-        from .gateway import build_gateway
-
-        return build_gateway(self.config)
-
-    @cached_property
-    def limiter(self):
-        """The one rate limit every sending process shares (in Redis)."""
-        from .outbound.ratelimit import RateLimiter
-
-        return RateLimiter(self.redis, self.config.sms_rate_per_second)
-
-    @cached_property
-    def sender(self):
-        """What a send job needs: the gateway, the rate limit, the retry policy of the configuration."""
-        from .outbound.sending import Sender
-
-        return Sender(self, self.gateway, self.limiter)
-
-    @cached_property
-    def nudger(self):
-        from .jobs import Nudger
-
-        return Nudger(self)
-
-    def close(self) -> None:
-        if "nudger" in self.__dict__:
-            self.nudger.flush()
-        self.db.dispose()
-        if self._redis is not None:
-            self._redis.close()
+    return Sender(services, build_gateway(services.config),
+                  RateLimiter(services.redis, services.config.sms_rate_per_second))
 
 
 def init_app(app: Flask, config: Config) -> None:
@@ -103,7 +59,7 @@ def init_app(app: Flask, config: Config) -> None:
                       SESSION_COOKIE_SAMESITE="Lax", PERMANENT_SESSION_LIFETIME=timedelta(hours=12))
     # each request's body is bounded by its route (sms_service.edge), before anything reads it
     app.config["TESTING"] = config.testing
-    app.extensions["sms_service"] = Services.from_config(config)
+    app.extensions["sms_service"] = services_for(config)
 
 
 def get_services(app: Flask | None = None) -> Services:
@@ -113,14 +69,19 @@ def get_services(app: Flask | None = None) -> Services:
 _process: Services | None = None
 
 
+def from_the_environment() -> Services:
+    """Services for the configuration in the environment; one that is not valid ends the process
+    (exit 2) naming every problem."""
+    try:
+        return services_for(load_config())
+    except ConfigError as exc:
+        print(str(exc), file=sys.stderr)
+        sys.exit(2)
+
+
 def for_this_process() -> Services:
-    """A worker's or the scheduler's services, from the environment, built once per process. A
-    configuration that is not valid ends the process (exit 2) naming every problem."""
+    """A worker's or the scheduler's services, from the environment, built once per process."""
     global _process
     if _process is None:
-        try:
-            _process = Services.from_config(load_config())
-        except ConfigError as exc:
-            print(str(exc), file=sys.stderr)
-            sys.exit(2)
+        _process = from_the_environment()
     return _process

@@ -2,11 +2,30 @@
 from __future__ import annotations
 
 import importlib
+import sys
 
 import click
 from flask import Flask
 
-from .console import command_services, load_app, report
+from flask.cli import ScriptInfo
+
+from .commands.common import command_services, report
+from .config import ConfigError
+
+
+def load_app() -> Flask:
+    """The app for a command: Flask's when run as `flask --app`, else built from the environment."""
+    context = click.get_current_context(silent=True)
+    info = context.find_object(ScriptInfo) if context else None
+    try:
+        if info is not None:
+            return info.load_app()
+        from .app import create_app
+
+        return create_app()
+    except ConfigError as exc:
+        click.echo(str(exc), err=True)
+        sys.exit(2)
 
 
 class LazyGroup(click.Group):
@@ -14,12 +33,12 @@ class LazyGroup(click.Group):
 
     lazy = {
         "run": "sms_service.local.runner:run_command",
-        "import": "sms_service.importing.command:import_command",
-        "close-site": "sms_service.transfers.command:close_site_command",
-        "transfers": "sms_service.transfers.command:transfers_group",
-        "api-tokens": "sms_service.api.command:tokens_group",
-        "users": "sms_service.accounts.command:users_group",
-        "appointments": "sms_service.reminders.command:appointments_group",
+        "import": "sms_service.commands.imports:import_command",
+        "close-site": "sms_service.commands.transfers:close_site_command",
+        "transfers": "sms_service.commands.transfers:transfers_group",
+        "api-tokens": "sms_service.commands.tokens:tokens_group",
+        "users": "sms_service.commands.users:users_group",
+        "appointments": "sms_service.commands.appointments:appointments_group",
     }
 
     def list_commands(self, ctx):
@@ -115,9 +134,10 @@ def ussd_check() -> None:
 @click.argument("phone")
 def ussd_simulate(phone: str) -> None:
     """Try the menu in this terminal as PHONE would, on the configured database."""
-    from .ussd.simulate import simulate
+    from .bootstrap import get_services
+    from .commands.ussd import simulate
 
-    simulate(load_app(), phone)
+    simulate(get_services(load_app()), phone)
 
 
 COMMANDS = [check_templates_command, db_group, sending_group, ussd_group]

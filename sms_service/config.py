@@ -294,7 +294,7 @@ def _schedules(path, problems):
         return None
     import json
 
-    from .reminders.schedules import SCHEDULES
+    from .models.care import SCHEDULES
     try:
         given = json.loads(Path(path).read_text(encoding="utf-8"))
         table = dict(SCHEDULES)

@@ -17,9 +17,11 @@ from redis import Redis
 from sms_service import create_app
 from sms_service.local import embedded_redis
 from sms_service.migrate import upgrade
-from sms_service.bootstrap import get_services
+from sms_service.bootstrap import get_services, wire
 from tests.support import databases
 from tests.support.fake_at import FakeAfricasTalking
+
+wire()  # who reacts to what, as every process of the service wires itself (tests build services directly too)
 
 
 @pytest.fixture(scope="session")

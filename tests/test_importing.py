@@ -7,7 +7,7 @@ from sqlalchemy import func, select
 
 from sms_service.db import Database
 from sms_service.importing import import_csv
-from sms_service.importing.command import import_command
+from sms_service.commands.imports import import_command
 from sms_service.models import Appointment, AuditEntry, Client, Facility, Infant, MentorMother, Transfer
 
 FACILITIES = """code,name,county,sub_county,landmark,phone,hours,closed_on

@@ -614,7 +614,7 @@ def test_an_event_is_whole_or_nothing(app, services, people, monkeypatch):
 def test_the_events_csv_reports_each_bad_line_and_loads_the_good_ones(services, people, tmp_path):
     from click.testing import CliRunner
 
-    from sms_service.importing.command import import_command
+    from sms_service.commands.imports import import_command
     from sms_service.life_events.csvfile import import_events
     from sms_service.csvio import read_csv
 

@@ -7,6 +7,7 @@ from sqlalchemy import select
 
 from .. import life_events
 from ..models import Facility
+from ..outbound.eligibility import muted_clients
 from ..records import clients as records
 from ..bootstrap import get_services
 from .base import blueprint
@@ -58,7 +59,7 @@ def list_clients():
                 return {"items": [], "next_after_id": None}
         found = records.search(session, g.caller, request.args.get("q", ""), facility_id=facility_id,
                                after_id=after_id, limit=limit)
-        muted = records.muted(session, found.items)
+        muted = muted_clients(session, found.items)
         return {"items": [client_json(c, muted[c.id]) for c in found.items], "next_after_id": found.next_id}
 
 
@@ -72,7 +73,7 @@ def get_client(client_id: str):
         if client is None:
             raise ApiError(404, f"no client {client_id}")
         events = records.timeline(session, client, services.config.tz)
-        return {**client_json(client, records.muted(session, [client])[client.id]),
+        return {**client_json(client, muted_clients(session, [client])[client.id]),
                 "events": [life_events.as_json(e) for e in life_events.events_of(session, client.id)],
                 "timeline": [{"at": e.at.isoformat(), "kind": e.kind, "title": e.title, "detail": e.detail,
                               "status": e.status} for e in events]}

@@ -9,7 +9,7 @@ from ..db import utcnow
 from ..models import Client
 from ..records.messages import log
 from ..bootstrap import get_services
-from ..followup.work import TaskRefused, finish, visible_tasks
+from ..records.work import TaskRefused, finish, visible_tasks
 from .base import blueprint
 from .auth import requires
 from .errors import ApiError, int_arg, json_body, limit_arg

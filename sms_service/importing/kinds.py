@@ -8,6 +8,7 @@ from ..models import Appointment, Client, Facility, MentorMother, Transfer
 from . import parse
 from .parse import RowInvalid
 from .references import References
+from ..models.care import INFANT_SCHEDULES
 
 
 @dataclass(frozen=True)
@@ -45,7 +46,7 @@ def _client(record, refs):
     return {**record, "facility_id": facility_id, "mentor_mother_id": mentor_mother_id}
 
 
-INFANT_KINDS = ("immunisation", "infant_test", "pnc")
+INFANT_KINDS = INFANT_SCHEDULES  # visits about an infant
 
 
 def _appointment(record, refs):

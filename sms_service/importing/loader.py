@@ -15,7 +15,7 @@ from .follow_on import FollowOn, follow_on
 from .report import ImportReport
 
 if TYPE_CHECKING:
-    from ..bootstrap import Services
+    from ..resources import Services
 
 
 @dataclass

@@ -24,7 +24,11 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import date, timedelta
 
-from ..models import Client
+from sqlalchemy import select
+from sqlalchemy.orm import Session
+
+from ..models import Client, ConsentEvent
+from .consent import NETWORK_BLOCKS
 
 PREGNANCY = timedelta(days=280)  # EDD = LMP + 280 days (care.md)
 
@@ -122,3 +126,17 @@ def muted(her: Her, network_blocked: bool = False) -> str | None:
     if her.opted_out:
         return "network_block" if network_blocked else "opted_out"
     return None
+
+
+def muted_clients(session: Session, clients: list[Client]) -> dict[int, str | None]:
+    """Client id → why she gets nothing (`muted`: died, moved_away, network_block,
+    opted_out), or None; one read for the numbers of those who stopped our messages."""
+    stopped = list({c.phone for c in clients if c.opted_out_at is not None})
+    latest = dict(session.execute(  # in id order: each number's latest opt-out wins
+        select(ConsentEvent.phone, ConsentEvent.source).where(ConsentEvent.phone.in_(stopped),
+                                                               ConsentEvent.kind == "opt_out")
+        .order_by(ConsentEvent.id)).all()) if stopped else {}
+    blocked = {phone for phone, source in latest.items() if source in NETWORK_BLOCKS}
+    return {c.id: muted(her_of(c.status, c.inactive_reason, c.opted_out_at,
+                                                       c.pregnancy_lost_on, c.edd), c.phone in blocked)
+            for c in clients}

@@ -1,6 +1,7 @@
-"""Reading the record for people: the dashboard's pages and the REST API ask the same functions,
-each narrowed to what the caller may see (`access`). A page is a bounded list and the id to
-continue from."""
+"""The record as people see it: the dashboard's pages and the REST API ask the same functions,
+each narrowed to what the caller may see (`access`): clients, messages, transfers, broadcasts,
+and a person's follow-up work (`work`: her list, and a task done with its outcome). A page is a
+bounded list and the id to continue from."""
 from __future__ import annotations
 
 from dataclasses import dataclass, field

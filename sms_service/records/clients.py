@@ -8,9 +8,7 @@ from datetime import datetime
 from sqlalchemy import func, or_, select
 from sqlalchemy.orm import Session, selectinload
 
-from ..outbound import eligibility
 from ..access import Caller, clients_seen
-from ..outbound.consent import NETWORK_BLOCKS
 from ..models import (
     Appointment, Client, ConsentEvent, FollowUpTask, InboundMessage, LifeEvent, OutboundMessage, Transfer,
     TransferEvent,
@@ -43,20 +41,6 @@ def visible(session: Session, caller: Caller, *, client_id: int | None = None,
     query = query.where(Client.id == client_id) if client_id is not None else query.where(
         Client.external_id == external_id)
     return session.scalar(query)
-
-
-def muted(session: Session, clients: list[Client]) -> dict[int, str | None]:
-    """Client id → why she gets nothing (`eligibility.muted`: died, moved_away, network_block,
-    opted_out), or None; one read for the numbers of those who stopped our messages."""
-    stopped = list({c.phone for c in clients if c.opted_out_at is not None})
-    latest = dict(session.execute(  # in id order: each number's latest opt-out wins
-        select(ConsentEvent.phone, ConsentEvent.source).where(ConsentEvent.phone.in_(stopped),
-                                                               ConsentEvent.kind == "opt_out")
-        .order_by(ConsentEvent.id)).all()) if stopped else {}
-    blocked = {phone for phone, source in latest.items() if source in NETWORK_BLOCKS}
-    return {c.id: eligibility.muted(eligibility.her_of(c.status, c.inactive_reason, c.opted_out_at,
-                                                       c.pregnancy_lost_on, c.edd), c.phone in blocked)
-            for c in clients}
 
 
 @dataclass(frozen=True)

@@ -4,8 +4,9 @@ from __future__ import annotations
 from datetime import date, time
 
 from ..texts.render import format_date, format_time, render
+from ..models.care import INFANT_SCHEDULES
 
-INFANT_KINDS = ("pnc", "immunisation", "infant_test")
+INFANT_KINDS = INFANT_SCHEDULES  # visits about an infant
 
 
 def template_for(kind: str, has_infant: bool, purpose: str) -> str:

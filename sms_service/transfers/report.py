@@ -18,7 +18,7 @@ from sqlalchemy.orm import Session, aliased
 from .. import csvio
 from ..outbound import eligibility
 from ..models import Client, Facility, FollowUpTask, MentorMother, OutboundMessage, Transfer
-from ..records.clients import muted as mutes_of
+from ..outbound.eligibility import muted_clients as mutes_of
 from .states import ENDINGS
 
 COUNTS = ("clients", "planned", "notified", "delivered", "acknowledged", "arrived", "lost", "other")

@@ -12,6 +12,7 @@ from sqlalchemy import select
 from .. import life_events
 from ..db import utcnow
 from ..models import Transfer
+from ..outbound.eligibility import muted_clients
 from ..records import clients as records
 from ..bootstrap import get_services
 from .base import blueprint, id_arg
@@ -26,7 +27,7 @@ def clients():
     query = request.args.get("q", "").strip()[:80]
     with get_services().db.session() as s:
         found = records.search(s, g.caller, query, after_id=id_arg("after"), limit=50)
-        return render_template("clients.html", found=found, query=query, muted=records.muted(s, found.items))
+        return render_template("clients.html", found=found, query=query, muted=muted_clients(s, found.items))
 
 
 @blueprint.get("/clients/<int:client_id>")
@@ -48,7 +49,7 @@ def _page(s, person, *, asked: dict | None = None, problems: list | None = None,
     transfers = s.scalars(select(Transfer).where(Transfer.client_id == person.id).order_by(Transfer.id.desc()))
     return render_template("client.html", person=person, transfers=list(transfers),
                            events=records.timeline(s, person, services.config.tz),
-                           life=life_events.events_of(s, person.id), muted=records.muted(s, [person])[person.id],
+                           life=life_events.events_of(s, person.id), muted=muted_clients(s, [person])[person.id],
                            kinds=list(life_events.KINDS), asked=asked or {"date": services.config.today().isoformat()},
                            problems=problems or []), status
 

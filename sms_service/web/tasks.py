@@ -6,7 +6,7 @@ from flask import abort, g, redirect, render_template, request, url_for
 
 from ..db import utcnow
 from ..bootstrap import get_services
-from ..followup.work import TaskRefused, finish, outcomes_for, visible_tasks
+from ..records.work import TaskRefused, finish, outcomes_for, visible_tasks
 from .base import blueprint, id_arg
 from .auth import flash_done, flash_problem, needs
 

@@ -6,13 +6,12 @@ import uuid
 
 import click
 
-from ..bootstrap import get_services
 from ..gateway import UssdStep
-from .service import respond
+from ..resources import Services
+from ..ussd.service import respond
 
 
-def simulate(app, phone: str) -> None:
-    services = get_services(app)
+def simulate(services: Services, phone: str) -> None:
     session, inputs = f"simulator-{uuid.uuid4().hex[:12]}", []
     while True:
         screen = respond(services, UssdStep(session, phone, tuple(inputs)))

@@ -5,7 +5,7 @@ import sys
 
 import click
 
-from ..console import command_services, csv_file
+from .common import command_services, csv_file
 
 @click.group("appointments")
 def appointments_group() -> None:
@@ -17,8 +17,8 @@ def generate_command() -> None:
     """Make the visits care schedules call for (pregnancy: EDD; infants: birth) that no clinic
     date covers, from today on; a clinic's date for the same visit replaces a generated one."""
     from ..db import utcnow
-    from .generate import generate_visits
-    from .planner import plan_pending
+    from ..reminders.generate import generate_visits
+    from ..reminders.planner import plan_pending
 
     services = command_services()
     now = utcnow()
@@ -35,7 +35,7 @@ def record_command(file: str) -> None:
     """Outcomes from a CSV: client_id, date, kind (if she has two visits that day), outcome
     (attended, cancelled, rescheduled or missed), new_date and new_time (for rescheduled)."""
     from ..db import utcnow
-    from .outcomes import record_file
+    from ..reminders.outcomes import record_file
 
     services = command_services()
     csvfile = csv_file(file)

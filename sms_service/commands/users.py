@@ -6,13 +6,13 @@ import sys
 
 import click
 
-from ..console import command_services, role_options
+from .common import command_services, role_options
 
 
 def _password(from_stdin: bool) -> tuple[str, bool]:
     if from_stdin:
         return sys.stdin.readline().rstrip("\n"), False
-    from .users import new_password
+    from ..accounts.users import new_password
 
     return new_password(), True
 
@@ -20,7 +20,7 @@ def _password(from_stdin: bool) -> tuple[str, bool]:
 def _change(change) -> None:
     """Make `change(session)` in one transaction; a refusal is a usage error saying why."""
     from ..access import ScopeRefused
-    from .users import AccountRefused
+    from ..accounts.users import AccountRefused
 
     with command_services().db.session() as session:
         try:
@@ -47,7 +47,7 @@ def users_group() -> None:
 @click.option("--password-stdin", is_flag=True, help="Read the password from standard input.")
 def add_user(username, role, name, facility, mentor_mother, language, password_stdin) -> None:
     """Make an account for USERNAME."""
-    from .users import add
+    from ..accounts.users import add
 
     password, made_up = _password(password_stdin)
     _change(lambda session: add(session, username, name=name, role=role, password=password, facility=facility,
@@ -62,7 +62,7 @@ def add_user(username, role, name, facility, mentor_mother, language, password_s
 def reset_user(username, password_stdin) -> None:
     """A new password for USERNAME; its sessions end and its lock is lifted."""
     from ..db import utcnow
-    from .users import reset
+    from ..accounts.users import reset
 
     password, made_up = _password(password_stdin)
     _change(lambda session: reset(session, username, password, now=utcnow()))
@@ -85,7 +85,7 @@ def enable_user(username) -> None:
 
 
 def _set_active(username: str, active: bool) -> None:
-    from .users import set_active
+    from ..accounts.users import set_active
 
     _change(lambda session: set_active(session, username, active))
     click.echo(f"Account {username.strip().lower()} {'enabled' if active else 'disabled'}.")

@@ -7,7 +7,7 @@ from pathlib import Path
 
 import click
 
-from ..console import command_services, csv_file
+from .common import command_services, csv_file
 
 def _read_mapping(path: str) -> dict[str, str]:
     """client_id,to_facility_code (the transfers CSV's columns; others ignored)."""
@@ -35,7 +35,7 @@ def close_site_command(site: str, to: str | None, mapping: str | None, effective
     """
     from ..db import utcnow
     from ..outbound.dispatch import enqueue_due
-    from .closure import ClosureRefused, close_site
+    from ..transfers.closure import ClosureRefused, close_site
 
     if not to and not mapping:
         raise click.UsageError("give --to TO_CODE, --mapping FILE, or both")
@@ -79,7 +79,7 @@ def transfers_group() -> None:
 @click.option("--csv", "csv_path", type=click.Path(dir_okay=False), help="Also write the report as CSV here.")
 def report_command(site: str | None, csv_path: str | None) -> None:
     """Counts per closing site and receiving clinic, and who needs following up."""
-    from .report import as_csv, as_text, muted, muted_line, progress
+    from ..transfers.report import as_csv, as_text, muted, muted_line, progress
 
     with command_services().db.session() as session:
         lines, needs = progress(session, site)
@@ -97,7 +97,7 @@ def report_command(site: str | None, csv_path: str | None) -> None:
 def referrals_command(clinic: str | None, out_dir: str) -> None:
     """Write referrals-CODE.csv per receiving clinic: the clients coming to it (never sent by SMS)."""
     from .. import audit
-    from .referrals import receiving_clinics, referral_csv
+    from ..transfers.referrals import receiving_clinics, referral_csv
 
     Path(out_dir).mkdir(parents=True, exist_ok=True)
     with command_services().db.session() as session:
@@ -117,7 +117,7 @@ def referrals_command(clinic: str | None, out_dir: str) -> None:
 def record_command(file: str, by: str) -> None:
     """Record arrivals and outcomes from a CSV: client_id, outcome (default arrived), note."""
     from ..db import utcnow
-    from .outcomes import record_file
+    from ..transfers.outcomes import record_file
 
     services = command_services()
     with services.db.session() as session:
@@ -136,7 +136,7 @@ def follow_up_command(day: datetime | None) -> None:
     from datetime import time, timezone
 
     from ..db import utcnow
-    from .ladder import follow_up
+    from ..transfers.ladder import follow_up
 
     services = command_services()
     now = utcnow() if day is None else datetime.combine(day.date(), time(12), services.config.tz).astimezone(timezone.utc)

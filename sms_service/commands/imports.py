@@ -5,7 +5,7 @@ import sys
 
 import click
 
-from .kinds import KINDS
+from ..importing.kinds import KINDS
 
 
 @click.command("import")
@@ -20,8 +20,8 @@ def import_command(kind: str, file: str, dry_run: bool) -> None:
     Life events (client_id, kind, date, infant_dob, new_phone, note) act at once, each whole.
     Exit status: 0 all rows loaded, 1 some rows refused, 2 the file could not be read.
     """
-    from ..console import command_services
-    from .loader import load
+    from .common import command_services
+    from ..importing.loader import load
 
     if kind == "events":
         return _import_events(file, dry_run)
@@ -41,7 +41,7 @@ def import_command(kind: str, file: str, dry_run: bool) -> None:
 
 def _import_events(file: str, dry_run: bool) -> None:
     from ..access import Caller
-    from ..console import command_services, csv_file
+    from .common import command_services, csv_file
     from ..db import utcnow
     from ..life_events.csvfile import import_events
 

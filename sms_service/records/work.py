@@ -11,7 +11,7 @@ from sqlalchemy.orm import Session
 from .. import audit
 from ..access import clients_seen
 from ..models import Client, FollowUpTask, InboundMessage, Transfer
-from ..records import page_of
+from . import page_of
 from ..transfers.outcomes import OutcomeRefused, record
 from ..transfers.states import OUTCOMES, transfer_of
 

@@ -6,7 +6,7 @@ import sys
 import click
 
 from ..access import ROLES
-from ..console import command_services
+from .common import command_services
 
 
 @click.group("api-tokens")
@@ -31,7 +31,7 @@ def add_token(name: str, username: str | None, role: str | None, facility: str |
     from .. import audit
     from ..access import ScopeRefused, scope_ids
     from ..models import User
-    from .auth import issue
+    from ..api.auth import issue
 
     if (username is None) == (role is None):
         raise click.UsageError("give --user USERNAME (an account's token) or --role (a service token)")

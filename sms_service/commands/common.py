@@ -1,41 +1,39 @@
-"""What the commands share: the app and services a command runs on, the options naming whom an
-account or a token is for, reading a CSV, and reporting problems (exit 1) or that all pass."""
+"""What the commands share: the services a command runs on, the options naming whom an account
+or a token is for, reading a CSV, and reporting problems (exit 1) or that all pass."""
 from __future__ import annotations
 
 import sys
 
 import click
-from flask import Flask
+from typing import TYPE_CHECKING
+
 from flask.cli import ScriptInfo
 
-from .config import ConfigError
+from ..config import ConfigError
+
+if TYPE_CHECKING:
+    from ..resources import Services
 
 
-def load_app() -> Flask:
-    """The app for a command: Flask's when run as `flask --app`, else built from the environment."""
+def command_services() -> Services:
+    """The configured services for a command: the app's when run as `flask --app` (or by a test's
+    CLI runner), else built from the environment (exit 2 naming every problem if it is not valid)."""
+    from ..bootstrap import from_the_environment, get_services  # here: `--help` starts without Redis's client
+
     context = click.get_current_context(silent=True)
     info = context.find_object(ScriptInfo) if context else None
-    try:
-        if info is not None:
-            return info.load_app()
-        from .app import create_app
-
-        return create_app()
-    except ConfigError as exc:
-        click.echo(str(exc), err=True)
-        sys.exit(2)
-
-
-def command_services():
-    """The configured services for a command (the app built as `load_app` builds it)."""
-    from .bootstrap import get_services
-
-    return get_services(load_app())
+    if info is not None:
+        try:
+            return get_services(info.load_app())
+        except ConfigError as exc:
+            click.echo(str(exc), err=True)
+            sys.exit(2)
+    return from_the_environment()
 
 
 def role_options(command):
     """--role, --facility (a supervisor's) and --mentor-mother (hers): whom a token or an account is for."""
-    from .access import ROLES
+    from ..access import ROLES
 
     for option in reversed([
         click.option("--role", type=click.Choice(ROLES), required=True),
@@ -48,7 +46,7 @@ def role_options(command):
 
 def csv_file(path: str):
     """The CSV at `path` for a command, or a usage error saying why it cannot be read."""
-    from .csvio import Unreadable, read_csv
+    from ..csvio import Unreadable, read_csv
 
     try:
         return read_csv(path)
