@@ -1,6 +1,7 @@
 """Run a command with every purpose's send window open (`python bench/anytime.py worker`,
 `python bench/anytime.py scheduler` or `python bench/anytime.py sms-service close-site …`): a
 benchmark or a drill run at night measures the work, not the wait for 07:00."""
+
 import sys
 
 from sms_service.outbound import messages as messaging

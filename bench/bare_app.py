@@ -1,5 +1,6 @@
 """The bare endpoint the webhook benchmark compares with: Flask, one POST route reading the
 form and answering 200, and the /healthz the benchmark waits on. Nothing else."""
+
 from flask import Flask, request
 
 

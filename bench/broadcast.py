@@ -10,6 +10,7 @@ Procfile's, `--workers` of them) send to the fake Africa's Talking (1 ms) in its
 Send windows are held open (bench/anytime.py). Beside it, the pipeline's own figure for one
 identical text to 130,000 (bench/outbound.py identical-130k) is the baseline.
 """
+
 from __future__ import annotations
 
 import argparse
@@ -22,25 +23,28 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
-import bench.anytime  # noqa: E402,F401  (windows open in this process too)
 from sqlalchemy import func, select, update  # noqa: E402
 
-from sms_service.access import Caller  # noqa: E402
+import bench.anytime  # noqa: E402,F401  (windows open in this process too)
 from bench.common import CLIENTS, analyse, each_database, fill, gateway_env  # noqa: E402
 from bench.outbound import Fake, rss_mb, run_workers, scenario, stop_workers  # noqa: E402
+from sms_service.access import Caller  # noqa: E402
+from sms_service.bootstrap import Services, services_for  # noqa: E402
 from sms_service.broadcasts import service  # noqa: E402
 from sms_service.broadcasts.fanout import fan_out  # noqa: E402
 from sms_service.config import load_config  # noqa: E402
 from sms_service.db import utcnow  # noqa: E402
-from sms_service.outbound.dispatch import enqueue_due  # noqa: E402
 from sms_service.models import Client, OutboundMessage  # noqa: E402
-from sms_service.bootstrap import Services, services_for  # noqa: E402
+from sms_service.outbound.dispatch import enqueue_due  # noqa: E402
 
 
 def sent(services: Services, broadcast_id: int) -> int:
     with services.db.session() as s:
-        return s.scalar(select(func.count()).select_from(OutboundMessage).where(
-            OutboundMessage.broadcast_id == broadcast_id, OutboundMessage.status == "sent"))
+        return s.scalar(
+            select(func.count())
+            .select_from(OutboundMessage)
+            .where(OutboundMessage.broadcast_id == broadcast_id, OutboundMessage.status == "sent")
+        )
 
 
 def run(services: Services, env: dict, workers: int, folder: Path, limit: int) -> dict:
@@ -48,10 +52,16 @@ def run(services: Services, env: dict, workers: int, folder: Path, limit: int) -
         s.execute(update(Client).where(Client.id % 2 == 0).values(language="en"))
         if limit < CLIENTS:
             s.execute(update(Client).where(Client.id > limit).values(status="inactive"))
-        broadcast, preview = service.create(s, Caller("admin:bench", "admin", "api"), text_en="The clinic "
-                                            "is closed on Friday. Come on Monday.", text_sw="Kliniki imefungwa Ijumaa. "
-                                            "Karibu Jumatatu.", filters=None, send_at=None, now=utcnow(),
-                                            config=services.config)
+        broadcast, preview = service.create(
+            s,
+            Caller("admin:bench", "admin", "api"),
+            text_en="The clinic is closed on Friday. Come on Monday.",
+            text_sw="Kliniki imefungwa Ijumaa. Karibu Jumatatu.",
+            filters=None,
+            send_at=None,
+            now=utcnow(),
+            config=services.config,
+        )
         broadcast_id = broadcast.id
     fake = Fake(0.001, folder)
     env = {**env, "AT_API_URL": fake.url, "SMS_RATE_PER_SECOND": "1000000"}
@@ -73,9 +83,17 @@ def run(services: Services, env: dict, workers: int, folder: Path, limit: int) -
     elapsed = time.perf_counter() - started
     stop_workers(procs)
     calls = fake.stop()
-    return {"scenario": "broadcast", "recipients": preview.recipients, "sent": done, "seconds": round(elapsed, 2),
-            "per_second": round(done / elapsed, 1), "fanned_out_by_s": round(fanned_at or elapsed, 2),
-            "slowest_tick_s": round(max(ticks), 2), "api_calls": len(calls), "peak_worker_rss_mb": round(peak, 1)}
+    return {
+        "scenario": "broadcast",
+        "recipients": preview.recipients,
+        "sent": done,
+        "seconds": round(elapsed, 2),
+        "per_second": round(done / elapsed, 1),
+        "fanned_out_by_s": round(fanned_at or elapsed, 2),
+        "slowest_tick_s": round(max(ticks), 2),
+        "api_calls": len(calls),
+        "peak_worker_rss_mb": round(peak, 1),
+    }
 
 
 def main() -> None:
@@ -94,8 +112,11 @@ def main() -> None:
                 analyse(url)
                 result = run(services, env, args.workers, Path(tmp), limit)
                 baseline = scenario(services, env, "identical", limit, True, 0.001, Path(tmp), workers=args.workers)
-                result.update(database=name, baseline_seconds=baseline["seconds"],
-                              ratio_to_baseline=round(result["seconds"] / baseline["seconds"], 2))
+                result.update(
+                    database=name,
+                    baseline_seconds=baseline["seconds"],
+                    ratio_to_baseline=round(result["seconds"] / baseline["seconds"], 2),
+                )
                 print(json.dumps(result), flush=True)
             finally:
                 services.close()

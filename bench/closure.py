@@ -15,6 +15,7 @@ Then the ladder on day 3 (no one has answered): a reminder each, made by schedul
 Beside it, as the baseline: the same workers sending 13,000 personalised messages already
 queued (bench/outbound.py's personal-1ms): the closure's cost beyond sending is the ratio.
 """
+
 from __future__ import annotations
 
 import argparse
@@ -33,10 +34,10 @@ from sqlalchemy import String, cast, func, insert, literal, select, update  # no
 
 from bench.common import analyse, each_database, fill, gateway_env  # noqa: E402
 from bench.outbound import Fake, rss_mb, run_workers, scenario, stop_workers  # noqa: E402
+from sms_service.bootstrap import Services, services_for  # noqa: E402
 from sms_service.config import load_config  # noqa: E402
 from sms_service.db import utcnow  # noqa: E402
 from sms_service.models import Appointment, Client, Facility, OutboundMessage, Transfer  # noqa: E402
-from sms_service.bootstrap import Services, services_for  # noqa: E402
 
 CLOSING = 13_000
 
@@ -47,19 +48,40 @@ def prepare(services: Services, closing: int, effective) -> None:
     with services.db.session() as s:
         s.execute(update(Facility).values(landmark="the market", hours="Mon-Fri 8-5", phone="+254700000800"))
         s.execute(update(Client).where(Client.facility_id == 1).values(facility_id=3))
-        s.execute(update(Client).where(Client.id <= closing)  # each notice its own text, as in life
-                  .values(facility_id=1, first_name=literal("Amina") + cast(Client.id, String)))
-        s.execute(insert(Appointment.__table__), [
-            {"client_id": i, "facility_id": 1, "date": effective + timedelta(days=7 + i % 20), "kind": "anc",
-             "status": "scheduled", "source": "clinic", "created_at": now, "updated_at": now}
-            for i in range(1, closing + 1)])
+        s.execute(
+            update(Client)
+            .where(Client.id <= closing)  # each notice its own text, as in life
+            .values(facility_id=1, first_name=literal("Amina") + cast(Client.id, String))
+        )
+        s.execute(
+            insert(Appointment.__table__),
+            [
+                {
+                    "client_id": i,
+                    "facility_id": 1,
+                    "date": effective + timedelta(days=7 + i % 20),
+                    "kind": "anc",
+                    "status": "scheduled",
+                    "source": "clinic",
+                    "created_at": now,
+                    "updated_at": now,
+                }
+                for i in range(1, closing + 1)
+            ],
+        )
 
 
 def notices_sent(services: Services) -> int:
     with services.db.session() as s:
-        return s.scalar(select(func.count()).select_from(OutboundMessage).where(
-            OutboundMessage.purpose == "transfer_notice", OutboundMessage.status == "sent",
-            OutboundMessage.provider_message_id.is_not(None)))
+        return s.scalar(
+            select(func.count())
+            .select_from(OutboundMessage)
+            .where(
+                OutboundMessage.purpose == "transfer_notice",
+                OutboundMessage.status == "sent",
+                OutboundMessage.provider_message_id.is_not(None),
+            )
+        )
 
 
 def closure(services: Services, env: dict, closing: int, effective, workers: int, folder: Path) -> dict:
@@ -68,9 +90,24 @@ def closure(services: Services, env: dict, closing: int, effective, workers: int
     procs = run_workers(env, workers, [sys.executable, str(ROOT / "bench" / "anytime.py"), "worker"])
     time.sleep(2)  # workers started and imported: not part of the measurement
     started = time.perf_counter()
-    command = subprocess.run([sys.executable, str(ROOT / "bench" / "anytime.py"), "sms-service", "close-site", "F0",
-                              "--to", "F1", "--effective", effective.isoformat(), "--yes"],
-                             cwd=ROOT, env=env, capture_output=True, text=True)
+    command = subprocess.run(
+        [
+            sys.executable,
+            str(ROOT / "bench" / "anytime.py"),
+            "sms-service",
+            "close-site",
+            "F0",
+            "--to",
+            "F1",
+            "--effective",
+            effective.isoformat(),
+            "--yes",
+        ],
+        cwd=ROOT,
+        env=env,
+        capture_output=True,
+        text=True,
+    )
     command_seconds = time.perf_counter() - started
     if command.returncode != 0:
         raise RuntimeError(command.stderr)
@@ -86,10 +123,18 @@ def closure(services: Services, env: dict, closing: int, effective, workers: int
     with services.db.session() as s:
         transfers = s.scalar(select(func.count()).select_from(Transfer))
         moved = s.scalar(select(func.count()).select_from(Appointment).where(Appointment.facility_id == 2))
-    return {"scenario": "closure-13k", "clients": closing, "transfers": transfers, "notices_sent": sent,
-            "visits_moved": moved, "command_seconds": round(command_seconds, 2), "seconds": round(elapsed, 2),
-            "notices_per_second": round(sent / elapsed, 1), "api_calls": len(calls),
-            "peak_worker_rss_mb": round(peak_rss, 1)}
+    return {
+        "scenario": "closure-13k",
+        "clients": closing,
+        "transfers": transfers,
+        "notices_sent": sent,
+        "visits_moved": moved,
+        "command_seconds": round(command_seconds, 2),
+        "seconds": round(elapsed, 2),
+        "notices_per_second": round(sent / elapsed, 1),
+        "api_calls": len(calls),
+        "peak_worker_rss_mb": round(peak_rss, 1),
+    }
 
 
 def ladder(services: Services, closing: int) -> dict:
@@ -106,8 +151,12 @@ def ladder(services: Services, closing: int) -> dict:
         reminders += done["reminders"]
         if not any(done.values()):
             break
-    return {"day3_reminders": reminders, "day3_seconds": round(time.perf_counter() - started, 2),
-            "day3_slowest_tick_s": round(max(ticks), 2), "idle_tick_ms": round(ticks[-1] * 1000, 1)}
+    return {
+        "day3_reminders": reminders,
+        "day3_seconds": round(time.perf_counter() - started, 2),
+        "day3_slowest_tick_s": round(max(ticks), 2),
+        "idle_tick_ms": round(ticks[-1] * 1000, 1),
+    }
 
 
 def main() -> None:
@@ -129,10 +178,12 @@ def main() -> None:
                 analyse(url)
                 result = closure(services, env, closing, effective, args.workers, folder)
                 result.update(ladder(services, closing))
-                baseline = scenario(services, env, "personal-1ms", closing, False, 0.001, folder,
-                                    workers=args.workers)
-                result.update(database=name, baseline_seconds=baseline["seconds"],
-                              ratio_to_sending_alone=round(result["seconds"] / baseline["seconds"], 2))
+                baseline = scenario(services, env, "personal-1ms", closing, False, 0.001, folder, workers=args.workers)
+                result.update(
+                    database=name,
+                    baseline_seconds=baseline["seconds"],
+                    ratio_to_sending_alone=round(result["seconds"] / baseline["seconds"], 2),
+                )
                 print(json.dumps(result), flush=True)
             finally:
                 services.close()

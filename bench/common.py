@@ -1,5 +1,6 @@
 """What the benchmarks share: a database to measure on (made and dropped by the script),
 invented clients to fill it, gunicorn to serve, and a load generator on loopback."""
+
 from __future__ import annotations
 
 import asyncio
@@ -12,8 +13,8 @@ from pathlib import Path
 
 from sqlalchemy import insert
 
-from sms_service.local import embedded_redis
 from sms_service.db import Database, utcnow
+from sms_service.local import embedded_redis
 from sms_service.models import Client, Facility, MentorMother, OutboundMessage
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -46,9 +47,17 @@ def gateway_env(url: str, redis_url: str, **extra: str) -> dict:
     Redis, the Africa's Talking adapter (pointed at the fake by the scenario)."""
     import os
 
-    return {**os.environ, "DATABASE_URL": url, "REDIS_URL": redis_url, "SMS_GATEWAY": "africastalking",
-            "AT_USERNAME": "sandbox", "AT_API_KEY": "bench-key", "WEBHOOK_TOKEN": "bench",
-            "SECRET_KEY": "bench-" + "k" * 32, **extra}
+    return {
+        **os.environ,
+        "DATABASE_URL": url,
+        "REDIS_URL": redis_url,
+        "SMS_GATEWAY": "africastalking",
+        "AT_USERNAME": "sandbox",
+        "AT_API_KEY": "bench-key",
+        "WEBHOOK_TOKEN": "bench",
+        "SECRET_KEY": "bench-" + "k" * 32,
+        **extra,
+    }
 
 
 def database(name: str, folder: Path):
@@ -82,22 +91,72 @@ def fill(url: str) -> None:
     now = utcnow()
     db = Database(url)
     with db.session() as s:
-        s.execute(insert(Facility.__table__), [{"code": f"F{i}", "name": f"Clinic {i}", "created_at": now,
-                                                "updated_at": now} for i in range(40)])
-        s.execute(insert(MentorMother.__table__), [
-            {"code": f"MM{i}", "name": f"Mentor {i}", "phone": phone(900_000 + i), "facility_id": 1 + i % 40,
-             "language": "sw", "active": True, "created_at": now, "updated_at": now} for i in range(200)])
+        s.execute(
+            insert(Facility.__table__),
+            [{"code": f"F{i}", "name": f"Clinic {i}", "created_at": now, "updated_at": now} for i in range(40)],
+        )
+        s.execute(
+            insert(MentorMother.__table__),
+            [
+                {
+                    "code": f"MM{i}",
+                    "name": f"Mentor {i}",
+                    "phone": phone(900_000 + i),
+                    "facility_id": 1 + i % 40,
+                    "language": "sw",
+                    "active": True,
+                    "created_at": now,
+                    "updated_at": now,
+                }
+                for i in range(200)
+            ],
+        )
         for start in range(0, CLIENTS, 10_000):
-            s.execute(insert(Client.__table__), [
-                {"external_id": f"C{i}", "first_name": "Amina", "phone": phone(i), "facility_id": 1 + i % 40,
-                 "mentor_mother_id": 1 + i % 200, "language": "sw", "stage": "other", "status": "active",
-                 "created_at": now, "updated_at": now} for i in range(start, min(CLIENTS, start + 10_000))])
-        s.execute(insert(OutboundMessage.__table__), [
-            {"idempotency_key": f"bench|{i}", "client_id": i + 1, "phone": phone(i), "purpose": "reminder",
-             "subject": f"appointment:{i}", "version": 1, "language": "sw", "body": "(reminder)", "parts": 1,
-             "queue": "bulk", "status": "sent", "not_before": now, "expires_at": now + timedelta(days=1),
-             "attempts": 1, "resend_count": 0, "provider_message_id": f"ATXid_bench_{i}", "sent_at": now,
-             "created_at": now, "updated_at": now} for i in range(SENT)])
+            s.execute(
+                insert(Client.__table__),
+                [
+                    {
+                        "external_id": f"C{i}",
+                        "first_name": "Amina",
+                        "phone": phone(i),
+                        "facility_id": 1 + i % 40,
+                        "mentor_mother_id": 1 + i % 200,
+                        "language": "sw",
+                        "stage": "other",
+                        "status": "active",
+                        "created_at": now,
+                        "updated_at": now,
+                    }
+                    for i in range(start, min(CLIENTS, start + 10_000))
+                ],
+            )
+        s.execute(
+            insert(OutboundMessage.__table__),
+            [
+                {
+                    "idempotency_key": f"bench|{i}",
+                    "client_id": i + 1,
+                    "phone": phone(i),
+                    "purpose": "reminder",
+                    "subject": f"appointment:{i}",
+                    "version": 1,
+                    "language": "sw",
+                    "body": "(reminder)",
+                    "parts": 1,
+                    "queue": "bulk",
+                    "status": "sent",
+                    "not_before": now,
+                    "expires_at": now + timedelta(days=1),
+                    "attempts": 1,
+                    "resend_count": 0,
+                    "provider_message_id": f"ATXid_bench_{i}",
+                    "sent_at": now,
+                    "created_at": now,
+                    "updated_at": now,
+                }
+                for i in range(SENT)
+            ],
+        )
     db.dispose()
 
 
@@ -108,9 +167,20 @@ class Server:
     def __init__(self, app: str, env: dict):
         self.port = embedded_redis.free_port()
         self.process = subprocess.Popen(
-            [str(Path(sys.executable).parent / "gunicorn"), "--bind", f"127.0.0.1:{self.port}", *GUNICORN,
-             "--pythonpath", str(ROOT / "bench"), app],
-            cwd=ROOT, env=env, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+            [
+                str(Path(sys.executable).parent / "gunicorn"),
+                "--bind",
+                f"127.0.0.1:{self.port}",
+                *GUNICORN,
+                "--pythonpath",
+                str(ROOT / "bench"),
+                app,
+            ],
+            cwd=ROOT,
+            env=env,
+            stdout=subprocess.DEVNULL,
+            stderr=subprocess.DEVNULL,
+        )
         deadline = time.monotonic() + 60
         while True:
             try:
@@ -128,8 +198,11 @@ class Server:
 
 async def _request(host: str, port: int, method: str, path: str, body: bytes) -> int:
     reader, writer = await asyncio.open_connection(host, port)
-    writer.write(f"{method} {path} HTTP/1.1\r\nHost: {host}\r\nContent-Type: application/x-www-form-urlencoded\r\n"
-                 f"Content-Length: {len(body)}\r\nConnection: close\r\n\r\n".encode() + body)
+    writer.write(
+        f"{method} {path} HTTP/1.1\r\nHost: {host}\r\nContent-Type: application/x-www-form-urlencoded\r\n"
+        f"Content-Length: {len(body)}\r\nConnection: close\r\n\r\n".encode()
+        + body
+    )
     await writer.drain()
     answer = await reader.read()
     writer.close()
@@ -157,9 +230,13 @@ async def _load(port: int, path: str, bodies, seconds: float, concurrency: int) 
 
 def summary(latencies: list[float], failures: int, elapsed: float) -> dict:
     latencies = sorted(latencies)
-    return {"requests": len(latencies), "per_second": round(len(latencies) / elapsed, 1),
-            "p50_ms": round(latencies[len(latencies) // 2] * 1000, 2),
-            "p99_ms": round(latencies[int(len(latencies) * 0.99)] * 1000, 2), "non_200": failures}
+    return {
+        "requests": len(latencies),
+        "per_second": round(len(latencies) / elapsed, 1),
+        "p50_ms": round(latencies[len(latencies) // 2] * 1000, 2),
+        "p99_ms": round(latencies[int(len(latencies) * 0.99)] * 1000, 2),
+        "non_200": failures,
+    }
 
 
 ROUNDS = 5
@@ -180,8 +257,9 @@ def beside_bare(url: str, env: dict, plan, seconds: float, concurrency: int, dat
             asyncio.run(_load(server.port, path, bodies, 2.0, concurrency))
         for _ in range(ROUNDS):
             for server, (tag, _, path, bodies) in zip(servers, plan, strict=True):
-                latencies, failures, elapsed = asyncio.run(_load(server.port, path, bodies, seconds / ROUNDS,
-                                                                 concurrency))
+                latencies, failures, elapsed = asyncio.run(
+                    _load(server.port, path, bodies, seconds / ROUNDS, concurrency)
+                )
                 kept = totals[tag]
                 totals[tag] = (kept[0] + latencies, kept[1] + failures, kept[2] + elapsed)
     finally:
@@ -191,8 +269,12 @@ def beside_bare(url: str, env: dict, plan, seconds: float, concurrency: int, dat
     for tag, _, _, _ in plan:
         result = summary(*totals[tag])
         bare = bare or result["per_second"]
-        result.update(scenario=tag, database=database_name, concurrency=concurrency,
-                      ratio_to_bare=round(result["per_second"] / bare, 2))
+        result.update(
+            scenario=tag,
+            database=database_name,
+            concurrency=concurrency,
+            ratio_to_bare=round(result["per_second"] / bare, 2),
+        )
         print(json.dumps(result), flush=True)
         results.append(result)
     return results

@@ -7,6 +7,7 @@ facilities, mentor-mothers, clients, appointments into a fresh SQLite file
 and a private PostgreSQL database (created and dropped here), then imports the clients again
 (the idempotent re-run). Target from the issue: 130,000 clients well under 60 s.
 """
+
 from __future__ import annotations
 
 import argparse
@@ -20,9 +21,9 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
-from sms_service.db import Database  # noqa: E402
-from sms_service.importing import import_csv  # noqa: E402
-from sms_service.migrate import upgrade  # noqa: E402
+from sms_service.db import Database
+from sms_service.importing import import_csv
+from sms_service.migrate import upgrade
 
 TARGET_SECONDS = 60.0
 NAMES = ["Amina", "Zawadi", "Neema", "Imani", "Halima", "Rehema", "Asha", "Baraka", "Wanjiru", "Akinyi"]
@@ -45,21 +46,54 @@ def generate(folder: Path, clients: int) -> dict[str, Path]:
             writer.writerows(rows)
         files[kind] = path
 
-    write("facilities", ["code", "name", "landmark", "hours"],
-          [(f"F{i:03d}", f"Clinic {i}", "near the market", "Mon-Fri 8am-5pm") for i in range(40)])
-    write("mentor-mothers", ["code", "name", "phone", "facility_code"],
-          [(f"MM{i:03d}", f"Mentor {i}", phone(900000 + i), f"F{i % 40:03d}") for i in range(200)])
+    write(
+        "facilities",
+        ["code", "name", "landmark", "hours"],
+        [(f"F{i:03d}", f"Clinic {i}", "near the market", "Mon-Fri 8am-5pm") for i in range(40)],
+    )
+    write(
+        "mentor-mothers",
+        ["code", "name", "phone", "facility_code"],
+        [(f"MM{i:03d}", f"Mentor {i}", phone(900000 + i), f"F{i % 40:03d}") for i in range(200)],
+    )
     start = date(2027, 1, 1)
-    write("clients", ["client_id", "first_name", "phone", "facility_code", "language", "mentor_mother_code",
-                      "stage", "edd", "infant_dob"],
-          [(f"C{i:06d}", rng.choice(NAMES), phone(i), f"F{i % 40:03d}", rng.choice(["en", "sw"]),
-            f"MM{i % 200:03d}", "pregnant" if i % 2 else "postnatal",
-            (start + timedelta(days=i % 200)).isoformat() if i % 2 else "",
-            "" if i % 2 else (date(2026, 6, 1) + timedelta(days=i % 150)).isoformat())
-           for i in range(clients)])
-    write("appointments", ["client_id", "date", "time", "kind"],
-          [(f"C{i:06d}", (start + timedelta(days=(i + k * 30) % 300)).isoformat(), "09:00", kind)
-           for i in range(clients) for k, kind in enumerate(("anc", "refill"))])
+    write(
+        "clients",
+        [
+            "client_id",
+            "first_name",
+            "phone",
+            "facility_code",
+            "language",
+            "mentor_mother_code",
+            "stage",
+            "edd",
+            "infant_dob",
+        ],
+        [
+            (
+                f"C{i:06d}",
+                rng.choice(NAMES),
+                phone(i),
+                f"F{i % 40:03d}",
+                rng.choice(["en", "sw"]),
+                f"MM{i % 200:03d}",
+                "pregnant" if i % 2 else "postnatal",
+                (start + timedelta(days=i % 200)).isoformat() if i % 2 else "",
+                "" if i % 2 else (date(2026, 6, 1) + timedelta(days=i % 150)).isoformat(),
+            )
+            for i in range(clients)
+        ],
+    )
+    write(
+        "appointments",
+        ["client_id", "date", "time", "kind"],
+        [
+            (f"C{i:06d}", (start + timedelta(days=(i + k * 30) % 300)).isoformat(), "09:00", kind)
+            for i in range(clients)
+            for k, kind in enumerate(("anc", "refill"))
+        ],
+    )
     return files
 
 

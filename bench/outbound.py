@@ -11,6 +11,7 @@ the fake answering in 1 ms and in 100 ms; 130,000 recipients of one text; the ra
 50/s; the naive baseline (one RQ job per message, RQ's forking worker, one SDK call each) on a
 sample. Worker resident memory is sampled throughout.
 """
+
 from __future__ import annotations
 
 import argparse
@@ -30,12 +31,12 @@ from rq import Queue  # noqa: E402
 from sqlalchemy import func, insert, select  # noqa: E402
 
 from bench.common import each_database, gateway_env  # noqa: E402
-from sms_service.local import embedded_redis  # noqa: E402
+from sms_service.bootstrap import Services, services_for  # noqa: E402
 from sms_service.config import load_config  # noqa: E402
 from sms_service.db import utcnow  # noqa: E402
-from sms_service.outbound.dispatch import enqueue  # noqa: E402
+from sms_service.local import embedded_redis  # noqa: E402
 from sms_service.models import OutboundMessage  # noqa: E402
-from sms_service.bootstrap import Services, services_for  # noqa: E402
+from sms_service.outbound.dispatch import enqueue  # noqa: E402
 
 
 class Fake:
@@ -43,8 +44,21 @@ class Fake:
         self.port = embedded_redis.free_port()
         self.record = folder / f"fake-{self.port}.json"
         self.process = subprocess.Popen(
-            [sys.executable, "-m", "tests.support.fake_at", "--port", str(self.port), "--delay", str(delay),
-             "--record", str(self.record)], cwd=ROOT, stdout=subprocess.PIPE, text=True)
+            [
+                sys.executable,
+                "-m",
+                "tests.support.fake_at",
+                "--port",
+                str(self.port),
+                "--delay",
+                str(delay),
+                "--record",
+                str(self.record),
+            ],
+            cwd=ROOT,
+            stdout=subprocess.PIPE,
+            text=True,
+        )
         assert self.process.stdout.readline().strip() == "ready"
         self.url = f"http://127.0.0.1:{self.port}"
 
@@ -56,23 +70,43 @@ class Fake:
 
 def insert_messages(services: Services, count: int, identical: bool, tag: str) -> None:
     now = utcnow()
-    rows = [{
-        "idempotency_key": f"bench|{tag}|{i}", "phone": f"+2547{i:08d}", "purpose": "reply",
-        "subject": tag, "version": 1, "language": "sw", "queue": "bulk", "status": "queued",
-        "body": "Kliniki imefungwa Ijumaa. Asante." if identical else f"Habari {i}, miadi yako ni kesho saa 9.",
-        "parts": 1, "not_before": now, "expires_at": now + timedelta(hours=6), "attempts": 0,
-        "resend_count": 0, "created_at": now, "updated_at": now,
-    } for i in range(count)]
+    rows = [
+        {
+            "idempotency_key": f"bench|{tag}|{i}",
+            "phone": f"+2547{i:08d}",
+            "purpose": "reply",
+            "subject": tag,
+            "version": 1,
+            "language": "sw",
+            "queue": "bulk",
+            "status": "queued",
+            "body": "Kliniki imefungwa Ijumaa. Asante." if identical else f"Habari {i}, miadi yako ni kesho saa 9.",
+            "parts": 1,
+            "not_before": now,
+            "expires_at": now + timedelta(hours=6),
+            "attempts": 0,
+            "resend_count": 0,
+            "created_at": now,
+            "updated_at": now,
+        }
+        for i in range(count)
+    ]
     with services.db.session() as session:
         for start in range(0, count, 5000):
-            session.execute(insert(OutboundMessage.__table__), rows[start:start + 5000])
+            session.execute(insert(OutboundMessage.__table__), rows[start : start + 5000])
 
 
 def count_sent(services: Services, tag: str) -> int:
     with services.db.session() as session:
-        return session.scalar(select(func.count()).select_from(OutboundMessage).where(
-            OutboundMessage.subject == tag, OutboundMessage.status == "sent",
-            OutboundMessage.provider_message_id.is_not(None)))
+        return session.scalar(
+            select(func.count())
+            .select_from(OutboundMessage)
+            .where(
+                OutboundMessage.subject == tag,
+                OutboundMessage.status == "sent",
+                OutboundMessage.provider_message_id.is_not(None),
+            )
+        )
 
 
 def rss_mb(pid: int) -> float:
@@ -84,8 +118,10 @@ def rss_mb(pid: int) -> float:
 
 def run_workers(env: dict, n: int, command: list[str] | None = None) -> list[subprocess.Popen]:
     command = command or [sys.executable, "-m", "workers.worker"]
-    return [subprocess.Popen(command, cwd=ROOT, env=env, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
-            for _ in range(n)]
+    return [
+        subprocess.Popen(command, cwd=ROOT, env=env, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+        for _ in range(n)
+    ]
 
 
 def stop_workers(workers: list[subprocess.Popen]) -> None:
@@ -103,8 +139,11 @@ def scenario(services, env, tag, count, identical, delay, folder, workers=2, rat
     env = {**env, "AT_API_URL": fake.url, "SMS_RATE_PER_SECOND": str(rate or 1_000_000)}
     insert_messages(services, count, identical, tag)
     if baseline:
-        procs = run_workers({**env, "PYTHONPATH": str(ROOT / "bench")}, workers,
-                            [sys.executable, str(ROOT / "bench" / "baseline_worker.py")])
+        procs = run_workers(
+            {**env, "PYTHONPATH": str(ROOT / "bench")},
+            workers,
+            [sys.executable, str(ROOT / "bench" / "baseline_worker.py")],
+        )
     else:
         procs = run_workers(env, workers)
     time.sleep(2)  # let workers start and import (not part of the measurement)
@@ -117,8 +156,9 @@ def scenario(services, env, tag, count, identical, delay, folder, workers=2, rat
             queue.enqueue("baseline_jobs.send_one", message_id)
     else:
         with services.db.session() as session:
-            ids = session.scalars(select(OutboundMessage.id).where(OutboundMessage.subject == tag)
-                                  .order_by(OutboundMessage.id)).all()
+            ids = session.scalars(
+                select(OutboundMessage.id).where(OutboundMessage.subject == tag).order_by(OutboundMessage.id)
+            ).all()
         enqueue(services, {"bulk": list(ids)})
     peak_rss, last = 0.0, 0
     deadline = time.monotonic() + 900
@@ -131,9 +171,16 @@ def scenario(services, env, tag, count, identical, delay, folder, workers=2, rat
     elapsed = time.perf_counter() - started
     stop_workers(procs)
     calls = fake.stop()
-    return {"scenario": tag, "messages": count, "sent": last, "seconds": round(elapsed, 2),
-            "per_second": round(last / elapsed, 1), "api_calls": len(calls), "peak_worker_rss_mb": round(peak_rss, 1),
-            "max_calls_in_any_second": max_in_any_second([at for at, _ in calls])}
+    return {
+        "scenario": tag,
+        "messages": count,
+        "sent": last,
+        "seconds": round(elapsed, 2),
+        "per_second": round(last / elapsed, 1),
+        "api_calls": len(calls),
+        "peak_worker_rss_mb": round(peak_rss, 1),
+        "max_calls_in_any_second": max_in_any_second([at for at, _ in calls]),
+    }
 
 
 def max_in_any_second(stamps):
@@ -171,8 +218,9 @@ def main() -> None:
                 for tag, count, identical, delay, extra in plan:
                     if chosen and tag not in chosen:
                         continue
-                    result = scenario(services, env, tag, count, identical, delay, folder,
-                                      workers=args.workers, **extra)
+                    result = scenario(
+                        services, env, tag, count, identical, delay, folder, workers=args.workers, **extra
+                    )
                     result["database"] = name
                     print(json.dumps(result), flush=True)
             finally:

@@ -8,6 +8,7 @@ and history.
 Takes about an hour with the soak (its own --soak-minutes). Each benchmark's raw output is kept
 in bench/results/NAME.jsonl (not committed). Nothing else should run on the machine meanwhile.
 """
+
 from __future__ import annotations
 
 import argparse
@@ -18,7 +19,7 @@ import re
 import subprocess
 import sys
 import time
-from datetime import datetime, timezone
+from datetime import UTC, datetime
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -33,73 +34,125 @@ def _import(lines):
             yield m[1], "import 130,000 clients", f"{float(m[3]):.1f} s", "≤ 60 s", float(m[3]) / 60
 
 
-OUTBOUND = {"personal-1ms": ("≥ 1,000/s", 1000), "personal-100ms": ("≥ 200/s", 200),
-            "identical-130k": ("≥ 5,000/s", 5000)}
+OUTBOUND = {
+    "personal-1ms": ("≥ 1,000/s", 1000),
+    "personal-100ms": ("≥ 200/s", 200),
+    "identical-130k": ("≥ 5,000/s", 5000),
+}
 
 
 def _outbound(lines):
     rows = [json.loads(line) for line in lines]
-    baseline = {(r["database"], r["scenario"].removeprefix("baseline-")): r["per_second"] for r in rows
-                if r["scenario"].startswith("baseline-")}  # the issue's: a forking job per message
+    baseline = {
+        (r["database"], r["scenario"].removeprefix("baseline-")): r["per_second"]
+        for r in rows
+        if r["scenario"].startswith("baseline-")
+    }  # the issue's: a forking job per message
     for r in rows:
         if r["scenario"] in OUTBOUND:
             target, floor = OUTBOUND[r["scenario"]]
             base = baseline.get((r["database"], r["scenario"].removeprefix("personal-")))
             times = f" ({r['per_second'] / base:.0f}× the baseline's {base}/s)" if base else ""
-            yield r["database"], f"send {r['messages']:,} ({r['scenario']})", f"{r['per_second']:,.0f}/s{times}", \
-                target, floor / r["per_second"]
+            yield (
+                r["database"],
+                f"send {r['messages']:,} ({r['scenario']})",
+                f"{r['per_second']:,.0f}/s{times}",
+                target,
+                floor / r["per_second"],
+            )
         elif r["scenario"] == "rate-50":
-            yield r["database"], "SMS_RATE_PER_SECOND=50", f"max {r['max_calls_in_any_second']} calls in 1 s", \
-                "≤ 51", r["max_calls_in_any_second"] / 51
+            yield (
+                r["database"],
+                "SMS_RATE_PER_SECOND=50",
+                f"max {r['max_calls_in_any_second']} calls in 1 s",
+                "≤ 51",
+                r["max_calls_in_any_second"] / 51,
+            )
 
 
 def _beside_bare(label):
     def parse(lines):
         for r in map(json.loads, lines):
             if r["scenario"] != "bare":
-                yield r["database"], f"{label} {r['scenario']}", \
-                    f"{r['ratio_to_bare']} of bare, p99 {r['p99_ms']} ms", "≥ 0.5 of bare, p99 ≤ 25 ms", \
-                    max(0.5 / r["ratio_to_bare"], r["p99_ms"] / 25)
+                yield (
+                    r["database"],
+                    f"{label} {r['scenario']}",
+                    f"{r['ratio_to_bare']} of bare, p99 {r['p99_ms']} ms",
+                    "≥ 0.5 of bare, p99 ≤ 25 ms",
+                    max(0.5 / r["ratio_to_bare"], r["p99_ms"] / 25),
+                )
+
     return parse
 
 
 def _against_sending_alone(label: str, ratio_key: str):
     """A whole job timed against the pipeline sending the same messages already queued."""
+
     def parse(lines):
         for r in map(json.loads, lines):
             yield r["database"], label, f"{r['seconds']} s", "none named (baseline: sending alone)", r[ratio_key]
+
     return parse
 
 
 def _scheduler(lines):
     for r in map(json.loads, lines):
-        yield r["database"], "tick claiming 10,000 due among 1,000,000", f"{r['due_tick_median_s']} s", "≤ 1 s", \
-            r["due_tick_median_s"]
-        yield r["database"], "tick with nothing due", f"{r['idle_enqueue_due_ms_median']} ms", "≤ 20 ms", \
-            r["idle_enqueue_due_ms_median"] / 20
+        yield (
+            r["database"],
+            "tick claiming 10,000 due among 1,000,000",
+            f"{r['due_tick_median_s']} s",
+            "≤ 1 s",
+            r["due_tick_median_s"],
+        )
+        yield (
+            r["database"],
+            "tick with nothing due",
+            f"{r['idle_enqueue_due_ms_median']} ms",
+            "≤ 20 ms",
+            r["idle_enqueue_due_ms_median"] / 20,
+        )
 
 
 def _dashboard(lines):
     for r in map(json.loads, lines):
-        yield r["database"], "slowest dashboard page or API list (p95)", f"{r['worst_p95_ms']} ms", "≤ 200 ms", \
-            r["ratio_to_200ms"]
+        yield (
+            r["database"],
+            "slowest dashboard page or API list (p95)",
+            f"{r['worst_p95_ms']} ms",
+            "≤ 200 ms",
+            r["ratio_to_200ms"],
+        )
 
 
 def _soak(lines):
     for r in map(json.loads, lines):
         if "minutes" in r:
-            yield r["database"], f"soak {r['minutes']} min, USSD p99 (worst minute)", \
-                f"{r['worst_minute_ussd_p99_ms']} ms, {r['errors']} errors, memory growth " \
-                f"{max(r['rss_growth_after_first_minute'].values()):.0%}", "p99 ≤ 50 ms, 0 errors, flat", \
-                r["worst_minute_ussd_p99_ms"] / 50
+            yield (
+                r["database"],
+                f"soak {r['minutes']} min, USSD p99 (worst minute)",
+                f"{r['worst_minute_ussd_p99_ms']} ms, {r['errors']} errors, memory growth "
+                f"{max(r['rss_growth_after_first_minute'].values()):.0%}",
+                "p99 ≤ 50 ms, 0 errors, flat",
+                r["worst_minute_ussd_p99_ms"] / 50,
+            )
 
 
 def _life_events(lines):
     for r in map(json.loads, lines):
-        yield r["database"], "one life event, 30 waiting messages, API p95 (worst kind)", \
-            f"{r['worst_p95_ms']} ms", "≤ 50 ms", r["ratio_to_50ms"]
-        yield r["database"], f"events CSV of {r['csv_rows']:,} rows", f"{r['csv_seconds']} s", "≤ 30 s", \
-            r["csv_ratio_to_30s"]
+        yield (
+            r["database"],
+            "one life event, 30 waiting messages, API p95 (worst kind)",
+            f"{r['worst_p95_ms']} ms",
+            "≤ 50 ms",
+            r["ratio_to_50ms"],
+        )
+        yield (
+            r["database"],
+            f"events CSV of {r['csv_rows']:,} rows",
+            f"{r['csv_seconds']} s",
+            "≤ 30 s",
+            r["csv_ratio_to_30s"],
+        )
 
 
 BENCHMARKS = [  # name, issue, arguments, parser
@@ -107,11 +160,19 @@ BENCHMARKS = [  # name, issue, arguments, parser
     ("outbound", 3, ["--workers", "3"], _outbound),
     ("webhooks", 4, ["--seconds", "10", "--concurrency", "4"], _beside_bare("webhook")),
     ("ussd", 5, ["--seconds", "10", "--concurrency", "4"], _beside_bare("USSD")),
-    ("closure", 6, ["--workers", "3"],
-     _against_sending_alone("site closure of 13,000, command → all sent", "ratio_to_sending_alone")),
+    (
+        "closure",
+        6,
+        ["--workers", "3"],
+        _against_sending_alone("site closure of 13,000, command → all sent", "ratio_to_sending_alone"),
+    ),
     ("scheduler", 7, ["--future", "1000000", "--due", "10000"], _scheduler),
-    ("broadcast", 8, ["--workers", "3"],
-     _against_sending_alone("broadcast to 130,000, first tick → all sent", "ratio_to_baseline")),
+    (
+        "broadcast",
+        8,
+        ["--workers", "3"],
+        _against_sending_alone("broadcast to 130,000, first tick → all sent", "ratio_to_baseline"),
+    ),
     ("dashboard", 9, ["--rounds", "5"], _dashboard),
     ("soak", 10, [], _soak),
     ("life_events", 16, [], _life_events),
@@ -119,18 +180,34 @@ BENCHMARKS = [  # name, issue, arguments, parser
 
 
 def machine() -> str:
-    cpu = next((line.split(":", 1)[1].strip() for line in Path("/proc/cpuinfo").read_text().splitlines()
-                if line.startswith("model name")), platform.processor())
-    memory = next(int(line.split()[1]) // 1024 // 1024 for line in Path("/proc/meminfo").read_text().splitlines()
-                  if line.startswith("MemTotal"))
+    cpu = next(
+        (
+            line.split(":", 1)[1].strip()
+            for line in Path("/proc/cpuinfo").read_text().splitlines()
+            if line.startswith("model name")
+        ),
+        platform.processor(),
+    )
+    memory = next(
+        int(line.split()[1]) // 1024 // 1024
+        for line in Path("/proc/meminfo").read_text().splitlines()
+        if line.startswith("MemTotal")
+    )
     return f"{os.cpu_count()} cores ({cpu}), {memory} GiB RAM, Python {platform.python_version()}"
 
 
 def table(rows: list[tuple], started: datetime, took: float) -> str:
-    out = [BEGIN, "", f"## Latest full run (`bench/run_all.py`, {started:%Y-%m-%d %H:%M} UTC, {took / 60:.0f} min)", "",
-           f"Machine: {machine()}. Ratio: the figure over its target, or over the baseline the issue names "
-           "(below 1 is better).", "",
-           "| issue | benchmark | database | figure | target | ratio |", "| ---: | --- | --- | --- | --- | ---: |"]
+    out = [
+        BEGIN,
+        "",
+        f"## Latest full run (`bench/run_all.py`, {started:%Y-%m-%d %H:%M} UTC, {took / 60:.0f} min)",
+        "",
+        f"Machine: {machine()}. Ratio: the figure over its target, or over the baseline the issue names "
+        "(below 1 is better).",
+        "",
+        "| issue | benchmark | database | figure | target | ratio |",
+        "| ---: | --- | --- | --- | --- | ---: |",
+    ]
     for issue, database, figure, value, target, ratio in rows:
         out.append(f"| {issue} | {figure} | {database} | {value} | {target} | **{ratio:.2f}** |")
     return "\n".join(out + ["", END, ""])
@@ -141,7 +218,7 @@ def write(rows: list[tuple], started: datetime, took: float) -> None:
     text = path.read_text()
     block = table(rows, started, took)
     if BEGIN in text:
-        text = text[:text.index(BEGIN)] + block + text[text.index(END) + len(END) + 1:]
+        text = text[: text.index(BEGIN)] + block + text[text.index(END) + len(END) + 1 :]
     else:  # after the page's opening paragraph
         head, _, rest = text.partition("\n## ")
         text = f"{head}\n{block}\n## {rest}"
@@ -157,14 +234,18 @@ def main() -> None:
     args = parser.parse_args()
     chosen = set(filter(None, args.only.split(",")))
     RESULTS.mkdir(exist_ok=True)
-    started, began, rows = datetime.now(timezone.utc), time.monotonic(), []
+    started, began, rows = datetime.now(UTC), time.monotonic(), []
     for name, issue, arguments, parse in BENCHMARKS:
         output = RESULTS / f"{name}.jsonl"
         if not args.from_results and (not chosen or name in chosen):
             extra = ["--minutes", args.soak_minutes] if name == "soak" else []
             print(f"[run_all] {name} …", flush=True)
-            done = subprocess.run([sys.executable, str(ROOT / "bench" / f"{name}.py"), "--databases", args.databases,
-                                   *arguments, *extra], cwd=ROOT, capture_output=True, text=True)
+            done = subprocess.run(
+                [sys.executable, str(ROOT / "bench" / f"{name}.py"), "--databases", args.databases, *arguments, *extra],
+                cwd=ROOT,
+                capture_output=True,
+                text=True,
+            )
             output.write_text(done.stdout)
             if done.returncode:
                 print(f"[run_all] {name} failed:\n{done.stderr[-2000:]}", file=sys.stderr)
@@ -175,7 +256,7 @@ def main() -> None:
     took = time.monotonic() - began
     if args.from_results:  # the run's own time: from its results' files
         stamps = [f.stat().st_mtime for f in RESULTS.glob("*.jsonl")]
-        started = datetime.fromtimestamp(min(stamps) - 60, timezone.utc)
+        started = datetime.fromtimestamp(min(stamps) - 60, UTC)
         took = max(stamps) - min(stamps) + 60
     write(rows, started, took)
     print(table(rows, started, took))

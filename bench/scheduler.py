@@ -11,6 +11,7 @@ scheduler's whole tick (visits to plan and to move on, the transfer ladder, the 
 claimed messages are marked sent, as the workers would.
 Targets: ≤ 1 s for the 10,000, ≤ 20 ms with nothing due, on SQLite and PostgreSQL.
 """
+
 from __future__ import annotations
 
 import argparse
@@ -28,11 +29,11 @@ sys.path.insert(0, str(ROOT))
 from sqlalchemy import func, select  # noqa: E402
 
 from bench.common import analyse, each_database  # noqa: E402
+from sms_service.bootstrap import Services, services_for  # noqa: E402
 from sms_service.config import load_config  # noqa: E402
 from sms_service.db import bulk_insert, utcnow  # noqa: E402
-from sms_service.outbound.dispatch import enqueue_due  # noqa: E402
 from sms_service.models import OutboundMessage  # noqa: E402
-from sms_service.bootstrap import Services, services_for  # noqa: E402
+from sms_service.outbound.dispatch import enqueue_due  # noqa: E402
 
 
 def reminders(services: Services, count: int, tag: str, first, spread: timedelta) -> None:
@@ -41,13 +42,31 @@ def reminders(services: Services, count: int, tag: str, first, spread: timedelta
     step = spread / max(count, 1)
     with services.db.session() as s:
         for start in range(0, count, 50_000):
-            bulk_insert(s, OutboundMessage.__table__, [{
-                "idempotency_key": f"bench|{tag}|{i}", "phone": f"+2547{i % 100_000_000:08d}", "purpose": "reminder",
-                "subject": f"appointment:{i}", "version": 1, "language": "sw", "queue": "bulk",
-                "status": "scheduled", "body": "Habari, tunakukumbusha miadi yako ya kliniki kesho saa 9.",
-                "parts": 1, "not_before": first + step * i, "expires_at": first + step * i + timedelta(days=3),
-                "attempts": 0, "resend_count": 0, "created_at": now, "updated_at": now,
-            } for i in range(start, min(count, start + 50_000))])
+            bulk_insert(
+                s,
+                OutboundMessage.__table__,
+                [
+                    {
+                        "idempotency_key": f"bench|{tag}|{i}",
+                        "phone": f"+2547{i % 100_000_000:08d}",
+                        "purpose": "reminder",
+                        "subject": f"appointment:{i}",
+                        "version": 1,
+                        "language": "sw",
+                        "queue": "bulk",
+                        "status": "scheduled",
+                        "body": "Habari, tunakukumbusha miadi yako ya kliniki kesho saa 9.",
+                        "parts": 1,
+                        "not_before": first + step * i,
+                        "expires_at": first + step * i + timedelta(days=3),
+                        "attempts": 0,
+                        "resend_count": 0,
+                        "created_at": now,
+                        "updated_at": now,
+                    }
+                    for i in range(start, min(count, start + 50_000))
+                ],
+            )
 
 
 def timed(call) -> tuple[float, object]:
@@ -64,18 +83,45 @@ def visits(services: Services, count: int) -> None:
     with services.db.session() as s:
         s.add(Facility(code="F1", name="Mwangaza"))
         s.flush()
-        bulk_insert(s, Client.__table__, [{
-            "external_id": f"C{i}", "first_name": "Amina", "phone": f"+2547{i:08d}", "facility_id": 1,
-            "language": "sw", "stage": "other", "status": "active", "created_at": now, "updated_at": now}
-            for i in range(count // 4)])
+        bulk_insert(
+            s,
+            Client.__table__,
+            [
+                {
+                    "external_id": f"C{i}",
+                    "first_name": "Amina",
+                    "phone": f"+2547{i:08d}",
+                    "facility_id": 1,
+                    "language": "sw",
+                    "stage": "other",
+                    "status": "active",
+                    "created_at": now,
+                    "updated_at": now,
+                }
+                for i in range(count // 4)
+            ],
+        )
         clients = count // 4  # four visits each: three in the past (attended), one ahead
         for start in range(0, count, 50_000):
-            bulk_insert(s, Appointment.__table__, [{
-                "client_id": 1 + i % clients, "facility_id": 1,
-                "date": today + timedelta(days=(i // clients) * 100 - 300 + i % 97), "kind": "anc",
-                "status": "attended" if i // clients < 3 else "scheduled", "source": "clinic",
-                "revision": 1, "planned": True, "created_at": now, "updated_at": now}
-                for i in range(start, min(count, start + 50_000))])
+            bulk_insert(
+                s,
+                Appointment.__table__,
+                [
+                    {
+                        "client_id": 1 + i % clients,
+                        "facility_id": 1,
+                        "date": today + timedelta(days=(i // clients) * 100 - 300 + i % 97),
+                        "kind": "anc",
+                        "status": "attended" if i // clients < 3 else "scheduled",
+                        "source": "clinic",
+                        "revision": 1,
+                        "planned": True,
+                        "created_at": now,
+                        "updated_at": now,
+                    }
+                    for i in range(start, min(count, start + 50_000))
+                ],
+            )
 
 
 def measure(services: Services, url: str, name: str, args) -> dict:
@@ -103,8 +149,12 @@ def measure(services: Services, url: str, name: str, args) -> dict:
     with services.db.session() as s:
         stored = s.scalar(select(func.count()).select_from(OutboundMessage))
     return {
-        "database": name, "stored_messages": stored, "visits": args.visits, "load_seconds": round(load_seconds, 1),
-        "due": args.due, "due_tick_s": [round(t, 3) for t in due_ticks],
+        "database": name,
+        "stored_messages": stored,
+        "visits": args.visits,
+        "load_seconds": round(load_seconds, 1),
+        "due": args.due,
+        "due_tick_s": [round(t, 3) for t in due_ticks],
         "due_tick_median_s": round(statistics.median(due_ticks), 3),
         "idle_enqueue_due_ms_median": round(statistics.median(idle) * 1000, 2),
         "idle_enqueue_due_ms_p95": round(sorted(idle)[int(len(idle) * 0.95)] * 1000, 2),

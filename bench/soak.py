@@ -11,6 +11,7 @@ non-200 answer, the broadcast's progress and every process's memory (RSS).
 Targets: USSD p99 ≤ 50 ms in every minute, no error, memory flat (each process within 10 % of
 its size after the first minute).
 """
+
 from __future__ import annotations
 
 import argparse
@@ -33,11 +34,11 @@ import bench.anytime  # noqa: E402,F401  (the broadcast may start at any hour)
 from bench.common import CLIENTS, Server, analyse, each_database, fill, gateway_env, phone  # noqa: E402
 from bench.outbound import Fake, rss_mb, run_workers, stop_workers  # noqa: E402
 from sms_service.access import Caller  # noqa: E402
+from sms_service.bootstrap import Services, services_for  # noqa: E402
 from sms_service.broadcasts import service  # noqa: E402
 from sms_service.config import load_config  # noqa: E402
 from sms_service.db import utcnow  # noqa: E402
 from sms_service.models import OutboundMessage  # noqa: E402
-from sms_service.bootstrap import Services, services_for  # noqa: E402
 
 USSD_P99_MS, GROWTH = 50.0, 0.10
 
@@ -57,15 +58,24 @@ def soak(services: Services, env: dict, url: str, minutes: float, at_delay: floa
     fake = Fake(at_delay, Path(tempfile.mkdtemp()))
     env = {**env, "AT_API_URL": fake.url, "SMS_RATE_PER_SECOND": "20", "SCHEDULER_INTERVAL": "2"}
     anytime = [sys.executable, str(ROOT / "bench" / "anytime.py")]
-    procs = {"realtime": run_workers(env, 1, [*anytime, "worker", "realtime"]),
-             "bulk": run_workers(env, 2, [*anytime, "worker", "bulk", "default"]),
-             "scheduler": run_workers(env, 1, [*anytime, "scheduler"])}
+    procs = {
+        "realtime": run_workers(env, 1, [*anytime, "worker", "realtime"]),
+        "bulk": run_workers(env, 2, [*anytime, "worker", "bulk", "default"]),
+        "scheduler": run_workers(env, 1, [*anytime, "scheduler"]),
+    }
     web = Server("sms_service:create_app()", env)
     base = f"http://127.0.0.1:{web.port}"
     with services.db.session() as s:
-        broadcast, preview = service.create(s, Caller("admin:soak", "admin", "api"), text_en=None,
-                                            text_sw="Kliniki imefungwa Ijumaa. Karibu Jumatatu.", filters=None,
-                                            send_at=None, now=utcnow(), config=services.config)
+        broadcast, preview = service.create(
+            s,
+            Caller("admin:soak", "admin", "api"),
+            text_en=None,
+            text_sw="Kliniki imefungwa Ijumaa. Karibu Jumatatu.",
+            filters=None,
+            send_at=None,
+            now=utcnow(),
+            config=services.config,
+        )
         broadcast_id = broadcast.id
     stop = threading.Event()
     lock = threading.Lock()
@@ -87,10 +97,15 @@ def soak(services: Services, env: dict, url: str, minutes: float, at_delay: floa
             number, session = phone(rng.randrange(CLIENTS)), f"soak-{seed}-{n}"
             for text in ("", "1", "1*0", "1*0*2"):
                 began = time.perf_counter()
-                answer = http.post(f"{base}/webhooks/ussd?token=bench", data={
-                    "sessionId": session, "phoneNumber": number, "serviceCode": "*384*123#", "text": text})
-                record("ussd", time.perf_counter() - began, answer.status_code == 200 and
-                       answer.text.startswith(("CON ", "END ")))
+                answer = http.post(
+                    f"{base}/webhooks/ussd?token=bench",
+                    data={"sessionId": session, "phoneNumber": number, "serviceCode": "*384*123#", "text": text},
+                )
+                record(
+                    "ussd",
+                    time.perf_counter() - began,
+                    answer.status_code == 200 and answer.text.startswith(("CON ", "END ")),
+                )
                 time.sleep(0.02)
 
     def texter():
@@ -98,9 +113,15 @@ def soak(services: Services, env: dict, url: str, minutes: float, at_delay: floa
         for n in itertools.count():
             if stop.is_set():
                 return
-            answer = http.post(f"{base}/webhooks/sms?token=bench", data={
-                "id": f"ATXsoak_{n}", "from": phone(rng.randrange(CLIENTS)), "to": "12345",
-                "text": rng.choice(["TAREHE", "KLINIKI", "HELP", "asante sana"])})
+            answer = http.post(
+                f"{base}/webhooks/sms?token=bench",
+                data={
+                    "id": f"ATXsoak_{n}",
+                    "from": phone(rng.randrange(CLIENTS)),
+                    "to": "12345",
+                    "text": rng.choice(["TAREHE", "KLINIKI", "HELP", "asante sana"]),
+                },
+            )
             record("sms", ok=answer.status_code == 200)
             time.sleep(0.2)
 
@@ -109,14 +130,22 @@ def soak(services: Services, env: dict, url: str, minutes: float, at_delay: floa
         while not stop.is_set():
             if not ids:
                 with services.db.session() as s:
-                    ids = list(s.execute(select(OutboundMessage.provider_message_id, OutboundMessage.phone)
-                                         .where(OutboundMessage.status == "sent").order_by(func.random()).limit(200)))
+                    ids = list(
+                        s.execute(
+                            select(OutboundMessage.provider_message_id, OutboundMessage.phone)
+                            .where(OutboundMessage.status == "sent")
+                            .order_by(func.random())
+                            .limit(200)
+                        )
+                    )
                 if not ids:
                     time.sleep(1)
                     continue
             message_id, number = ids.pop()
-            answer = http.post(f"{base}/webhooks/sms/delivery?token=bench", data={
-                "id": message_id, "status": "Success", "phoneNumber": number, "networkCode": "63902"})
+            answer = http.post(
+                f"{base}/webhooks/sms/delivery?token=bench",
+                data={"id": message_id, "status": "Success", "phoneNumber": number, "networkCode": "63902"},
+            )
             record("reports", ok=answer.status_code == 200)
             time.sleep(0.05)
 
@@ -136,13 +165,24 @@ def soak(services: Services, env: dict, url: str, minutes: float, at_delay: floa
             pids["web"] = [web.process.pid, *children_of(web.process.pid)]
             rss = {name: round(sum(rss_mb(p) for p in ps), 1) for name, ps in pids.items()}
             with services.db.session() as s:
-                sent = s.scalar(select(func.count()).select_from(OutboundMessage).where(
-                    OutboundMessage.broadcast_id == broadcast_id, OutboundMessage.status.in_(("sent", "delivered"))))
-            row = {"minute": m + 1, "ussd_steps": len(latencies),
-                   "ussd_p50_ms": round(latencies[len(latencies) // 2] * 1000, 1) if latencies else None,
-                   "ussd_p99_ms": round(latencies[int(len(latencies) * 0.99)] * 1000, 1) if latencies else None,
-                   "sms": taken["sms"], "reports": taken["reports"], "errors": taken["errors"],
-                   "broadcast_sent": sent, "rss_mb": rss}
+                sent = s.scalar(
+                    select(func.count())
+                    .select_from(OutboundMessage)
+                    .where(
+                        OutboundMessage.broadcast_id == broadcast_id, OutboundMessage.status.in_(("sent", "delivered"))
+                    )
+                )
+            row = {
+                "minute": m + 1,
+                "ussd_steps": len(latencies),
+                "ussd_p50_ms": round(latencies[len(latencies) // 2] * 1000, 1) if latencies else None,
+                "ussd_p99_ms": round(latencies[int(len(latencies) * 0.99)] * 1000, 1) if latencies else None,
+                "sms": taken["sms"],
+                "reports": taken["reports"],
+                "errors": taken["errors"],
+                "broadcast_sent": sent,
+                "rss_mb": rss,
+            }
             print(json.dumps(row), flush=True)
             per_minute.append(row)
             sizes.append(rss)
@@ -157,13 +197,19 @@ def soak(services: Services, env: dict, url: str, minutes: float, at_delay: floa
     first, last = sizes[0], sizes[-1]
     growth = {name: round(last[name] / first[name] - 1, 3) for name in first if first[name]}
     worst = max(r["ussd_p99_ms"] or 0 for r in per_minute)
-    return {"minutes": len(per_minute), "recipients": preview.recipients,
-            "broadcast_sent": per_minute[-1]["broadcast_sent"], "ussd_steps": sum(r["ussd_steps"] for r in per_minute),
-            "worst_minute_ussd_p99_ms": worst, "ussd_p99_target_met": worst <= USSD_P99_MS,
-            "errors": sum(r["errors"] for r in per_minute),
-            "sms": sum(r["sms"] for r in per_minute), "reports": sum(r["reports"] for r in per_minute),
-            "rss_growth_after_first_minute": growth,
-            "memory_flat": all(g <= GROWTH for g in growth.values())}
+    return {
+        "minutes": len(per_minute),
+        "recipients": preview.recipients,
+        "broadcast_sent": per_minute[-1]["broadcast_sent"],
+        "ussd_steps": sum(r["ussd_steps"] for r in per_minute),
+        "worst_minute_ussd_p99_ms": worst,
+        "ussd_p99_target_met": worst <= USSD_P99_MS,
+        "errors": sum(r["errors"] for r in per_minute),
+        "sms": sum(r["sms"] for r in per_minute),
+        "reports": sum(r["reports"] for r in per_minute),
+        "rss_growth_after_first_minute": growth,
+        "memory_flat": all(g <= GROWTH for g in growth.values()),
+    }
 
 
 def main() -> None:

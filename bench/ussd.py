@@ -7,9 +7,11 @@ transfer pending; the service under gunicorn as the Procfile runs it, and beside
 Flask endpoint (`bench/bare_app.py`) in the same configuration. A load generator on loopback
 (five interleaved slices per endpoint, `--seconds` in all) plays multi-step sessions (each
 step posts the whole history, as AT does): next visit and back, my clinic, the new clinic
-confirmed, a visit date change with its reason, a call back, the language. Reported: requests/s, p50 and p99, non-200 answers, ratio to the bare endpoint.
+confirmed, a visit date change with its reason, a call back, the language. Reported: requests/s,
+p50 and p99, non-200 answers, ratio to the bare endpoint.
 Target: ≥ 50% of the bare endpoint's throughput and p99 ≤ 25 ms.
 """
+
 from __future__ import annotations
 
 import argparse
@@ -49,14 +51,38 @@ def fill_care(url: str) -> None:
     with db.session() as s:
         for start in range(0, CLIENTS, 10_000):
             ids = range(start + 1, min(CLIENTS, start + 10_000) + 1)
-            s.execute(insert(Appointment.__table__), [
-                {"client_id": i, "facility_id": 1 + i % 40, "date": today + timedelta(days=1 + i % 60),
-                 "kind": "anc", "status": "scheduled", "source": "clinic", "created_at": now, "updated_at": now}
-                for i in ids])
-            s.execute(insert(Transfer.__table__), [
-                {"client_id": i, "from_facility_id": 1 + i % 40, "to_facility_id": 1 + (i + 1) % 40,
-                 "effective_date": today + timedelta(days=14), "status": "notified", "status_changed_at": now,
-                 "created_at": now} for i in ids if i % 10 == 0])
+            s.execute(
+                insert(Appointment.__table__),
+                [
+                    {
+                        "client_id": i,
+                        "facility_id": 1 + i % 40,
+                        "date": today + timedelta(days=1 + i % 60),
+                        "kind": "anc",
+                        "status": "scheduled",
+                        "source": "clinic",
+                        "created_at": now,
+                        "updated_at": now,
+                    }
+                    for i in ids
+                ],
+            )
+            s.execute(
+                insert(Transfer.__table__),
+                [
+                    {
+                        "client_id": i,
+                        "from_facility_id": 1 + i % 40,
+                        "to_facility_id": 1 + (i + 1) % 40,
+                        "effective_date": today + timedelta(days=14),
+                        "status": "notified",
+                        "status_changed_at": now,
+                        "created_at": now,
+                    }
+                    for i in ids
+                    if i % 10 == 0
+                ],
+            )
     db.dispose()
 
 
@@ -66,8 +92,15 @@ def session_bodies():
         n += 1
         caller, plan = phone(rng.randrange(CLIENTS)), rng.choice(SESSIONS)
         for text in plan:
-            yield urlencode({"sessionId": f"ATUid_bench_{n}", "phoneNumber": caller, "networkCode": "63902",
-                             "serviceCode": "*384*123#", "text": text}).encode()
+            yield urlencode(
+                {
+                    "sessionId": f"ATUid_bench_{n}",
+                    "phoneNumber": caller,
+                    "networkCode": "63902",
+                    "serviceCode": "*384*123#",
+                    "text": text,
+                }
+            ).encode()
 
 
 def main() -> None:
@@ -80,10 +113,17 @@ def main() -> None:
         for name, url, redis_url in each_database(args.databases, Path(tmp)):
             fill(url)
             fill_care(url)  # beside_bare analyses it
-            env = {**os.environ, "DATABASE_URL": url, "REDIS_URL": redis_url, "SMS_GATEWAY": "outbox",
-                   "WEBHOOK_TOKEN": TOKEN}
-            plan = [("bare", "bare_app:create_app()", "/bare", session_bodies()),
-                    ("ussd", "sms_service:create_app()", f"/webhooks/ussd?token={TOKEN}", session_bodies())]
+            env = {
+                **os.environ,
+                "DATABASE_URL": url,
+                "REDIS_URL": redis_url,
+                "SMS_GATEWAY": "outbox",
+                "WEBHOOK_TOKEN": TOKEN,
+            }
+            plan = [
+                ("bare", "bare_app:create_app()", "/bare", session_bodies()),
+                ("ussd", "sms_service:create_app()", f"/webhooks/ussd?token={TOKEN}", session_bodies()),
+            ]
             beside_bare(url, env, plan, args.seconds, args.concurrency, name)
 
 

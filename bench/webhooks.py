@@ -12,6 +12,7 @@ p99 latency, non-200 answers, and the ratio to the bare endpoint. Target: ≥ 50
 endpoint's throughput and p99 ≤ 25 ms. Queue workers are not running: the webhooks' work is
 to store and enqueue.
 """
+
 from __future__ import annotations
 
 import argparse
@@ -36,17 +37,32 @@ def incoming_bodies():
     rng, n = random.Random(4), 0
     while True:
         n += 1
-        yield urlencode({"id": f"ATXbench_in_{n}", "from": phone(rng.randrange(CLIENTS)), "to": "12345",
-                         "text": rng.choice(TEXTS), "date": "2026-11-24 09:00:00", "linkId": f"l{n}",
-                         "networkCode": "63902"}).encode()
+        yield urlencode(
+            {
+                "id": f"ATXbench_in_{n}",
+                "from": phone(rng.randrange(CLIENTS)),
+                "to": "12345",
+                "text": rng.choice(TEXTS),
+                "date": "2026-11-24 09:00:00",
+                "linkId": f"l{n}",
+                "networkCode": "63902",
+            }
+        ).encode()
 
 
 def report_bodies():
     rng = random.Random(5)
     while True:
         i = rng.randrange(SENT)
-        yield urlencode({"id": f"ATXid_bench_{i}", "status": rng.choice(["Success", "Sent", "Buffered", "Failed"]),
-                         "phoneNumber": phone(i), "networkCode": "63902", "retryCount": "0"}).encode()
+        yield urlencode(
+            {
+                "id": f"ATXid_bench_{i}",
+                "status": rng.choice(["Success", "Sent", "Buffered", "Failed"]),
+                "phoneNumber": phone(i),
+                "networkCode": "63902",
+                "retryCount": "0",
+            }
+        ).encode()
 
 
 def bare_bodies():
@@ -62,12 +78,23 @@ def main() -> None:
     with tempfile.TemporaryDirectory() as tmp:
         for name, url, redis_url in each_database(args.databases, Path(tmp)):
             fill(url)  # beside_bare analyses it
-            env = {**os.environ, "DATABASE_URL": url, "REDIS_URL": redis_url, "SMS_GATEWAY": "outbox",
-                   "WEBHOOK_TOKEN": TOKEN}
-            plan = [("bare", "bare_app:create_app()", "/bare", bare_bodies()),
-                    ("incoming-sms", "sms_service:create_app()", f"/webhooks/sms?token={TOKEN}", incoming_bodies()),
-                    ("delivery-report", "sms_service:create_app()", f"/webhooks/sms/delivery?token={TOKEN}",
-                     report_bodies())]
+            env = {
+                **os.environ,
+                "DATABASE_URL": url,
+                "REDIS_URL": redis_url,
+                "SMS_GATEWAY": "outbox",
+                "WEBHOOK_TOKEN": TOKEN,
+            }
+            plan = [
+                ("bare", "bare_app:create_app()", "/bare", bare_bodies()),
+                ("incoming-sms", "sms_service:create_app()", f"/webhooks/sms?token={TOKEN}", incoming_bodies()),
+                (
+                    "delivery-report",
+                    "sms_service:create_app()",
+                    f"/webhooks/sms/delivery?token={TOKEN}",
+                    report_bodies(),
+                ),
+            ]
             beside_bare(url, env, plan, args.seconds, args.concurrency, name)
 
 

@@ -6,6 +6,7 @@ go at once, nothing goes twice.
 
     python -m drills.clock [--databases sqlite,postgresql] [--size 2000]
 """
+
 from __future__ import annotations
 
 import signal
@@ -25,8 +26,8 @@ def drill(name: str, folder: Path, size: int) -> dict:
     from sqlalchemy import select
 
     from sms_service.gateway import build_gateway
-    from sms_service.outbound.messages import create_messages
     from sms_service.models import Client, OutboundMessage
+    from sms_service.outbound.messages import create_messages
     from sms_service.outbound.ratelimit import RateLimiter
     from sms_service.outbound.sending import Sender
     from workers.scheduler import tick
@@ -44,9 +45,17 @@ def drill(name: str, folder: Path, size: int) -> dict:
             for i, (cid, phone) in enumerate(people):
                 purpose = PURPOSES[i % len(PURPOSES)]
                 due = evening + timedelta(minutes=(i * 7) % 90)  # 18:30 to 20:00
-                specs.append({"client_id": cid, "phone": phone, "purpose": purpose, "subject": f"drill:{cid}",
-                              "body": BODY.format(purpose, cid), "not_before": due,
-                              "expires_at": due + timedelta(days=2)})
+                specs.append(
+                    {
+                        "client_id": cid,
+                        "phone": phone,
+                        "purpose": purpose,
+                        "subject": f"drill:{cid}",
+                        "body": BODY.format(purpose, cid),
+                        "not_before": due,
+                        "expires_at": due + timedelta(days=2),
+                    }
+                )
             create_messages(s, specs)
         sender = Sender(st.services, build_gateway(st.services.config), RateLimiter(st.services.redis, 1000))
         steps = 0
@@ -87,9 +96,21 @@ def restart(name: str, folder: Path, size: int) -> dict:
 
         with st.services.db.session() as s:
             people = s.execute(select(Client.id, Client.phone).order_by(Client.id)).all()
-            create_messages(s, [{"client_id": cid, "phone": phone, "purpose": "reply", "subject": f"r:{cid}",
-                                 "body": BODY.format("reply", cid), "not_before": now,
-                                 "expires_at": now + timedelta(hours=2)} for cid, phone in people])
+            create_messages(
+                s,
+                [
+                    {
+                        "client_id": cid,
+                        "phone": phone,
+                        "purpose": "reply",
+                        "subject": f"r:{cid}",
+                        "body": BODY.format("reply", cid),
+                        "not_before": now,
+                        "expires_at": now + timedelta(hours=2),
+                    }
+                    for cid, phone in people
+                ],
+            )
         scheduler = st.start("scheduler")
         wait_for(lambda: counts(st.services).get("queued"), 30, "the first tick claiming", every=0.01)
         st.kill(scheduler, signal.SIGKILL)  # in the middle of its tick (claiming in batches)
@@ -98,13 +119,21 @@ def restart(name: str, folder: Path, size: int) -> dict:
         st.start("worker", "realtime", "bulk", "default")
         # what the killed tick claimed but never handed to Redis is queued with no job: the
         # sweeper hands it over once it has waited 5 minutes (the drill runs that sweep now)
-        wait_for(lambda: not any(counts(st.services).get(k) for k in ("scheduled", "queued", "sending")), 120,
-                 "every reply out after the restart", every=0.5, between=lambda: sweep_later(st.services, "queued"))
+        wait_for(
+            lambda: not any(counts(st.services).get(k) for k in ("scheduled", "queued", "sending")),
+            120,
+            "every reply out after the restart",
+            every=0.5,
+            between=lambda: sweep_later(st.services, "queued"),
+        )
         time.sleep(0.5)
         found = check(st, bodies=(BODY.format("reply", 1),))
         found["when_killed"], found["statuses"] = killed, counts(st.services)
-        return {k: v for k, v in found.items()
-                if k in ("due_settled", "once_per_key", "logs", "when_killed", "sent", "statuses")}
+        return {
+            k: v
+            for k, v in found.items()
+            if k in ("due_settled", "once_per_key", "logs", "when_killed", "sent", "statuses")
+        }
 
 
 if __name__ == "__main__":

@@ -1,4 +1,5 @@
 """A drill's command line and its report: the same shape for every drill."""
+
 from __future__ import annotations
 
 import argparse
@@ -34,5 +35,10 @@ def run(drill, name: str, size: int, **options) -> dict:
         began = time.monotonic()
         with windows():
             found = drill(name, Path(folder), size, **options)
-        return {"database": name, "size": size, "seconds": round(time.monotonic() - began, 1),
-                "broken": broken(found), **found}
+        return {
+            "database": name,
+            "size": size,
+            "seconds": round(time.monotonic() - began, 1),
+            "broken": broken(found),
+            **found,
+        }

@@ -8,6 +8,7 @@ then stored exactly once.
 
     python -m drills.database_stalled [--databases sqlite,postgresql] [--size 2000] [--lock 20]
 """
+
 from __future__ import annotations
 
 import itertools
@@ -41,8 +42,10 @@ def hold_lock(st, seconds: float, locked: threading.Event) -> None:
     import psycopg
 
     with psycopg.connect(st.url.replace("postgresql+psycopg://", "postgresql://")) as connection:
-        connection.execute("LOCK TABLE inbound_messages, clients, ussd_sessions, follow_up_tasks, outbound_messages "
-                           "IN ACCESS EXCLUSIVE MODE")
+        connection.execute(
+            "LOCK TABLE inbound_messages, clients, ussd_sessions, follow_up_tasks, outbound_messages "
+            "IN ACCESS EXCLUSIVE MODE"
+        )
         locked.set()
         time.sleep(seconds)
         connection.rollback()
@@ -58,9 +61,23 @@ def drill(name: str, folder: Path, size: int, lock: float = LOCK_SECONDS) -> dic
         log = folder / "gunicorn.log"
         st.logs.append(log)
         with log.open("w") as out:
-            web = subprocess.Popen([sys.executable, "-m", "gunicorn", "--bind", f"127.0.0.1:{port}", "--workers", "3",
-                                    "sms_service:create_app()"], cwd=ROOT, env=st.env, stdout=out,
-                                   stderr=subprocess.STDOUT, start_new_session=True)
+            web = subprocess.Popen(
+                [
+                    sys.executable,
+                    "-m",
+                    "gunicorn",
+                    "--bind",
+                    f"127.0.0.1:{port}",
+                    "--workers",
+                    "3",
+                    "sms_service:create_app()",
+                ],
+                cwd=ROOT,
+                env=st.env,
+                stdout=out,
+                stderr=subprocess.STDOUT,
+                start_new_session=True,
+            )
         st.children.append(web)
         base = f"http://127.0.0.1:{port}"
         wait_for(lambda: _up(base), 60, "gunicorn up", every=0.2)
@@ -76,8 +93,11 @@ def drill(name: str, folder: Path, size: int, lock: float = LOCK_SECONDS) -> dic
                 phone = f"+2547{(1 + (i * 7919 + n) % size):08d}"
                 for step in ("", "1"):
                     began = time.monotonic()
-                    answer = http.post(f"{base}/webhooks/ussd?token=drill", timeout=10, data={
-                        "sessionId": f"S{i}-{n}", "phoneNumber": phone, "serviceCode": "*384*123#", "text": step})
+                    answer = http.post(
+                        f"{base}/webhooks/ussd?token=drill",
+                        timeout=10,
+                        data={"sessionId": f"S{i}-{n}", "phoneNumber": phone, "serviceCode": "*384*123#", "text": step},
+                    )
                     ussd.append((locked.is_set(), time.monotonic() - began, answer.status_code, answer.text))
 
         def texter(i):
@@ -115,15 +135,21 @@ def drill(name: str, folder: Path, size: int, lock: float = LOCK_SECONDS) -> dic
             rows = s.scalar(select(func.count()).select_from(InboundMessage))
         during = [(latency, status, text) for was_locked, latency, status, text in ussd if was_locked]
         found = {
-            "lock_seconds": lock, "ussd_steps": len(ussd), "ussd_during_lock": len(during),
+            "lock_seconds": lock,
+            "ussd_steps": len(ussd),
+            "ussd_during_lock": len(during),
             "ussd_max_ms_during_lock": round(max((d[0] for d in during), default=0) * 1000, 1),
             "ussd_apologies": sum(1 for d in during if d[2].startswith("END ")),
-            "sms_posted": len(sms), "sms_refused_then_retried": len(refused),
+            "sms_posted": len(sms),
+            "sms_refused_then_retried": len(refused),
             "sms_max_ms": round(max((x[2] for x in sms), default=0) * 1000, 1),
         }
         bad = [d for d in ussd if d[2] != 200 or not d[3].startswith(("CON ", "END ")) or d[1] >= 1.0]
-        found["ussd_fast"] = "ok" if not bad else f"{len(bad)} USSD answers late or malformed (max " \
-            f"{max(d[1] for d in bad) * 1000:.0f} ms)"
+        found["ussd_fast"] = (
+            "ok"
+            if not bad
+            else f"{len(bad)} USSD answers late or malformed (max {max(d[1] for d in bad) * 1000:.0f} ms)"
+        )
         found["sms_kept"] = "ok" if stored == rows == len(sms) else f"{len(sms)} posted, {rows} rows, {stored} ids"
         found.update(check(st))
         return found

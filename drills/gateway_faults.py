@@ -8,6 +8,7 @@ delivery reports arrive, matched by number.
 
     python -m drills.gateway_faults [--databases sqlite,postgresql] [--size 13000]
 """
+
 from __future__ import annotations
 
 import time
@@ -31,15 +32,27 @@ def reminders(st, count: int, round_: int = 0) -> None:
     from datetime import timedelta
 
     from sms_service.db import utcnow
-    from sms_service.outbound.messages import create_messages
     from sms_service.models import Client
+    from sms_service.outbound.messages import create_messages
 
     now = utcnow()
     with st.services.db.session() as s:
         people = s.execute(select(Client.id, Client.phone).order_by(Client.id).limit(count)).all()
-        create_messages(s, [{"client_id": cid, "phone": phone, "purpose": "reminder",
-                             "subject": f"drill:{round_}:{cid}", "body": REMINDER.format(f"{cid}/{round_}"),
-                             "not_before": now, "expires_at": now + timedelta(days=2)} for cid, phone in people])
+        create_messages(
+            s,
+            [
+                {
+                    "client_id": cid,
+                    "phone": phone,
+                    "purpose": "reminder",
+                    "subject": f"drill:{round_}:{cid}",
+                    "body": REMINDER.format(f"{cid}/{round_}"),
+                    "not_before": now,
+                    "expires_at": now + timedelta(days=2),
+                }
+                for cid, phone in people
+            ],
+        )
 
 
 def let_backoff_pass(st) -> None:
@@ -48,8 +61,11 @@ def let_backoff_pass(st) -> None:
     from sms_service.models import OutboundMessage
 
     with st.services.db.session() as s:
-        s.execute(update(OutboundMessage).where(OutboundMessage.status == "scheduled", OutboundMessage.attempts > 0)
-                  .values(not_before=utcnow()))
+        s.execute(
+            update(OutboundMessage)
+            .where(OutboundMessage.status == "scheduled", OutboundMessage.attempts > 0)
+            .values(not_before=utcnow())
+        )
 
 
 def drill(name: str, folder: Path, size: int) -> dict:
@@ -70,24 +86,43 @@ def drill(name: str, folder: Path, size: int) -> dict:
             if phase == "accept":
                 break
             reminders(st, 10, round_)  # the fault always meets work: earlier phases may have sent it all
-            wait_for(lambda calls=calls: st.gateway.calls >= calls + 2, 120, f"two calls in {phase}",
-                     between=lambda: let_backoff_pass(st), every=0.2)
+            wait_for(
+                lambda calls=calls: st.gateway.calls >= calls + 2,
+                120,
+                f"two calls in {phase}",
+                between=lambda: let_backoff_pass(st),
+                every=0.2,
+            )
             if phase in ("unauthorised", "no_balance"):
                 wait_for(lambda: st.services.redis.get(PAUSE_KEY), 120, f"sending paused on {phase}", every=0.2)
                 paused += 1
             if phase == "timeout":
                 time.sleep(13)  # the late answers arrive after the adapter's 10 s
-        wait_for(lambda: not any(counts(st.services).get(s) for s in ("scheduled", "queued", "sending")), 300,
-                 "the broadcast through after recovery", every=0.5, between=lambda: let_backoff_pass(st))
+        wait_for(
+            lambda: not any(counts(st.services).get(s) for s in ("scheduled", "queued", "sending")),
+            300,
+            "the broadcast through after recovery",
+            every=0.5,
+            between=lambda: let_backoff_pass(st),
+        )
         found["unknown_before_reports"] = counts(st.services).get("unknown", 0)
         client = create_app(st.env).test_client()  # AT's delivery reports, for every recipient it took
         for phone, _, message_id, _ in st.gateway.accepted:
-            assert client.post("/webhooks/sms/delivery?token=drill", data={
-                "id": message_id, "status": "Success", "phoneNumber": phone, "networkCode": "63902"}).status_code == 200
+            assert (
+                client.post(
+                    "/webhooks/sms/delivery?token=drill",
+                    data={"id": message_id, "status": "Success", "phoneNumber": phone, "networkCode": "63902"},
+                ).status_code
+                == 200
+            )
         from workers.scheduler import sweep
 
-        wait_for(lambda: (sweep(st.services) or True) and not counts(st.services).get("unknown"), 60,
-                 "the unknown ones matched by their delivery reports", every=1.0)
+        wait_for(
+            lambda: (sweep(st.services) or True) and not counts(st.services).get("unknown"),
+            60,
+            "the unknown ones matched by their delivery reports",
+            every=1.0,
+        )
         with st.services.db.session() as s:
             alerts = s.scalar(select(func.count()).select_from(FollowUpTask).where(FollowUpTask.kind == "alert"))
         found.update(check(st, bodies=(TEXT, REMINDER.format("1/0"))))

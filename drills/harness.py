@@ -1,6 +1,7 @@
 """What every drill stands on: a database (SQLite file or a private PostgreSQL database), a
 private Redis, a scriptable fake Africa's Talking, worker and scheduler processes whose output
 is kept (the log invariant reads it), and a programme of invented clients."""
+
 from __future__ import annotations
 
 import os
@@ -16,14 +17,14 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
-from sms_service.outbound import messages as messaging  # noqa: E402
 from bench.common import database, phone  # noqa: E402
-from sms_service.local import embedded_redis  # noqa: E402
+from sms_service.bootstrap import Services, services_for  # noqa: E402
 from sms_service.config import load_config  # noqa: E402
 from sms_service.db import bulk_insert, utcnow  # noqa: E402
+from sms_service.local import embedded_redis  # noqa: E402
 from sms_service.migrate import upgrade  # noqa: E402
 from sms_service.models import Client, Facility, MentorMother  # noqa: E402
-from sms_service.bootstrap import Services, services_for  # noqa: E402
+from sms_service.outbound import messages as messaging  # noqa: E402
 from tests.support.fake_at import FakeAfricasTalking  # noqa: E402
 
 TEXT = "Kliniki itafunguliwa Jumatatu saa mbili asubuhi. Karibu na kadi ya mtoto."
@@ -40,8 +41,9 @@ def windows(window_of=lambda name: None):
     configured (`WINDOWS.get`), for the clock drill, which judges the quiet hours."""
     saved = dict(messaging.PURPOSES)
     for name, purpose in saved.items():
-        messaging.PURPOSES[name] = messaging.Purpose(purpose.queue, window_of(name), purpose.must_arrive,
-                                                     purpose.essential)
+        messaging.PURPOSES[name] = messaging.Purpose(
+            purpose.queue, window_of(name), purpose.must_arrive, purpose.essential
+        )
     try:
         yield
     finally:
@@ -112,8 +114,14 @@ class Stage:
         log = self.folder / f"{role}-{len(self.logs)}.log"
         self.logs.append(log)
         with log.open("w") as out:
-            child = subprocess.Popen([sys.executable, str(ROOT / "bench" / "anytime.py"), role, *args], cwd=ROOT,
-                                     env=self.env, stdout=out, stderr=subprocess.STDOUT, start_new_session=True)
+            child = subprocess.Popen(
+                [sys.executable, str(ROOT / "bench" / "anytime.py"), role, *args],
+                cwd=ROOT,
+                env=self.env,
+                stdout=out,
+                stderr=subprocess.STDOUT,
+                start_new_session=True,
+            )
         self.children.append(child)
         return child
 
@@ -153,10 +161,20 @@ def stage(name: str, folder: Path, **settings: str):
     redis = embedded_redis.start()
     fake = FakeAfricasTalking()
     fake.start()
-    env = {**os.environ, "DATABASE_URL": url, "REDIS_URL": redis.url, "SMS_GATEWAY": "africastalking",
-           "AT_USERNAME": "sandbox", "AT_API_KEY": "drill-key", "WEBHOOK_TOKEN": "drill", "AT_API_URL": fake.url,
-           "SECRET_KEY": "drill-" + "k" * 32, "SCHEDULER_INTERVAL": "0.5", "SMS_RATE_PER_SECOND": "50",
-           **settings}
+    env = {
+        **os.environ,
+        "DATABASE_URL": url,
+        "REDIS_URL": redis.url,
+        "SMS_GATEWAY": "africastalking",
+        "AT_USERNAME": "sandbox",
+        "AT_API_KEY": "drill-key",
+        "WEBHOOK_TOKEN": "drill",
+        "AT_API_URL": fake.url,
+        "SECRET_KEY": "drill-" + "k" * 32,
+        "SCHEDULER_INTERVAL": "0.5",
+        "SMS_RATE_PER_SECOND": "50",
+        **settings,
+    }
     services = None
     own_log = _capture_log(folder / "drill.log")  # this process's lines are checked too
     try:
@@ -205,11 +223,26 @@ def programme(services: Services, clients: int, opted_out_every: int = 50) -> No
         s.flush()
         s.add(MentorMother(code="MM1", name="Zawadi", phone=phone(99_000_001), facility_id=1))
         s.flush()
-        bulk_insert(s, Client.__table__, [{
-            "external_id": f"C{i}", "first_name": "Amina", "phone": phone(i), "facility_id": 1, "mentor_mother_id": 1,
-            "language": "sw", "stage": "pregnant", "status": "active",
-            "opted_out_at": now - timedelta(days=1) if i % opted_out_every == 0 else None,
-            "created_at": now, "updated_at": now} for i in range(1, clients + 1)])
+        bulk_insert(
+            s,
+            Client.__table__,
+            [
+                {
+                    "external_id": f"C{i}",
+                    "first_name": "Amina",
+                    "phone": phone(i),
+                    "facility_id": 1,
+                    "mentor_mother_id": 1,
+                    "language": "sw",
+                    "stage": "pregnant",
+                    "status": "active",
+                    "opted_out_at": now - timedelta(days=1) if i % opted_out_every == 0 else None,
+                    "created_at": now,
+                    "updated_at": now,
+                }
+                for i in range(1, clients + 1)
+            ],
+        )
 
 
 def broadcast(services: Services, text: str = TEXT) -> int:
@@ -218,8 +251,16 @@ def broadcast(services: Services, text: str = TEXT) -> int:
     from sms_service.broadcasts import service
 
     with services.db.session() as s:
-        made, _ = service.create(s, Caller("admin:drill", "admin", "api"), text_en=None, text_sw=text, filters=None,
-                                 send_at=None, now=utcnow(), config=services.config)
+        made, _ = service.create(
+            s,
+            Caller("admin:drill", "admin", "api"),
+            text_en=None,
+            text_sw=text,
+            filters=None,
+            send_at=None,
+            now=utcnow(),
+            config=services.config,
+        )
         return made.id
 
 
@@ -238,12 +279,15 @@ def sweep_later(services: Services, status: str, minutes: float = 6) -> dict:
     handed over again (`queued`), calls a dead worker was in are found (`sending`)."""
     from sqlalchemy import update
 
-    from workers.scheduler import sweep
     from sms_service.models import OutboundMessage
+    from workers.scheduler import sweep
 
     with services.db.session() as s:
-        s.execute(update(OutboundMessage).where(OutboundMessage.status == status)
-                  .values(updated_at=utcnow() - timedelta(minutes=minutes)))
+        s.execute(
+            update(OutboundMessage)
+            .where(OutboundMessage.status == status)
+            .values(updated_at=utcnow() - timedelta(minutes=minutes))
+        )
     return sweep(services)
 
 
@@ -255,5 +299,7 @@ def quiet(services: Services) -> bool:
     from sms_service.models import InboundMessage
 
     with services.db.session() as s:
-        unhandled = s.scalar(select(func.count()).select_from(InboundMessage).where(InboundMessage.handled_at.is_(None)))
+        unhandled = s.scalar(
+            select(func.count()).select_from(InboundMessage).where(InboundMessage.handled_at.is_(None))
+        )
     return not unhandled and not any(counts(services).get(k) for k in ("scheduled", "queued", "sending"))

@@ -6,6 +6,7 @@ it will be then). Nothing is lost, nothing sent twice.
 
     python -m drills.redis_lost [--databases sqlite,postgresql] [--size 13000]
 """
+
 from __future__ import annotations
 
 from pathlib import Path
@@ -26,8 +27,12 @@ def drill(name: str, folder: Path, size: int) -> dict:
             broadcast(st.services, text)
             scheduler = st.start("scheduler")
             workers = [st.start("worker", "realtime", "bulk", "default")]
-            wait_for(lambda text=text: sum(1 for a in st.gateway.accepted if a[1] == text) >= size // 4, 120,
-                     "a quarter of the broadcast out", every=0.2)
+            wait_for(
+                lambda text=text: sum(1 for a in st.gateway.accepted if a[1] == text) >= size // 4,
+                120,
+                "a quarter of the broadcast out",
+                every=0.2,
+            )
             st.restart_redis(wipe_only=wipe_only)  # on the same port: the processes reconnect, or exit
 
             def settled(workers=workers):
@@ -40,6 +45,7 @@ def drill(name: str, folder: Path, size: int) -> dict:
                 if left.get("queued"):
                     sweep_later(st.services, "queued")  # the sweeper, 5 minutes on: lost jobs queued again
                 return not any(left.get(s) for s in ("scheduled", "queued", "sending"))
+
             wait_for(settled, 300, "the broadcast through after the Redis loss", every=1.0)
             for child in (scheduler, *workers):
                 st.kill(child, 15)

@@ -5,6 +5,7 @@ runs the sweep as it will be then) and are never sent blindly again.
 
     python -m drills.worker_killed [--databases sqlite,postgresql] [--size 13000]
 """
+
 from __future__ import annotations
 
 from pathlib import Path
@@ -27,9 +28,17 @@ def drill(name: str, folder: Path, size: int, **settings) -> dict:
         st.start("worker", "realtime", "bulk", "default")
         # a job the dead worker had taken but not begun leaves its messages queued with no job:
         # the sweeper hands them over again once they have waited 5 minutes (run now, as then)
-        wait_for(lambda: not counts(st.services).get("scheduled") and not counts(st.services).get("queued")
-                   and _only_stuck_sending(st), 300, "everything sent but what the kill caught",
-                 every=0.5, between=lambda: sweep_later(st.services, "queued"))
+        wait_for(
+            lambda: (
+                not counts(st.services).get("scheduled")
+                and not counts(st.services).get("queued")
+                and _only_stuck_sending(st)
+            ),
+            300,
+            "everything sent but what the kill caught",
+            every=0.5,
+            between=lambda: sweep_later(st.services, "queued"),
+        )
         sweep_later(st.services, "sending")  # the sweeper, 5 minutes on: what was caught mid-call is unknown
         found = check(st, bodies=(TEXT,))
         found["accepted_when_killed"] = killed_at

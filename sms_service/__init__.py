@@ -1,4 +1,5 @@
 """SMS and USSD service for Mentor Mother programmes."""
+
 from __future__ import annotations
 
 from collections.abc import Mapping

@@ -1,6 +1,7 @@
 """Who is acting, and so what they may see and reach: an admin everything, a supervisor one
 facility (its clients, and those coming to it), a Mentor Mother her own clients. One `Caller`
 for every channel: an API token, a dashboard login, a Mentor Mother's SMS command."""
+
 from __future__ import annotations
 
 from dataclasses import dataclass

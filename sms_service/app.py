@@ -1,4 +1,5 @@
 """The Flask application factory: configuration, services, logs, the edge, the blueprints."""
+
 from __future__ import annotations
 
 import os
@@ -23,7 +24,8 @@ def create_app(config: Config | Mapping[str, str] | None = None, **overrides) ->
         environ = os.environ if config is None else config
         settings = load_config(environ, **overrides)
 
-    from . import bootstrap as services, logs
+    from . import bootstrap as services
+    from . import logs
 
     logs.init_app(app)
     services.init_app(app, settings)

@@ -1,4 +1,5 @@
 """Recording who did what, when and from where (the append-only audit log)."""
+
 from __future__ import annotations
 
 from sqlalchemy.orm import Session

@@ -5,6 +5,7 @@ database, Redis, queues), the gateway, the rate limit and the sender, and who re
 The web app gets its services in `init_app` (views reach them with `get_services()`), a worker
 or the scheduler with `for_this_process()`, a command or a script with `services_for(config)`.
 Nothing here connects at import time."""
+
 from __future__ import annotations
 
 import secrets
@@ -20,8 +21,16 @@ from .resources import QUEUE_NAMES, Services
 if TYPE_CHECKING:
     from .outbound.sending import Sender
 
-__all__ = ["QUEUE_NAMES", "Services", "for_this_process", "get_services", "init_app", "sender_for",
-           "services_for", "wire"]
+__all__ = [
+    "QUEUE_NAMES",
+    "Services",
+    "for_this_process",
+    "get_services",
+    "init_app",
+    "sender_for",
+    "services_for",
+    "wire",
+]
 
 
 def wire() -> None:
@@ -48,15 +57,20 @@ def sender_for(services: Services) -> Sender:
     from .outbound.ratelimit import RateLimiter
     from .outbound.sending import Sender
 
-    return Sender(services, build_gateway(services.config),
-                  RateLimiter(services.redis, services.config.sms_rate_per_second))
+    return Sender(
+        services, build_gateway(services.config), RateLimiter(services.redis, services.config.sms_rate_per_second)
+    )
 
 
 def init_app(app: Flask, config: Config) -> None:
     # no key (a local run, a test): one for this process, so sessions end when it does
     app.config["SECRET_KEY"] = config.secret_key or secrets.token_hex(32)
-    app.config.update(SESSION_COOKIE_SECURE=config.secure_cookies, SESSION_COOKIE_HTTPONLY=True,
-                      SESSION_COOKIE_SAMESITE="Lax", PERMANENT_SESSION_LIFETIME=timedelta(hours=12))
+    app.config.update(
+        SESSION_COOKIE_SECURE=config.secure_cookies,
+        SESSION_COOKIE_HTTPONLY=True,
+        SESSION_COOKIE_SAMESITE="Lax",
+        PERMANENT_SESSION_LIFETIME=timedelta(hours=12),
+    )
     # each request's body is bounded by its route (sms_service.edge), before anything reads it
     app.config["TESTING"] = config.testing
     app.extensions["sms_service"] = services_for(config)

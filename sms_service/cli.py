@@ -1,4 +1,5 @@
 """The `sms-service` command line (also `flask --app sms_service …`)."""
+
 from __future__ import annotations
 
 import importlib
@@ -6,7 +7,6 @@ import sys
 
 import click
 from flask import Flask
-
 from flask.cli import ScriptInfo
 
 from .commands.common import command_services, report
@@ -75,8 +75,8 @@ def db_group() -> None:
 @db_group.command("upgrade")
 def db_upgrade() -> None:
     """Bring the database to the newest schema."""
-    from .migrate import upgrade
     from .bootstrap import get_services
+    from .migrate import upgrade
 
     app = load_app()
     upgrade(get_services(app).config.database_url)
@@ -99,13 +99,15 @@ def sending_status() -> None:
     services = command_services()
     with services.db.session() as session:
         for status, count in session.execute(
-                select(OutboundMessage.status, func.count()).group_by(OutboundMessage.status)):
+            select(OutboundMessage.status, func.count()).group_by(OutboundMessage.status)
+        ):
             click.echo(f"{status:12} {count}")
     if services.config.redis_url is None:  # `sms-service run` keeps its own Redis: only it knows
         click.echo("REDIS_URL is not set: whether sending is paused is known to the running service only.")
         return
     paused = services.redis.get(PAUSE_KEY)
-    click.echo(f"Sending paused until {paused.decode()}" if paused else "Sending is running.")
+    until = paused.decode() if isinstance(paused, bytes) else paused
+    click.echo(f"Sending paused until {until}" if until else "Sending is running.")
 
 
 @sending_group.command("resume")
@@ -124,10 +126,13 @@ def ussd_group() -> None:
 @ussd_group.command("check")
 def ussd_check() -> None:
     """Walk every reachable screen in both languages with the longest realistic values."""
-    from .ussd.check import check, cases
+    from .ussd.check import cases, check
 
-    report(check(), "the USSD screens",
-           f"All USSD screens pass ({len(cases())} cases, both languages, up to 6 steps deep).")
+    report(
+        check(),
+        "the USSD screens",
+        f"All USSD screens pass ({len(cases())} cases, both languages, up to 6 steps deep).",
+    )
 
 
 @ussd_group.command("simulate")
@@ -147,5 +152,12 @@ def register(app: Flask) -> None:
     """Make the same commands reachable as `flask --app sms_service …`."""
     for command in COMMANDS:
         app.cli.add_command(command)
-    for name in ("import", "close-site", "transfers", "api-tokens", "appointments", "users"):  # `run` stays Flask's own there
+    for name in (
+        "import",
+        "close-site",
+        "transfers",
+        "api-tokens",
+        "appointments",
+        "users",
+    ):  # `run` stays Flask's own there
         app.cli.add_command(main.get_command(None, name))

@@ -3,12 +3,13 @@
 `load_config(environ)` returns a `Config`; a missing or malformed value raises `ConfigError`
 whose message names every problem. Secrets are never echoed back, only their names.
 """
+
 from __future__ import annotations
 
 import os
 import re
 from dataclasses import dataclass, field, fields, replace
-from datetime import date, datetime, time, timezone
+from datetime import UTC, date, datetime, time
 from pathlib import Path
 from urllib.parse import urlsplit
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
@@ -27,9 +28,7 @@ class ConfigError(Exception):
 
     def __init__(self, problems: list[str]):
         self.problems = problems
-        super().__init__(
-            "Configuration is not valid:\n" + "\n".join(f"  - {p}" for p in problems)
-        )
+        super().__init__("Configuration is not valid:\n" + "\n".join(f"  - {p}" for p in problems))
 
 
 DEFAULT_TIMEZONE = "Africa/Nairobi"
@@ -37,7 +36,7 @@ DEFAULT_TIMEZONE = "Africa/Nairobi"
 
 def local_today(tz_name: str = DEFAULT_TIMEZONE, now: datetime | None = None) -> date:
     """The local day at `now` (default: now) in the time zone named."""
-    return (now or datetime.now(timezone.utc)).astimezone(ZoneInfo(tz_name)).date()
+    return (now or datetime.now(UTC)).astimezone(ZoneInfo(tz_name)).date()
 
 
 @dataclass(frozen=True)
@@ -75,7 +74,7 @@ class Config:
     # after a visit not attended: days after it that it is missed, defaulted, lost to follow-up
     visit_follow_up_days: tuple[int, int, int] = (1, 7, 30)
     # care schedules for generated visits: a JSON file replacing the tables of the kinds it names
-    # (sms_service/care_schedule.py); None: care.md's tables
+    # (sms_service/models/care.py); None: care.md's tables
     care_schedules: dict | None = None
     # broadcasts (optional): above this many recipients a supervisor (or an admin) approves first
     broadcast_approval_above: int = 1000
@@ -102,7 +101,7 @@ class Config:
         """The local day at `now` (default: now)."""
         return local_today(self.timezone, now)
 
-    def with_overrides(self, **overrides) -> "Config":
+    def with_overrides(self, **overrides) -> Config:
         return replace(self, **overrides)
 
 
@@ -114,7 +113,7 @@ def normalise_database_url(url: str) -> str:
     """Use psycopg 3 for PostgreSQL whatever spelling the operator used."""
     for prefix in ("postgres://", "postgresql://"):
         if url.startswith(prefix):
-            return "postgresql+psycopg://" + url[len(prefix):]
+            return "postgresql+psycopg://" + url[len(prefix) :]
     return url
 
 
@@ -162,8 +161,9 @@ def load_config(environ=None, *, instance_path: Path | None = None, **overrides)
     if gateway == "africastalking" and not secret_key:
         problems.append("SECRET_KEY: required when SMS_GATEWAY=africastalking (signs dashboard sessions)")
     elif secret_key and len(secret_key) < 32:
-        problems.append("SECRET_KEY: at least 32 characters (e.g. python3 -c 'import secrets; "
-                        "print(secrets.token_hex(32))')")
+        problems.append(
+            "SECRET_KEY: at least 32 characters (e.g. python3 -c 'import secrets; print(secrets.token_hex(32))')"
+        )
     secure = (text("SESSION_COOKIE_SECURE") or ("1" if gateway == "africastalking" else "0")).lower()
     if secure not in ("1", "0", "true", "false"):
         problems.append("SESSION_COOKIE_SECURE: 1 or 0")
@@ -184,24 +184,36 @@ def load_config(environ=None, *, instance_path: Path | None = None, **overrides)
     port = _number(text("PORT"), 5000, int, "PORT", problems)
     pipeline = {  # the send pipeline's optional bounds, defaults as in `Config`
         name: _number(text(name.upper()), getattr(Config, name), kind, name.upper(), problems)
-        for name, kind in (("sms_retry_max_attempts", int), ("sms_retry_max_hours", float),
-                            ("sms_unknown_resend_minutes", float), ("sms_pause_minutes", float))
+        for name, kind in (
+            ("sms_retry_max_attempts", int),
+            ("sms_retry_max_hours", float),
+            ("sms_unknown_resend_minutes", float),
+            ("sms_pause_minutes", float),
+        )
     }
-    ladder = _days(text("TRANSFER_FOLLOW_UP_DAYS"), "TRANSFER_FOLLOW_UP_DAYS", Config.transfer_follow_up_days, 4,
-                   problems)
+    ladder = _days(
+        text("TRANSFER_FOLLOW_UP_DAYS"), "TRANSFER_FOLLOW_UP_DAYS", Config.transfer_follow_up_days, 4, problems
+    )
     reminders = {
         "reminder_days": _days(text("REMINDER_DAYS"), "REMINDER_DAYS", Config.reminder_days, None, problems, True),
-        "reminder_planning_days": _days(text("REMINDER_PLANNING_DAYS"), "REMINDER_PLANNING_DAYS",
-                                        Config.reminder_planning_days, None, problems, True),
-        "visit_follow_up_days": _days(text("VISIT_FOLLOW_UP_DAYS"), "VISIT_FOLLOW_UP_DAYS",
-                                      Config.visit_follow_up_days, 3, problems),
+        "reminder_planning_days": _days(
+            text("REMINDER_PLANNING_DAYS"),
+            "REMINDER_PLANNING_DAYS",
+            Config.reminder_planning_days,
+            None,
+            problems,
+            True,
+        ),
+        "visit_follow_up_days": _days(
+            text("VISIT_FOLLOW_UP_DAYS"), "VISIT_FOLLOW_UP_DAYS", Config.visit_follow_up_days, 3, problems
+        ),
         "reminder_time": _clock(text("REMINDER_TIME"), "REMINDER_TIME", Config.reminder_time, problems),
-        "missed_visit_time": _clock(text("MISSED_VISIT_TIME"), "MISSED_VISIT_TIME", Config.missed_visit_time,
-                                    problems),
+        "missed_visit_time": _clock(text("MISSED_VISIT_TIME"), "MISSED_VISIT_TIME", Config.missed_visit_time, problems),
         "reminder_days_by_kind": _per_kind(text("REMINDER_DAYS_BY_KIND"), problems),
         "care_schedules": _schedules(text("CARE_SCHEDULES_FILE"), problems),
-        "broadcast_approval_above": _number(text("BROADCAST_APPROVAL_ABOVE"), Config.broadcast_approval_above, int,
-                                            "BROADCAST_APPROVAL_ABOVE", problems),
+        "broadcast_approval_above": _number(
+            text("BROADCAST_APPROVAL_ABOVE"), Config.broadcast_approval_above, int, "BROADCAST_APPROVAL_ABOVE", problems
+        ),
     }
     cost = _number(text("SMS_COST_PER_PART"), Config.sms_cost_per_part, float, "SMS_COST_PER_PART", problems)
     token_days = _number(text("API_TOKEN_DAYS"), Config.api_token_days, int, "API_TOKEN_DAYS", problems)
@@ -261,7 +273,7 @@ def _number(raw, default, kind, name, problems):
 
 
 def _days(raw, name, default, count, problems, descending=False):
-    """"3,7,14,30": whole days, increasing (or, for days before a visit, decreasing)."""
+    """ "3,7,14,30": whole days, increasing (or, for days before a visit, decreasing)."""
     if raw is None:
         return default
     try:
@@ -272,8 +284,9 @@ def _days(raw, name, default, count, problems, descending=False):
     if not days or (count is not None and len(days) != count) or min(days) <= 0 or not ordered:
         shape = f"{count} " if count else ""
         order = "decreasing" if descending else "increasing"
-        problems.append(f"{name}: {shape}{order} whole days greater than 0, such as "
-                        f"{','.join(map(str, default))}, not '{raw}'")
+        problems.append(
+            f"{name}: {shape}{order} whole days greater than 0, such as {','.join(map(str, default))}, not '{raw}'"
+        )
         return None
     return days
 
@@ -295,6 +308,7 @@ def _schedules(path, problems):
     import json
 
     from .models.care import SCHEDULES
+
     try:
         given = json.loads(Path(path).read_text(encoding="utf-8"))
         table = dict(SCHEDULES)
@@ -309,13 +323,15 @@ def _schedules(path, problems):
             table[kind] = tuple(parsed)
         return table
     except (OSError, ValueError, TypeError) as exc:
-        problems.append(f"CARE_SCHEDULES_FILE: kinds of {', '.join(SCHEDULES)}, each a list of "
-                        f"[label, days|weeks|months, number] ({type(exc).__name__}: {exc})")
+        problems.append(
+            f"CARE_SCHEDULES_FILE: kinds of {', '.join(SCHEDULES)}, each a list of "
+            f"[label, days|weeks|months, number] ({type(exc).__name__}: {exc})"
+        )
         return None
 
 
 def _per_kind(raw, problems):
-    """"refill=1;infant_test=7,3,1": days before the visit for these kinds."""
+    """ "refill=1;infant_test=7,3,1": days before the visit for these kinds."""
     if raw is None:
         return ()
     from .models.clients import APPOINTMENT_KINDS
@@ -325,8 +341,9 @@ def _per_kind(raw, problems):
         kind, _, days = part.partition("=")
         parsed = _days(days, "REMINDER_DAYS_BY_KIND", (3, 1), None, problems, True) if days else None
         if kind.strip() not in APPOINTMENT_KINDS or parsed is None:
-            problems.append(f"REMINDER_DAYS_BY_KIND: 'kind=days;…' with kinds of {', '.join(APPOINTMENT_KINDS)}, "
-                            f"not '{part}'")
+            problems.append(
+                f"REMINDER_DAYS_BY_KIND: 'kind=days;…' with kinds of {', '.join(APPOINTMENT_KINDS)}, not '{part}'"
+            )
             continue
         plan.append((kind.strip(), parsed))
     return tuple(plan)

@@ -11,14 +11,14 @@ written after an apostrophe, so no spreadsheet takes it for a formula (OWASP's r
 list is opened in Excel or LibreOffice; a first name or a transfer's reason typed by someone
 else must never run there. Numbers stay numbers; a phone number reads `'+254…` (the apostrophe
 is hidden by the spreadsheet, which shows the number as text)."""
+
 from __future__ import annotations
 
 import csv
 import io
-from collections.abc import Iterable
+from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Iterator
 
 from werkzeug.datastructures import Headers
 
@@ -71,6 +71,7 @@ def read_csv(file) -> CsvFile:
 @dataclass
 class RecordReport:
     """What a file of outcomes did (arrivals, visits attended…): one line per record."""
+
     recorded: int = 0
     unchanged: int = 0
     errors: list[str] = field(default_factory=list)

@@ -3,18 +3,32 @@
 The SQL database is the record (SPEC non-negotiable 2). Times are stored in UTC and always
 come back timezone-aware, on SQLite as on PostgreSQL.
 """
+
 from __future__ import annotations
 
 import contextlib
+from collections.abc import Iterator
 from contextlib import contextmanager
-from datetime import datetime, timezone
-from typing import Iterator
+from datetime import UTC, datetime
+from typing import Any, cast
 
 from sqlalchemy import (
-    DateTime, Integer, MetaData, bindparam, create_engine, event, func, insert, literal, select, text, update,
+    DateTime,
+    Integer,
+    MetaData,
+    Table,
+    bindparam,
+    create_engine,
+    event,
+    func,
+    insert,
+    literal,
+    select,
+    text,
+    update,
 )
 from sqlalchemy.dialects.postgresql import ARRAY
-from sqlalchemy.engine import Engine
+from sqlalchemy.engine import CursorResult, Engine, Result
 from sqlalchemy.orm import DeclarativeBase, Session, sessionmaker
 from sqlalchemy.types import TypeDecorator
 
@@ -31,8 +45,18 @@ class Base(DeclarativeBase):
     metadata = MetaData(naming_convention=NAMING)
 
 
+def table_of(model: Any) -> Table:
+    """A mapped class's Core table (SQLAlchemy types `__table__` as any FromClause)."""
+    return cast(Table, model.__table__)
+
+
+def changed_rows(result: Result) -> int:
+    """How many rows an UPDATE or DELETE changed (a CursorResult's rowcount)."""
+    return cast(CursorResult, result).rowcount
+
+
 def utcnow() -> datetime:
-    return datetime.now(timezone.utc)
+    return datetime.now(UTC)
 
 
 class UTCDateTime(TypeDecorator):
@@ -46,12 +70,12 @@ class UTCDateTime(TypeDecorator):
             return None
         if value.tzinfo is None:
             raise ValueError("naive datetime given for a UTC column")
-        return value.astimezone(timezone.utc).replace(tzinfo=None)
+        return value.astimezone(UTC).replace(tzinfo=None)
 
     def process_result_value(self, value, dialect):
         if value is None:
             return None
-        return value.replace(tzinfo=timezone.utc)
+        return value.replace(tzinfo=UTC)
 
 
 def among(session: Session, column, values):
@@ -111,10 +135,15 @@ def insert_for_each(session: Session, table, column: str, ids: list[int], values
     if not ids:
         return
     if on_postgresql(session):
-        session.execute(insert(table).from_select(
-            [column, *values],
-            select(func.unnest(literal(list(ids), ARRAY(Integer))),
-                   *(literal(v, table.c[k].type) for k, v in values.items()))))
+        session.execute(
+            insert(table).from_select(
+                [column, *values],
+                select(
+                    func.unnest(literal(list(ids), ARRAY(Integer))),
+                    *(literal(v, table.c[k].type) for k, v in values.items()),
+                ),
+            )
+        )
     else:
         session.execute(insert(table), [{column: i, **values} for i in ids])
 
@@ -126,12 +155,17 @@ def insert_ignoring(dialect_name: str, table, columns: tuple[str, ...], conflict
     from sqlalchemy.dialects import postgresql, sqlite
 
     dialect = postgresql if dialect_name == "postgresql" else sqlite
-    return (dialect.insert(table).values({**{c: bindparam(c) for c in columns}, **(values or {})})
-            .on_conflict_do_nothing(index_elements=[conflict]).returning(table.c.id))
+    return (
+        dialect.insert(table)
+        .values({**{c: bindparam(c) for c in columns}, **(values or {})})
+        .on_conflict_do_nothing(index_elements=[conflict])
+        .returning(table.c.id)
+    )
 
 
-def bulk_insert(session: Session, table, rows: list[dict], *, returning: tuple[str, ...] = (),
-                conflict: str | None = None) -> list[tuple]:
+def bulk_insert(
+    session: Session, table, rows: list[dict], *, returning: tuple[str, ...] = (), conflict: str | None = None
+) -> list[tuple]:
     """INSERT many rows (all with the same keys), `ON CONFLICT (conflict) DO NOTHING` if given,
     returning `returning` of the rows made. On PostgreSQL one statement, a column an array
     (`INSERT … SELECT unnest(…), …`): a multi-row VALUES of thousands of rows costs more to
@@ -148,13 +182,14 @@ def bulk_insert(session: Session, table, rows: list[dict], *, returning: tuple[s
         if not returning:
             session.execute(statement, rows)
             return out
-        statement = statement.returning(*(table.c[name] for name in returning))
+        made = statement.returning(*(table.c[name] for name in returning))
         for start in range(0, len(rows), 1000):
-            out += [tuple(row) for row in session.execute(statement, rows[start:start + 1000])]
+            out += [tuple(row) for row in session.execute(made, rows[start : start + 1000])]
         return out
     columns = list(rows[0])
-    sql = (f"INSERT INTO {table.name} ({', '.join(_quoted(c) for c in columns)}) SELECT "
-           + ", ".join(f"unnest(CAST(:p{i} AS {_pg_type(session, table.c[c])}[]))" for i, c in enumerate(columns)))
+    sql = f"INSERT INTO {table.name} ({', '.join(_quoted(c) for c in columns)}) SELECT " + ", ".join(
+        f"unnest(CAST(:p{i} AS {_pg_type(session, table.c[c])}[]))" for i, c in enumerate(columns)
+    )
     if conflict:
         sql += f" ON CONFLICT ({_quoted(conflict)}) DO NOTHING"
     if returning:
@@ -163,8 +198,15 @@ def bulk_insert(session: Session, table, rows: list[dict], *, returning: tuple[s
     return [tuple(row) for row in result] if returning else out
 
 
-def bulk_update(session: Session, table, rows: list[dict], key: str = "id", *, same: dict | None = None,
-                only_where: dict | None = None) -> None:
+def bulk_update(
+    session: Session,
+    table,
+    rows: list[dict],
+    key: str = "id",
+    *,
+    same: dict | None = None,
+    only_where: dict | None = None,
+) -> None:
     """UPDATE many rows by `key`, each to its own values (all rows with the same keys), and all
     to `same`; only those whose columns still hold `only_where` (tested by id on PostgreSQL,
     whatever the statistics say: `not_by_its_index`). On PostgreSQL one statement joined to
@@ -174,21 +216,34 @@ def bulk_update(session: Session, table, rows: list[dict], key: str = "id", *, s
     same, only_where = same or {}, only_where or {}
     columns = [c for c in rows[0] if c != key]
     if not on_postgresql(session):
-        statement = update(table).where(table.c[key] == bindparam("_key"),
-                                        *(table.c[c] == value for c, value in only_where.items()))
-        session.execute(statement.values({**{c: bindparam(c) for c in columns}, **same}),
-                        [{**{c: row[c] for c in columns}, "_key": row[key]} for row in rows])
+        statement = update(table).where(
+            table.c[key] == bindparam("_key"), *(table.c[c] == value for c, value in only_where.items())
+        )
+        session.execute(
+            statement.values({**{c: bindparam(c) for c in columns}, **same}),
+            [{**{c: row[c] for c in columns}, "_key": row[key]} for row in rows],
+        )
         return
     names = [key, *columns]
-    sql = (f"UPDATE {table.name} AS t SET "
-           + ", ".join([f"{_quoted(c)} = v.{_quoted(c)}" for c in columns] + [f"{_quoted(c)} = :s_{c}" for c in same])
-           + " FROM (SELECT " + ", ".join(f"unnest(CAST(:p{i} AS {_pg_type(session, table.c[c])}[])) AS {_quoted(c)}"
-                                          for i, c in enumerate(names))
-           + f") AS v WHERE t.{_quoted(key)} = v.{_quoted(key)}"
-           + "".join(f" AND t.{_quoted(c)} || '' = :w_{c}" for c in only_where))
-    statement = text(sql).bindparams(*(bindparam(f"s_{c}", type_=table.c[c].type) for c in same))
-    session.execute(statement, {**{f"p{i}": _pg_values(table.c[c], rows, c) for i, c in enumerate(names)},
-                                **{f"s_{c}": v for c, v in same.items()}, **{f"w_{c}": v for c, v in only_where.items()}})
+    sql = (
+        f"UPDATE {table.name} AS t SET "
+        + ", ".join([f"{_quoted(c)} = v.{_quoted(c)}" for c in columns] + [f"{_quoted(c)} = :s_{c}" for c in same])
+        + " FROM (SELECT "
+        + ", ".join(
+            f"unnest(CAST(:p{i} AS {_pg_type(session, table.c[c])}[])) AS {_quoted(c)}" for i, c in enumerate(names)
+        )
+        + f") AS v WHERE t.{_quoted(key)} = v.{_quoted(key)}"
+        + "".join(f" AND t.{_quoted(c)} || '' = :w_{c}" for c in only_where)
+    )
+    joined = text(sql).bindparams(*(bindparam(f"s_{c}", type_=table.c[c].type) for c in same))
+    session.execute(
+        joined,
+        {
+            **{f"p{i}": _pg_values(table.c[c], rows, c) for i, c in enumerate(names)},
+            **{f"s_{c}": v for c, v in same.items()},
+            **{f"w_{c}": v for c, v in only_where.items()},
+        },
+    )
 
 
 def _quoted(name: str) -> str:
@@ -202,8 +257,7 @@ def _pg_type(session: Session, column) -> str:
 def _pg_values(column, rows: list[dict], name: str) -> list:
     """One column's values as the driver takes them: UTC moments as naive UTC."""
     if isinstance(column.type, UTCDateTime):
-        return [None if row[name] is None else row[name].astimezone(timezone.utc).replace(tzinfo=None)
-                for row in rows]
+        return [None if row[name] is None else row[name].astimezone(UTC).replace(tzinfo=None) for row in rows]
     return [row[name] for row in rows]
 
 
@@ -231,7 +285,7 @@ class Database:
         self.url = url
         self.engine = make_engine(url)
         self._autocommit: Engine | None = None
-        self._prepared: dict[str, object] = {}
+        self._prepared: dict[str, Prepared] = {}
         self._quick: sessionmaker | None = None
         self._quick_reads: Engine | None = None
         self.sessions = sessionmaker(self.engine, expire_on_commit=False)
@@ -240,16 +294,16 @@ class Database:
     def dialect(self) -> str:
         return self.engine.dialect.name
 
-    def session(self) -> "contextlib.AbstractContextManager[Session]":
+    def session(self) -> contextlib.AbstractContextManager[Session]:
         """A unit of work: commits on success, rolls back on error."""
         return _unit_of_work(self.sessions)
 
-    def prepared_query(self, name: str, build) -> "Prepared":
+    def prepared_query(self, name: str, build) -> Prepared:
         """The SELECT that `build()` makes, prepared once per process: autocommit (one round
         trip a read), the quick timeouts, a dropped connection retried once."""
         return self._prepare(name, self._quick_autocommit, build)
 
-    def prepared_insert(self, name: str, build, quick: bool = False, bounded: bool = False) -> "Prepared":
+    def prepared_insert(self, name: str, build, quick: bool = False, bounded: bool = False) -> Prepared:
         """The `INSERT … RETURNING id` that `build(dialect_name)` makes, prepared once per
         process for the hot paths (see `Prepared`); `quick`: under the USSD timeouts.
         `bounded` (a callback's record): on PostgreSQL under the quick timeouts too, so a locked
@@ -257,10 +311,11 @@ class Database:
         holding a web worker that USSD needs; SQLite's writers wait as ever (its readers, USSD
         among them, are never blocked by a writer)."""
         quick = quick or (bounded and self.dialect == "postgresql")
-        return self._prepare(name, self._quick_autocommit if quick else self._autocommit_engine,
-                             lambda: build(self.dialect))
+        return self._prepare(
+            name, self._quick_autocommit if quick else self._autocommit_engine, lambda: build(self.dialect)
+        )
 
-    def _prepare(self, name: str, engine, build) -> "Prepared":
+    def _prepare(self, name: str, engine, build) -> Prepared:
         if name not in self._prepared:
             self._prepared[name] = Prepared(engine(), build())
         return self._prepared[name]
@@ -278,12 +333,18 @@ class Database:
             event.listen(engine, "connect", lambda conn, _: conn.execute("PRAGMA busy_timeout=500"))
             return engine
         # statements prepared at once and planned once: the menu's few reads are the same every time
-        return make_engine(self.url, pool_size=4, connect_args={
-            "connect_timeout": 1, "prepare_threshold": 0,
-            "options": "-c statement_timeout=700 -c lock_timeout=300 -c plan_cache_mode=force_generic_plan"},
-            **options)
+        return make_engine(
+            self.url,
+            pool_size=4,
+            connect_args={
+                "connect_timeout": 1,
+                "prepare_threshold": 0,
+                "options": "-c statement_timeout=700 -c lock_timeout=300 -c plan_cache_mode=force_generic_plan",
+            },
+            **options,
+        )
 
-    def quick(self) -> "contextlib.AbstractContextManager[Session]":
+    def quick(self) -> contextlib.AbstractContextManager[Session]:
         """A unit of work that gives up within a second (USSD: a late answer drops the call):
         short connect, statement and lock timeouts on an engine of its own."""
         if self._quick is None:
@@ -294,8 +355,12 @@ class Database:
         if self._autocommit is None:
             # autocommit: the INSERT is its own durable transaction, one round trip; no pre-ping
             # (a dead connection is retried once instead: ON CONFLICT makes the retry harmless)
-            self._autocommit = make_engine(self.url, isolation_level="AUTOCOMMIT", pool_pre_ping=False,
-                                           **({} if self.dialect == "sqlite" else {"pool_size": 4}))
+            self._autocommit = make_engine(
+                self.url,
+                isolation_level="AUTOCOMMIT",
+                pool_pre_ping=False,
+                **({} if self.dialect == "sqlite" else {"pool_size": 4}),
+            )
         return self._autocommit
 
     def dispose(self) -> None:
@@ -335,16 +400,19 @@ class Prepared:
 
         def type_of(name, bind):  # a bare bindparam("phone") in an INSERT takes its column's type
             return table.c[name].type if table is not None and name in table.c and bind.type._isnull else bind.type
-        self.bind = {name: type_of(name, b).dialect_impl(dialect).bind_processor(dialect)
-                     for name, b in self.compiled.binds.items()}
+
+        self.bind = {
+            name: type_of(name, b).dialect_impl(dialect).bind_processor(dialect)
+            for name, b in self.compiled.binds.items()
+        }
         self.result = [c.type.dialect_impl(dialect).result_processor(dialect, None) for c in statement.exported_columns]
         self.order = self.compiled.positiontup if dialect.positional else None
 
     def rows(self, **values) -> list[tuple]:
-        params = {k: (self.bind[k](v) if self.bind.get(k) else v)
-                  for k, v in self.compiled.construct_params(values).items()}
-        if self.order is not None:
-            params = tuple(params[name] for name in self.order)
+        named = {
+            k: (self.bind[k](v) if self.bind.get(k) else v) for k, v in self.compiled.construct_params(values).items()
+        }
+        params: dict | tuple = named if self.order is None else tuple(named[name] for name in self.order)
         for attempt in (1, 2):
             raw = self.engine.raw_connection()
             try:
@@ -353,7 +421,7 @@ class Prepared:
                 found = cursor.fetchall()
                 cursor.close()
                 break
-            except self.engine.dialect.dbapi.OperationalError:
+            except self.engine.dialect.loaded_dbapi.OperationalError:
                 raw.invalidate()  # the server went away (or a timeout): one more try, then give up
                 if attempt == 2:
                     raise

@@ -15,10 +15,16 @@ carries out.
   referrer kept on this site, and `Cache-Control: no-store` on everything but the static files
   (pages and API answers show clients, and phones are shared).
 """
+
 from __future__ import annotations
+
+from typing import TYPE_CHECKING
 
 from flask import Flask, Response, abort, request
 from werkzeug.middleware.proxy_fix import ProxyFix
+
+if TYPE_CHECKING:
+    from .config import Config
 
 KB, MB = 1024, 1024 * 1024
 
@@ -36,8 +42,7 @@ USSD = "/webhooks/ussd"
 
 
 def limit_for(path: str) -> int:
-    return next(size for prefix, size in LIMITS if path.startswith(prefix) and not (
-        prefix == USSD and path != USSD))
+    return next(size for prefix, size in LIMITS if path.startswith(prefix) and not (prefix == USSD and path != USSD))
 
 
 def too_big_for_ussd() -> Response:
@@ -48,10 +53,12 @@ def too_big_for_ussd() -> Response:
     return Response(render_ussd(last(SORRY)), mimetype="text/plain")
 
 
-def init_app(app: Flask, config) -> None:
+def init_app(app: Flask, config: Config) -> None:
     if config.trusted_proxies:
         n = config.trusted_proxies
-        app.wsgi_app = ProxyFix(app.wsgi_app, x_for=n, x_proto=n, x_host=n, x_port=n)
+        app.wsgi_app = ProxyFix(  # type: ignore[method-assign]  # Flask's documented way to wrap
+            app.wsgi_app, x_for=n, x_proto=n, x_host=n, x_port=n
+        )
 
     @app.before_request
     def bounded():

@@ -4,6 +4,7 @@ text; behind METRICS_TOKEN when it is set).
 Metrics are read from the record at scrape time, so every web process reports the same
 figures whatever process did the work.
 """
+
 from __future__ import annotations
 
 import hmac
@@ -14,12 +15,12 @@ from prometheus_client import CONTENT_TYPE_LATEST, CollectorRegistry, generate_l
 from prometheus_client.core import GaugeMetricFamily
 from sqlalchemy import func, select, text
 
+from .bootstrap import Services, get_services
 from .db import utcnow
 from .inbound import receive as inbound
-from .outbound.delivery import count_waiting_reports
 from .models import InboundMessage, OutboundMessage, UssdSession
+from .outbound.delivery import count_waiting_reports
 from .outbound.sending import PAUSE_KEY
-from .bootstrap import Services, get_services
 
 log = logging.getLogger(__name__)
 blueprint = Blueprint("health", __name__)
@@ -67,14 +68,10 @@ class RecordCollector:
         up.add_metric(["redis"], check_redis(self.services) == "ok")
         yield up
 
-        messages = GaugeMetricFamily(
-            "sms_outbound_messages", "Outbound messages by status", labels=["status"]
-        )
+        messages = GaugeMetricFamily("sms_outbound_messages", "Outbound messages by status", labels=["status"])
         try:
             with self.services.db.session() as session:
-                rows = session.execute(
-                    select(OutboundMessage.status, func.count()).group_by(OutboundMessage.status)
-                )
+                rows = session.execute(select(OutboundMessage.status, func.count()).group_by(OutboundMessage.status))
                 for status, count in rows:
                     messages.add_metric([status], count)
         except Exception as exc:
@@ -96,24 +93,31 @@ class RecordCollector:
     def _sending(self):
         failed = GaugeMetricFamily("sms_outbound_failed", "Failed messages by reason", labels=["reason"])
         age = GaugeMetricFamily("sms_queue_age_seconds", "Age of the oldest queued message", labels=["queue"])
-        latency = GaugeMetricFamily("sms_send_latency_seconds",
-                                    "Due to accepted by the provider, last 1,000 sent", labels=["quantile"])
+        latency = GaugeMetricFamily(
+            "sms_send_latency_seconds", "Due to accepted by the provider, last 1,000 sent", labels=["quantile"]
+        )
         now = utcnow()
         try:
             with self.services.db.session() as session:
                 for reason, count in session.execute(
-                        select(OutboundMessage.failure_reason, func.count())
-                        .where(OutboundMessage.status == "failed").group_by(OutboundMessage.failure_reason)):
+                    select(OutboundMessage.failure_reason, func.count())
+                    .where(OutboundMessage.status == "failed")
+                    .group_by(OutboundMessage.failure_reason)
+                ):
                     failed.add_metric([reason or "unknown"], count)
                 for queue, oldest in session.execute(
-                        select(OutboundMessage.queue, func.min(OutboundMessage.updated_at))
-                        .where(OutboundMessage.status == "queued").group_by(OutboundMessage.queue)):
+                    select(OutboundMessage.queue, func.min(OutboundMessage.updated_at))
+                    .where(OutboundMessage.status == "queued")
+                    .group_by(OutboundMessage.queue)
+                ):
                     age.add_metric([queue], (now - oldest).total_seconds())  # min keeps the UTC type
                 recent = session.execute(
                     select(OutboundMessage.sent_at, OutboundMessage.not_before)
                     .where(OutboundMessage.sent_at.is_not(None))
-                    .order_by(OutboundMessage.sent_at.desc()).limit(1000)).all()
-                waits = sorted((sent - due).total_seconds() for sent, due in recent)
+                    .order_by(OutboundMessage.sent_at.desc())
+                    .limit(1000)
+                ).all()
+                waits = sorted((sent - due).total_seconds() for sent, due in recent if sent is not None)
                 for q in (0.5, 0.95):
                     if waits:
                         latency.add_metric([str(q)], waits[min(len(waits) - 1, int(q * len(waits)))])
@@ -123,14 +127,14 @@ class RecordCollector:
         yield age
         yield latency
 
-
     def _receiving(self):
         waiting = GaugeMetricFamily("sms_inbound_waiting", "Stored and not yet handled, by kind", labels=["kind"])
         oldest = GaugeMetricFamily("sms_inbound_oldest_waiting_seconds", "Age of the oldest incoming SMS not handled")
         try:
             with self.services.db.session() as session:
                 count, first = session.execute(
-                    inbound.waiting(func.count(), func.min(InboundMessage.received_at))).one()
+                    inbound.waiting(func.count(), func.min(InboundMessage.received_at))
+                ).one()
                 waiting.add_metric(["incoming_sms"], count)
                 waiting.add_metric(["delivery_report"], session.scalar(count_waiting_reports()))
                 oldest.add_metric([], (utcnow() - first).total_seconds() if first else 0)
@@ -142,7 +146,8 @@ class RecordCollector:
         try:
             with self.services.db.session() as session:
                 for status, count in session.execute(
-                        select(UssdSession.status, func.count()).group_by(UssdSession.status)):
+                    select(UssdSession.status, func.count()).group_by(UssdSession.status)
+                ):
                     sessions.add_metric([status], count)
         except Exception as exc:
             log.warning("metrics: database query failed: %s", type(exc).__name__)
@@ -160,6 +165,3 @@ def metrics():
     registry = CollectorRegistry()
     registry.register(RecordCollector(get_services()))
     return Response(generate_latest(registry), mimetype=CONTENT_TYPE_LATEST)
-
-
-

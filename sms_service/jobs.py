@@ -13,6 +13,7 @@ the database, so a row stored after that read nudges a fresh job; a row stored b
 is read. The flag expires, and the sweeper re-nudges stale work, so a lost job or a wiped
 Redis delays work by seconds and loses nothing.
 """
+
 from __future__ import annotations
 
 import logging
@@ -21,14 +22,29 @@ import threading
 import time
 from collections.abc import Callable
 from dataclasses import dataclass
-from typing import Any, TypeVar
+from typing import TYPE_CHECKING, Any, Protocol, TypeVar
 
+from redis import Redis
 from redis.exceptions import RedisError
+
+if TYPE_CHECKING:
+    from rq import Queue
 
 log = logging.getLogger(__name__)
 FLAG_SECONDS = 30
 FAILED_KEPT = 86400  # seconds a failed job stays in RQ's failed registry, to be looked at
 F = TypeVar("F", bound=Callable[..., Any])
+
+
+class Services(Protocol):
+    """What jobs need of a process's resources (`resources.Services`, which builds the Nudger
+    here: so this module names only the two it uses)."""
+
+    @property
+    def redis(self) -> Redis: ...
+
+    @property
+    def queues(self) -> dict[str, Queue]: ...
 
 
 @dataclass(frozen=True)
@@ -37,13 +53,14 @@ class Job:
     queue: str | None  # None: the caller names it (a message's own queue)
     timeout: int  # seconds before RQ stops it
 
-    def enqueue(self, services, *args: Any, queue: str | None = None) -> None:
+    def enqueue(self, services: Services, *args: Any, queue: str | None = None) -> None:
         """Hand the job to its queue (or `queue`); nothing of it kept once it has run."""
         where = queue or self.queue
         if where is None:
             raise ValueError(f"{self.name}: name the queue")
-        services.queues[where].enqueue(self.name, *args, job_timeout=self.timeout, result_ttl=0,
-                                       failure_ttl=FAILED_KEPT)
+        services.queues[where].enqueue(
+            self.name, *args, job_timeout=self.timeout, result_ttl=0, failure_ttl=FAILED_KEPT
+        )
 
     def runs(self, function: F) -> F:
         """The function that runs this job: it must be the one RQ finds by the job's name."""
@@ -67,7 +84,7 @@ def _flag(job: Job) -> str:
     return f"sms:nudge:{job.name}"
 
 
-def nudge(services, job: Job | str, queue: str | None = None, force: bool = False) -> bool:
+def nudge(services: Services, job: Job | str, queue: str | None = None, force: bool = False) -> bool:
     """Make sure `job` (or the job of that name) will run soon; returns whether this call
     enqueued it."""
     job = _job(job)
@@ -77,7 +94,7 @@ def nudge(services, job: Job | str, queue: str | None = None, force: bool = Fals
     return False
 
 
-def woken(services, job: Job | str) -> None:
+def woken(services: Services, job: Job | str) -> None:
     """Called first thing by the job: later nudges enqueue it again."""
     services.redis.delete(_flag(_job(job)))
 
@@ -90,7 +107,7 @@ class Nudger:
 
     THROTTLE = 0.02
 
-    def __init__(self, services):
+    def __init__(self, services: Services):
         self.services = services
         self._wanted: dict[Job, str | None] = {}
         self._lock = threading.Lock()

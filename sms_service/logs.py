@@ -3,6 +3,7 @@
 Message bodies are never passed to a logger in the first place; this filter is the safety
 net for numbers that slip into a log line through an exception or a URL.
 """
+
 from __future__ import annotations
 
 import logging

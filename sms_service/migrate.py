@@ -1,4 +1,5 @@
 """Bring a database to the newest schema with Alembic (the only way tables are made)."""
+
 from __future__ import annotations
 
 from pathlib import Path

@@ -4,6 +4,7 @@ clinic system or Africa's Talking callback sends one. The check parses the reque
 runs only once the caller is known (a callback's token, an API token, a login: `refuse_nul` is
 called there), and the body's size was bounded before (`sms_service.limits`): a stranger's body
 is never parsed. USSD steps answer `CON`/`END` whatever comes."""
+
 from __future__ import annotations
 
 from flask import abort, request
@@ -15,4 +16,3 @@ def refuse_nul() -> None:
         values += list(request.form.values())
     if any("\x00" in v for v in values) or (request.is_json and b"\\u0000" in request.get_data()):
         abort(400, "text may not contain NUL characters")
-

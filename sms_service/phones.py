@@ -3,6 +3,7 @@
 Accepted (SPEC, "Data loading"): 07…, 01…, 7…, 1…, 254…, +254…, with spaces or dashes.
 Stored as +2547XXXXXXXX or +2541XXXXXXXX.
 """
+
 from __future__ import annotations
 
 import re
@@ -37,7 +38,9 @@ def normalise_phone(raw: str | None) -> str:
     elif digits[:1] in ("7", "1") and len(digits) == 9:
         digits = "+254" + digits
     else:
-        raise PhoneError("not a Kenyan mobile number (expected 07…, 01…, 7…, 254… or +254… with 9 digits after the code)")
+        raise PhoneError(
+            "not a Kenyan mobile number (expected 07…, 01…, 7…, 254… or +254… with 9 digits after the code)"
+        )
     if len(digits) != 13:
         raise PhoneError("wrong length for a Kenyan mobile number (9 digits after +254)")
     if digits[4] not in "71":

@@ -9,6 +9,7 @@
 Each reaction has exactly one follower; `emit` refuses a reaction nobody follows (a process
 that was not wired), and a test holds every name here against the wiring.
 """
+
 from __future__ import annotations
 
 from collections.abc import Callable

@@ -1,6 +1,7 @@
 """What a process holds: its configuration, the database, Redis and the queues, and the nudges
 it makes. Built by `bootstrap` (which also wires who reacts to what and builds the sender);
 passed to the domain as `services`. Nothing here connects until it is first used."""
+
 from __future__ import annotations
 
 from dataclasses import dataclass, field

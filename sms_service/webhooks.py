@@ -1,30 +1,40 @@
 """Africa's Talking callbacks. Each needs `?token=WEBHOOK_TOKEN` (compared in constant time);
 a wrong or missing token gets 403 with no detail. A view reads AT's form into our record
 (`gateway.africastalking`), calls one function of the domain, and answers as AT wants."""
+
 from __future__ import annotations
 
 import hmac
 import logging
 from datetime import datetime
+from typing import TYPE_CHECKING
 
 from flask import Blueprint, Response, abort, request
 from sqlalchemy.exc import SQLAlchemyError
 from werkzeug.exceptions import RequestEntityTooLarge
 
-from .outbound import consent
+from .bootstrap import get_services
 from .edge import too_big_for_ussd
-from .nul import refuse_nul
-from .outbound.delivery import store_delivery_report
-from .jobs import APPLY_REPORTS, HANDLE_INBOUND, Job
-from .inbound.receive import Receipt, receive_sms
 from .gateway import Malformed
 from .gateway.africastalking import (
-    parse_delivery_report, parse_incoming_sms, parse_opt_out, parse_session_end, parse_ussd_step, render_ussd,
+    parse_delivery_report,
+    parse_incoming_sms,
+    parse_opt_out,
+    parse_session_end,
+    parse_ussd_step,
+    render_ussd,
 )
+from .inbound.receive import Receipt, receive_sms
+from .jobs import APPLY_REPORTS, HANDLE_INBOUND, Job
+from .nul import refuse_nul
+from .outbound import consent
+from .outbound.delivery import store_delivery_report
+from .phones import PhoneError, mask_phone, normalise_phone
 from .ussd.events import store_session_end
 from .ussd.service import respond
-from .phones import PhoneError, mask_phone, normalise_phone
-from .bootstrap import get_services
+
+if TYPE_CHECKING:
+    from .resources import Services
 
 log = logging.getLogger(__name__)
 blueprint = Blueprint("webhooks", __name__, url_prefix="/webhooks")
@@ -57,7 +67,7 @@ def store_incoming_sms(db, form, now: datetime | None = None) -> Receipt:
     return receive_sms(db, parse_incoming_sms(form), now)
 
 
-def answer_ussd(services, form, now: datetime | None = None) -> str:
+def answer_ussd(services: Services, form, now: datetime | None = None) -> str:
     """AT's USSD form, answered as AT takes it (`CON …` or `END …`)."""
     return render_ussd(respond(services, parse_ussd_step(form), now))
 

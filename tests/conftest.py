@@ -7,6 +7,7 @@ Fixtures:
 - `app`, `client`, `runner`: the Flask app on `database_url` with `redis_url`, outbox gateway.
 - `fake_at`: a local fake Africa's Talking HTTP server (see tests/support/fake_at.py).
 """
+
 from __future__ import annotations
 
 import shutil
@@ -15,9 +16,9 @@ import pytest
 from redis import Redis
 
 from sms_service import create_app
+from sms_service.bootstrap import get_services, wire
 from sms_service.local import embedded_redis
 from sms_service.migrate import upgrade
-from sms_service.bootstrap import get_services, wire
 from tests.support import databases
 from tests.support.fake_at import FakeAfricasTalking
 
@@ -84,10 +85,12 @@ def make_app(database_url, redis_url):
     made = []
 
     def make(**settings):
-        app = create_app({"DATABASE_URL": database_url, "REDIS_URL": redis_url, "SMS_GATEWAY": "outbox",
-                          "TESTING": "1", **settings})
+        app = create_app(
+            {"DATABASE_URL": database_url, "REDIS_URL": redis_url, "SMS_GATEWAY": "outbox", "TESTING": "1", **settings}
+        )
         made.append(app)
         return app
+
     yield make
     for app in made:
         get_services(app).close()

@@ -1,5 +1,6 @@
 """Accounts: `sms-service users add/reset/list`, passwords kept only as salted hashes, the
 account's scope, and logging in (throttling is tested through the login page in test_web)."""
+
 from __future__ import annotations
 
 import re
@@ -24,8 +25,21 @@ def programme(services):
 
 def test_an_account_is_made_with_a_password_shown_once_and_kept_only_as_a_hash(runner, services):
     programme(services)
-    made = runner.invoke(args=["users", "add", "Zawadi", "--role", "mentor_mother", "--mentor-mother", "MM1",
-                               "--name", "Zawadi Achieng", "--language", "sw"])
+    made = runner.invoke(
+        args=[
+            "users",
+            "add",
+            "Zawadi",
+            "--role",
+            "mentor_mother",
+            "--mentor-mother",
+            "MM1",
+            "--name",
+            "Zawadi Achieng",
+            "--language",
+            "sw",
+        ]
+    )
     assert made.exit_code == 0, made.output
     password = re.search(r"Password \(shown once\): (\S+)", made.output).group(1)
     with services.db.session() as s:
@@ -40,17 +54,25 @@ def test_an_account_is_made_with_a_password_shown_once_and_kept_only_as_a_hash(r
 
 def test_a_password_from_stdin_is_checked_and_a_reset_gives_a_new_one(runner, services):
     programme(services)
-    short = runner.invoke(args=["users", "add", "desk", "--role", "supervisor", "--facility", "F1",
-                                "--password-stdin"], input="short\n")
+    short = runner.invoke(
+        args=["users", "add", "desk", "--role", "supervisor", "--facility", "F1", "--password-stdin"], input="short\n"
+    )
     assert short.exit_code == 2 and "at least 10 characters" in short.output
-    assert runner.invoke(args=["users", "add", "desk", "--role", "supervisor", "--password-stdin"],
-                         input="long-enough-password\n").exit_code == 2  # a supervisor names her facility
-    made = runner.invoke(args=["users", "add", "desk", "--role", "supervisor", "--facility", "F1",
-                               "--password-stdin"], input="long-enough-password\n")
+    assert (
+        runner.invoke(
+            args=["users", "add", "desk", "--role", "supervisor", "--password-stdin"], input="long-enough-password\n"
+        ).exit_code
+        == 2
+    )  # a supervisor names her facility
+    made = runner.invoke(
+        args=["users", "add", "desk", "--role", "supervisor", "--facility", "F1", "--password-stdin"],
+        input="long-enough-password\n",
+    )
     assert made.exit_code == 0 and "shown once" not in made.output
     assert attempt(services, "desk", "long-enough-password").account.facility_id is not None
-    again = runner.invoke(args=["users", "add", "desk", "--role", "admin", "--password-stdin"],
-                          input="long-enough-password\n")
+    again = runner.invoke(
+        args=["users", "add", "desk", "--role", "admin", "--password-stdin"], input="long-enough-password\n"
+    )
     assert again.exit_code == 2 and "already an account desk" in again.output
     reset = runner.invoke(args=["users", "reset", "desk"])
     new = re.search(r"Password \(shown once\): (\S+)", reset.output).group(1)
@@ -63,7 +85,9 @@ def test_a_password_from_stdin_is_checked_and_a_reset_gives_a_new_one(runner, se
 
 def test_a_disabled_account_cannot_log_in_until_enabled(runner, services):
     programme(services)
-    runner.invoke(args=["users", "add", "admin2", "--role", "admin", "--password-stdin"], input="long-enough-password\n")
+    runner.invoke(
+        args=["users", "add", "admin2", "--role", "admin", "--password-stdin"], input="long-enough-password\n"
+    )
     assert runner.invoke(args=["users", "disable", "admin2"]).exit_code == 0
     assert attempt(services, "admin2", "long-enough-password").refusal == "wrong"
     assert "DISABLED" in runner.invoke(args=["users", "list"]).output

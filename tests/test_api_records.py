@@ -1,5 +1,6 @@
 """Facilities, clients, messages and tasks over the API: pages, filters, clear 4xx, and scoping
 (a Mentor Mother never reaches another's clients; a supervisor her facility and those coming to it)."""
+
 from __future__ import annotations
 
 import pytest
@@ -80,16 +81,25 @@ def test_tasks_are_scoped_and_done_once_with_a_transfer_outcome_recorded_on_the_
     assert task_names(people.tokens["imani"]) == {"Chausiku"}
     assert task_names(people.tokens["tumaini"]) == {"Beth"}
     chausiku = people.tasks["Chausiku"]
-    assert post(client, f"/api/v1/tasks/{chausiku}/done", people.tokens["zawadi"],
-                json={"outcome": "reached"}).status_code == 404  # not hers
+    assert (
+        post(client, f"/api/v1/tasks/{chausiku}/done", people.tokens["zawadi"], json={"outcome": "reached"}).status_code
+        == 404
+    )  # not hers
     beth = people.tasks["Beth"]
-    assert post(client, f"/api/v1/tasks/{beth}/done", people.tokens["zawadi"],
-                json={"outcome": "flew"}).status_code == 400
-    done = post(client, f"/api/v1/tasks/{beth}/done", people.tokens["zawadi"],
-                json={"outcome": "arrived", "note": "seen at Tumaini"})
+    assert (
+        post(client, f"/api/v1/tasks/{beth}/done", people.tokens["zawadi"], json={"outcome": "flew"}).status_code == 400
+    )
+    done = post(
+        client,
+        f"/api/v1/tasks/{beth}/done",
+        people.tokens["zawadi"],
+        json={"outcome": "arrived", "note": "seen at Tumaini"},
+    )
     assert done.status_code == 200 and done.json["status"] == "done" and done.json["outcome"] == "arrived"
-    assert post(client, f"/api/v1/tasks/{beth}/done", people.tokens["zawadi"],
-                json={"outcome": "reached"}).status_code == 409
+    assert (
+        post(client, f"/api/v1/tasks/{beth}/done", people.tokens["zawadi"], json={"outcome": "reached"}).status_code
+        == 409
+    )
     with services.db.session() as s:
         assert s.get(Transfer, people.transfer_id).status == "arrived"
         assert s.scalar(select(FollowUpTask.status).where(FollowUpTask.id == beth)) == "done"

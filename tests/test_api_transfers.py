@@ -1,5 +1,6 @@
 """The transfers API: tokens, scoping by role, creating (and previewing) transfers and closures,
 recording outcomes, and clear 4xx answers."""
+
 from __future__ import annotations
 
 from datetime import date, timedelta
@@ -24,15 +25,25 @@ def tokens(services):
         s.add_all([other, Facility(code="F3", name="Baraka")])
         p.client("Amina", "+254700000001")
         p.client("Beth", "+254700000002", "en")
-        s.add(Client(external_id="C-Chausiku", first_name="Chausiku", phone="+254700000003", facility=p.mwangaza,
-                     mentor_mother=other))
+        s.add(
+            Client(
+                external_id="C-Chausiku",
+                first_name="Chausiku",
+                phone="+254700000003",
+                facility=p.mwangaza,
+                mentor_mother=other,
+            )
+        )
         s.flush()
-        made = {"admin": issue(s, "admin", "admin"),
-                "tumaini": issue(s, "Tumaini desk", "supervisor", facility_id=p.tumaini.id),
-                "baraka": issue(s, "Baraka desk", "supervisor",
-                                facility_id=s.scalar(select(Facility.id).where(Facility.code == "F3"))),
-                "zawadi": issue(s, "Zawadi", "mentor_mother", mentor_mother_id=p.mentor.id),
-                "revoked": issue(s, "old", "admin")}
+        made = {
+            "admin": issue(s, "admin", "admin"),
+            "tumaini": issue(s, "Tumaini desk", "supervisor", facility_id=p.tumaini.id),
+            "baraka": issue(
+                s, "Baraka desk", "supervisor", facility_id=s.scalar(select(Facility.id).where(Facility.code == "F3"))
+            ),
+            "zawadi": issue(s, "Zawadi", "mentor_mother", mentor_mother_id=p.mentor.id),
+            "revoked": issue(s, "old", "admin"),
+        }
         s.scalar(select(ApiToken).where(ApiToken.name == "old")).revoked_at = utcnow()
     return made
 
@@ -43,8 +54,9 @@ def call(client, method, path, token=None, **kw):
 
 
 def closure(client, token, **body):
-    return call(client, "post", "/api/v1/site-closures", token,
-                json={"site": "F1", "to": "F2", "effective_date": SOON, **body})
+    return call(
+        client, "post", "/api/v1/site-closures", token, json={"site": "F1", "to": "F2", "effective_date": SOON, **body}
+    )
 
 
 def test_no_token_a_wrong_one_or_a_revoked_one_is_401_with_a_clear_body(client, tokens):
@@ -74,11 +86,19 @@ def test_a_closure_previews_then_acts_and_a_mentor_mother_may_not_close_a_site(c
 
 def test_each_role_sees_only_its_own(client, tokens):
     closure(client, tokens["admin"])
-    seen = {who: sorted(t["first_name"] for t in call(client, "get", "/api/v1/transfers", tokens[who]).json["items"])
-            for who in ("admin", "tumaini", "baraka", "zawadi")}
-    assert seen == {"admin": ["Amina", "Beth", "Chausiku"], "tumaini": ["Amina", "Beth", "Chausiku"],
-                    "baraka": [], "zawadi": ["Amina", "Beth"]}
-    everyone = {t["first_name"]: t["id"] for t in call(client, "get", "/api/v1/transfers", tokens["admin"]).json["items"]}
+    seen = {
+        who: sorted(t["first_name"] for t in call(client, "get", "/api/v1/transfers", tokens[who]).json["items"])
+        for who in ("admin", "tumaini", "baraka", "zawadi")
+    }
+    assert seen == {
+        "admin": ["Amina", "Beth", "Chausiku"],
+        "tumaini": ["Amina", "Beth", "Chausiku"],
+        "baraka": [],
+        "zawadi": ["Amina", "Beth"],
+    }
+    everyone = {
+        t["first_name"]: t["id"] for t in call(client, "get", "/api/v1/transfers", tokens["admin"]).json["items"]
+    }
     chausiku = everyone["Chausiku"]
     # another Mentor Mother's client: not found, whatever the route
     assert call(client, "get", f"/api/v1/transfers/{chausiku}", tokens["zawadi"]).status_code == 404
@@ -96,8 +116,12 @@ def test_outcomes_are_checked(client, tokens):
     path = f"/api/v1/transfers/{first['id']}/outcome"
     bad = call(client, "post", path, tokens["admin"], json={"outcome": "vanished"})
     assert bad.status_code == 409 and "outcome must be one of" in bad.json["error"]
-    assert call(client, "post", path, tokens["admin"], json={"outcome": "moved_elsewhere", "note": "Mombasa"}).json[
-        "status"] == "moved_elsewhere"
+    assert (
+        call(client, "post", path, tokens["admin"], json={"outcome": "moved_elsewhere", "note": "Mombasa"}).json[
+            "status"
+        ]
+        == "moved_elsewhere"
+    )
     again = call(client, "post", path, tokens["admin"], json={"outcome": "arrived"})
     assert again.status_code == 409 and "moved_elsewhere" in again.json["error"]
     same = call(client, "post", path, tokens["admin"], json={"outcome": "moved_elsewhere"})
@@ -105,8 +129,10 @@ def test_outcomes_are_checked(client, tokens):
 
 
 def test_transfers_by_api_preview_create_and_respect_the_supervisor_facility(client, tokens, services):
-    rows = [{"client_id": "C-Amina", "to_facility_code": "F2", "effective_date": SOON, "reason": "moving"},
-            {"client_id": "C-Beth", "to_facility_code": "NOPE", "effective_date": SOON}]
+    rows = [
+        {"client_id": "C-Amina", "to_facility_code": "F2", "effective_date": SOON, "reason": "moving"},
+        {"client_id": "C-Beth", "to_facility_code": "NOPE", "effective_date": SOON},
+    ]
     preview = call(client, "post", "/api/v1/transfers", tokens["admin"], json={"transfers": rows, "dry_run": True})
     assert preview.status_code == 200 and preview.json["created"] == 1 and preview.json["errors"][0]["item"] == 2
     assert preview.json["preview"]["notices"] == 1

@@ -1,12 +1,13 @@
 """The application factory and the command line around it."""
+
 import os
 import subprocess
 import sys
 from pathlib import Path
 
 from sms_service import create_app
-from sms_service.config import load_config
 from sms_service.bootstrap import get_services
+from sms_service.config import load_config
 
 BIN = Path(sys.executable).parent
 
@@ -34,16 +35,23 @@ def test_check_templates_command_passes():
 
 
 def test_commands_reachable_through_flask(sqlite_url):
-    result = run_cli(str(BIN / "flask"), "--app", "sms_service", "db", "upgrade",
-                     env={"DATABASE_URL": sqlite_url})
+    result = run_cli(str(BIN / "flask"), "--app", "sms_service", "db", "upgrade", env={"DATABASE_URL": sqlite_url})
     assert result.returncode == 0, result.stderr
     assert "Database is up to date." in result.stdout
 
 
 def test_bad_configuration_stops_a_command_naming_every_problem(sqlite_url):
-    result = run_cli(str(BIN / "sms-service"), "db", "upgrade",
-                     env={"DATABASE_URL": sqlite_url, "PORT": "abc", "SMS_GATEWAY": "africastalking",
-                          "AT_API_KEY": "top-secret-key"})
+    result = run_cli(
+        str(BIN / "sms-service"),
+        "db",
+        "upgrade",
+        env={
+            "DATABASE_URL": sqlite_url,
+            "PORT": "abc",
+            "SMS_GATEWAY": "africastalking",
+            "AT_API_KEY": "top-secret-key",
+        },
+    )
     assert result.returncode == 2
     for name in ("PORT", "AT_USERNAME", "WEBHOOK_TOKEN"):
         assert name in result.stderr

@@ -2,39 +2,54 @@
 code, its expiry, a client trying BC, scoping by SMS and API, opt-out between creation and
 sending, refused words in both languages, curly quotes, cancel mid-way, approval, and
 scheduled sending inside the window only."""
+
 from __future__ import annotations
 
-from datetime import date, datetime, timedelta, timezone
+from datetime import UTC, date, datetime, timedelta
 from itertools import count
 
 import pytest
 from sqlalchemy import func, select
 
-from sms_service.outbound import consent
 from sms_service.api.auth import issue
 from sms_service.broadcasts.fanout import fan_out, finish
-from sms_service.outbound.dispatch import enqueue_due
 from sms_service.gateway import build_gateway
 from sms_service.inbound.route import handle_inbound_sms
 from sms_service.models import (
-    AuditEntry, Broadcast, Client, FollowUpTask, InboundMessage, Infant, MentorMother, OutboundMessage,
+    AuditEntry,
+    Broadcast,
+    Client,
+    FollowUpTask,
+    InboundMessage,
+    Infant,
+    MentorMother,
+    OutboundMessage,
     Transfer,
 )
+from sms_service.outbound import consent
+from sms_service.outbound.dispatch import enqueue_due
 from sms_service.outbound.sending import Sender
 from tests.support.programme import small_programme
 
 TOKEN = "bc-token"
 ZAWADI, IMANI = "+254700000900", "+254700000901"
 AMINA, BETH, CHAUSIKU, DORCAS, ESTHER = (f"+25470000010{i}" for i in range(1, 6))
-T0 = datetime(2026, 12, 1, 7, 0, tzinfo=timezone.utc)  # Tuesday 10:00 in Nairobi, inside 08:00–18:00
+T0 = datetime(2026, 12, 1, 7, 0, tzinfo=UTC)  # Tuesday 10:00 in Nairobi, inside 08:00–18:00
 SMS_IDS = count(1)
 
 
 @pytest.fixture
 def app(make_app, fake_at):
     fake_at.accept_all()
-    return make_app(WEBHOOK_TOKEN=TOKEN, SMS_GATEWAY="africastalking", AT_USERNAME="sandbox", AT_API_KEY="k", SECRET_KEY="s" * 32,
-                    AT_API_URL=fake_at.url, BROADCAST_APPROVAL_ABOVE="3")
+    return make_app(
+        WEBHOOK_TOKEN=TOKEN,
+        SMS_GATEWAY="africastalking",
+        AT_USERNAME="sandbox",
+        AT_API_KEY="k",
+        SECRET_KEY="s" * 32,
+        AT_API_URL=fake_at.url,
+        BROADCAST_APPROVAL_ABOVE="3",
+    )
 
 
 @pytest.fixture
@@ -48,8 +63,16 @@ def people(services):
         amina = p.client("Amina", AMINA)
         p.client("Beth", BETH, "en", stage="pregnant")
         p.client("Chausiku", CHAUSIKU)
-        s.add(Client(external_id="C-Dorcas", first_name="Dorcas", phone=DORCAS, facility=p.mwangaza,
-                     mentor_mother=imani, language="en"))
+        s.add(
+            Client(
+                external_id="C-Dorcas",
+                first_name="Dorcas",
+                phone=DORCAS,
+                facility=p.mwangaza,
+                mentor_mother=imani,
+                language="en",
+            )
+        )
         s.add(Client(external_id="C-Esther", first_name="Esther", phone=ESTHER, facility=p.tumaini))
         s.add(Infant(client=amina, first_name="Neema", dob=date(2026, 9, 1)))
         s.flush()
@@ -58,8 +81,12 @@ def people(services):
 
 def sms(app, services, phone, text, now=T0):
     provider_id = f"ATXin_bc{next(SMS_IDS)}"
-    assert app.test_client().post(f"/webhooks/sms?token={TOKEN}", data={
-        "id": provider_id, "from": phone, "to": "12345", "text": text}).status_code == 200
+    assert (
+        app.test_client()
+        .post(f"/webhooks/sms?token={TOKEN}", data={"id": provider_id, "from": phone, "to": "12345", "text": text})
+        .status_code
+        == 200
+    )
     with services.db.session() as s:
         inbound = s.scalar(select(InboundMessage.id).where(InboundMessage.provider_id == provider_id))
     made = handle_inbound_sms(services, inbound, now=now)
@@ -81,8 +108,9 @@ def deliver_all(services, at):
 
 def broadcast_sends(fake_at):
     """What reached clients (the replies to the Mentor Mothers left out)."""
-    return [(sorted(r.recipients), r.form["message"]) for r in fake_at.sends()
-            if not set(r.recipients) & {ZAWADI, IMANI}]
+    return [
+        (sorted(r.recipients), r.form["message"]) for r in fake_at.sends() if not set(r.recipients) & {ZAWADI, IMANI}
+    ]
 
 
 def test_by_sms_with_a_code_once_to_her_own_clients(app, services, people, fake_at):
@@ -94,7 +122,8 @@ def test_by_sms_with_a_code_once_to_her_own_clients(app, services, people, fake_
     # Beth reads English and gets the Kiswahili text (the only one): one request for all three
     assert broadcast_sends(fake_at) == [([AMINA, BETH, CHAUSIKU], "Kliniki itafungwa Ijumaa. Karibu Jumatatu.")]
     assert sms(app, services, ZAWADI, f"YES {code}") == [  # the same code again sends nothing more, and says so
-        "Ujumbe huo ulishatumwa tayari, kwa wateja 3. Hakuna kitakachotumwa tena."]
+        "Ujumbe huo ulishatumwa tayari, kwa wateja 3. Hakuna kitakachotumwa tena."
+    ]
     deliver_all(services, T0 + timedelta(minutes=5))
     assert len(broadcast_sends(fake_at)) == 1
     with services.db.session() as s:
@@ -110,7 +139,8 @@ def test_bc_alone_gives_help_and_a_code_expires_after_30_minutes(app, services, 
     code = preview.split("NDIO ")[1].split()[0]
     late = T0 + timedelta(minutes=31)
     assert sms(app, services, ZAWADI, f"YES {code}", now=late) == [
-        "Nambari hiyo imeisha muda. Tuma BC na ujumbe wako tena."]
+        "Nambari hiyo imeisha muda. Tuma BC na ujumbe wako tena."
+    ]
     deliver_all(services, late)
     assert broadcast_sends(fake_at) == []
 
@@ -136,8 +166,10 @@ def test_a_refused_word_is_never_repeated_by_sms_and_named_by_the_api(app, servi
     assert reply.startswith("Haukutumwa") and "ARV" not in reply
     with services.db.session() as s:
         admin = issue(s, "admin", "admin")
-    for field, text, name, word in (("text_en", "Bring your HIV card", "English", "HIV"),
-                                    ("text_sw", "Leteni kadi ya ukimwi", "Kiswahili", "UKIMWI")):
+    for field, text, name, word in (
+        ("text_en", "Bring your HIV card", "English", "HIV"),
+        ("text_sw", "Leteni kadi ya ukimwi", "Kiswahili", "UKIMWI"),
+    ):
         answer = client.post("/api/v1/broadcasts", json={field: text}, headers={"Authorization": f"Bearer {admin}"})
         assert answer.status_code == 422
         assert f"{name}: the word '{word}' may not be sent (discreet wording)" in answer.json["problems"]
@@ -151,8 +183,9 @@ def test_curly_quotes_are_offered_plain_by_the_api_and_made_plain_by_sms(app, se
     refused = client.post("/api/v1/broadcasts", json=typed, headers=auth)
     assert refused.status_code == 422
     assert "offered (en): Don't forget - clinic open Saturday" in refused.json["problems"]
-    made = client.post("/api/v1/broadcasts", json={**typed, "normalise": True, "filters": {"language": "en"}},
-                       headers=auth)
+    made = client.post(
+        "/api/v1/broadcasts", json={**typed, "normalise": True, "filters": {"language": "en"}}, headers=auth
+    )
     assert made.status_code == 201 and made.json["text_en"] == "Don't forget - clinic open Saturday"
     assert made.json["recipients"] == 2  # Beth and Dorcas read English
     code = sms(app, services, ZAWADI, "BC Msisahau \u2018Jumamosi\u2019")[0].split("NDIO ")[1].split()[0]
@@ -168,20 +201,26 @@ def test_scoping_a_mentor_mother_reaches_only_her_own_by_sms_and_api(app, servic
         tumaini = issue(s, "Tumaini desk", "supervisor", facility_id=people["tumaini"])
     assert "wateja 3" in sms(app, services, ZAWADI, "BC Habari")[0]
     assert "1 clients" in sms(app, services, IMANI, "BC Hello all")[0]
-    made = client.post("/api/v1/broadcasts", json={"text_en": "Hello", "filters": {"facility": "F2"}},
-                       headers={"Authorization": f"Bearer {zawadi}"})
+    made = client.post(
+        "/api/v1/broadcasts",
+        json={"text_en": "Hello", "filters": {"facility": "F2"}},
+        headers={"Authorization": f"Bearer {zawadi}"},
+    )
     assert made.status_code == 409  # her clients at Tumaini: none (Esther is not hers)
     made = client.post("/api/v1/broadcasts", json={"text_sw": "Habari"}, headers={"Authorization": f"Bearer {zawadi}"})
     assert made.status_code == 201 and made.json["recipients"] == 3
     mine = made.json["id"]
     assert client.get(f"/api/v1/broadcasts/{mine}", headers={"Authorization": f"Bearer {imani}"}).status_code == 404
-    assert client.post(f"/api/v1/broadcasts/{mine}/cancel",
-                       headers={"Authorization": f"Bearer {imani}"}).status_code == 404
+    assert (
+        client.post(f"/api/v1/broadcasts/{mine}/cancel", headers={"Authorization": f"Bearer {imani}"}).status_code
+        == 404
+    )
     assert client.get(f"/api/v1/broadcasts/{mine}", headers={"Authorization": f"Bearer {tumaini}"}).status_code == 404
     listed = client.get("/api/v1/broadcasts", headers={"Authorization": f"Bearer {imani}"}).json["items"]
     assert [b["channel"] for b in listed] == ["sms"]  # her own SMS broadcast only
-    own_facility = client.post("/api/v1/broadcasts", json={"text_en": "Hello"},
-                               headers={"Authorization": f"Bearer {tumaini}"})
+    own_facility = client.post(
+        "/api/v1/broadcasts", json={"text_en": "Hello"}, headers={"Authorization": f"Bearer {tumaini}"}
+    )
     assert own_facility.json["recipients"] == 1  # Esther
 
 
@@ -206,13 +245,20 @@ def test_cancel_mid_way_keeps_what_is_not_out_unsent(app, services, people, clie
         fan_out(s, T0, services.config)
     enqueue_due(services, T0)
     with services.db.session() as s:
-        first_two = s.scalars(select(OutboundMessage.id).where(OutboundMessage.status == "queued")
-                              .order_by(OutboundMessage.id).limit(2)).all()
+        first_two = s.scalars(
+            select(OutboundMessage.id).where(OutboundMessage.status == "queued").order_by(OutboundMessage.id).limit(2)
+        ).all()
     Sender(services, build_gateway(services.config)).send(list(first_two), at=T0)
     cancelled = client.post(f"/api/v1/broadcasts/{made.json['id']}/cancel", headers=auth)
     assert cancelled.status_code == 200 and cancelled.json["held_back"] == 3
-    assert cancelled.json["progress"] == {"messages": 5, "queued": 0, "sent": 2, "delivered": 0, "failed": 0,
-                                          "cancelled": 3}
+    assert cancelled.json["progress"] == {
+        "messages": 5,
+        "queued": 0,
+        "sent": 2,
+        "delivered": 0,
+        "failed": 0,
+        "cancelled": 3,
+    }
     deliver_all(services, T0 + timedelta(minutes=1))
     assert sum(len(r) for r, _ in broadcast_sends(fake_at)) == 2
     assert client.post(f"/api/v1/broadcasts/{made.json['id']}/cancel", headers=auth).status_code == 409
@@ -228,8 +274,10 @@ def test_above_the_threshold_a_supervisor_approves_first(app, services, people, 
     bid = made.json["id"]
     deliver_all(services, T0)
     assert broadcast_sends(fake_at) == []  # nothing before approval
-    assert client.post(f"/api/v1/broadcasts/{bid}/approve",
-                       headers={"Authorization": f"Bearer {mwangaza}"}).status_code == 409  # not her own
+    assert (
+        client.post(f"/api/v1/broadcasts/{bid}/approve", headers={"Authorization": f"Bearer {mwangaza}"}).status_code
+        == 409
+    )  # not her own
     approved = client.post(f"/api/v1/broadcasts/{bid}/approve", headers={"Authorization": f"Bearer {other}"})
     assert approved.status_code == 200 and approved.json["status"] == "scheduled"
     deliver_all(services, T0)
@@ -246,38 +294,50 @@ def test_scheduled_sending_happens_inside_the_window_only(app, services, people,
     auth = {"Authorization": f"Bearer {admin}"}
     evening = client.post("/api/v1/broadcasts", json={"text_en": "Hi", "send_at": "2026-12-01T20:00"}, headers=auth)
     assert evening.status_code == 422 and "between 08:00 and 18:00" in evening.json["problems"][0]
-    later = client.post("/api/v1/broadcasts", json={"text_en": "Hi", "send_at": "2026-12-02T09:30",
-                                                     "filters": {"pending_transfer": False}}, headers=auth)
+    later = client.post(
+        "/api/v1/broadcasts",
+        json={"text_en": "Hi", "send_at": "2026-12-02T09:30", "filters": {"pending_transfer": False}},
+        headers=auth,
+    )
     assert later.status_code == 201 and later.json["recipients"] == 5
     deliver_all(services, T0 + timedelta(hours=2))
     assert broadcast_sends(fake_at) == []  # not yet its time
-    nine_thirty = datetime(2026, 12, 2, 6, 30, tzinfo=timezone.utc)
+    nine_thirty = datetime(2026, 12, 2, 6, 30, tzinfo=UTC)
     deliver_all(services, nine_thirty)
     assert sum(len(r) for r, _ in broadcast_sends(fake_at)) == 5
     # "send now" after 18:00 waits for 08:00 the next morning
     now_ = client.post("/api/v1/broadcasts", json={"text_en": "Hello again"}, headers=auth)
-    evening_now = datetime(2026, 12, 2, 16, 0, tzinfo=timezone.utc)  # 19:00 in Nairobi
+    evening_now = datetime(2026, 12, 2, 16, 0, tzinfo=UTC)  # 19:00 in Nairobi
     deliver_all(services, evening_now)
     assert sum(len(r) for r, _ in broadcast_sends(fake_at)) == 5
     with services.db.session() as s:
-        waiting = s.scalars(select(OutboundMessage.not_before).where(
-            OutboundMessage.broadcast_id == now_.json["id"])).all()
-    assert set(waiting) == {datetime(2026, 12, 3, 5, 0, tzinfo=timezone.utc)}  # 08:00 Nairobi
+        waiting = s.scalars(
+            select(OutboundMessage.not_before).where(OutboundMessage.broadcast_id == now_.json["id"])
+        ).all()
+    assert set(waiting) == {datetime(2026, 12, 3, 5, 0, tzinfo=UTC)}  # 08:00 Nairobi
 
 
 def test_filters_narrow_the_audience(app, services, people, client):
     with services.db.session() as s:
         admin = issue(s, "admin", "admin")
         beth = s.scalar(select(Client).where(Client.first_name == "Beth"))
-        s.add(Transfer(client_id=beth.id, from_facility_id=people["mwangaza"], to_facility_id=people["tumaini"],
-                       effective_date=date(2026, 12, 20)))
+        s.add(
+            Transfer(
+                client_id=beth.id,
+                from_facility_id=people["mwangaza"],
+                to_facility_id=people["tumaini"],
+                effective_date=date(2026, 12, 20),
+            )
+        )
     auth = {"Authorization": f"Bearer {admin}"}
 
     def recipients(filters):
-        answer = client.post("/api/v1/broadcasts", json={"text_en": "Hi", "filters": filters, "preview": True},
-                             headers=auth)
+        answer = client.post(
+            "/api/v1/broadcasts", json={"text_en": "Hi", "filters": filters, "preview": True}, headers=auth
+        )
         assert answer.status_code == 200, answer.json
         return answer.json["preview"]["recipients"]
+
     assert recipients({}) == 5
     assert recipients({"language": "en"}) == 2
     assert recipients({"stage": "pregnant"}) == 1
@@ -292,8 +352,9 @@ def test_too_long_or_nobody_to_reach_is_said_plainly_by_sms(app, services, peopl
     [reply] = sms(app, services, ZAWADI, "BC " + "Habari za leo wapendwa. " * 25)
     assert reply.startswith("Haukutumwa: ujumbe wako ni SMS 4")
     with services.db.session() as s:
-        s.add(MentorMother(code="MM3", name="Pendo", phone="+254700000902", facility_id=people["mwangaza"],
-                           language="en"))
+        s.add(
+            MentorMother(code="MM3", name="Pendo", phone="+254700000902", facility_id=people["mwangaza"], language="en")
+        )
     assert sms(app, services, "+254700000902", "BC Hello") == ["You have no clients to send a message to."]
     with services.db.session() as s:
         assert s.scalar(select(func.count()).select_from(Broadcast)) == 0

@@ -3,6 +3,7 @@ driven by Playwright, against the app served on a free local port. Screenshots o
 pages are saved under test-artifacts/screenshots/ (SMS_TEST_ARTIFACTS to move them).
 
 Without Chromium these tests skip, saying so; where SMS_REQUIRE_BROWSER is set (CI) they fail."""
+
 from __future__ import annotations
 
 import os
@@ -15,15 +16,23 @@ import pytest
 from sqlalchemy import select
 
 from sms_service import create_app
-from sms_service.outbound import messages as messaging
-from sms_service.models import Broadcast, FollowUpTask, Transfer
 from sms_service.bootstrap import get_services
+from sms_service.models import Broadcast, FollowUpTask, Transfer
+from sms_service.outbound import messages as messaging
 from tests.support.jobs import run_queued_jobs
 from tests.support.people import PASSWORD, two_mentor_mothers
 
 ARTIFACTS = Path(os.environ.get("SMS_TEST_ARTIFACTS", Path(__file__).parent.parent / "test-artifacts")) / "screenshots"
-FLAGS = ["--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run", "--disable-background-networking",
-         "--disable-component-update", "--disable-sync", "--disable-dev-shm-usage"]
+FLAGS = [
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-quic",
+    "--no-first-run",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+    "--disable-dev-shm-usage",
+]
 
 
 def _chromium() -> str | None:
@@ -52,10 +61,18 @@ def site(sqlite_url, redis_url, monkeypatch):
     from werkzeug.serving import make_server
 
     for name, purpose in list(messaging.PURPOSES.items()):  # the test's clock is the wall clock
-        monkeypatch.setitem(messaging.PURPOSES, name,
-                            messaging.Purpose(purpose.queue, None, purpose.must_arrive, purpose.essential))
-    app = create_app({"DATABASE_URL": sqlite_url, "REDIS_URL": redis_url, "SMS_GATEWAY": "outbox",
-                      "USSD_CODE": "*384*123#", "SIMULATOR_OPEN": "1"})  # as the local runner on loopback
+        monkeypatch.setitem(
+            messaging.PURPOSES, name, messaging.Purpose(purpose.queue, None, purpose.must_arrive, purpose.essential)
+        )
+    app = create_app(
+        {
+            "DATABASE_URL": sqlite_url,
+            "REDIS_URL": redis_url,
+            "SMS_GATEWAY": "outbox",
+            "USSD_CODE": "*384*123#",
+            "SIMULATOR_OPEN": "1",
+        }
+    )  # as the local runner on loopback
     services = get_services(app)
     people = two_mentor_mothers(services)
     server = make_server("127.0.0.1", 0, app, threaded=True)
@@ -179,16 +196,24 @@ def test_the_simulator_walks_the_ussd_menu_and_answers_an_sms_keyword(page, site
     page.fill("#sms-text", "TAREHE")
     page.click("#sms-send")
     page.wait_for_selector("#inbox .sms.out")
-    until(lambda: page.locator("#inbox .sms.in").count() >= 2, "the reply on the phone's screen",
-          between=lambda: run_queued_jobs(services))  # the realtime worker answers her
+    until(
+        lambda: page.locator("#inbox .sms.in").count() >= 2,
+        "the reply on the phone's screen",
+        between=lambda: run_queued_jobs(services),
+    )  # the realtime worker answers her
     shot(page, "simulator-sms")
 
 
 def test_the_main_pages_render_for_an_admin_in_both_languages(page, site):
     base, services, people = site
     log_in(page, base, "admin")
-    for name, path in (("clients", "/clients"), ("client-timeline", f"/clients/{people.clients['Beth']}"),
-                       ("message-log", "/messages"), ("imports", "/imports"), ("broadcasts", "/broadcasts")):
+    for name, path in (
+        ("clients", "/clients"),
+        ("client-timeline", f"/clients/{people.clients['Beth']}"),
+        ("message-log", "/messages"),
+        ("imports", "/imports"),
+        ("broadcasts", "/broadcasts"),
+    ):
         page.goto(base + path)
         assert page.locator("main h1").count() == 1
         shot(page, name)

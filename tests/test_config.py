@@ -1,4 +1,5 @@
 """Configuration: every problem named at once, secrets never shown."""
+
 import pytest
 
 from sms_service import ConfigError, create_app
@@ -31,7 +32,15 @@ def test_api_key_selects_africastalking_and_requires_the_rest():
 
 
 def test_sandbox_username_points_at_the_sandbox():
-    config = load_config({**BASE, "AT_USERNAME": "sandbox", "AT_API_KEY": "k", "WEBHOOK_TOKEN": "t", "SECRET_KEY": "test-secret-key-of-at-least-32-chars"})
+    config = load_config(
+        {
+            **BASE,
+            "AT_USERNAME": "sandbox",
+            "AT_API_KEY": "k",
+            "WEBHOOK_TOKEN": "t",
+            "SECRET_KEY": "test-secret-key-of-at-least-32-chars",
+        }
+    )
     assert config.at_api_url == "https://api.sandbox.africastalking.com"
 
 
@@ -66,8 +75,11 @@ def test_malformed_values_are_named(name, value, expected):
 
 def test_every_problem_at_once_without_secrets():
     environ = {
-        "SMS_GATEWAY": "africastalking", "AT_API_KEY": "s3cret-key-value", "PORT": "abc",
-        "TIMEZONE": "Nowhere", "REDIS_URL": "http://x",
+        "SMS_GATEWAY": "africastalking",
+        "AT_API_KEY": "s3cret-key-value",
+        "PORT": "abc",
+        "TIMEZONE": "Nowhere",
+        "REDIS_URL": "http://x",
     }
     with pytest.raises(ConfigError) as caught:
         load_config(environ)
@@ -83,11 +95,16 @@ def test_create_app_refuses_bad_configuration():
 
 
 def test_describe_hides_secrets_and_passwords():
-    config = load_config({
-        "DATABASE_URL": "postgresql://svc:dbpass@db/sms", "REDIS_URL": "redis://:redispass@r:6379/0",
-        "AT_USERNAME": "acme", "AT_API_KEY": "apikey123", "WEBHOOK_TOKEN": "tok456",
-        "SECRET_KEY": "test-secret-key-of-at-least-32-chars",
-    })
+    config = load_config(
+        {
+            "DATABASE_URL": "postgresql://svc:dbpass@db/sms",
+            "REDIS_URL": "redis://:redispass@r:6379/0",
+            "AT_USERNAME": "acme",
+            "AT_API_KEY": "apikey123",
+            "WEBHOOK_TOKEN": "tok456",
+            "SECRET_KEY": "test-secret-key-of-at-least-32-chars",
+        }
+    )
     shown = " ".join(describe(config).values())
     for secret in ("dbpass", "redispass", "apikey123", "tok456", "test-secret-key"):
         assert secret not in shown
@@ -100,8 +117,15 @@ def test_send_pipeline_bounds_are_configurable():
 
     from sms_service.outbound.sending import RetryPolicy
 
-    config = load_config({**BASE, "SMS_RETRY_MAX_ATTEMPTS": "3", "SMS_RETRY_MAX_HOURS": "1.5",
-                          "SMS_UNKNOWN_RESEND_MINUTES": "10", "SMS_PAUSE_MINUTES": "5"})
+    config = load_config(
+        {
+            **BASE,
+            "SMS_RETRY_MAX_ATTEMPTS": "3",
+            "SMS_RETRY_MAX_HOURS": "1.5",
+            "SMS_UNKNOWN_RESEND_MINUTES": "10",
+            "SMS_PAUSE_MINUTES": "5",
+        }
+    )
     policy = RetryPolicy.from_config(config)
     assert (policy.max_attempts, policy.max_total, policy.pause) == (3, timedelta(hours=1.5), timedelta(minutes=5))
     assert config.sms_unknown_resend_minutes == 10
@@ -112,7 +136,8 @@ def test_send_pipeline_bounds_are_configurable():
 def test_a_production_secret_key_is_required_and_long_enough_and_cookies_are_secure_there():
     production = {**BASE, "AT_USERNAME": "acme", "AT_API_KEY": "k", "WEBHOOK_TOKEN": "t"}
     assert problems_of({**production, "SECRET_KEY": "short"}) == [
-        "SECRET_KEY: at least 32 characters (e.g. python3 -c 'import secrets; print(secrets.token_hex(32))')"]
+        "SECRET_KEY: at least 32 characters (e.g. python3 -c 'import secrets; print(secrets.token_hex(32))')"
+    ]
     config = load_config({**production, "SECRET_KEY": "k" * 32})
     assert config.secure_cookies and not load_config(BASE).secure_cookies
     assert not load_config({**production, "SECRET_KEY": "k" * 32, "SESSION_COOKIE_SECURE": "0"}).secure_cookies

@@ -1,4 +1,5 @@
 """Demo data: the promised shape, loaded through the importer, twice without duplicates."""
+
 import re
 from datetime import date
 
@@ -13,8 +14,10 @@ TODAY = date(2026, 11, 24)
 
 def counts(db):
     with db.session() as s:
-        return {m.__name__: s.scalar(select(func.count()).select_from(m))
-                for m in (Facility, MentorMother, Client, Infant, Appointment, Transfer)}
+        return {
+            m.__name__: s.scalar(select(func.count()).select_from(m))
+            for m in (Facility, MentorMother, Client, Infant, Appointment, Transfer)
+        }
 
 
 def test_demo_shape_and_idempotence(database_url):
@@ -51,6 +54,7 @@ def test_demo_accounts_log_in_with_this_runs_password_and_a_second_run_changes_i
         names_again, second = demo_accounts(s)
     assert names == names_again == ["demo-admin", "demo-supervisor", "demo-grace"] and first != second
     with db.session() as s:
+
         def attempt(name, password):
             return log_in(s, name, password, now=utcnow(), address="test", address_failures=lambda add: 0).account
 

@@ -1,4 +1,5 @@
 """No text a client can see may reveal HIV care, in English or Kiswahili."""
+
 import pytest
 
 from sms_service.texts.discreet import forbidden_terms, is_discreet
@@ -23,8 +24,19 @@ FLAGGED = [
     ("kupunguza makali", "dawa za kupunguza makali", "dawa za kupunguza makali"),
     ("accented", "VÍH ÁRV", "ARV"),
 ]
-CLEAN = ["start your visit", "Anza", "party", "smart chart", "article", "kuanza", "Habari Amina",
-         "preparation", "prepare", "your clinic visit", "Mama Mshauri"]
+CLEAN = [
+    "start your visit",
+    "Anza",
+    "party",
+    "smart chart",
+    "article",
+    "kuanza",
+    "Habari Amina",
+    "preparation",
+    "prepare",
+    "your clinic visit",
+    "Mama Mshauri",
+]
 
 
 @pytest.mark.parametrize("label, text, term", FLAGGED, ids=[c[0] for c in FLAGGED])

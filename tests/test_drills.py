@@ -1,6 +1,7 @@
 """The fault drills, shortened (a few hundred clients, a 3-second database lock), on SQLite and
 PostgreSQL: each must end with every promise kept. Full-size runs and their figures are in
 RELIABILITY.md."""
+
 from __future__ import annotations
 
 import pytest
@@ -8,8 +9,13 @@ import pytest
 from drills import callbacks_replayed, clock, database_stalled, gateway_faults, large_bodies, redis_lost, worker_killed
 from drills.common import run
 
-SHORT = [(worker_killed.drill, 600), (redis_lost.drill, 600), (gateway_faults.drill, 300),
-         (callbacks_replayed.drill, 300), (clock.drill, 300)]
+SHORT = [
+    (worker_killed.drill, 600),
+    (redis_lost.drill, 600),
+    (gateway_faults.drill, 300),
+    (callbacks_replayed.drill, 300),
+    (clock.drill, 300),
+]
 
 
 @pytest.fixture(params=["sqlite", "postgresql"])

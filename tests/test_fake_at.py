@@ -1,7 +1,8 @@
 """The fake Africa's Talking itself: the official SDK talks to it, and it catches surprises."""
+
 import pytest
-from africastalking.SMS import SMSService
 from africastalking.Service import AfricasTalkingException
+from africastalking.SMS import SMSService
 
 from tests.support.fake_at import FakeAfricasTalking
 

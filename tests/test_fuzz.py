@@ -1,6 +1,7 @@
 """Property-based tests (hypothesis) of what reads people's input: phone numbers, SMS keywords,
 the USSD history, and the templates' rendering with any value that fits; and every Africa's
 Talking callback fuzzed over HTTP: never a 5xx, and USSD always `CON `/`END ` in 160 characters."""
+
 from __future__ import annotations
 
 import re
@@ -11,10 +12,10 @@ import pytest
 from hypothesis import HealthCheck, assume, given, settings
 from hypothesis import strategies as st
 
-from sms_service.texts.gsm7 import is_gsm7, sms_parts
 from sms_service.inbound.keywords import SPELLINGS, read
 from sms_service.phones import PhoneError, mask_phone, normalise_phone
 from sms_service.texts.catalogue import CATALOGUE, SAMPLE_LONGEST
+from sms_service.texts.gsm7 import is_gsm7, sms_parts
 from sms_service.texts.render import placeholders, render
 from sms_service.ussd.check import TODAY, cases
 from sms_service.ussd.check import rendered as answer
@@ -24,7 +25,8 @@ FAST = settings(max_examples=300, deadline=None, suppress_health_check=[HealthCh
 
 ALLOCATED = ["70", "71", "72", "74", "79", "11"]  # mobile ranges every digit after them makes a number in
 kenyan = st.tuples(st.sampled_from(ALLOCATED), st.text(string.digits, min_size=7, max_size=7)).map(
-    lambda p: (p[0][0], p[0][1] + p[1]))
+    lambda p: (p[0][0], p[0][1] + p[1])
+)
 spelled = st.sampled_from(["0{}", "{}", "254{}", "+254{}", "+254 {}", "0{} ", " 254-{}"])
 
 
@@ -56,9 +58,11 @@ def test_any_sms_text_reads_as_a_keyword_or_free_text_and_never_fails(text):
 
 
 @FAST
-@given(st.sampled_from(sorted({(k, s) for k, spellings in SPELLINGS.items() for s in spellings if not s.isdigit()})),
-       st.sampled_from(["{}", " {} ", "{}!", "{}.", "*{}*", "{} please", "tafadhali {}"]),
-       st.sampled_from([str.upper, str.lower, str.title]))
+@given(
+    st.sampled_from(sorted({(k, s) for k, spellings in SPELLINGS.items() for s in spellings if not s.isdigit()})),
+    st.sampled_from(["{}", " {} ", "{}!", "{}.", "*{}*", "{} please", "tafadhali {}"]),
+    st.sampled_from([str.upper, str.lower, str.title]),
+)
 def test_a_keyword_is_read_in_any_case_with_punctuation_and_politeness(pair, shape, case):
     keyword, spelling = pair
     reading = read(shape.format(case(spelling)))
@@ -67,8 +71,10 @@ def test_a_keyword_is_read_in_any_case_with_punctuation_and_politeness(pair, sha
 
 
 PEOPLE = cases()
-choices = st.lists(st.one_of(st.sampled_from(["0", "00", "1", "2", "3", "4", "5", "6", "7", "98", "99", ""]),
-                             st.text(max_size=6)), max_size=8)
+choices = st.lists(
+    st.one_of(st.sampled_from(["0", "00", "1", "2", "3", "4", "5", "6", "7", "98", "99", ""]), st.text(max_size=6)),
+    max_size=8,
+)
 
 
 @FAST
@@ -103,8 +109,12 @@ def test_every_template_renders_any_fitting_value_within_its_parts(key):
 # --- the callbacks over HTTP ------------------------------------------------------------------
 
 TOKEN = "fuzz"
-junk = st.one_of(st.text(max_size=40), st.sampled_from(["", "+254700000001", "0700000002", "254700000003",
-                                                        "Success", "Failed", "2026-11-30 09:00:00", "1*2*0"]))
+junk = st.one_of(
+    st.text(max_size=40),
+    st.sampled_from(
+        ["", "+254700000001", "0700000002", "254700000003", "Success", "Failed", "2026-11-30 09:00:00", "1*2*0"]
+    ),
+)
 FORMS = {
     "/webhooks/sms": ("id", "from", "to", "text", "date", "linkId", "networkCode"),
     "/webhooks/sms/delivery": ("id", "status", "phoneNumber", "networkCode", "failureReason", "retryCount"),
@@ -137,8 +147,18 @@ def test_every_callback_answers_any_form_without_a_5xx(callbacks, path):
 
 def test_the_ussd_callback_always_answers_con_or_end_in_160_characters(callbacks):
     @settings(max_examples=150, deadline=None, database=None, suppress_health_check=list(HealthCheck))
-    @given(st.fixed_dictionaries({}, optional={"sessionId": junk, "phoneNumber": junk, "serviceCode": junk,
-                                               "networkCode": junk, "text": st.one_of(junk, choices.map("*".join))}))
+    @given(
+        st.fixed_dictionaries(
+            {},
+            optional={
+                "sessionId": junk,
+                "phoneNumber": junk,
+                "serviceCode": junk,
+                "networkCode": junk,
+                "text": st.one_of(junk, choices.map("*".join)),
+            },
+        )
+    )
     def always_a_screen(form):
         answer = callbacks.post(f"/webhooks/ussd?token={TOKEN}", data=form)
         text = answer.get_data(as_text=True)

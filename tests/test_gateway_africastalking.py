@@ -1,10 +1,11 @@
 """Contract: the real adapter (the official SDK) against the fake Africa's Talking, for every
 per-recipient status code and whole-request failure in the reference."""
+
 import pytest
 
-from sms_service.local.embedded_redis import free_port
 from sms_service.gateway import Outcome
-from sms_service.gateway.africastalking import AfricasTalkingGateway, RECIPIENT_CODES
+from sms_service.gateway.africastalking import RECIPIENT_CODES, AfricasTalkingGateway
+from sms_service.local.embedded_redis import free_port
 
 A, B = "+254700000001", "+254700000002"
 
@@ -14,13 +15,21 @@ def gateway(fake, **kw):
 
 
 RECIPIENT_CASES = [
-    (100, Outcome.ACCEPTED, None), (101, Outcome.ACCEPTED, None), (102, Outcome.ACCEPTED, None),
-    (401, Outcome.STOP_LINE, "account_on_hold"), (402, Outcome.STOP_LINE, "invalid_sender_id"),
-    (403, Outcome.PERMANENT, "invalid_phone_number"), (404, Outcome.PERMANENT, "unsupported_number_type"),
-    (405, Outcome.STOP_LINE, "insufficient_balance"), (406, Outcome.OPTED_OUT, "blocked_by_user"),
-    (407, Outcome.RETRY, "could_not_route"), (409, Outcome.PERMANENT, "do_not_disturb"),
-    (500, Outcome.RETRY, "provider_error"), (501, Outcome.RETRY, "provider_error"),
-    (502, Outcome.RETRY, "rejected_by_gateway"), (499, Outcome.RETRY, "unknown_status"),
+    (100, Outcome.ACCEPTED, None),
+    (101, Outcome.ACCEPTED, None),
+    (102, Outcome.ACCEPTED, None),
+    (401, Outcome.STOP_LINE, "account_on_hold"),
+    (402, Outcome.STOP_LINE, "invalid_sender_id"),
+    (403, Outcome.PERMANENT, "invalid_phone_number"),
+    (404, Outcome.PERMANENT, "unsupported_number_type"),
+    (405, Outcome.STOP_LINE, "insufficient_balance"),
+    (406, Outcome.OPTED_OUT, "blocked_by_user"),
+    (407, Outcome.RETRY, "could_not_route"),
+    (409, Outcome.PERMANENT, "do_not_disturb"),
+    (500, Outcome.RETRY, "provider_error"),
+    (501, Outcome.RETRY, "provider_error"),
+    (502, Outcome.RETRY, "rejected_by_gateway"),
+    (499, Outcome.RETRY, "unknown_status"),
 ]
 
 
@@ -45,17 +54,34 @@ def test_request_as_at_expects_it(fake_at):
     assert [r.outcome for r in results] == [Outcome.ACCEPTED, Outcome.OPTED_OUT]
     request = fake_at.sends()[0]
     assert request.headers["Accept"] == "application/json" and request.headers["apiKey"] == "test-api-key"
-    assert request.form == {"username": "sandbox", "to": f"{A},{B}", "message": "Habari", "bulkSMSMode": "1",
-                            "from": "MYCLINIC"}
+    assert request.form == {
+        "username": "sandbox",
+        "to": f"{A},{B}",
+        "message": "Habari",
+        "bulkSMSMode": "1",
+        "from": "MYCLINIC",
+    }
 
 
 WHOLE_REQUEST = [
-    ("401 bad key", dict(http_status=401, body="The supplied authentication is invalid", content_type="text/plain"),
-     Outcome.STOP_LINE, "bad_credentials"),
-    ("empty recipients, InvalidSenderId", dict(body={"SMSMessageData": {"Message": "InvalidSenderId", "Recipients": []}}),
-     Outcome.STOP_LINE, "invalid_sender_id"),
-    ("empty recipients, other", dict(body={"SMSMessageData": {"Message": "Something", "Recipients": []}}),
-     Outcome.RETRY, "no_recipients"),
+    (
+        "401 bad key",
+        dict(http_status=401, body="The supplied authentication is invalid", content_type="text/plain"),
+        Outcome.STOP_LINE,
+        "bad_credentials",
+    ),
+    (
+        "empty recipients, InvalidSenderId",
+        dict(body={"SMSMessageData": {"Message": "InvalidSenderId", "Recipients": []}}),
+        Outcome.STOP_LINE,
+        "invalid_sender_id",
+    ),
+    (
+        "empty recipients, other",
+        dict(body={"SMSMessageData": {"Message": "Something", "Recipients": []}}),
+        Outcome.RETRY,
+        "no_recipients",
+    ),
     ("500", dict(http_status=500, body="oops", content_type="text/plain"), Outcome.RETRY, "provider_unavailable"),
     ("503", dict(http_status=503, body="busy", content_type="text/plain"), Outcome.RETRY, "provider_unavailable"),
     ("429", dict(http_status=429, body="slow down", content_type="text/plain"), Outcome.RETRY, "throttled"),
@@ -91,8 +117,18 @@ def test_connection_lost_after_the_request_is_unknown(fake_at):
 
 
 def test_recipient_missing_from_answer_is_unknown(fake_at):
-    fake_at.expect("POST", "/version1/messaging", lambda r: (201, "application/json",
-                   '{"SMSMessageData": {"Message": "Sent to 1/2", "Recipients": [{"statusCode": 101, '
-                   '"number": "+254700000001", "status": "Success", "cost": "KES 0.8", "messageId": "ATXid_1"}]}}'))
+    fake_at.expect(
+        "POST",
+        "/version1/messaging",
+        lambda r: (
+            201,
+            "application/json",
+            '{"SMSMessageData": {"Message": "Sent to 1/2", "Recipients": [{"statusCode": 101, '
+            '"number": "+254700000001", "status": "Success", "cost": "KES 0.8", "messageId": "ATXid_1"}]}}',
+        ),
+    )
     results = gateway(fake_at).send("Habari", [A, B])
-    assert [(r.outcome, r.provider_message_id) for r in results] == [(Outcome.ACCEPTED, "ATXid_1"), (Outcome.UNKNOWN, None)]
+    assert [(r.outcome, r.provider_message_id) for r in results] == [
+        (Outcome.ACCEPTED, "ATXid_1"),
+        (Outcome.UNKNOWN, None),
+    ]

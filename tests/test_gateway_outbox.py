@@ -1,4 +1,5 @@
 """The local outbox: everything accepted, with message ids that never repeat across workers."""
+
 from sms_service.gateway import Outcome
 from sms_service.gateway.outbox import OutboxGateway
 

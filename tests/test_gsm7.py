@@ -1,4 +1,5 @@
 """SMS parts as Africa's Talking bills them."""
+
 import pytest
 
 from sms_service.texts.gsm7 import is_gsm7, non_gsm7_chars, normalise_gsm7, sms_parts
@@ -31,8 +32,15 @@ def test_kiswahili_and_accented_gsm_letters_fit():
 
 @pytest.mark.parametrize(
     "raw, clean",
-    [("it\u2019s", "it's"), ("\u201cok\u201d", '"ok"'), ("8\u20135", "8-5"), ("wait\u2026", "wait..."),
-     ("caf\u00ea", "cafe"), ("a\u00a0b", "a b"), ("Zürich", "Zürich")],
+    [
+        ("it\u2019s", "it's"),
+        ("\u201cok\u201d", '"ok"'),
+        ("8\u20135", "8-5"),
+        ("wait\u2026", "wait..."),
+        ("caf\u00ea", "cafe"),
+        ("a\u00a0b", "a b"),
+        ("Zürich", "Zürich"),
+    ],
 )
 def test_normalise_offers_a_gsm7_text(raw, clean):
     assert normalise_gsm7(raw) == clean and is_gsm7(clean)

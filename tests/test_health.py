@@ -1,4 +1,5 @@
 """Health and metrics report the database and Redis as they are."""
+
 from sms_service import create_app
 from sms_service.bootstrap import get_services
 
@@ -42,10 +43,12 @@ def test_sending_metrics(client, services):
 
     now = utcnow()
     with services.db.session() as s:
-        a, _ = create_message(s, phone="+254700000001", purpose="reply", subject="a", body="x",
-                              expires_at=now + timedelta(hours=1))
-        b, _ = create_message(s, phone="+254700000002", purpose="reply", subject="b", body="x",
-                              expires_at=now + timedelta(hours=1))
+        a, _ = create_message(
+            s, phone="+254700000001", purpose="reply", subject="a", body="x", expires_at=now + timedelta(hours=1)
+        )
+        b, _ = create_message(
+            s, phone="+254700000002", purpose="reply", subject="b", body="x", expires_at=now + timedelta(hours=1)
+        )
         transition(s, [a.id, b.id], "queued", "due")
         transition(s, [a.id], "sending", "claimed")
         transition(s, [a.id], "failed", "invalid_phone_number", failure_reason="invalid_phone_number")

@@ -1,6 +1,7 @@
 """The house plan holds: no import circle in the service, the domain never imports the workers,
 every reaction has its follower and every job its function, AT's words stay in the gateway,
 and every status word written or compared is one the record defines."""
+
 from __future__ import annotations
 
 import ast
@@ -34,8 +35,13 @@ def imports_of(name: str, path: Path, known: dict[str, Path]) -> set[str]:
     found = set()
     for node in ast.walk(ast.parse(path.read_text())):
         if isinstance(node, ast.ImportFrom):
-            base = ".".join(package[:len(package) - node.level + 1] + [node.module] if node.level and node.module
-                            else package[:len(package) - node.level + 1] if node.level else [node.module or ""])
+            base = ".".join(
+                package[: len(package) - node.level + 1] + [node.module]
+                if node.level and node.module
+                else package[: len(package) - node.level + 1]
+                if node.level
+                else [node.module or ""]
+            )
             for alias in node.names:
                 target = resolve(f"{base}.{alias.name}") if f"{base}.{alias.name}" in known else resolve(base)
                 found.add(target)
@@ -90,8 +96,13 @@ def test_the_cycle_finder_finds_a_circle():
 def test_the_service_never_imports_the_workers():
     for name, path in modules().items():
         for node in ast.walk(ast.parse(path.read_text())):
-            named = ([a.name for a in node.names] if isinstance(node, ast.Import)
-                     else [node.module or ""] if isinstance(node, ast.ImportFrom) and not node.level else [])
+            named = (
+                [a.name for a in node.names]
+                if isinstance(node, ast.Import)
+                else [node.module or ""]
+                if isinstance(node, ast.ImportFrom) and not node.level
+                else []
+            )
             assert not [n for n in named if n.split(".")[0] == "workers"], name
 
 
@@ -162,12 +173,19 @@ def status_words_used() -> dict[str, set[str]]:
             found = []
             if isinstance(node, ast.Compare) and any(is_status(s) for s in [node.left, *node.comparators]):
                 found = [s for side in [node.left, *node.comparators] for s in strings(side)]
-            elif isinstance(node, ast.Assign) and any(is_status(t) for t in node.targets):
+            elif (
+                isinstance(node, ast.Assign)
+                and any(is_status(t) for t in node.targets)
+                or isinstance(node, ast.keyword)
+                and node.arg == "status"
+            ):
                 found = strings(node.value)
-            elif isinstance(node, ast.keyword) and node.arg == "status":
-                found = strings(node.value)
-            elif (isinstance(node, ast.Call) and isinstance(node.func, ast.Attribute) and node.func.attr == "in_"
-                  and is_status(node.func.value)):
+            elif (
+                isinstance(node, ast.Call)
+                and isinstance(node.func, ast.Attribute)
+                and node.func.attr == "in_"
+                and is_status(node.func.value)
+            ):
                 found = [s for a in node.args for s in strings(a)]
             for word in found:
                 used.setdefault(word, set()).add(name)

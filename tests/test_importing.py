@@ -1,13 +1,14 @@
 """Data loading: every CSV kind, bad rows reported by line, good rows loaded, re-runs harmless."""
+
 from datetime import date, time
 
 import pytest
 from click.testing import CliRunner
 from sqlalchemy import func, select
 
+from sms_service.commands.imports import import_command
 from sms_service.db import Database
 from sms_service.importing import import_csv
-from sms_service.commands.imports import import_command
 from sms_service.models import Appointment, AuditEntry, Client, Facility, Infant, MentorMother, Transfer
 
 FACILITIES = """code,name,county,sub_county,landmark,phone,hours,closed_on
@@ -55,17 +56,30 @@ def base(db, tmp_path):
 
 
 def test_every_kind_loads(base, tmp_path):
-    report = load(base, tmp_path, "appointments", "client_id,date,time,kind,facility_code\n"
-                                                  "C001,2026-12-01,09:30,anc,\nC002,2026-12-02,,immunisation,F002\n")
+    report = load(
+        base,
+        tmp_path,
+        "appointments",
+        "client_id,date,time,kind,facility_code\nC001,2026-12-01,09:30,anc,\nC002,2026-12-02,,immunisation,F002\n",
+    )
     assert (report.created, report.errors) == (2, [])
-    report = load(base, tmp_path, "transfers", "client_id,to_facility_code,effective_date,reason\n"
-                                               "C001,F002,2026-12-15,site closing\n")
+    report = load(
+        base,
+        tmp_path,
+        "transfers",
+        "client_id,to_facility_code,effective_date,reason\nC001,F002,2026-12-15,site closing\n",
+    )
     assert (report.created, report.errors) == (1, [])
     with base.session() as s:
         assert s.scalar(select(func.count()).select_from(Facility)) == 3
         assert s.scalar(select(func.count()).select_from(MentorMother)) == 2
         amina = s.scalars(select(Client).where(Client.external_id == "C001")).one()
-        assert (amina.language, amina.stage, amina.edd, amina.mentor_mother.code) == ("en", "pregnant", date(2027, 1, 10), "MM01")
+        assert (amina.language, amina.stage, amina.edd, amina.mentor_mother.code) == (
+            "en",
+            "pregnant",
+            date(2027, 1, 10),
+            "MM01",
+        )
         assert s.scalars(select(Client.language).where(Client.external_id == "C002")).one() == "sw"  # default
         infant = s.scalars(select(Infant)).one()
         assert infant.dob == date(2026, 10, 1)
@@ -81,8 +95,13 @@ def test_every_kind_loads(base, tmp_path):
 def test_mixed_phone_formats_stored_as_e164(base):
     with base.session() as s:
         phones = dict(s.execute(select(Client.external_id, Client.phone)).all())
-    assert phones == {"C001": "+254700000001", "C002": "+254700000002", "C003": "+254700000003",
-                      "C004": "+254700000004", "C005": "+254110000005"}
+    assert phones == {
+        "C001": "+254700000001",
+        "C002": "+254700000002",
+        "C003": "+254700000003",
+        "C004": "+254700000004",
+        "C005": "+254110000005",
+    }
 
 
 BAD_ROWS = [
@@ -93,7 +112,11 @@ BAD_ROWS = [
     ("bad stage", "C101,Asha,0700000101,F001,,,expecting,,", "line 2: stage: 'expecting' is not one of pregnant"),
     ("missing name", "C101,,0700000101,F001,,,,,", "line 2: first_name: required, but empty"),
     ("unknown facility", "C101,Asha,0700000101,F999,,,,,", "line 2: facility_code: unknown facility code F999"),
-    ("unknown mentor mother", "C101,Asha,0700000101,F001,,MM99,,,", "line 2: mentor_mother_code: unknown Mentor Mother code MM99"),
+    (
+        "unknown mentor mother",
+        "C101,Asha,0700000101,F001,,MM99,,,",
+        "line 2: mentor_mother_code: unknown Mentor Mother code MM99",
+    ),
 ]
 
 
@@ -109,10 +132,12 @@ def test_bad_row_reported_and_good_rows_still_load(base, tmp_path, label, row, e
 
 def test_duplicate_rows(base, tmp_path):
     header = CLIENTS.splitlines()[0]
-    report = load(base, tmp_path, "clients", f"{header}\n"
-                  "C201,Asha,0700000201,F001,,,,,\n"
-                  "C201,Asha,0700000201,F001,,,,,\n"
-                  "C201,Asha,0700000299,F001,,,,,\n")
+    report = load(
+        base,
+        tmp_path,
+        "clients",
+        f"{header}\nC201,Asha,0700000201,F001,,,,,\nC201,Asha,0700000201,F001,,,,,\nC201,Asha,0700000299,F001,,,,,\n",
+    )
     assert (report.created, report.duplicates) == (1, 1)
     assert [str(e) for e in report.errors] == ["line 4: client_id: C201 already given on line 2 with different values"]
 
@@ -120,8 +145,10 @@ def test_duplicate_rows(base, tmp_path):
 def test_same_file_twice_changes_nothing(base, tmp_path):
     def snapshot():
         with base.session() as s:
-            return [tuple(getattr(c, f) for f in ("id", "phone", "language", "updated_at"))
-                    for c in s.scalars(select(Client).order_by(Client.id))]
+            return [
+                tuple(getattr(c, f) for f in ("id", "phone", "language", "updated_at"))
+                for c in s.scalars(select(Client).order_by(Client.id))
+            ]
 
     before = snapshot()
     report = load(base, tmp_path, "clients", CLIENTS)
@@ -132,8 +159,7 @@ def test_same_file_twice_changes_nothing(base, tmp_path):
 
 
 def test_changed_values_update_only_given_columns(base, tmp_path):
-    report = load(base, tmp_path, "clients", "client_id,first_name,phone,facility_code\n"
-                                             "C001,Amina,0700000011,F001\n")
+    report = load(base, tmp_path, "clients", "client_id,first_name,phone,facility_code\nC001,Amina,0700000011,F001\n")
     assert (report.updated, report.unchanged) == (1, 0)
     with base.session() as s:
         amina = s.scalars(select(Client).where(Client.external_id == "C001")).one()
@@ -168,11 +194,16 @@ def test_transfer_rows_refused(base, tmp_path, label, row, error):
 
 
 def test_second_open_transfer_to_another_clinic_refused(base, tmp_path):
-    report = load(base, tmp_path, "transfers", "client_id,to_facility_code,effective_date\n"
-                                               "C001,F002,2026-12-15\nC001,F003,2026-12-15\n")
+    report = load(
+        base,
+        tmp_path,
+        "transfers",
+        "client_id,to_facility_code,effective_date\nC001,F002,2026-12-15\nC001,F003,2026-12-15\n",
+    )
     assert report.created == 1
     assert [str(e) for e in report.errors] == [
-        "line 3: client_id: client C001 already has an open transfer to F002; cancel it first"]
+        "line 3: client_id: client C001 already has an open transfer to F002; cancel it first"
+    ]
 
 
 def test_each_import_is_audited_without_row_contents(base):
@@ -189,7 +220,9 @@ def test_command_reports_lines_and_exit_codes(database_url, tmp_path):
     ok = cli.invoke(import_command, ["facilities", str(csv_file(tmp_path, "f", FACILITIES))], env=env)
     assert ok.exit_code == 0, ok.output
     assert "facilities: 3 created, 0 updated, 0 unchanged, 0 duplicates, 0 refused" in ok.output
-    partial = cli.invoke(import_command, ["clients", str(csv_file(tmp_path, "c", CLIENTS + "C009,Asha,123,F001\n"))], env=env)
+    partial = cli.invoke(
+        import_command, ["clients", str(csv_file(tmp_path, "c", CLIENTS + "C009,Asha,123,F001\n"))], env=env
+    )
     assert partial.exit_code == 1
     assert "line 7: phone:" in partial.output  # and three rows name Mentor Mothers not loaded here
     assert "clients: 2 created, 0 updated, 0 unchanged, 0 duplicates, 4 refused" in partial.output

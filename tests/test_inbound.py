@@ -4,6 +4,7 @@ Each case: label, who is set up, the form AT posts, the HTTP status, a fragment 
 (None: no reply at all) and what the record holds afterwards. The webhook stores; the
 handler (what the realtime job runs) reads and answers; replies are outbound messages.
 """
+
 from datetime import time, timedelta
 from itertools import count
 
@@ -12,22 +13,34 @@ from redis import Redis
 from rq import Queue
 from sqlalchemy import func, select
 
+from sms_service.bootstrap import get_services
 from sms_service.db import utcnow
 from sms_service.inbound.receive import STALE as STALE_INBOUND
-from workers.scheduler import sweep
 from sms_service.inbound.route import handle_inbound_sms
-from sms_service.outbound.messages import create_message, transition
 from sms_service.models import (
-    Appointment, Client, ConsentEvent, FollowUpTask, InboundMessage, OutboundMessage,
+    Appointment,
+    Client,
+    ConsentEvent,
+    FollowUpTask,
+    InboundMessage,
+    OutboundMessage,
     Transfer,
 )
-from sms_service.bootstrap import get_services
+from sms_service.outbound.messages import create_message, transition
 from tests.support.programme import small_programme
+from workers.scheduler import sweep
 
 TOKEN = "inbound-token"
 AMINA, BETH, SHARED, ESTHER, FATUMA, GRACE, MM, STRANGER = (
-    "+254700000001", "+254700000002", "+254700000003", "+254700000004", "+254700000005", "+254700000006",
-    "+254700000900", "+254700000999")
+    "+254700000001",
+    "+254700000002",
+    "+254700000003",
+    "+254700000004",
+    "+254700000005",
+    "+254700000006",
+    "+254700000900",
+    "+254700000999",
+)
 ids = count(1)
 
 
@@ -51,24 +64,48 @@ def people(services):
         fatuma = client("Fatuma", FATUMA, "en")
         client("Grace", GRACE, opted_out_at=utcnow())
         s.add(ConsentEvent(phone=GRACE, kind="opt_out", source="at_optout", at=utcnow()))
-        s.add(Appointment(client=amina, facility=mwangaza, date=today + timedelta(days=3), time=time(10, 30), kind="anc"))
-        transfer = Transfer(client=esther, from_facility=mwangaza, to_facility=tumaini, status="notified",
-                            effective_date=today + timedelta(days=10))
+        s.add(
+            Appointment(client=amina, facility=mwangaza, date=today + timedelta(days=3), time=time(10, 30), kind="anc")
+        )
+        transfer = Transfer(
+            client=esther,
+            from_facility=mwangaza,
+            to_facility=tumaini,
+            status="notified",
+            effective_date=today + timedelta(days=10),
+        )
         visit = Appointment(client=fatuma, facility=mwangaza, date=today + timedelta(days=2), kind="pnc")
         s.add_all([transfer, visit])
         s.flush()
-        for who, purpose, subject in ((esther, "transfer_notice", f"transfer:{transfer.id}"),
-                                      (fatuma, "reminder", f"appointment:{visit.id}")):
-            message, _ = create_message(s, phone=who.phone, client_id=who.id, purpose=purpose, subject=subject,
-                                        body="(notice)", expires_at=utcnow() + timedelta(days=1))
+        for who, purpose, subject in (
+            (esther, "transfer_notice", f"transfer:{transfer.id}"),
+            (fatuma, "reminder", f"appointment:{visit.id}"),
+        ):
+            message, _ = create_message(
+                s,
+                phone=who.phone,
+                client_id=who.id,
+                purpose=purpose,
+                subject=subject,
+                body="(notice)",
+                expires_at=utcnow() + timedelta(days=1),
+            )
             for step in ("queued", "sending", "sent"):
                 transition(s, [message.id], step, "test")
     return today
 
 
 def sms(phone, text, **extra):
-    return {"id": f"ATXinbound_{next(ids)}", "from": phone, "to": "12345", "text": text,
-            "date": "2026-11-24 09:00:00", "linkId": "lnk1", "networkCode": "63902", **extra}
+    return {
+        "id": f"ATXinbound_{next(ids)}",
+        "from": phone,
+        "to": "12345",
+        "text": text,
+        "date": "2026-11-24 09:00:00",
+        "linkId": "lnk1",
+        "networkCode": "63902",
+        **extra,
+    }
 
 
 def deliver(app, services, form, token=TOKEN):
@@ -99,26 +136,68 @@ CASES = [
     # opting out and in, both languages
     ("STOP", AMINA, "STOP", 200, "Hutapokea ujumbe zaidi", lambda s: client_named(s, "Amina").opted_out_at),
     ("ACHA", AMINA, "acha", 200, "Hutapokea ujumbe zaidi", lambda s: client_named(s, "Amina").opted_out_at),
-    ("SITISHA, polite", BETH, "Sitisha tafadhali", 200, "You will get no more messages",
-     lambda s: client_named(s, "Beth").opted_out_at),
-    ("stop with punctuation and case", BETH, "  sToP!! ", 200, "no more messages",
-     lambda s: client_named(s, "Beth").opted_out_at),
-    ("acha about messages", AMINA, "Acha kunitumia ujumbe", 200, "Hutapokea",
-     lambda s: client_named(s, "Amina").opted_out_at),
-    ("acha in a sentence is not STOP", AMINA, "acha nikuulize swali", 200, "tumepokea ujumbe wako",
-     lambda s: client_named(s, "Amina").opted_out_at is None and len(tasks(s)) == 1),
+    (
+        "SITISHA, polite",
+        BETH,
+        "Sitisha tafadhali",
+        200,
+        "You will get no more messages",
+        lambda s: client_named(s, "Beth").opted_out_at,
+    ),
+    (
+        "stop with punctuation and case",
+        BETH,
+        "  sToP!! ",
+        200,
+        "no more messages",
+        lambda s: client_named(s, "Beth").opted_out_at,
+    ),
+    (
+        "acha about messages",
+        AMINA,
+        "Acha kunitumia ujumbe",
+        200,
+        "Hutapokea",
+        lambda s: client_named(s, "Amina").opted_out_at,
+    ),
+    (
+        "acha in a sentence is not STOP",
+        AMINA,
+        "acha nikuulize swali",
+        200,
+        "tumepokea ujumbe wako",
+        lambda s: client_named(s, "Amina").opted_out_at is None and len(tasks(s)) == 1,
+    ),
     ("STOP typed ST0P", AMINA, "ST0P", 200, "Hutapokea", lambda s: client_named(s, "Amina").opted_out_at),
-    ("STOP on a shared phone: both", SHARED, "STOP", 200, "Hutapokea",
-     lambda s: client_named(s, "Chausiku").opted_out_at and client_named(s, "Dorcas").opted_out_at),
-    ("START after network block: a task, no reply", GRACE, "START", 200, None,
-     lambda s: client_named(s, "Grace").opted_out_at and len(tasks(s, "opt_in_blocked")) == 1),
+    (
+        "STOP on a shared phone: both",
+        SHARED,
+        "STOP",
+        200,
+        "Hutapokea",
+        lambda s: client_named(s, "Chausiku").opted_out_at and client_named(s, "Dorcas").opted_out_at,
+    ),
+    (
+        "START after network block: a task, no reply",
+        GRACE,
+        "START",
+        200,
+        None,
+        lambda s: client_named(s, "Grace").opted_out_at and len(tasks(s, "opt_in_blocked")) == 1,
+    ),
     ("ANZA when not opted out", AMINA, "ANZA", 200, "Karibu tena Amina", lambda s: True),
     # help
     ("HELP", BETH, "HELP", 200, "Reply VISIT for your next visit", lambda s: True),
     ("MSAADA names the USSD code", AMINA, "msaada", 200, "*384*123#", lambda s: True),
     ("HELP misspelt", BETH, "hlep", 200, "Reply VISIT", lambda s: True),
-    ("help in a sentence goes to a person", BETH, "help me the baby is sick", 200, "Your Mentor Mother will reply",
-     lambda s: len(tasks(s)) == 1),
+    (
+        "help in a sentence goes to a person",
+        BETH,
+        "help me the baby is sick",
+        200,
+        "Your Mentor Mother will reply",
+        lambda s: len(tasks(s)) == 1,
+    ),
     # visit and clinic
     ("VISIT", AMINA, "VISIT", 200, "miadi yako ijayo ya kliniki", lambda s: True),
     ("TAREHE", AMINA, "tarehe?", 200, "saa 10:30 katika Mwangaza", lambda s: True),
@@ -126,38 +205,117 @@ CASES = [
     ("CLINIC", BETH, "CLINIC", 200, "Your clinic: Mwangaza, near the market", lambda s: True),
     ("KLINIKI with a transfer pending", ESTHER, "Kliniki", 200, "nenda Tumaini, karibu na the church", lambda s: True),
     ("CLINIC misspelt", BETH, "clinik", 200, "Your clinic: Mwangaza", lambda s: True),
-    ("VISIT on a shared phone asks which", SHARED, "VISIT", 200, "Simu hii inatumiwa na Chausiku, Dorcas",
-     lambda s: True),
+    (
+        "VISIT on a shared phone asks which",
+        SHARED,
+        "VISIT",
+        200,
+        "Simu hii inatumiwa na Chausiku, Dorcas",
+        lambda s: True,
+    ),
     ("VISIT with a name on a shared phone", SHARED, "tarehe Dorcas", 200, "Dorcas, hatuna miadi", lambda s: True),
     # answering the newest open question
-    ("YES to a transfer notice", ESTHER, "YES", 200, "Asante Esther",
-     lambda s: s.scalar(select(Transfer)).status == "acknowledged"),
-    ("NDIO to a visit reminder", FATUMA, "Ndio", 200, "Thank you Fatuma",
-     lambda s: s.scalar(select(Appointment).where(Appointment.kind == "pnc")).confirmed_at),
-    ("1 to a visit reminder", FATUMA, "1", 200, "we have noted your answer",
-     lambda s: s.scalar(select(Appointment).where(Appointment.kind == "pnc")).confirmed_at),
-    ("YES with a comment: confirmed and passed on", ESTHER, "ndio lakini nitachelewa", 200, "Asante Esther",
-     lambda s: s.scalar(select(Transfer)).status == "acknowledged" and len(tasks(s)) == 1),
+    (
+        "YES to a transfer notice",
+        ESTHER,
+        "YES",
+        200,
+        "Asante Esther",
+        lambda s: s.scalar(select(Transfer)).status == "acknowledged",
+    ),
+    (
+        "NDIO to a visit reminder",
+        FATUMA,
+        "Ndio",
+        200,
+        "Thank you Fatuma",
+        lambda s: s.scalar(select(Appointment).where(Appointment.kind == "pnc")).confirmed_at,
+    ),
+    (
+        "1 to a visit reminder",
+        FATUMA,
+        "1",
+        200,
+        "we have noted your answer",
+        lambda s: s.scalar(select(Appointment).where(Appointment.kind == "pnc")).confirmed_at,
+    ),
+    (
+        "YES with a comment: confirmed and passed on",
+        ESTHER,
+        "ndio lakini nitachelewa",
+        200,
+        "Asante Esther",
+        lambda s: s.scalar(select(Transfer)).status == "acknowledged" and len(tasks(s)) == 1,
+    ),
     ("YES with nothing open", BETH, "yes", 200, "There is nothing to confirm now", lambda s: True),
     # language
-    ("EN", AMINA, "EN", 200, "You will now get messages in English",
-     lambda s: client_named(s, "Amina").language == "en"),
-    ("LUGHA SW", BETH, "Lugha sw", 200, "Sasa utapokea ujumbe kwa Kiswahili",
-     lambda s: client_named(s, "Beth").language == "sw"),
-    ("LUGHA alone asks", BETH, "LUGHA", 200, "Reply SW for Kiswahili", lambda s: client_named(s, "Beth").language == "en"),
-    ("SW on a shared phone: both", SHARED, "english", 200, "messages in English",
-     lambda s: {client_named(s, n).language for n in ("Chausiku", "Dorcas")} == {"en"}),
+    (
+        "EN",
+        AMINA,
+        "EN",
+        200,
+        "You will now get messages in English",
+        lambda s: client_named(s, "Amina").language == "en",
+    ),
+    (
+        "LUGHA SW",
+        BETH,
+        "Lugha sw",
+        200,
+        "Sasa utapokea ujumbe kwa Kiswahili",
+        lambda s: client_named(s, "Beth").language == "sw",
+    ),
+    (
+        "LUGHA alone asks",
+        BETH,
+        "LUGHA",
+        200,
+        "Reply SW for Kiswahili",
+        lambda s: client_named(s, "Beth").language == "en",
+    ),
+    (
+        "SW on a shared phone: both",
+        SHARED,
+        "english",
+        200,
+        "messages in English",
+        lambda s: {client_named(s, n).language for n in ("Chausiku", "Dorcas")} == {"en"},
+    ),
     # free text
-    ("free text to the Mentor Mother", AMINA, "Nina swali kuhusu mtoto", 200, "Mama Mshauri wako atakujibu",
-     lambda s: [(t.kind, t.mentor_mother_id is not None) for t in tasks(s)] == [("free_text", True)]),
-    ("free text on a shared phone: a task each", SHARED, "Habari, tutakuja pamoja", 200, "Chausiku, Dorcas",
-     lambda s: len(tasks(s)) == 2),
+    (
+        "free text to the Mentor Mother",
+        AMINA,
+        "Nina swali kuhusu mtoto",
+        200,
+        "Mama Mshauri wako atakujibu",
+        lambda s: [(t.kind, t.mentor_mother_id is not None) for t in tasks(s)] == [("free_text", True)],
+    ),
+    (
+        "free text on a shared phone: a task each",
+        SHARED,
+        "Habari, tutakuja pamoja",
+        200,
+        "Chausiku, Dorcas",
+        lambda s: len(tasks(s)) == 2,
+    ),
     ("an empty SMS: nothing", AMINA, "  ...  ", 200, None, lambda s: tasks(s) == []),
     # strangers and Mentor Mothers
-    ("unknown number: how to join, text not kept", STRANGER, "Habari naomba kujiunga", 200, "haijasajiliwa",
-     lambda s: s.scalar(select(InboundMessage)).text == "" and tasks(s) == []),
-    ("unknown number STOP: recorded", STRANGER, "STOP", 200, "Hutapokea",
-     lambda s: s.scalar(select(ConsentEvent).where(ConsentEvent.phone == STRANGER)).kind == "opt_out"),
+    (
+        "unknown number: how to join, text not kept",
+        STRANGER,
+        "Habari naomba kujiunga",
+        200,
+        "haijasajiliwa",
+        lambda s: s.scalar(select(InboundMessage)).text == "" and tasks(s) == [],
+    ),
+    (
+        "unknown number STOP: recorded",
+        STRANGER,
+        "STOP",
+        200,
+        "Hutapokea",
+        lambda s: s.scalar(select(ConsentEvent).where(ConsentEvent.phone == STRANGER)).kind == "opt_out",
+    ),
     ("Mentor Mother HELP", MM, "HELP", 200, "To message all your clients send: BC", lambda s: True),
     ("Mentor Mother unknown command", MM, "what now", 200, "Sorry, we did not understand", lambda s: tasks(s) == []),
 ]
@@ -242,15 +400,23 @@ def test_stop_then_start_on_the_same_day_confirms_each(app, services, people):
     assert "Karibu tena" in deliver(app, services, sms(AMINA, "START"))[1][0].body
     with services.db.session() as s:
         assert client_named(s, "Amina").opted_out_at is None
-        assert [e.kind for e in s.scalars(select(ConsentEvent).where(ConsentEvent.phone == AMINA)
-                                          .order_by(ConsentEvent.id))] == ["opt_out", "opt_in"]
+        assert [
+            e.kind for e in s.scalars(select(ConsentEvent).where(ConsentEvent.phone == AMINA).order_by(ConsentEvent.id))
+        ] == ["opt_out", "opt_in"]
 
 
 def test_stop_suppresses_what_was_waiting(app, services, people):
     with services.db.session() as s:
         amina = client_named(s, "Amina")
-        waiting, _ = create_message(s, phone=AMINA, client_id=amina.id, purpose="reminder", subject="appointment:99",
-                                    body="(reminder)", expires_at=utcnow() + timedelta(days=1))
+        waiting, _ = create_message(
+            s,
+            phone=AMINA,
+            client_id=amina.id,
+            purpose="reminder",
+            subject="appointment:99",
+            body="(reminder)",
+            expires_at=utcnow() + timedelta(days=1),
+        )
     deliver(app, services, sms(AMINA, "stop"))
     with services.db.session() as s:
         assert s.get(OutboundMessage, waiting.id).status == "suppressed"
@@ -262,8 +428,15 @@ def test_shared_phone_yes_goes_to_the_only_open_question(app, services, people):
         visit = Appointment(client_id=dorcas.id, facility_id=dorcas.facility_id, date=people + timedelta(days=1))
         s.add(visit)
         s.flush()
-        message, _ = create_message(s, phone=SHARED, client_id=dorcas.id, purpose="reminder",
-                                    subject=f"appointment:{visit.id}", body="(r)", expires_at=utcnow() + timedelta(days=1))
+        message, _ = create_message(
+            s,
+            phone=SHARED,
+            client_id=dorcas.id,
+            purpose="reminder",
+            subject=f"appointment:{visit.id}",
+            body="(r)",
+            expires_at=utcnow() + timedelta(days=1),
+        )
         for step in ("queued", "sending", "sent"):
             transition(s, [message.id], step, "test")
     [answer] = deliver(app, services, sms(SHARED, "NDIO"))[1]
@@ -303,8 +476,6 @@ def test_nothing_client_can_read_names_hiv(app, services, people):
         assert all(not forbidden_terms(m.body) for m in s.scalars(select(OutboundMessage)))
 
 
-
-
 def test_a_message_that_breaks_the_handler_is_set_aside_and_the_rest_go_on(app, services, people, monkeypatch):
     from sms_service.inbound import clients as client_keywords
     from sms_service.inbound.route import handle_pending
@@ -316,6 +487,7 @@ def test_a_message_that_breaks_the_handler_is_set_aside_and_the_rest_go_on(app, 
 
     def broken(talk, *args):
         raise RuntimeError("a bug")
+
     monkeypatch.setattr(client_keywords, "visit", broken)
     replies, more = handle_pending(services)
     assert len(replies) == 1 and not more  # HELP still answered

@@ -1,4 +1,5 @@
 """How typed texts are read: a table of what people send and what it means."""
+
 import pytest
 
 from sms_service.inbound.keywords import normalise, read

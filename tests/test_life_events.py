@@ -3,9 +3,10 @@
 The reports that started it, each reproduced first: START lost her reminders; a transfer
 outcome `died` changed nothing but the transfer; a visit imported after its date was marked
 missed at once and she was texted "we missed you"."""
+
 from __future__ import annotations
 
-from datetime import date, datetime, time, timedelta, timezone
+from datetime import UTC, date, datetime, time, timedelta
 from itertools import count
 from zoneinfo import ZoneInfo
 
@@ -15,16 +16,16 @@ from sqlalchemy import select
 from sms_service import life_events
 from sms_service.access import Caller
 from sms_service.api.auth import issue
+from sms_service.bootstrap import get_services
 from sms_service.importing import import_csv
 from sms_service.inbound.route import handle_inbound_sms
 from sms_service.models import Appointment, Client, FollowUpTask, InboundMessage, OutboundMessage, Transfer
 from sms_service.reminders.planner import plan_pending
 from sms_service.reminders.visits import after_visits
-from sms_service.bootstrap import get_services
 from tests.support.programme import small_programme
 
 NAIROBI = ZoneInfo("Africa/Nairobi")
-NOW = datetime(2026, 12, 1, 6, 0, tzinfo=timezone.utc)  # Tuesday 09:00 in Nairobi
+NOW = datetime(2026, 12, 1, 6, 0, tzinfo=UTC)  # Tuesday 09:00 in Nairobi
 TODAY = date(2026, 12, 1)
 AMINA = "+254700000001"
 TOKEN = "life-token"
@@ -55,21 +56,30 @@ def plan(services, now=NOW):
 
 def waiting_reminders(services, client_id):
     with services.db.session() as s:
-        return s.scalars(select(OutboundMessage).where(
-            OutboundMessage.client_id == client_id, OutboundMessage.purpose == "reminder",
-            OutboundMessage.status.in_(("scheduled", "queued")))).all()
+        return s.scalars(
+            select(OutboundMessage).where(
+                OutboundMessage.client_id == client_id,
+                OutboundMessage.purpose == "reminder",
+                OutboundMessage.status.in_(("scheduled", "queued")),
+            )
+        ).all()
 
 
 def sms_in(app, services, phone, text, now=NOW):
     provider_id = f"ATXin_life_{next(SMS_IDS)}"
-    assert app.test_client().post(f"/webhooks/sms?token={TOKEN}", data={
-        "id": provider_id, "from": phone, "to": "12345", "text": text}).status_code == 200
+    assert (
+        app.test_client()
+        .post(f"/webhooks/sms?token={TOKEN}", data={"id": provider_id, "from": phone, "to": "12345", "text": text})
+        .status_code
+        == 200
+    )
     with services.db.session() as s:
         inbound = s.scalar(select(InboundMessage.id).where(InboundMessage.provider_id == provider_id))
     return handle_inbound_sms(services, inbound, now)
 
 
 # -- the reports, reproduced ---------------------------------------------------------------------
+
 
 @pytest.mark.parametrize("stop, start", [("STOP", "START"), ("ACHA", "ANZA")])
 def test_stop_then_start_makes_her_coming_reminders_again(app, services, amina, stop, start):
@@ -86,14 +96,21 @@ def test_a_transfer_outcome_died_ends_everything_sent_to_her(app, services, amin
     plan(services)
     with services.db.session() as s:
         client = s.get(Client, amina)
-        transfer = Transfer(client_id=amina, from_facility_id=client.facility_id,
-                            to_facility_id=client.facility_id + 1, effective_date=TODAY + timedelta(days=5),
-                            status="notified")
+        transfer = Transfer(
+            client_id=amina,
+            from_facility_id=client.facility_id,
+            to_facility_id=client.facility_id + 1,
+            effective_date=TODAY + timedelta(days=5),
+            status="notified",
+        )
         s.add(transfer)
         s.flush()
         transfer_id, token = transfer.id, issue(s, "admin", "admin")
-    answer = app.test_client().post(f"/api/v1/transfers/{transfer_id}/outcome", json={"outcome": "died"},
-                                    headers={"Authorization": f"Bearer {token}"})
+    answer = app.test_client().post(
+        f"/api/v1/transfers/{transfer_id}/outcome",
+        json={"outcome": "died"},
+        headers={"Authorization": f"Bearer {token}"},
+    )
     assert answer.status_code == 200
     with services.db.session() as s:
         assert s.get(Client, amina).status == "inactive"
@@ -103,10 +120,12 @@ def test_a_transfer_outcome_died_ends_everything_sent_to_her(app, services, amin
 
 def test_a_visit_imported_after_its_date_is_history(services, amina, tmp_path):
     book = tmp_path / "appointments.csv"
-    book.write_text("client_id,date,kind\n"
-                    f"C-Amina,{(TODAY - timedelta(days=9)).isoformat()},anc\n"  # last week: she may well have come
-                    f"C-Amina,{(TODAY - timedelta(days=2)).isoformat()},refill\n"
-                    f"C-Amina,{(TODAY + timedelta(days=20)).isoformat()},refill\n")
+    book.write_text(
+        "client_id,date,kind\n"
+        f"C-Amina,{(TODAY - timedelta(days=9)).isoformat()},anc\n"  # last week: she may well have come
+        f"C-Amina,{(TODAY - timedelta(days=2)).isoformat()},refill\n"
+        f"C-Amina,{(TODAY + timedelta(days=20)).isoformat()},refill\n"
+    )
     with services.db.session() as s:
         report = import_csv(s, "appointments", book)
         assert report.created == 3
@@ -116,8 +135,7 @@ def test_a_visit_imported_after_its_date_is_history(services, amina, tmp_path):
             plan_pending(s, now, services.config)
             after_visits(s, now, services.config)
     with services.db.session() as s:
-        past = s.scalars(select(Appointment).where(Appointment.client_id == amina,
-                                                   Appointment.date < TODAY)).all()
+        past = s.scalars(select(Appointment).where(Appointment.client_id == amina, Appointment.date < TODAY)).all()
         assert {a.status for a in past} == {"history"}
         about_past = [f"appointment:{a.id}" for a in past]
         assert s.scalars(select(OutboundMessage).where(OutboundMessage.subject.in_(about_past))).all() == []
@@ -126,7 +144,7 @@ def test_a_visit_imported_after_its_date_is_history(services, amina, tmp_path):
 
 # -- sixty days after each event: nothing it forbids reaches the gateway -------------------------
 
-T0 = datetime(2026, 12, 1, 5, 0, tzinfo=timezone.utc)  # 08:00 in Nairobi, before the day's ticks
+T0 = datetime(2026, 12, 1, 5, 0, tzinfo=UTC)  # 08:00 in Nairobi, before the day's ticks
 NEW_NUMBER = "+254700000011"
 BABY_TEXT = "Bring your baby to the clinic day on Saturday."
 
@@ -135,8 +153,14 @@ BABY_TEXT = "Bring your baby to the clinic day on Saturday."
 def on_the_gateway(make_app, fake_at):
     """The service sending through the real adapter to the fake Africa's Talking."""
     fake_at.accept_all()
-    return make_app(WEBHOOK_TOKEN=TOKEN, SMS_GATEWAY="africastalking", AT_USERNAME="sandbox", AT_API_KEY="test-key",
-                    SECRET_KEY="s" * 32, AT_API_URL=fake_at.url)
+    return make_app(
+        WEBHOOK_TOKEN=TOKEN,
+        SMS_GATEWAY="africastalking",
+        AT_USERNAME="sandbox",
+        AT_API_KEY="test-key",
+        SECRET_KEY="s" * 32,
+        AT_API_URL=fake_at.url,
+    )
 
 
 @pytest.fixture
@@ -155,27 +179,52 @@ def household(on_the_gateway):
         zuri = Infant(client=amina, first_name="Zuri", dob=TODAY - timedelta(days=60))
         s.add(zuri)
         s.flush()
-        s.add_all([Appointment(client=amina, facility=p.mwangaza, date=TODAY + timedelta(days=5), kind="refill"),
-                   Appointment(client=amina, facility=p.mwangaza, date=TODAY + timedelta(days=12),
-                               kind="immunisation", infant_id=zuri.id),
-                   Appointment(client=neema, facility=p.mwangaza, date=TODAY + timedelta(days=6), kind="refill"),
-                   Appointment(client=beth, facility=p.mwangaza, date=TODAY + timedelta(days=8), kind="refill"),
-                   Transfer(client=amina, from_facility=p.mwangaza, to_facility=p.tumaini, status="notified",
-                            effective_date=TODAY + timedelta(days=20), notified_at=T0 - timedelta(days=6),
-                            created_at=T0 - timedelta(days=6), next_step_on=TODAY),
-                   Broadcast(created_by="test", channel="api", audience={"infant_under_months": 12},
-                             text_en=BABY_TEXT, text_sw=BABY_TEXT, status="scheduled",
-                             send_at=local(TODAY + timedelta(days=1), 9))])
+        s.add_all(
+            [
+                Appointment(client=amina, facility=p.mwangaza, date=TODAY + timedelta(days=5), kind="refill"),
+                Appointment(
+                    client=amina,
+                    facility=p.mwangaza,
+                    date=TODAY + timedelta(days=12),
+                    kind="immunisation",
+                    infant_id=zuri.id,
+                ),
+                Appointment(client=neema, facility=p.mwangaza, date=TODAY + timedelta(days=6), kind="refill"),
+                Appointment(client=beth, facility=p.mwangaza, date=TODAY + timedelta(days=8), kind="refill"),
+                Transfer(
+                    client=amina,
+                    from_facility=p.mwangaza,
+                    to_facility=p.tumaini,
+                    status="notified",
+                    effective_date=TODAY + timedelta(days=20),
+                    notified_at=T0 - timedelta(days=6),
+                    created_at=T0 - timedelta(days=6),
+                    next_step_on=TODAY,
+                ),
+                Broadcast(
+                    created_by="test",
+                    channel="api",
+                    audience={"infant_under_months": 12},
+                    text_en=BABY_TEXT,
+                    text_sw=BABY_TEXT,
+                    status="scheduled",
+                    send_at=local(TODAY + timedelta(days=1), 9),
+                ),
+            ]
+        )
         token = issue(s, "admin", "admin")
     Clock_tick(services, local(TODAY, 7, 5))  # the morning's tick: her reminders and the ladder planned
     with services.db.session() as s:
-        assert s.scalar(select(OutboundMessage.id).where(OutboundMessage.client_id == amina.id,
-                                                         OutboundMessage.status == "scheduled").limit(1))
+        assert s.scalar(
+            select(OutboundMessage.id)
+            .where(OutboundMessage.client_id == amina.id, OutboundMessage.status == "scheduled")
+            .limit(1)
+        )
     return services, token
 
 
 def local(day, hour, minute=0):
-    return datetime.combine(day, time(hour, minute), tzinfo=NAIROBI).astimezone(timezone.utc)
+    return datetime.combine(day, time(hour, minute), tzinfo=NAIROBI).astimezone(UTC)
 
 
 class Recorded:
@@ -188,8 +237,11 @@ def record_event(app, token, client_id, at=None, **body):
     services = get_services(app)
     with services.db.session() as s:
         client = s.scalar(select(Client).where(Client.external_id == client_id))
-        return Recorded(*life_events.record(s, client, life_events.Asked.of(body), by=ADMIN,
-                                            now=at or local(TODAY, 8, 30), config=services.config))
+        return Recorded(
+            *life_events.record(
+                s, client, life_events.Asked.of(body), by=ADMIN, now=at or local(TODAY, 8, 30), config=services.config
+            )
+        )
 
 
 def sent_since(fake_at, start: int) -> list[tuple[str, str]]:
@@ -200,9 +252,11 @@ def sent_since(fake_at, start: int) -> list[tuple[str, str]]:
 def sent_rows(services, client_id, since):
     """What the service recorded as taken by AT for this client after `since`: (purpose, visit kind)."""
     with services.db.session() as s:
-        return s.execute(select(OutboundMessage.purpose, Appointment.kind)
-                         .outerjoin(Appointment, Appointment.id == OutboundMessage.appointment_id)
-                         .where(OutboundMessage.client_id == client_id, OutboundMessage.sent_at > since)).all()
+        return s.execute(
+            select(OutboundMessage.purpose, Appointment.kind)
+            .outerjoin(Appointment, Appointment.id == OutboundMessage.appointment_id)
+            .where(OutboundMessage.client_id == client_id, OutboundMessage.sent_at > since)
+        ).all()
 
 
 def client_id_of(services, name):
@@ -217,10 +271,12 @@ def sixty_days(services):
 
 
 def test_after_her_death_nothing_names_her_and_her_phone_still_serves_the_other_client(
-        on_the_gateway, household, fake_at):
+    on_the_gateway, household, fake_at
+):
     services, token = household
-    answer = record_event(on_the_gateway, token, "C-Amina", kind="died", date=TODAY.isoformat(),
-                          note="Her sister told the clinic.")
+    answer = record_event(
+        on_the_gateway, token, "C-Amina", kind="died", date=TODAY.isoformat(), note="Her sister told the clinic."
+    )
     assert answer.status_code == 201, answer.json
     start = len(fake_at.sends())
     sixty_days(services)
@@ -235,8 +291,10 @@ def test_after_her_death_nothing_names_her_and_her_phone_still_serves_the_other_
     with services.db.session() as s:
         assert s.get(Client, amina).status == "inactive"
         assert s.scalar(select(Transfer.status).where(Transfer.client_id == amina)) == "died"
-        assert s.scalars(select(FollowUpTask).where(FollowUpTask.client_id == amina,
-                                                    FollowUpTask.status == "open")).all() == []
+        assert (
+            s.scalars(select(FollowUpTask).where(FollowUpTask.client_id == amina, FollowUpTask.status == "open")).all()
+            == []
+        )
     screen = ussd(on_the_gateway, AMINA, "")
     assert "Neema" in screen and "Amina" not in screen
 
@@ -254,23 +312,32 @@ def test_after_a_baby_dies_nothing_names_the_baby_and_her_own_care_goes_on(on_th
     amina = client_id_of(services, "Amina")
     assert all(kind not in ("immunisation", "pnc", "infant_test") for _, kind in sent_rows(services, amina, T0))
     with services.db.session() as s:
-        assert s.scalar(select(FollowUpTask.kind).where(FollowUpTask.client_id == amina,
-                                                        FollowUpTask.status == "open",
-                                                        FollowUpTask.kind == "loss_support")) == "loss_support"
+        assert (
+            s.scalar(
+                select(FollowUpTask.kind).where(
+                    FollowUpTask.client_id == amina, FollowUpTask.status == "open", FollowUpTask.kind == "loss_support"
+                )
+            )
+            == "loss_support"
+        )
 
 
 def test_after_a_pregnancy_loss_no_antenatal_message_even_when_her_clinic_sends_the_old_due_date_again(
-        on_the_gateway, household, fake_at, tmp_path):
+    on_the_gateway, household, fake_at, tmp_path
+):
     services, token = household
     Clock_tick(services, local(TODAY, 9, 5))  # her antenatal visits generated, their reminders planned
     beth = client_id_of(services, "Beth")
     with services.db.session() as s:
         assert s.scalars(select(Appointment).where(Appointment.client_id == beth, Appointment.kind == "anc")).all()
-    assert record_event(on_the_gateway, token, "C-Beth", kind="pregnancy_loss",
-                        date=TODAY.isoformat()).status_code == 201
+    assert (
+        record_event(on_the_gateway, token, "C-Beth", kind="pregnancy_loss", date=TODAY.isoformat()).status_code == 201
+    )
     again = tmp_path / "clients.csv"  # her clinic's system has not heard: the old EDD again
-    again.write_text("client_id,first_name,phone,facility_code,stage,edd\n"
-                     f"C-Beth,Beth,+254700000003,F1,pregnant,{(TODAY + timedelta(days=100)).isoformat()}\n")
+    again.write_text(
+        "client_id,first_name,phone,facility_code,stage,edd\n"
+        f"C-Beth,Beth,+254700000003,F1,pregnant,{(TODAY + timedelta(days=100)).isoformat()}\n"
+    )
     with services.db.session() as s:
         report = import_csv(s, "clients", again)
         assert any("edd not restored" in w for w in report.warnings)
@@ -284,8 +351,12 @@ def test_after_a_pregnancy_loss_no_antenatal_message_even_when_her_clinic_sends_
 
 def test_after_she_moves_away_nothing_is_sent_to_her_and_her_transfer_ends(on_the_gateway, household, fake_at):
     services, token = household
-    assert record_event(on_the_gateway, token, "C-Amina", kind="moved_away",
-                        date=(TODAY - timedelta(days=3)).isoformat()).status_code == 201
+    assert (
+        record_event(
+            on_the_gateway, token, "C-Amina", kind="moved_away", date=(TODAY - timedelta(days=3)).isoformat()
+        ).status_code
+        == 201
+    )
     start = len(fake_at.sends())
     sixty_days(services)
     sent = sent_since(fake_at, start)
@@ -296,10 +367,12 @@ def test_after_she_moves_away_nothing_is_sent_to_her_and_her_transfer_ends(on_th
 
 
 def test_after_a_new_number_her_messages_go_there_and_the_old_phone_keeps_only_its_other_client(
-        on_the_gateway, household, fake_at):
+    on_the_gateway, household, fake_at
+):
     services, token = household
-    answer = record_event(on_the_gateway, token, "C-Amina", kind="number_changed", date=TODAY.isoformat(),
-                          new_phone="0700 000 011")
+    answer = record_event(
+        on_the_gateway, token, "C-Amina", kind="number_changed", date=TODAY.isoformat(), new_phone="0700 000 011"
+    )
     assert answer.status_code == 201 and answer.json["new_phone"] == NEW_NUMBER
     start = len(fake_at.sends())
     sixty_days(services)
@@ -319,8 +392,12 @@ def test_a_message_already_queued_when_she_dies_is_held_back_by_the_sender(servi
 
     plan(services)
     with services.db.session() as s:
-        first = s.scalar(select(OutboundMessage).where(OutboundMessage.client_id == amina)
-                         .order_by(OutboundMessage.not_before).limit(1))
+        first = s.scalar(
+            select(OutboundMessage)
+            .where(OutboundMessage.client_id == amina)
+            .order_by(OutboundMessage.not_before)
+            .limit(1)
+        )
         claim_due(s, first.not_before, 10)  # in a worker's queue
         client = s.get(Client, amina)
         client.status, client.inactive_reason = "inactive", "died"  # what the event leaves, nothing more
@@ -345,22 +422,34 @@ def Clock_send(services, now):
 
 
 def ussd(app, phone, text):
-    answer = app.test_client().post(f"/webhooks/ussd?token={TOKEN}", data={
-        "sessionId": f"ATUid_{next(SMS_IDS)}", "phoneNumber": phone, "networkCode": "63902",
-        "serviceCode": "*384*1#", "text": text})
+    answer = app.test_client().post(
+        f"/webhooks/ussd?token={TOKEN}",
+        data={
+            "sessionId": f"ATUid_{next(SMS_IDS)}",
+            "phoneNumber": phone,
+            "networkCode": "63902",
+            "serviceCode": "*384*1#",
+            "text": text,
+        },
+    )
     assert answer.status_code == 200
     return answer.get_data(as_text=True)
 
 
 # -- STOP, then START, on the clock --------------------------------------------------------------
 
-STOPS = {("sms", "en"): ("STOP", "START"), ("sms", "sw"): ("ACHA", "ANZA"), ("ussd", "en"): ("6*1", "6*1"),
-         ("ussd", "sw"): ("6*1", "6*1")}
+STOPS = {
+    ("sms", "en"): ("STOP", "START"),
+    ("sms", "sw"): ("ACHA", "ANZA"),
+    ("ussd", "en"): ("6*1", "6*1"),
+    ("ussd", "sw"): ("6*1", "6*1"),
+}
 
 
 @pytest.mark.parametrize("channel, language", list(STOPS))
 def test_stop_then_start_sends_her_coming_reminders_at_their_times_and_never_the_passed_ones(
-        on_the_gateway, fake_at, channel, language):
+    on_the_gateway, fake_at, channel, language
+):
     from sms_service.webhooks import answer_ussd as respond
     from tests.support.clock import Clock
 
@@ -390,39 +479,68 @@ def test_stop_then_start_sends_her_coming_reminders_at_their_times_and_never_the
         assert s.get(Client, esther_id).opted_out_at is None
     clock.days(TODAY + timedelta(days=8), 4, times=(time(9, 5),))
     with services.db.session() as s:
-        out = s.execute(select(OutboundMessage.not_before, OutboundMessage.sent_at).where(
-            OutboundMessage.appointment_id == visit_id, OutboundMessage.sent_at.is_not(None))).all()
+        out = s.execute(
+            select(OutboundMessage.not_before, OutboundMessage.sent_at).where(
+                OutboundMessage.appointment_id == visit_id, OutboundMessage.sent_at.is_not(None)
+            )
+        ).all()
     assert out == [(local(TODAY + timedelta(days=9), 9), local(TODAY + timedelta(days=9), 9, 5))]  # T-1 only
-    reminders = [text for number, text in sent_since(fake_at, 0) if number == AMINA
-                 and ("11 December" in text or "11 Desemba" in text)]  # the visit's day, as reminders name it
+    reminders = [
+        text
+        for number, text in sent_since(fake_at, 0)
+        if number == AMINA and ("11 December" in text or "11 Desemba" in text)
+    ]  # the visit's day, as reminders name it
     assert len(reminders) == 1
 
 
 def test_start_makes_a_transfer_notice_she_never_had_and_a_broadcast_not_yet_out(app, services, amina):
-    from sms_service.outbound import consent
     from sms_service.life_events import renewal
     from sms_service.models import Broadcast, Facility
+    from sms_service.outbound import consent
     from sms_service.transfers.begin import start
 
     with services.db.session() as s:
         consent.opt_out(s, AMINA, "sms_keyword", now=NOW)
         tumaini = s.scalar(select(Facility).where(Facility.code == "F2"))
-        transfer = Transfer(client_id=amina, from_facility_id=tumaini.id - 1, to_facility_id=tumaini.id,
-                            effective_date=TODAY + timedelta(days=14), status="planned")
+        transfer = Transfer(
+            client_id=amina,
+            from_facility_id=tumaini.id - 1,
+            to_facility_id=tumaini.id,
+            effective_date=TODAY + timedelta(days=14),
+            status="planned",
+        )
         s.add(transfer)
         s.flush()
         begun = start(s, [transfer.id], now=NOW, config=services.config, actor="cli")
         assert begun.notices == 0 and begun.unreachable  # she had stopped: her Mentor Mother is asked
-        broadcast = Broadcast(created_by="test", channel="api", audience={}, text_en="Clinic day on Saturday.",
-                              text_sw="Siku ya kliniki Jumamosi.", status="sending")
+        broadcast = Broadcast(
+            created_by="test",
+            channel="api",
+            audience={},
+            text_en="Clinic day on Saturday.",
+            text_sw="Siku ya kliniki Jumamosi.",
+            status="sending",
+        )
         s.add(broadcast)
         s.flush()
         from sms_service.outbound.messages import create_messages, transition
 
-        [(held, _)] = create_messages(s, [{"phone": AMINA, "client_id": amina, "by_phone": True, "purpose": "broadcast",
-                                           "subject": f"broadcast:{broadcast.id}", "broadcast_id": broadcast.id,
-                                           "body": "Siku ya kliniki Jumamosi.", "not_before": NOW + timedelta(days=1),
-                                           "expires_at": NOW + timedelta(days=3)}])
+        [(held, _)] = create_messages(
+            s,
+            [
+                {
+                    "phone": AMINA,
+                    "client_id": amina,
+                    "by_phone": True,
+                    "purpose": "broadcast",
+                    "subject": f"broadcast:{broadcast.id}",
+                    "broadcast_id": broadcast.id,
+                    "body": "Siku ya kliniki Jumamosi.",
+                    "not_before": NOW + timedelta(days=1),
+                    "expires_at": NOW + timedelta(days=3),
+                }
+            ],
+        )
         transition(s, [held], "suppressed", "opted_out", now=NOW)
     with services.db.session() as s:
         renewal.opt_back_in(s, AMINA, "sms_keyword", now=NOW + timedelta(hours=2), config=services.config)
@@ -430,8 +548,9 @@ def test_start_makes_a_transfer_notice_she_never_had_and_a_broadcast_not_yet_out
         transfer = s.get(Transfer, transfer.id)
         notice = s.get(OutboundMessage, transfer.notice_message_id)
         assert notice.purpose == "transfer_notice" and notice.status == "scheduled"
-        again = s.scalars(select(OutboundMessage).where(OutboundMessage.broadcast_id == broadcast.id)
-                          .order_by(OutboundMessage.id)).all()
+        again = s.scalars(
+            select(OutboundMessage).where(OutboundMessage.broadcast_id == broadcast.id).order_by(OutboundMessage.id)
+        ).all()
         assert [m.status for m in again] == ["suppressed", "scheduled"]
         assert again[1].idempotency_key.endswith("|r1") and again[1].not_before == NOW + timedelta(days=1)
         renewal.opt_back_in(s, AMINA, "sms_keyword", now=NOW + timedelta(hours=3), config=services.config)
@@ -441,7 +560,8 @@ def test_start_makes_a_transfer_notice_she_never_had_and_a_broadcast_not_yet_out
 # -- retracting each kind ------------------------------------------------------------------------
 
 RETRACTED = {  # kind → (its fields, the days her own refill's reminders go: T-3 is day 2, T-1 day 4)
-    "died": ({}, [4]), "moved_away": ({}, [4]),  # T-3 fell while she was recorded so: never sent late
+    "died": ({}, [4]),
+    "moved_away": ({}, [4]),  # T-3 fell while she was recorded so: never sent late
     "infant_died": ({}, [2, 4]),  # her own care never stopped
     "number_changed": ({"new_phone": NEW_NUMBER}, [2, 4]),  # T-3 to the new number, T-1 to hers again
 }
@@ -463,11 +583,13 @@ def test_retracting_an_event_restores_what_can_be_and_sends_nothing_late(on_the_
     clock.days(TODAY, 3, times=(time(9, 5),))  # her refill's T-3 (day 2) falls meanwhile
     with services.db.session() as s:
         amina = s.scalar(select(Client).where(Client.first_name == "Amina"))
-        event, changed = life_events.retract(s, amina, recorded.json["id"], by=ADMIN,
-                                             now=local(TODAY + timedelta(days=3), 12), config=services.config)
+        event, changed = life_events.retract(
+            s, amina, recorded.json["id"], by=ADMIN, now=local(TODAY + timedelta(days=3), 12), config=services.config
+        )
         assert changed and event.retracted_at is not None
-        again = life_events.retract(s, amina, recorded.json["id"], by=ADMIN,
-                                    now=local(TODAY + timedelta(days=3), 13), config=services.config)
+        again = life_events.retract(
+            s, amina, recorded.json["id"], by=ADMIN, now=local(TODAY + timedelta(days=3), 13), config=services.config
+        )
         assert again[1] is False  # retracting twice changes nothing
     start = len(fake_at.sends())
     clock.days(TODAY + timedelta(days=3), 17, times=(time(9, 5),))
@@ -477,9 +599,13 @@ def test_retracting_an_event_restores_what_can_be_and_sends_nothing_late(on_the_
         assert (amina.status, amina.inactive_reason, amina.phone) == ("active", None, AMINA)
         refill, baby = visit_of(s, "Amina", "refill"), visit_of(s, "Amina", "immunisation")
         assert baby.status in ("scheduled", "missed", "defaulted") and amina.infants[0].died_on is None
-        refill_sent = s.scalars(select(OutboundMessage.not_before).where(
-            OutboundMessage.subject == f"appointment:{refill.id}", OutboundMessage.purpose == "reminder",
-            OutboundMessage.sent_at.is_not(None))).all()
+        refill_sent = s.scalars(
+            select(OutboundMessage.not_before).where(
+                OutboundMessage.subject == f"appointment:{refill.id}",
+                OutboundMessage.purpose == "reminder",
+                OutboundMessage.sent_at.is_not(None),
+            )
+        ).all()
         transfer = s.scalar(select(Transfer).where(Transfer.client_id == amina.id))
         assert transfer.status not in ("died", "moved_elsewhere")
     assert refill_sent == [local(TODAY + timedelta(days=n), 9) for n in refill_days]
@@ -496,14 +622,21 @@ def test_retracting_a_pregnancy_loss_brings_back_her_due_date_and_antenatal_visi
     with services.db.session() as s:
         beth = s.scalar(select(Client).where(Client.first_name == "Beth"))
         assert (beth.edd, beth.stage, beth.pregnancy_lost_on) == (TODAY + timedelta(days=100), "pregnant", None)
-        anc = s.scalars(select(Appointment).where(Appointment.client_id == beth.id, Appointment.kind == "anc",
-                                                  Appointment.date >= TODAY)).all()
+        anc = s.scalars(
+            select(Appointment).where(
+                Appointment.client_id == beth.id, Appointment.kind == "anc", Appointment.date >= TODAY
+            )
+        ).all()
         assert anc and {a.status for a in anc} == {"scheduled"}
-        assert s.scalar(select(OutboundMessage.id).where(
-            OutboundMessage.appointment_id.in_([a.id for a in anc]), OutboundMessage.status == "scheduled").limit(1))
+        assert s.scalar(
+            select(OutboundMessage.id)
+            .where(OutboundMessage.appointment_id.in_([a.id for a in anc]), OutboundMessage.status == "scheduled")
+            .limit(1)
+        )
 
 
 # -- the channels, and bad input on each ---------------------------------------------------------
+
 
 @pytest.fixture
 def people(services):
@@ -521,22 +654,33 @@ BAD = [
     ("no date", {"kind": "died"}, ["date: required"]),
     ("a date that is no date", {"kind": "died", "date": "31/11/2026"}, ["date: '31/11/2026' is not a date"]),
     ("a date in the future", {"kind": "moved_away", "date": "2099-01-01"}, ["date: 2099-01-01 is in the future"]),
-    ("a baby's death when she has none", {"kind": "infant_died", "date": "2026-11-01"},
-     ["kind: she has no infant on record"]),
-    ("a new number that is no Kenyan mobile", {"kind": "number_changed", "date": "2026-11-01", "new_phone": "+1555"},
-     ["new_phone: not a Kenyan number"]),
+    (
+        "a baby's death when she has none",
+        {"kind": "infant_died", "date": "2026-11-01"},
+        ["kind: she has no infant on record"],
+    ),
+    (
+        "a new number that is no Kenyan mobile",
+        {"kind": "number_changed", "date": "2026-11-01", "new_phone": "+1555"},
+        ["new_phone: not a Kenyan number"],
+    ),
     ("no new number", {"kind": "number_changed", "date": "2026-11-01"}, ["new_phone: required"]),
-    ("a pregnancy loss when no pregnancy is known", {"kind": "pregnancy_loss", "date": "2026-11-01"},
-     ["kind: she has no pregnancy on record"]),
+    (
+        "a pregnancy loss when no pregnancy is known",
+        {"kind": "pregnancy_loss", "date": "2026-11-01"},
+        ["kind: she has no pregnancy on record"],
+    ),
     ("a kind that is no text", {"kind": ["died"], "date": "2026-11-01"}, ["kind: must be text"]),
-    ("every problem at once", {"kind": "number_changed", "date": "2099-01-01", "new_phone": "12"},
-     ["date: 2099-01-01 is in the future", "new_phone: "]),
+    (
+        "every problem at once",
+        {"kind": "number_changed", "date": "2099-01-01", "new_phone": "12"},
+        ["date: 2099-01-01 is in the future", "new_phone: "],
+    ),
 ]
 
 
 @pytest.mark.parametrize("label, body, problems", BAD, ids=[b[0] for b in BAD])
-def test_the_api_refuses_an_event_that_does_not_fit_her_naming_the_field(app, services, people, label, body,
-                                                                         problems):
+def test_the_api_refuses_an_event_that_does_not_fit_her_naming_the_field(app, services, people, label, body, problems):
     answer = api(app, people.tokens["zawadi"], "/clients/C-Amina/events", body)
     assert answer.status_code == 400, answer.json
     assert all(any(p.startswith(wanted) for p in answer.json["problems"]) for wanted in problems), answer.json
@@ -556,26 +700,42 @@ def test_the_api_records_once_scopes_by_role_and_lists_her_events(app, services,
 
     with services.db.session() as s:
         chausiku = s.scalar(select(Client).where(Client.first_name == "Chausiku"))
-        s.add_all([Infant(client=chausiku, first_name="Ada", dob=date(2026, 3, 1)),
-                   Infant(client=chausiku, first_name="Ama", dob=date(2026, 3, 1) + timedelta(days=400))])
+        s.add_all(
+            [
+                Infant(client=chausiku, first_name="Ada", dob=date(2026, 3, 1)),
+                Infant(client=chausiku, first_name="Ama", dob=date(2026, 3, 1) + timedelta(days=400)),
+            ]
+        )
     twins = {"kind": "infant_died", "date": "2026-11-20"}
     assert api(app, people.tokens["zawadi"], "/clients/C-Chausiku/events", twins).status_code == 404  # not hers
     answer = api(app, people.tokens["imani"], "/clients/C-Chausiku/events", twins)
     assert answer.status_code == 400 and answer.json["problems"][0].startswith("infant_dob: she has 2 infants")
     answer = api(app, people.tokens["imani"], "/clients/C-Chausiku/events", {**twins, "infant_dob": "2026-03-02"})
     assert answer.json["problems"] == ["infant_dob: none of her infants was born on 2026-03-02"]
-    first = api(app, people.tokens["imani"], "/clients/C-Chausiku/events", {**twins, "infant_dob": "2026-03-01",
-                                                                              "note": "Her neighbour called."})
+    first = api(
+        app,
+        people.tokens["imani"],
+        "/clients/C-Chausiku/events",
+        {**twins, "infant_dob": "2026-03-01", "note": "Her neighbour called."},
+    )
     assert first.status_code == 201 and first.json["infant_dob"] == "2026-03-01" and first.json["recorded"]
     again = api(app, people.tokens["admin"], "/clients/C-Chausiku/events", {**twins, "infant_dob": "2026-03-01"})
     assert again.status_code == 200 and again.json["id"] == first.json["id"] and not again.json["recorded"]
-    other_day = api(app, people.tokens["admin"], "/clients/C-Chausiku/events",
-                    {**twins, "date": "2026-11-21", "infant_dob": "2026-03-01"})
+    other_day = api(
+        app,
+        people.tokens["admin"],
+        "/clients/C-Chausiku/events",
+        {**twins, "date": "2026-11-21", "infant_dob": "2026-03-01"},
+    )
     assert other_day.status_code == 400 and other_day.json["problems"][0].startswith("date: already recorded")
-    shown = app.test_client().get("/api/v1/clients/C-Chausiku", headers={
-        "Authorization": f"Bearer {people.tokens['imani']}"}).json
+    shown = (
+        app.test_client()
+        .get("/api/v1/clients/C-Chausiku", headers={"Authorization": f"Bearer {people.tokens['imani']}"})
+        .json
+    )
     assert [(e["kind"], e["channel"], e["recorded_by"]) for e in shown["events"]] == [
-        ("infant_died", "api", shown["events"][0]["recorded_by"])]
+        ("infant_died", "api", shown["events"][0]["recorded_by"])
+    ]
     assert any(e["kind"] == "life_event" for e in shown["timeline"]) and shown["muted"] is None
     with services.db.session() as s:
         audit = s.scalars(select(AuditEntry).where(AuditEntry.action.like("life_event.%"))).all()
@@ -583,7 +743,9 @@ def test_the_api_records_once_scopes_by_role_and_lists_her_events(app, services,
     retracted = api(app, people.tokens["imani"], f"/clients/C-Chausiku/events/{first.json['id']}/retract")
     assert retracted.status_code == 200 and retracted.json["retracted_at"]
     assert api(app, people.tokens["imani"], "/clients/C-Chausiku/events/999/retract").status_code == 404
-    assert api(app, people.tokens["zawadi"], f"/clients/C-Chausiku/events/{first.json['id']}/retract").status_code == 404
+    assert (
+        api(app, people.tokens["zawadi"], f"/clients/C-Chausiku/events/{first.json['id']}/retract").status_code == 404
+    )
 
 
 def test_a_task_outcome_died_records_her_death_by_the_task(app, services, people):
@@ -594,7 +756,9 @@ def test_a_task_outcome_died_records_her_death_by_the_task(app, services, people
         event = s.scalar(select(life_events_model()).where(life_events_model().client_id == beth.id))
         assert (beth.status, beth.inactive_reason, event.kind, event.channel) == ("inactive", "died", "died", "task")
         assert s.get(Transfer, people.transfer_id).status == "died"
-        assert s.scalar(select(OutboundMessage.status).where(OutboundMessage.id == people.messages["Beth"])) == "cancelled"
+        assert (
+            s.scalar(select(OutboundMessage.status).where(OutboundMessage.id == people.messages["Beth"])) == "cancelled"
+        )
 
 
 def test_an_event_is_whole_or_nothing(app, services, people, monkeypatch):
@@ -602,6 +766,7 @@ def test_an_event_is_whole_or_nothing(app, services, people, monkeypatch):
 
     def broken(*args, **kwargs):
         raise RuntimeError("the database went away")
+
     monkeypatch.setattr(effects, "close_client_tasks", broken)  # after her visits and messages were changed
     with pytest.raises(RuntimeError):
         api(app, people.tokens["zawadi"], "/clients/C-Amina/events", {"kind": "died", "date": "2026-11-30"})
@@ -615,16 +780,18 @@ def test_the_events_csv_reports_each_bad_line_and_loads_the_good_ones(services, 
     from click.testing import CliRunner
 
     from sms_service.commands.imports import import_command
-    from sms_service.life_events.csvfile import import_events
     from sms_service.csvio import read_csv
+    from sms_service.life_events.csvfile import import_events
 
     path = tmp_path / "events.csv"
-    path.write_text("client_id,kind,date,infant_dob,new_phone,note\n"
-                    "C-Amina,moved_away,2026-11-29,,,Moved to Mombasa\n"
-                    "C-Nobody,died,2026-11-29,,,\n"
-                    "C-Beth,number_changed,2026-11-29,,0799 12,\n"
-                    "C-Chausiku,died,tomorrow,,,\n"
-                    "C-Amina,moved_away,2026-11-29,,,\n")
+    path.write_text(
+        "client_id,kind,date,infant_dob,new_phone,note\n"
+        "C-Amina,moved_away,2026-11-29,,,Moved to Mombasa\n"
+        "C-Nobody,died,2026-11-29,,,\n"
+        "C-Beth,number_changed,2026-11-29,,0799 12,\n"
+        "C-Chausiku,died,tomorrow,,,\n"
+        "C-Amina,moved_away,2026-11-29,,,\n"
+    )
     with services.db.session() as s:
         report = import_events(s, read_csv(path), by=ADMIN, now=NOW, config=services.config)
     assert (report.recorded, report.unchanged) == (1, 1)
@@ -636,8 +803,12 @@ def test_the_events_csv_reports_each_bad_line_and_loads_the_good_ones(services, 
         assert s.get(Client, people.clients["Beth"]).phone == "+254700000002"
     missing = tmp_path / "missing.csv"
     missing.write_text("client_id,date\nC-Beth,2026-11-29\n")
-    result = CliRunner().invoke(import_command, ["events", str(missing)], obj=None,
-                                env={"DATABASE_URL": services.config.database_url, "SMS_GATEWAY": "outbox"})
+    result = CliRunner().invoke(
+        import_command,
+        ["events", str(missing)],
+        obj=None,
+        env={"DATABASE_URL": services.config.database_url, "SMS_GATEWAY": "outbox"},
+    )
     assert result.exit_code == 2 and "missing required column(s): kind" in result.output
 
 
@@ -649,14 +820,19 @@ def test_the_client_page_records_an_event_after_a_confirmation_and_says_why_she_
     assert "anapokea jumbe" in client.get(page).get_data(as_text=True)  # Zawadi reads Kiswahili
     refused = form_post(client, f"{page}/events", {"kind": "died", "date": "2099-01-01"}, page=page)
     assert refused.status_code == 400 and "2099-01-01 is in the future" in refused.get_data(as_text=True)
-    asked = form_post(client, f"{page}/events", {"kind": "died", "date": "2026-11-30", "note": "Family told us"},
-                      page=page)
+    asked = form_post(
+        client, f"{page}/events", {"kind": "died", "date": "2026-11-30", "note": "Family told us"}, page=page
+    )
     text = asked.get_data(as_text=True)
     assert asked.status_code == 200 and 'name="confirm" value="1"' in text and "Hatapokea jumbe zaidi" in text
     with services.db.session() as s:
         assert s.get(Client, people.clients["Amina"]).status == "active"  # nothing yet: she must confirm
-    done = form_post(client, f"{page}/events", {"kind": "died", "date": "2026-11-30", "note": "Family told us",
-                                                "confirm": "1"}, page=page)
+    done = form_post(
+        client,
+        f"{page}/events",
+        {"kind": "died", "date": "2026-11-30", "note": "Family told us", "confirm": "1"},
+        page=page,
+    )
     assert done.status_code == 302
     shown = client.get(page).get_data(as_text=True)
     assert "hapokei jumbe: amefariki" in shown and "Family told us" in shown
@@ -675,10 +851,17 @@ def test_the_transfers_report_and_board_say_who_gets_no_messages_and_why(app, cl
     from sms_service.outbound import consent
     from tests.support.logins import log_in
 
-    assert api(app, people.tokens["admin"], "/clients/C-Beth/events", {"kind": "moved_away",
-                                                                     "date": "2026-11-30"}).status_code == 201
-    report = app.test_client().get("/api/v1/transfers/report", headers={
-        "Authorization": f"Bearer {people.tokens['admin']}"}).json
+    assert (
+        api(
+            app, people.tokens["admin"], "/clients/C-Beth/events", {"kind": "moved_away", "date": "2026-11-30"}
+        ).status_code
+        == 201
+    )
+    report = (
+        app.test_client()
+        .get("/api/v1/transfers/report", headers={"Authorization": f"Bearer {people.tokens['admin']}"})
+        .json
+    )
     assert report["muted"] == {"moved_away": 1}
     with services.db.session() as s:
         consent.opt_out(s, "+254700000002", "at_optout", now=NOW)  # her network: still counted once, as moved away
@@ -688,8 +871,8 @@ def test_the_transfers_report_and_board_say_who_gets_no_messages_and_why(app, cl
 
 
 def test_start_from_a_shared_phone_makes_nothing_again_for_a_client_who_died(app, services, amina):
-    from sms_service.outbound import consent
     from sms_service.life_events import renewal
+    from sms_service.outbound import consent
 
     with services.db.session() as s:
         neema = small_programme_client(s, "Neema", AMINA)
@@ -697,26 +880,46 @@ def test_start_from_a_shared_phone_makes_nothing_again_for_a_client_who_died(app
     with services.db.session() as s:
         from sms_service.outbound.messages import create_messages
 
-        create_messages(s, [{"phone": AMINA, "client_id": amina, "by_phone": True, "purpose": "broadcast",
-                             "subject": "broadcast:1", "body": "Siku ya kliniki Jumamosi.",
-                             "not_before": NOW + timedelta(days=1), "expires_at": NOW + timedelta(days=3)}])
+        create_messages(
+            s,
+            [
+                {
+                    "phone": AMINA,
+                    "client_id": amina,
+                    "by_phone": True,
+                    "purpose": "broadcast",
+                    "subject": "broadcast:1",
+                    "body": "Siku ya kliniki Jumamosi.",
+                    "not_before": NOW + timedelta(days=1),
+                    "expires_at": NOW + timedelta(days=3),
+                }
+            ],
+        )
         consent.opt_out(s, AMINA, "sms_keyword", now=NOW)  # her reminders and the broadcast held back
     record_event(app, None, "C-Amina", kind="died", date=TODAY.isoformat(), at=NOW + timedelta(minutes=5))
     with services.db.session() as s:
         renewal.opt_back_in(s, AMINA, "sms_keyword", now=NOW + timedelta(minutes=10), config=services.config)
     plan(services, NOW + timedelta(minutes=11))
     with services.db.session() as s:
-        assert s.scalars(select(OutboundMessage).where(OutboundMessage.client_id == amina,
-                                                       OutboundMessage.status == "scheduled")).all() == []
+        assert (
+            s.scalars(
+                select(OutboundMessage).where(OutboundMessage.client_id == amina, OutboundMessage.status == "scheduled")
+            ).all()
+            == []
+        )
         assert s.get(Client, neema).opted_out_at is None
 
 
 def small_programme_client(s, name, phone):
     from sms_service.models import Facility, MentorMother
 
-    client = Client(external_id=f"C-{name}", first_name=name, phone=phone,
-                    facility=s.scalar(select(Facility).where(Facility.code == "F1")),
-                    mentor_mother=s.scalar(select(MentorMother)))
+    client = Client(
+        external_id=f"C-{name}",
+        first_name=name,
+        phone=phone,
+        facility=s.scalar(select(Facility).where(Facility.code == "F1")),
+        mentor_mother=s.scalar(select(MentorMother)),
+    )
     s.add(client)
     s.flush()
     return client.id

@@ -1,21 +1,22 @@
 """Message lifecycle: one message per idempotency key, allowed moves only, history kept."""
-from datetime import datetime, time, timedelta, timezone
+
+from datetime import UTC, datetime, time, timedelta
 from zoneinfo import ZoneInfo
 
 import pytest
 from sqlalchemy import select
 
 from sms_service.db import Database
-from sms_service.outbound.messages import create_message, transition
 from sms_service.models import OutboundMessage
+from sms_service.outbound.messages import create_message, transition
 from sms_service.outbound.send_window import next_send_time
 
 NAIROBI = ZoneInfo("Africa/Nairobi")
-T0 = datetime(2026, 3, 2, 6, 0, tzinfo=timezone.utc)  # 09:00 in Nairobi
+T0 = datetime(2026, 3, 2, 6, 0, tzinfo=UTC)  # 09:00 in Nairobi
 
 
 def at(hour, minute=0, day=2):
-    return datetime(2026, 3, day, hour, minute, tzinfo=NAIROBI).astimezone(timezone.utc)
+    return datetime(2026, 3, day, hour, minute, tzinfo=NAIROBI).astimezone(UTC)
 
 
 WINDOW_CASES = [
@@ -42,8 +43,13 @@ def db(database_url):
 
 
 def make(session, **kw):
-    values = dict(phone="+254700000001", purpose="reminder", subject="appointment:1", body="Habari",
-                  expires_at=T0 + timedelta(days=1))
+    values = dict(
+        phone="+254700000001",
+        purpose="reminder",
+        subject="appointment:1",
+        body="Habari",
+        expires_at=T0 + timedelta(days=1),
+    )
     return create_message(session, **{**values, **kw})
 
 
@@ -73,5 +79,9 @@ def test_moves_are_conditional_and_final_states_hold(db):
         stored = s.get(OutboundMessage, message.id)
         assert (stored.status, stored.provider_message_id) == ("delivered", "ATXid_1")
         assert [(e.status, e.reason) for e in stored.history] == [
-            ("scheduled", "created"), ("queued", "due"), ("sending", "claimed"), ("sent", "accepted"),
-            ("delivered", "Success")]
+            ("scheduled", "created"),
+            ("queued", "due"),
+            ("sending", "claimed"),
+            ("sent", "accepted"),
+            ("delivered", "Success"),
+        ]

@@ -1,5 +1,6 @@
 """Coalesced wake-ups: a burst of webhook calls wakes one job; a job that started reading is
 woken again by what came after."""
+
 from rq import Queue
 
 from sms_service.jobs import Nudger, nudge, woken

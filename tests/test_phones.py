@@ -1,4 +1,5 @@
 """Kenyan numbers in every accepted spelling become E.164; anything else is refused with a reason."""
+
 import logging
 
 import pytest
@@ -59,8 +60,10 @@ def test_web_process_logs_are_masked_too(tmp_path):
     import subprocess
     import sys
 
-    code = ("import logging; from sms_service import create_app; "
-            f"create_app({{'DATABASE_URL': 'sqlite:///{tmp_path}/x.db'}}); "
-            "logging.getLogger('sms_service.webhooks').warning('refused 0700000123')")
+    code = (
+        "import logging; from sms_service import create_app; "
+        f"create_app({{'DATABASE_URL': 'sqlite:///{tmp_path}/x.db'}}); "
+        "logging.getLogger('sms_service.webhooks').warning('refused 0700000123')"
+    )
     result = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, timeout=60)
     assert "refused +2547******23" in result.stderr and "0700000123" not in result.stderr

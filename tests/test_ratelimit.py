@@ -1,4 +1,5 @@
 """The rate limit holds across processes: no one-second window above the limit."""
+
 import json
 import os
 import subprocess
@@ -32,8 +33,12 @@ def max_in_any_second(stamps):
 
 def test_two_processes_share_the_limit(redis_url):
     env = {**os.environ}
-    processes = [subprocess.Popen([sys.executable, "-c", CALLER, redis_url, "10", "15"], env=env,
-                                  stdout=subprocess.PIPE, text=True) for _ in range(2)]
+    processes = [
+        subprocess.Popen(
+            [sys.executable, "-c", CALLER, redis_url, "10", "15"], env=env, stdout=subprocess.PIPE, text=True
+        )
+        for _ in range(2)
+    ]
     stamps = []
     for process in processes:
         out, _ = process.communicate(timeout=30)

@@ -1,5 +1,6 @@
 """The record: migrations build exactly the models, on SQLite and PostgreSQL."""
-from datetime import date, datetime, timedelta, timezone
+
+from datetime import UTC, date, datetime, timedelta, timezone
 
 import pytest
 from alembic.autogenerate import compare_metadata
@@ -7,11 +8,18 @@ from alembic.migration import MigrationContext
 from sqlalchemy import inspect, select
 from sqlalchemy.exc import IntegrityError
 
+from sms_service.audit import record
 from sms_service.db import Database
 from sms_service.models import (
-    AuditEntry, AuditLogIsAppendOnly, Base, Client, Facility, InboundMessage, MessageStatusEvent, OutboundMessage,
+    AuditEntry,
+    AuditLogIsAppendOnly,
+    Base,
+    Client,
+    Facility,
+    InboundMessage,
+    MessageStatusEvent,
+    OutboundMessage,
 )
-from sms_service.audit import record
 
 
 @pytest.fixture
@@ -57,20 +65,24 @@ def test_times_come_back_aware_utc(db):
         client.opted_out_at = datetime(2026, 3, 1, 9, 0, tzinfo=nairobi)
     with db.session() as session:
         stored = session.scalars(select(Client)).one().opted_out_at
-    assert stored == datetime(2026, 3, 1, 6, 0, tzinfo=timezone.utc)
+    assert stored == datetime(2026, 3, 1, 6, 0, tzinfo=UTC)
     assert stored.tzinfo is not None
 
 
 def test_naive_times_are_refused(db):
-    with pytest.raises(Exception, match="naive datetime"):
-        with db.session() as session:
-            make_client(session).opted_out_at = datetime(2026, 3, 1, 9, 0)
+    with pytest.raises(Exception, match="naive datetime"), db.session() as session:
+        make_client(session).opted_out_at = datetime(2026, 3, 1, 9, 0)
 
 
 def outbound(client, key):
     return OutboundMessage(
-        idempotency_key=key, client_id=client.id, phone=client.phone, purpose="reminder",
-        subject="appointment:1", body="x", expires_at=datetime(2026, 3, 2, tzinfo=timezone.utc),
+        idempotency_key=key,
+        client_id=client.id,
+        phone=client.phone,
+        purpose="reminder",
+        subject="appointment:1",
+        body="x",
+        expires_at=datetime(2026, 3, 2, tzinfo=UTC),
     )
 
 
@@ -78,9 +90,8 @@ def test_one_message_per_idempotency_key(db):
     with db.session() as session:
         client = make_client(session)
         session.add(outbound(client, "client:1|reminder|appointment:1|v1"))
-    with pytest.raises(IntegrityError):
-        with db.session() as session:
-            session.add(outbound(client, "client:1|reminder|appointment:1|v1"))
+    with pytest.raises(IntegrityError), db.session() as session:
+        session.add(outbound(client, "client:1|reminder|appointment:1|v1"))
 
 
 def test_status_history_kept_in_order(db):
@@ -98,12 +109,10 @@ def test_status_history_kept_in_order(db):
 def test_audit_log_is_append_only(db):
     with db.session() as session:
         record(session, "cli", "import.clients", subject_type="file", subject_id="clients.csv", rows=3)
-    with pytest.raises(AuditLogIsAppendOnly):
-        with db.session() as session:
-            session.scalars(select(AuditEntry)).one().action = "something else"
-    with pytest.raises(AuditLogIsAppendOnly):
-        with db.session() as session:
-            session.delete(session.scalars(select(AuditEntry)).one())
+    with pytest.raises(AuditLogIsAppendOnly), db.session() as session:
+        session.scalars(select(AuditEntry)).one().action = "something else"
+    with pytest.raises(AuditLogIsAppendOnly), db.session() as session:
+        session.delete(session.scalars(select(AuditEntry)).one())
     with db.session() as session:
         entry = session.scalars(select(AuditEntry)).one()
         assert (entry.action, entry.detail) == ("import.clients", {"rows": 3})
@@ -122,13 +131,21 @@ def test_a_prepared_insert_keeps_types_and_survives_a_dropped_connection(postgre
     at = datetime(2026, 3, 2, 12, 0, tzinfo=timezone(timedelta(hours=3)))  # 09:00 UTC
 
     def row(n):
-        return {**dict.fromkeys(STORED_COLUMNS), "provider_id": f"ATX{n}", "phone": "+254700000001", "text": "hi",
-                "received_at": at}
+        return {
+            **dict.fromkeys(STORED_COLUMNS),
+            "provider_id": f"ATX{n}",
+            "phone": "+254700000001",
+            "text": "hi",
+            "received_at": at,
+        }
+
     first = insert(row(1))
     assert first is not None and insert(row(1)) is None  # a replay inserts nothing
     with db.engine.connect() as c:  # the server drops the pooled connection (restart, failover)
-        c.exec_driver_sql("SELECT pg_terminate_backend(pid) FROM pg_stat_activity "
-                          "WHERE datname = current_database() AND pid <> pg_backend_pid()")
+        c.exec_driver_sql(
+            "SELECT pg_terminate_backend(pid) FROM pg_stat_activity "
+            "WHERE datname = current_database() AND pid <> pg_backend_pid()"
+        )
     assert insert(row(2)) is not None  # retried once on a fresh connection
     with db.session() as s:
         stored = s.get(InboundMessage, first)

@@ -1,34 +1,40 @@
 """Visit reminders with a controllable clock: the plan for each kind, past reminders skipped,
 quiet hours, reschedule / cancel / move, confirmation by SMS, missed → defaulted → lost, two
 schedulers at once, generated visits, and the commands and API that record outcomes."""
+
 from __future__ import annotations
 
 import threading
-from datetime import date, datetime, time, timedelta, timezone
+from datetime import UTC, date, datetime, time, timedelta
 from zoneinfo import ZoneInfo
 
 import pytest
 from sqlalchemy import func, select
 
 from sms_service.api.auth import issue
+from sms_service.bootstrap import get_services
+from sms_service.models import (
+    Appointment,
+    Client,
+    FollowUpTask,
+    Infant,
+    MessageStatusEvent,
+    OutboundMessage,
+)
 from sms_service.outbound.dispatch import DUE_BATCH, claim_due, enqueue_due
 from sms_service.outbound.messages import transition
-from sms_service.models import (
-    Appointment, Client, FollowUpTask, Infant, MessageStatusEvent, OutboundMessage,
-)
 from sms_service.reminders import visits
 from sms_service.reminders.generate import generate_visits
 from sms_service.reminders.planner import plan_pending
-from sms_service.bootstrap import get_services
 from tests.support.programme import small_programme
 
 NAIROBI = ZoneInfo("Africa/Nairobi")
-NOW = datetime(2026, 12, 1, 6, 0, tzinfo=timezone.utc)  # Tuesday 09:00 in Nairobi
+NOW = datetime(2026, 12, 1, 6, 0, tzinfo=UTC)  # Tuesday 09:00 in Nairobi
 TODAY = date(2026, 12, 1)
 
 
 def local(day: date, hour: int, minute: int = 0) -> datetime:
-    return datetime.combine(day, time(hour, minute), tzinfo=NAIROBI).astimezone(timezone.utc)
+    return datetime.combine(day, time(hour, minute), tzinfo=NAIROBI).astimezone(UTC)
 
 
 @pytest.fixture
@@ -44,9 +50,14 @@ def amina(services):
 def visit(services, client_id, day, kind="anc", at=None, facility=None, infant=False) -> int:
     with services.db.session() as s:
         client = s.get(Client, client_id)
-        appointment = Appointment(client_id=client_id, date=day, time=at, kind=kind,
-                                  facility_id=facility or client.facility_id,
-                                  infant_id=client.infants[0].id if infant else None)
+        appointment = Appointment(
+            client_id=client_id,
+            date=day,
+            time=at,
+            kind=kind,
+            facility_id=facility or client.facility_id,
+            infant_id=client.infants[0].id if infant else None,
+        )
         s.add(appointment)
         s.flush()
         return appointment.id
@@ -115,8 +126,10 @@ def test_quiet_hours_move_a_reminder_into_the_window_or_drop_it(make_app, amina)
     plan(services)
     # 20:00 is quiet: T-3 goes at 07:00 the next morning; T-1's morning would be the visit's day,
     # at 07:00, before the 08:00 visit: still in time
-    assert [m.not_before for m in reminders(services, aid)] == [local(TODAY + timedelta(days=8), 7),
-                                                               local(TODAY + timedelta(days=10), 7)]
+    assert [m.not_before for m in reminders(services, aid)] == [
+        local(TODAY + timedelta(days=8), 7),
+        local(TODAY + timedelta(days=10), 7),
+    ]
     early = visit(services, amina, TODAY + timedelta(days=12), "pnc", at=time(7, 0))
     plan(services)
     assert [m.not_before for m in reminders(services, early)] == [local(TODAY + timedelta(days=10), 7)]
@@ -139,8 +152,8 @@ def test_reschedule_supersedes_cancel_removes(services, amina):
 
 
 def test_stopping_messages_plans_nothing_more_and_starting_again_plans_what_is_ahead(services, amina):
-    from sms_service.outbound import consent
     from sms_service.life_events import renewal
+    from sms_service.outbound import consent
 
     with services.db.session() as s:
         consent.opt_out(s, "+254700000001", "sms_keyword", now=NOW)
@@ -158,13 +171,17 @@ def test_yes_to_a_reminder_confirms_the_visit(make_app, amina):
     app = make_app(WEBHOOK_TOKEN="t")
     services = get_services(app)
     aid = visit(services, amina, date.today() + timedelta(days=10))
-    plan(services, datetime.now(timezone.utc))
+    plan(services, datetime.now(UTC))
     first = reminders(services, aid)[0]
     with services.db.session() as s:
         for step in ("queued", "sending", "sent"):
             transition(s, [first.id], step, "test")
-    assert app.test_client().post("/webhooks/sms?token=t", data={
-        "id": "ATXin_r1", "from": "+254700000001", "to": "123", "text": "ndio"}).status_code == 200
+    assert (
+        app.test_client()
+        .post("/webhooks/sms?token=t", data={"id": "ATXin_r1", "from": "+254700000001", "to": "123", "text": "ndio"})
+        .status_code
+        == 200
+    )
     with services.db.session() as s:
         handle_inbound_sms(services, s.scalar(select(InboundMessage.id)))
     with services.db.session() as s:
@@ -196,8 +213,14 @@ def test_missed_then_defaulted_then_lost_and_attendance_recorded_late(services, 
     assert after(29)["lost"] == 0 and after(30)["lost"] == 1
     with services.db.session() as s:
         assert s.get(Appointment, aid).status == "lost" and s.get(Appointment, other).status == "attended"
-        assert s.scalar(select(func.count()).select_from(FollowUpTask).where(
-            FollowUpTask.kind.in_(("visit_defaulted", "visit_lost")))) == 0  # the missed-visit task is still open
+        assert (
+            s.scalar(
+                select(func.count())
+                .select_from(FollowUpTask)
+                .where(FollowUpTask.kind.in_(("visit_defaulted", "visit_lost")))
+            )
+            == 0
+        )  # the missed-visit task is still open
 
 
 def test_two_schedulers_at_once_never_enqueue_a_message_twice(services, amina):
@@ -205,10 +228,22 @@ def test_two_schedulers_at_once_never_enqueue_a_message_twice(services, amina):
     plan(services)
     template = reminders(services, aid)[0]
     from sms_service.outbound.messages import create_messages
+
     with services.db.session() as s:
-        create_messages(s, [{"phone": f"+2547000{i:05d}", "purpose": "reminder", "subject": f"bench:{i}",
-                             "body": "Habari", "not_before": NOW - timedelta(minutes=1),
-                             "expires_at": template.expires_at} for i in range(3000)])
+        create_messages(
+            s,
+            [
+                {
+                    "phone": f"+2547000{i:05d}",
+                    "purpose": "reminder",
+                    "subject": f"bench:{i}",
+                    "body": "Habari",
+                    "not_before": NOW - timedelta(minutes=1),
+                    "expires_at": template.expires_at,
+                }
+                for i in range(3000)
+            ],
+        )
     claimed, errors = [], []
 
     def scheduler():
@@ -216,6 +251,7 @@ def test_two_schedulers_at_once_never_enqueue_a_message_twice(services, amina):
             claimed.append(enqueue_due(get_services_copy(services), NOW))
         except Exception as exc:  # pragma: no cover - reported below
             errors.append(exc)
+
     threads = [threading.Thread(target=scheduler) for _ in range(2)]
     for thread in threads:
         thread.start()
@@ -223,8 +259,11 @@ def test_two_schedulers_at_once_never_enqueue_a_message_twice(services, amina):
         thread.join(60)
     assert not errors and sum(claimed) == 3000
     with services.db.session() as s:
-        queued_events = s.execute(select(MessageStatusEvent.message_id, func.count()).where(
-            MessageStatusEvent.status == "queued").group_by(MessageStatusEvent.message_id)).all()
+        queued_events = s.execute(
+            select(MessageStatusEvent.message_id, func.count())
+            .where(MessageStatusEvent.status == "queued")
+            .group_by(MessageStatusEvent.message_id)
+        ).all()
         assert len(queued_events) == 3000 and {n for _, n in queued_events} == {1}
         assert claim_due(s, NOW, DUE_BATCH) == []
 
@@ -244,14 +283,19 @@ def test_generated_visits_give_way_to_the_clinics_date(services, amina):
     with services.db.session() as s:
         assert generate_visits(s, TODAY, NOW, services.config)["generated"] == 5  # contacts from 26 weeks on
         assert generate_visits(s, TODAY, NOW, services.config)["generated"] == 0
-    labels = lambda s: sorted(a.label for a in s.scalars(select(Appointment).where(  # noqa: E731
-        Appointment.source == "generated", Appointment.status == "scheduled")))
+    labels = lambda s: sorted(
+        a.label
+        for a in s.scalars(
+            select(Appointment).where(Appointment.source == "generated", Appointment.status == "scheduled")
+        )
+    )
     with services.db.session() as s:
         assert labels(s) == ["anc-4", "anc-5", "anc-6", "anc-7", "anc-8"]
         anc4 = s.scalar(select(Appointment).where(Appointment.label == "anc-4"))
         assert anc4.date == date(2027, 3, 1) - timedelta(days=280) + timedelta(weeks=30)
-        s.add(Appointment(client_id=amina, date=anc4.date + timedelta(days=2), kind="anc",
-                          facility_id=anc4.facility_id))  # the clinic books that contact itself
+        s.add(
+            Appointment(client_id=amina, date=anc4.date + timedelta(days=2), kind="anc", facility_id=anc4.facility_id)
+        )  # the clinic books that contact itself
     plan(services)
     with services.db.session() as s:
         assert generate_visits(s, TODAY, NOW, services.config)["replaced"] == 1
@@ -285,8 +329,10 @@ def test_api_records_visits_within_the_callers_scope(services, amina, client):
     auth = {"Authorization": f"Bearer {admin}"}
     listed = client.get("/api/v1/appointments?client_id=C-Amina", headers=auth).json["items"]
     assert [a["id"] for a in listed] == [aid]
-    assert client.post(f"/api/v1/appointments/{aid}/attended",
-                       headers={"Authorization": f"Bearer {stranger}"}).status_code == 404
+    assert (
+        client.post(f"/api/v1/appointments/{aid}/attended", headers={"Authorization": f"Bearer {stranger}"}).status_code
+        == 404
+    )
     moved = client.post(f"/api/v1/appointments/{aid}/reschedule", headers=auth, json={"date": "2026-12-20"})
     assert moved.status_code == 200 and moved.json["date"] == "2026-12-20"
     assert client.post(f"/api/v1/appointments/{aid}/attended", headers=auth).json["status"] == "attended"

@@ -1,4 +1,5 @@
 """`sms-service run`: the whole service comes up with demo data, does work, and stops on Ctrl-C."""
+
 import json
 import os
 import re
@@ -20,8 +21,11 @@ SMS_SERVICE = str(Path(sys.executable).parent / "sms-service")
 
 
 def clean_env(**extra):
-    env = {k: v for k, v in os.environ.items()
-           if not k.startswith(("AT_", "SMS_", "DATABASE_URL", "REDIS_URL", "WEBHOOK", "PORT"))}
+    env = {
+        k: v
+        for k, v in os.environ.items()
+        if not k.startswith(("AT_", "SMS_", "DATABASE_URL", "REDIS_URL", "WEBHOOK", "PORT"))
+    }
     return {**env, **extra}
 
 
@@ -58,8 +62,14 @@ def test_run_demo_serves_works_and_stops_on_ctrl_c(tmp_path):
     port = free_port()
     log = tmp_path / "run.log"
     with log.open("w") as out:
-        runner = subprocess.Popen([SMS_SERVICE, "run", "--demo", "--port", str(port)], cwd=tmp_path,
-                                  env=clean_env(), stdout=out, stderr=subprocess.STDOUT, start_new_session=True)
+        runner = subprocess.Popen(
+            [SMS_SERVICE, "run", "--demo", "--port", str(port)],
+            cwd=tmp_path,
+            env=clean_env(),
+            stdout=out,
+            stderr=subprocess.STDOUT,
+            start_new_session=True,
+        )
     try:
         wait_for(lambda: "sms-service is running" in log.read_text() or runner.poll() is not None, 90, "start-up")
         output = log.read_text()
@@ -70,13 +80,17 @@ def test_run_demo_serves_works_and_stops_on_ctrl_c(tmp_path):
 
         status, body = get(f"http://127.0.0.1:{port}/healthz")
         assert (status, json.loads(body)) == (200, {"status": "ok"})
-        dashboard = re.search(r"Dashboard: (\S+)\s+demo logins demo-admin, demo-supervisor, demo-grace; "
-                              r"password (\S+)", output)
+        dashboard = re.search(
+            r"Dashboard: (\S+)\s+demo logins demo-admin, demo-supervisor, demo-grace; "
+            r"password (\S+)",
+            output,
+        )
         assert dashboard and f"Simulator: http://127.0.0.1:{port}/simulator" in output
         browser = requests.Session()
         token = re.search(r'name="csrf_token" value="([^"]+)"', browser.get(dashboard.group(1)).text).group(1)
-        assert browser.post(dashboard.group(1), data={"username": "demo-admin", "password": dashboard.group(2),
-                                                      "csrf_token": token}).url.endswith("/tasks")
+        assert browser.post(
+            dashboard.group(1), data={"username": "demo-admin", "password": dashboard.group(2), "csrf_token": token}
+        ).url.endswith("/tasks")
         board = browser.get(f"http://127.0.0.1:{port}/transfers").text
         assert re.search(r"<td>DEMO-CLOSE</td><td>DEMO-NORTH</td>\s*<td class=\"n\"><a [^>]+>15<", board)
         assert "Phone simulator" in get(f"http://127.0.0.1:{port}/simulator")[1]  # open: messages stay local

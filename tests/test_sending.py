@@ -1,19 +1,20 @@
 """The send pipeline: at most once, re-checked at send time, retried within bounds, recoverable."""
-from datetime import date, datetime, timedelta, timezone
+
+from datetime import UTC, date, datetime, timedelta
 
 import pytest
 from redis import Redis
 from sqlalchemy import select
 
-from sms_service.outbound.dispatch import LOST_SENDING, STALE_QUEUED, UNKNOWN_WAIT, enqueue_due, sweep
 from sms_service.gateway import Outcome
-from sms_service.outbound.messages import create_message, transition
 from sms_service.models import Client, Facility, FollowUpTask, OutboundMessage
+from sms_service.outbound.dispatch import LOST_SENDING, STALE_QUEUED, UNKNOWN_WAIT, enqueue_due, sweep
+from sms_service.outbound.messages import create_message, transition
 from sms_service.outbound.sending import PAUSE_KEY, RetryPolicy, Sender
 from tests.support.fake_gateway import FakeGateway
 
-NOON = datetime(2026, 3, 2, 9, 0, tzinfo=timezone.utc)  # 12:00 in Nairobi, inside every window
-EVENING = datetime(2026, 3, 2, 17, 0, tzinfo=timezone.utc)  # 20:00 in Nairobi: quiet hours
+NOON = datetime(2026, 3, 2, 9, 0, tzinfo=UTC)  # 12:00 in Nairobi, inside every window
+EVENING = datetime(2026, 3, 2, 17, 0, tzinfo=UTC)  # 20:00 in Nairobi: quiet hours
 
 
 @pytest.fixture
@@ -43,9 +44,17 @@ def queued(services, n=1, purpose="reminder", body=None, now=NOON, expires=timed
     with services.db.session() as s:
         for i in range(n):
             client = add_client(s)
-            message, _ = create_message(s, phone=client.phone, client_id=client.id, purpose=purpose,
-                                        subject=f"visit:{i}", body=body or f"Habari {i}", not_before=now,
-                                        expires_at=now + expires, **kw)
+            message, _ = create_message(
+                s,
+                phone=client.phone,
+                client_id=client.id,
+                purpose=purpose,
+                subject=f"visit:{i}",
+                body=body or f"Habari {i}",
+                not_before=now,
+                expires_at=now + expires,
+                **kw,
+            )
             ids.append(message.id)
         transition(s, ids, "queued", "test", now=now)
     return ids
@@ -94,8 +103,11 @@ def test_rechecked_at_send_time(services, sender, gateway):
     expired, opted, closed, ok = (queued(services, 1)[0] for _ in range(4))
     with services.db.session() as s:
         s.get(OutboundMessage, expired).expires_at = NOON
-        s.execute(Client.__table__.update().where(Client.phone == s.get(OutboundMessage, opted).phone)
-                  .values(opted_out_at=NOON))
+        s.execute(
+            Client.__table__.update()
+            .where(Client.phone == s.get(OutboundMessage, opted).phone)
+            .values(opted_out_at=NOON)
+        )
         facility = Facility(code="F9", name="Closing", closed_on=date(2026, 3, 2))
         s.add(facility)
         s.flush()
@@ -117,7 +129,7 @@ def test_quiet_hours_push_to_the_morning_or_past_expiry(services, sender, gatewa
     sender.send([morning, tonight_only, reply], EVENING)
     assert statuses(services, [morning, tonight_only, reply]) == ["scheduled", "suppressed", "sent"]
     with services.db.session() as s:
-        assert s.get(OutboundMessage, morning).not_before == datetime(2026, 3, 3, 4, 0, tzinfo=timezone.utc)
+        assert s.get(OutboundMessage, morning).not_before == datetime(2026, 3, 3, 4, 0, tzinfo=UTC)
     assert gateway.sent_to() == [_phone(services, reply)]
 
 
@@ -128,9 +140,16 @@ def test_opted_out_number_is_never_sent_to(services, sender, gateway):
     assert statuses(services, [first]) == ["suppressed"]
     with services.db.session() as s:
         phone = s.get(OutboundMessage, first).phone
-        again, _ = create_message(s, phone=phone, client_id=s.get(OutboundMessage, first).client_id,
-                                  purpose="reminder", subject="later", body="x", not_before=NOON,
-                                  expires_at=NOON + timedelta(days=1))
+        again, _ = create_message(
+            s,
+            phone=phone,
+            client_id=s.get(OutboundMessage, first).client_id,
+            purpose="reminder",
+            subject="later",
+            body="x",
+            not_before=NOON,
+            expires_at=NOON + timedelta(days=1),
+        )
         transition(s, [again.id], "queued", "test", now=NOON)
     gateway.calls.clear()
     sender.send([again.id, second], NOON)
@@ -161,7 +180,8 @@ def test_stop_the_line_pauses_alerts_and_loses_nothing(services, sender, gateway
     assert statuses(services, ids) == ["scheduled"] * 3
     with services.db.session() as s:
         assert [t.subject for t in s.scalars(select(FollowUpTask).where(FollowUpTask.kind == "alert"))] == [
-            "sending:insufficient_balance"]
+            "sending:insufficient_balance"
+        ]
         assert all(s.get(OutboundMessage, i).attempts == 0 for i in ids)  # not the messages' fault
     gateway.outcomes.clear()
     gateway.calls.clear()
@@ -182,6 +202,7 @@ def test_worker_killed_after_the_call_leaves_unknown_and_resends_at_most_once(se
 
     def crash():
         raise SystemExit("worker killed")  # after AT got it, before the database write
+
     gateway.before_answer = crash
     with pytest.raises(SystemExit):
         sender.send([reminder, broadcast], NOON)
@@ -214,8 +235,16 @@ def test_wiping_redis_loses_nothing(services, sender, gateway, redis_server):
     with services.db.session() as s:
         for _i in range(5):
             client = add_client(s)
-            create_message(s, phone=client.phone, client_id=client.id, purpose="reminder", subject="v",
-                           body="x", not_before=NOON, expires_at=NOON + timedelta(days=1))
+            create_message(
+                s,
+                phone=client.phone,
+                client_id=client.id,
+                purpose="reminder",
+                subject="v",
+                body="x",
+                not_before=NOON,
+                expires_at=NOON + timedelta(days=1),
+            )
     assert enqueue_due(services, NOON) == 5
     Redis(port=redis_server.port).flushall()  # our own test server, wiped mid-batch
     assert services.queues["bulk"].count == 0
@@ -232,8 +261,15 @@ def test_two_schedulers_at_once_enqueue_each_message_once(services):
 
     with services.db.session() as s:
         for i in range(200):
-            create_message(s, phone=f"+25470000{i:04d}", purpose="reminder", subject=f"s{i}", body="x",
-                           not_before=NOON, expires_at=NOON + timedelta(days=1))
+            create_message(
+                s,
+                phone=f"+25470000{i:04d}",
+                purpose="reminder",
+                subject=f"s{i}",
+                body="x",
+                not_before=NOON,
+                expires_at=NOON + timedelta(days=1),
+            )
     counts = []
     threads = [threading.Thread(target=lambda: counts.append(enqueue_due(services, NOON))) for _ in range(2)]
     for t in threads:
@@ -251,6 +287,13 @@ def test_everything_due_is_handed_over_in_one_tick(services, monkeypatch):
     monkeypatch.setattr(dispatch, "DUE_BATCH", 7)
     with services.db.session() as s:
         for i in range(30):
-            create_message(s, phone=f"+25470000{i:04d}", purpose="reminder", subject=f"s{i}", body="x",
-                           not_before=NOON, expires_at=NOON + timedelta(days=1))
+            create_message(
+                s,
+                phone=f"+25470000{i:04d}",
+                purpose="reminder",
+                subject=f"s{i}",
+                body="x",
+                not_before=NOON,
+                expires_at=NOON + timedelta(days=1),
+            )
     assert enqueue_due(services, NOON) == 30

@@ -1,6 +1,7 @@
 """The phone simulator over HTTP: open without a login where the local runner serves it on loopback
-(test-range numbers only, unless an admin), closed otherwise except to admins; USSD through the real menu, SMS through the real
-inbound handling, and the phone's screen showing the replies."""
+(test-range numbers only, unless an admin), closed otherwise except to admins; USSD through the
+real menu, SMS through the real inbound handling, and the phone's screen showing the replies."""
+
 from __future__ import annotations
 
 import pytest
@@ -60,13 +61,19 @@ def test_an_sms_keyword_is_handled_and_its_reply_arrives_on_the_phone(client, pe
     assert replies
     screen = client.get("/simulator/inbox?phone=0700000002").json["items"]
     sent = next(i for i, m in enumerate(screen) if m["way"] == "out")
-    assert screen[sent]["text"] == "HELP" and any(m["way"] == "in" for m in screen[sent + 1:])  # the reply after it
+    assert screen[sent]["text"] == "HELP" and any(m["way"] == "in" for m in screen[sent + 1 :])  # the reply after it
     assert client.get(f"/simulator/inbox?phone={OUTSIDE}").status_code == 403
 
 
 def test_with_africas_talking_only_an_admin_has_the_simulator(make_app, people, narrow_range):
-    app = make_app(SMS_GATEWAY="africastalking", AT_USERNAME="sandbox", AT_API_KEY="k", WEBHOOK_TOKEN="t",
-                   SECRET_KEY="s" * 32, SESSION_COOKIE_SECURE="0")
+    app = make_app(
+        SMS_GATEWAY="africastalking",
+        AT_USERNAME="sandbox",
+        AT_API_KEY="k",
+        WEBHOOK_TOKEN="t",
+        SECRET_KEY="s" * 32,
+        SESSION_COOKIE_SECURE="0",
+    )
     client = app.test_client()
     assert client.get("/simulator").status_code == 404
     log_in(client, "zawadi")

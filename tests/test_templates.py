@@ -1,4 +1,5 @@
 """The catalogue passes its own checks, and the checks catch each kind of mistake."""
+
 from datetime import date, time
 
 import pytest
@@ -17,9 +18,21 @@ def test_every_template_in_both_languages():
 
 
 BAD = [
-    ("placeholder missing in sw", Template(en="Hi {first_name}", sw="Habari"), "placeholder {first_name} is missing here"),
-    ("curly apostrophe", Template(en="It\u2019s time", sw="Ni wakati"), "character '\u2019' (U+2019) at position 2 is not GSM-7"),
-    ("over budget", Template(en="{facility_name} " * 5, sw="{facility_name} " * 5), "2 SMS parts at the longest values"),
+    (
+        "placeholder missing in sw",
+        Template(en="Hi {first_name}", sw="Habari"),
+        "placeholder {first_name} is missing here",
+    ),
+    (
+        "curly apostrophe",
+        Template(en="It\u2019s time", sw="Ni wakati"),
+        "character '\u2019' (U+2019) at position 2 is not GSM-7",
+    ),
+    (
+        "over budget",
+        Template(en="{facility_name} " * 5, sw="{facility_name} " * 5),
+        "2 SMS parts at the longest values",
+    ),
     ("ARV", Template(en="Bring your ARVs", sw="Beba dawa"), "reveals care: 'ARV'"),
     ("UKIMWI", Template(en="Clinic", sw="Kliniki ya UKIMWI"), "reveals care: 'UKIMWI'"),
     ("viral load", Template(en="viral load test", sw="kipimo"), "reveals care: 'viral load'"),
@@ -36,16 +49,26 @@ def test_checks_catch(label, template, expected):
 
 
 def test_render_in_the_clients_language():
-    values = dict(first_name="Amina", date=format_date(date(2026, 3, 4), "sw"), time=format_time(time(9, 30), "sw"),
-                  facility_name="Mwangaza Health Centre")
+    values = dict(
+        first_name="Amina",
+        date=format_date(date(2026, 3, 4), "sw"),
+        time=format_time(time(9, 30), "sw"),
+        facility_name="Mwangaza Health Centre",
+    )
     assert render("reply.next_visit", "sw", **values) == (
         "Amina, miadi yako ijayo ya kliniki ni Jumatano 4 Machi 2026 saa 09:30 katika Mwangaza Health Centre."
     )
 
 
 def test_unknown_language_falls_back_to_kiswahili_and_unknown_time_leaves_no_gap():
-    text = render("reply.next_visit", None, first_name="Amina", date=format_date(date(2026, 3, 2), "en"),
-                  time=format_time(None), facility_name="X")
+    text = render(
+        "reply.next_visit",
+        None,
+        first_name="Amina",
+        date=format_date(date(2026, 3, 2), "en"),
+        time=format_time(None),
+        facility_name="X",
+    )
     assert text == "Amina, miadi yako ijayo ya kliniki ni Monday 2 March 2026 katika X."
 
 

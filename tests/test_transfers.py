@@ -1,8 +1,9 @@
 """Transfers piece by piece: states, starting them from a CSV, the commands, notices that cannot
 reach her, the ladder's rules, and the configuration of its days."""
+
 from __future__ import annotations
 
-from datetime import datetime, timedelta, timezone
+from datetime import UTC, datetime, timedelta
 
 import pytest
 from sqlalchemy import func, select
@@ -10,10 +11,15 @@ from sqlalchemy import func, select
 from sms_service.config import ConfigError, load_config
 from sms_service.db import utcnow
 from sms_service.gateway import Outcome
-from sms_service.outbound.messages import transition
 from sms_service.models import (
-    Client, Facility, FollowUpTask, OutboundMessage, Transfer, TransferEvent,
+    Client,
+    Facility,
+    FollowUpTask,
+    OutboundMessage,
+    Transfer,
+    TransferEvent,
 )
+from sms_service.outbound.messages import transition
 from sms_service.outbound.sending import Sender
 from sms_service.transfers.begin import new_transfers, start
 from sms_service.transfers.closure import ClosureRefused, close_site
@@ -22,7 +28,7 @@ from sms_service.transfers.states import move
 from tests.support.fake_gateway import FakeGateway
 from tests.support.programme import small_programme
 
-T0 = datetime(2026, 12, 1, 6, 0, tzinfo=timezone.utc)  # 09:00 in Nairobi
+T0 = datetime(2026, 12, 1, 6, 0, tzinfo=UTC)  # 09:00 in Nairobi
 
 
 @pytest.fixture
@@ -31,16 +37,26 @@ def people(services):
     with services.db.session() as s:
         p = small_programme(s)
         s.add(Facility(code="F9", name="Closed", closed_on=T0.date()))
-        for name, phone, language in (("Amina", "+254700000001", "sw"), ("Beth", "+254700000002", "en"),
-                                      ("Chausiku", "+254700000003", "sw")):
+        for name, phone, language in (
+            ("Amina", "+254700000001", "sw"),
+            ("Beth", "+254700000002", "en"),
+            ("Chausiku", "+254700000003", "sw"),
+        ):
             p.client(name, phone, language)
     return services
 
 
 def close(services, now=T0, **kw):
     with services.db.session() as s:
-        return close_site(s, "F1", effective=kw.pop("effective", T0.date() + timedelta(days=7)), now=now,
-                          config=services.config, actor="test", **{"to": "F2", **kw})
+        return close_site(
+            s,
+            "F1",
+            effective=kw.pop("effective", T0.date() + timedelta(days=7)),
+            now=now,
+            config=services.config,
+            actor="test",
+            **{"to": "F2", **kw},
+        )
 
 
 def transfer(s, name="Amina") -> Transfer:
@@ -59,11 +75,17 @@ def test_states_move_only_forward_and_every_change_is_an_event(people):
         assert not move(s, t, "died", cause="staff", actor="cli", now=T0)  # arrived is final
         with pytest.raises(AssertionError):
             move(s, transfer(s, "Beth"), "arrived", cause="a rumour", actor="?", now=T0)
-        events = s.execute(select(TransferEvent.from_status, TransferEvent.to_status, TransferEvent.cause)
-                           .where(TransferEvent.transfer_id == t.id).order_by(TransferEvent.id)).all()
-        assert events == [(None, "planned", "staff"), ("planned", "acknowledged", "client_sms"),
-                          ("acknowledged", "lost_to_follow_up", "follow_up"),
-                          ("lost_to_follow_up", "arrived", "mentor_mother")]
+        events = s.execute(
+            select(TransferEvent.from_status, TransferEvent.to_status, TransferEvent.cause)
+            .where(TransferEvent.transfer_id == t.id)
+            .order_by(TransferEvent.id)
+        ).all()
+        assert events == [
+            (None, "planned", "staff"),
+            ("planned", "acknowledged", "client_sms"),
+            ("acknowledged", "lost_to_follow_up", "follow_up"),
+            ("lost_to_follow_up", "arrived", "mentor_mother"),
+        ]
 
 
 def test_cancelling_a_transfer_cancels_its_waiting_notice_and_closes_its_tasks(people):
@@ -87,8 +109,10 @@ def test_refusals_name_every_problem(people):
     assert "it is the site closing" in refused.value.problems[0]
     with pytest.raises(ClosureRefused) as refused:
         close(people, to=None, mapping={"C-Amina": "F2", "C-Nobody": "F2"})
-    assert refused.value.problems == ["the mapping names 1 client(s) not active at F1: C-Nobody",
-                                      "2 client(s) have no receiving clinic (give --to): C-Beth, C-Chausiku"]
+    assert refused.value.problems == [
+        "the mapping names 1 client(s) not active at F1: C-Nobody",
+        "2 client(s) have no receiving clinic (give --to): C-Beth, C-Chausiku",
+    ]
     with pytest.raises(ClosureRefused, match="unknown facility NOPE"):
         close(people, to="NOPE")
     close(people)
@@ -101,8 +125,14 @@ def test_a_client_already_transferring_elsewhere_keeps_her_transfer(people):
         s.add(Facility(code="F3", name="Baraka"))
         s.flush()
         amina = s.scalar(select(Client).where(Client.first_name == "Amina"))
-        s.add(Transfer(client_id=amina.id, from_facility_id=amina.facility_id, effective_date=T0.date(),
-                       to_facility_id=s.scalar(select(Facility.id).where(Facility.code == "F3"))))
+        s.add(
+            Transfer(
+                client_id=amina.id,
+                from_facility_id=amina.facility_id,
+                effective_date=T0.date(),
+                to_facility_id=s.scalar(select(Facility.id).where(Facility.code == "F3")),
+            )
+        )
     done = close(people)
     assert done.elsewhere == [("C-Amina", "F3")] and done.started.transfers == 2
 
@@ -110,8 +140,9 @@ def test_a_client_already_transferring_elsewhere_keeps_her_transfer(people):
 def test_close_site_command_previews_then_acts_once(people, runner, tmp_path):
     mapping = tmp_path / "map.csv"
     mapping.write_text("client_id,to_facility_code\nC-Beth,F1X\n")
-    result = runner.invoke(args=["close-site", "F1", "--to", "F2", "--mapping", str(mapping), "--effective",
-                                 "2026-12-08", "--dry-run"])
+    result = runner.invoke(
+        args=["close-site", "F1", "--to", "F2", "--mapping", str(mapping), "--effective", "2026-12-08", "--dry-run"]
+    )
     assert result.exit_code == 2 and "refused: unknown facility F1X" in result.output
     result = runner.invoke(args=["close-site", "F1", "--to", "F2", "--effective", "2026-12-08", "--dry-run"])
     assert result.exit_code == 0, result.output
@@ -124,14 +155,19 @@ def test_close_site_command_previews_then_acts_once(people, runner, tmp_path):
     result = runner.invoke(args=["close-site", "F1", "--to", "F2", "--effective", "2026-12-08", "--yes"])
     assert "0 client(s) to transfer" in result.output and "3 client(s) already transferred" in result.output
     with people.db.session() as s:
-        assert s.scalar(select(func.count()).select_from(OutboundMessage)
-                        .where(OutboundMessage.purpose == "transfer_notice")) == 3
+        assert (
+            s.scalar(
+                select(func.count()).select_from(OutboundMessage).where(OutboundMessage.purpose == "transfer_notice")
+            )
+            == 3
+        )
 
 
 def test_import_transfers_starts_them_and_dry_run_changes_nothing(people, runner, tmp_path):
     csv = tmp_path / "transfers.csv"
-    csv.write_text("client_id,to_facility_code,effective_date,reason\nC-Amina,F2,2026-12-20,moving house\n"
-                   "C-Beth,F9,2026-12-20,\n")
+    csv.write_text(
+        "client_id,to_facility_code,effective_date,reason\nC-Amina,F2,2026-12-20,moving house\nC-Beth,F9,2026-12-20,\n"
+    )
     result = runner.invoke(args=["import", "transfers", str(csv), "--dry-run"])
     assert "line 3" in result.output and "1 client(s) to transfer" in result.output
     assert "Preview only" in result.output
@@ -147,10 +183,13 @@ def test_import_transfers_starts_them_and_dry_run_changes_nothing(people, runner
         assert s.get(OutboundMessage, t.notice_message_id).purpose == "transfer_notice"
 
 
-@pytest.mark.parametrize("outcome, reason", [
-    ((Outcome.PERMANENT, "invalid_phone_number"), "the number is not valid"),
-    ((Outcome.OPTED_OUT, "blocked_by_user"), "she has stopped our messages"),
-])
+@pytest.mark.parametrize(
+    "outcome, reason",
+    [
+        ((Outcome.PERMANENT, "invalid_phone_number"), "the number is not valid"),
+        ((Outcome.OPTED_OUT, "blocked_by_user"), "she has stopped our messages"),
+    ],
+)
 def test_a_notice_that_cannot_go_makes_a_task_at_once(people, outcome, reason):
     close(people)
     with people.db.session() as s:
@@ -174,8 +213,9 @@ def test_a_notice_for_a_clinic_closed_since_is_suppressed_and_a_person_told(peop
     Sender(people, FakeGateway()).send([notice], at=T0)
     with people.db.session() as s:
         assert s.get(OutboundMessage, notice).status == "suppressed"
-        assert "the new clinic has closed" in s.scalar(select(FollowUpTask.note).where(
-            FollowUpTask.kind == "transfer_notice_failed"))
+        assert "the new clinic has closed" in s.scalar(
+            select(FollowUpTask.note).where(FollowUpTask.kind == "transfer_notice_failed")
+        )
 
 
 def test_acknowledged_clients_skip_the_reminder_and_the_list(people):

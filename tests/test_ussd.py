@@ -3,6 +3,7 @@
 Each step is (what AT sends as `text`, a fragment the screen must show). Every answer is
 checked: HTTP 200, text/plain, `CON `/`END `, at most 160 characters, ASCII.
 """
+
 from datetime import time, timedelta
 
 import pytest
@@ -10,15 +11,28 @@ from sqlalchemy import select
 
 from sms_service import create_app
 from sms_service.db import utcnow
-from tests.support.programme import small_programme
 from sms_service.models import (
-    Appointment, Client, ConsentEvent, Facility, FollowUpTask, Infant, Transfer, UssdSession,
+    Appointment,
+    Client,
+    ConsentEvent,
+    Facility,
+    FollowUpTask,
+    Infant,
+    Transfer,
+    UssdSession,
 )
+from tests.support.programme import small_programme
 
 TOKEN = "ussd-token"
 AMINA, BETH, SHARED, ESTHER, FATUMA, GRACE, STRANGER = (
-    "+254700000001", "+254700000002", "+254700000003", "+254700000004", "+254700000005", "+254700000006",
-    "+254700000999")
+    "+254700000001",
+    "+254700000002",
+    "+254700000003",
+    "+254700000004",
+    "+254700000005",
+    "+254700000006",
+    "+254700000999",
+)
 
 
 @pytest.fixture
@@ -43,22 +57,51 @@ def people(services):
         baby = Infant(client=amina, first_name="Neema", dob=today - timedelta(days=40))
         s.add(baby)
         s.flush()
-        s.add_all([
-            Appointment(client=amina, facility=mwangaza, date=today + timedelta(days=3), time=time(10, 30), kind="anc"),
-            Appointment(client=chausiku, facility=tumaini, date=today + timedelta(days=5), time=time(9, 0), kind="pnc"),
-            Appointment(client=amina, infant_id=baby.id, facility=mwangaza, date=today + timedelta(days=9),
-                        kind="immunisation"),
-            Transfer(client=esther, from_facility=mwangaza, to_facility=tumaini, status="notified",
-                     effective_date=today + timedelta(days=10)),
-            Transfer(client=fatuma, from_facility=mwangaza, to_facility=tumaini, status="notified",
-                     effective_date=today - timedelta(days=2)),
-        ])
+        s.add_all(
+            [
+                Appointment(
+                    client=amina, facility=mwangaza, date=today + timedelta(days=3), time=time(10, 30), kind="anc"
+                ),
+                Appointment(
+                    client=chausiku, facility=tumaini, date=today + timedelta(days=5), time=time(9, 0), kind="pnc"
+                ),
+                Appointment(
+                    client=amina,
+                    infant_id=baby.id,
+                    facility=mwangaza,
+                    date=today + timedelta(days=9),
+                    kind="immunisation",
+                ),
+                Transfer(
+                    client=esther,
+                    from_facility=mwangaza,
+                    to_facility=tumaini,
+                    status="notified",
+                    effective_date=today + timedelta(days=10),
+                ),
+                Transfer(
+                    client=fatuma,
+                    from_facility=mwangaza,
+                    to_facility=tumaini,
+                    status="notified",
+                    effective_date=today - timedelta(days=2),
+                ),
+            ]
+        )
     return today
 
 
 def step(app, phone, text, session="ATUid_1"):
-    answer = app.test_client().post(f"/webhooks/ussd?token={TOKEN}", data={
-        "sessionId": session, "phoneNumber": phone, "networkCode": "63902", "serviceCode": "*384*123#", "text": text})
+    answer = app.test_client().post(
+        f"/webhooks/ussd?token={TOKEN}",
+        data={
+            "sessionId": session,
+            "phoneNumber": phone,
+            "networkCode": "63902",
+            "serviceCode": "*384*123#",
+            "text": text,
+        },
+    )
     body = answer.get_data(as_text=True)
     assert answer.status_code == 200 and answer.mimetype == "text/plain", body
     assert body[:4] in ("CON ", "END ") and len(body) <= 160 and body.isascii(), body
@@ -67,53 +110,135 @@ def step(app, phone, text, session="ATUid_1"):
 
 # label, phone, [(text, fragment)]
 CONVERSATIONS = [
-    ("home, English", AMINA, [("", "CON Hello Amina\n1. My next visit\n2. My clinic\n3. Change a visit date\n"
-                                  "4. Call me back\n5. Language / Lugha\n6. Stop messages")]),
+    (
+        "home, English",
+        AMINA,
+        [
+            (
+                "",
+                "CON Hello Amina\n1. My next visit\n2. My clinic\n3. Change a visit date\n"
+                "4. Call me back\n5. Language / Lugha\n6. Stop messages",
+            )
+        ],
+    ),
     ("home, Kiswahili", BETH, [("", "CON Habari Beth\n1. Miadi yangu ijayo\n2. Kliniki yangu")]),
-    ("next visit, back, home", AMINA, [("1", "at 10:30, Mwangaza"), ("1*0", "CON Hello Amina"), ("1*00", "Hello Amina")]),
+    (
+        "next visit, back, home",
+        AMINA,
+        [("1", "at 10:30, Mwangaza"), ("1*0", "CON Hello Amina"), ("1*00", "Hello Amina")],
+    ),
     ("next visit, none booked, Kiswahili", BETH, [("1", "Hakuna miadi iliyopangwa"), ("1*0", "Habari Beth")]),
     ("my clinic", AMINA, [("2", "Mwangaza, near the market. Open Mon-Fri 8-5. Tel +254700000800")]),
-    ("my clinic with a transfer pending", ESTHER, [("2", "go to Tumaini, near the church"),
-                                                   ("2*2", "Invalid choice"),  # not yet the date
-                                                   ("2*1", "END Thank you. We have noted that you know")]),
+    (
+        "my clinic with a transfer pending",
+        ESTHER,
+        [
+            ("2", "go to Tumaini, near the church"),
+            ("2*2", "Invalid choice"),  # not yet the date
+            ("2*1", "END Thank you. We have noted that you know"),
+        ],
+    ),
     ("my clinic after the transfer date, Kiswahili", FATUMA, [("2", "2. Nimefika"), ("2*2", "END Karibu Tumaini")]),
-    ("change a visit date", AMINA, [("3", "Which visit?"), ("3", "Neema"), ("3*2", "Why?\n1. Travel"),
-                                    ("3*2*9", "Invalid choice"), ("3*2*0", "Which visit?"),
-                                    ("3*2*1", "END Your Mentor Mother will call you to agree a new date.")]),
+    (
+        "change a visit date",
+        AMINA,
+        [
+            ("3", "Which visit?"),
+            ("3", "Neema"),
+            ("3*2", "Why?\n1. Travel"),
+            ("3*2*9", "Invalid choice"),
+            ("3*2*0", "Which visit?"),
+            ("3*2*1", "END Your Mentor Mother will call you to agree a new date."),
+        ],
+    ),
     ("change a date with no visit", BETH, [("3", "Hakuna miadi")]),
     ("call me back, Kiswahili", BETH, [("4", "END Mama Mshauri wako atakupigia")]),
-    ("language", AMINA, [("5", "Choose language\n1. English\n2. Kiswahili"), ("5*2", "END Sasa utapokea ujumbe kwa Kiswahili")]),
-    ("stop with a reason", BETH, [("6", "Kwa nini?\n1. Sihitaji tena"), ("6*5", "Chaguo si sahihi"),
-                                  ("6*3", "END Hutapokea ujumbe zaidi")]),
-    ("opted out: start again", GRACE, [("", "6. Start messages"), ("6", "Get clinic visit messages again?"),
-                                       ("6*1", "END Welcome back")]),
+    (
+        "language",
+        AMINA,
+        [("5", "Choose language\n1. English\n2. Kiswahili"), ("5*2", "END Sasa utapokea ujumbe kwa Kiswahili")],
+    ),
+    (
+        "stop with a reason",
+        BETH,
+        [("6", "Kwa nini?\n1. Sihitaji tena"), ("6*5", "Chaguo si sahihi"), ("6*3", "END Hutapokea ujumbe zaidi")],
+    ),
+    (
+        "opted out: start again",
+        GRACE,
+        [("", "6. Start messages"), ("6", "Get clinic visit messages again?"), ("6*1", "END Welcome back")],
+    ),
     ("opted out still has the menu", GRACE, [("1", "No visit is booked")]),
-    ("shared phone asks which first", SHARED, [("", "CON Choose / Chagua:\n1. Chausiku\n2. Dorcas"),
-                                               ("2", "Hello Dorcas"), ("1", "Habari Chausiku"), ("2*0", "Choose / Chagua"),
-                                               ("3", "Chaguo si sahihi"), ("2*2", "Mwangaza, near the market"),
-                                               ("2*2*00", "Hello Dorcas")]),
+    (
+        "shared phone asks which first",
+        SHARED,
+        [
+            ("", "CON Choose / Chagua:\n1. Chausiku\n2. Dorcas"),
+            ("2", "Hello Dorcas"),
+            ("1", "Habari Chausiku"),
+            ("2*0", "Choose / Chagua"),
+            ("3", "Chaguo si sahihi"),
+            ("2*2", "Mwangaza, near the market"),
+            ("2*2*00", "Hello Dorcas"),
+        ],
+    ),
     ("unregistered number", STRANGER, [("", "END This number is not registered"), ("1", "Nambari hii haijasajiliwa")]),
     # the same paths in Kiswahili
     ("next visit, Kiswahili", FATUMA, [("1", "Hakuna miadi iliyopangwa"), ("1*00", "Habari Fatuma")]),
-    ("my clinic with a transfer pending, Kiswahili", FATUMA, [("2", "nenda Tumaini, karibu na the church"),
-                                                             ("2*1", "END Asante. Tumeandika kwamba unaijua")]),
-    ("next visit and change its date, Kiswahili", SHARED, [
-        ("1*1", "Miadi ijayo:"), ("1*1", "saa 09:00, Tumaini."), ("1*3", "Miadi ipi?\n1. "),
-        ("1*3*1", "Kwa nini?\n1. Safari\n2. Kazi"), ("1*3*1*7", "Chaguo si sahihi\nKwa nini?"),
-        ("1*3*1*2", "END Mama Mshauri wako atakupigia kupanga tarehe mpya."), ("1*3*0", "Habari Chausiku")]),
+    (
+        "my clinic with a transfer pending, Kiswahili",
+        FATUMA,
+        [("2", "nenda Tumaini, karibu na the church"), ("2*1", "END Asante. Tumeandika kwamba unaijua")],
+    ),
+    (
+        "next visit and change its date, Kiswahili",
+        SHARED,
+        [
+            ("1*1", "Miadi ijayo:"),
+            ("1*1", "saa 09:00, Tumaini."),
+            ("1*3", "Miadi ipi?\n1. "),
+            ("1*3*1", "Kwa nini?\n1. Safari\n2. Kazi"),
+            ("1*3*1*7", "Chaguo si sahihi\nKwa nini?"),
+            ("1*3*1*2", "END Mama Mshauri wako atakupigia kupanga tarehe mpya."),
+            ("1*3*0", "Habari Chausiku"),
+        ],
+    ),
     ("call me back, English", AMINA, [("4", "END Your Mentor Mother will call you soon.")]),
-    ("language, Kiswahili to English", BETH, [("5", "Chagua lugha\n1. English\n2. Kiswahili"),
-                                              ("5*1", "END You will now get messages in English.")]),
+    (
+        "language, Kiswahili to English",
+        BETH,
+        [("5", "Chagua lugha\n1. English\n2. Kiswahili"), ("5*1", "END You will now get messages in English.")],
+    ),
     ("stop, English", AMINA, [("6", "Why stop?\n1. No longer needed"), ("6*1", "END You will get no more messages")]),
-    ("invalid in Kiswahili", BETH, [("7", "CON Chaguo si sahihi\nHabari Beth"), ("3*9", "Chaguo si sahihi\nHakuna miadi")]),
-    ("invalid on every other screen", GRACE, [("5*9", "Invalid choice\nChoose language"),
-                                               ("6*9", "Invalid choice\nGet clinic visit messages again?"),
-                                               ("1*9", "Invalid choice\nNo visit is booked")]),
+    (
+        "invalid in Kiswahili",
+        BETH,
+        [("7", "CON Chaguo si sahihi\nHabari Beth"), ("3*9", "Chaguo si sahihi\nHakuna miadi")],
+    ),
+    (
+        "invalid on every other screen",
+        GRACE,
+        [
+            ("5*9", "Invalid choice\nChoose language"),
+            ("6*9", "Invalid choice\nGet clinic visit messages again?"),
+            ("1*9", "Invalid choice\nNo visit is booked"),
+        ],
+    ),
     ("back and home in Kiswahili", BETH, [("2", "0. Rudi 00. Mwanzo")]),
-    ("invalid at home", AMINA, [("9", "CON Invalid choice\nHello Amina"), ("abc", "Invalid choice"), ("9*1", "Next visit")]),
+    (
+        "invalid at home",
+        AMINA,
+        [("9", "CON Invalid choice\nHello Amina"), ("abc", "Invalid choice"), ("9*1", "Next visit")],
+    ),
     ("a star typed inside input", AMINA, [("1*", "Invalid choice"), ("*1", "Next visit:")]),
-    ("deep history", AMINA, [("*".join(["1", "0"] * 40) + "*2", "Mwangaza, near the market"),
-                             ("*".join(["9"] * 60), "Invalid choice\nHello Amina")]),
+    (
+        "deep history",
+        AMINA,
+        [
+            ("*".join(["1", "0"] * 40) + "*2", "Mwangaza, near the market"),
+            ("*".join(["9"] * 60), "Invalid choice\nHello Amina"),
+        ],
+    ),
 ]
 
 
@@ -144,7 +269,8 @@ def test_choices_are_recorded(app, services, people):
         grace = s.scalar(select(Client).where(Client.first_name == "Grace"))
         assert grace.opted_out_at is None
         assert [(e.kind, e.source) for e in s.scalars(select(ConsentEvent).where(ConsentEvent.phone == BETH))] == [
-            ("opt_out", "ussd")]
+            ("opt_out", "ussd")
+        ]
 
 
 def test_a_resent_step_records_once_and_call_back_once_a_day(app, services, people):
@@ -171,8 +297,14 @@ def test_a_failing_database_gets_an_apology_within_a_second(redis_url, tmp_path)
 
     from sms_service.local.embedded_redis import free_port
 
-    app = create_app({"DATABASE_URL": f"postgresql://postgres@127.0.0.1:{free_port()}/nothing", "REDIS_URL": redis_url,
-                      "SMS_GATEWAY": "outbox", "WEBHOOK_TOKEN": TOKEN})
+    app = create_app(
+        {
+            "DATABASE_URL": f"postgresql://postgres@127.0.0.1:{free_port()}/nothing",
+            "REDIS_URL": redis_url,
+            "SMS_GATEWAY": "outbox",
+            "WEBHOOK_TOKEN": TOKEN,
+        }
+    )
     started = clock.monotonic()
     body = step(app, AMINA, "1")
     assert body.startswith("END Sorry") and clock.monotonic() - started < 1.0
@@ -183,21 +315,34 @@ def test_a_broken_table_gets_an_apology(app, services, people, monkeypatch):
 
     def broken(*args):
         raise RuntimeError("boom")
+
     monkeypatch.setattr(service, "people_on", broken)
     assert step(app, AMINA, "").startswith("END Sorry")
 
 
-@pytest.mark.parametrize("form", [{}, {"sessionId": "S1"}, {"phoneNumber": AMINA}, {"sessionId": "S1", "phoneNumber": "abc"}],
-                         ids=["empty", "no phone", "no session", "bad phone"])
+@pytest.mark.parametrize(
+    "form",
+    [{}, {"sessionId": "S1"}, {"phoneNumber": AMINA}, {"sessionId": "S1", "phoneNumber": "abc"}],
+    ids=["empty", "no phone", "no session", "bad phone"],
+)
 def test_bad_input_still_gets_an_end_screen(app, people, form):
     answer = app.test_client().post(f"/webhooks/ussd?token={TOKEN}", data=form)
     assert answer.status_code == 200 and answer.get_data(as_text=True).startswith("END ")
 
 
 def test_end_of_session_notices_are_kept_once(app, services, people):
-    notice = {"sessionId": "ATUid_9", "phoneNumber": AMINA, "status": "Success", "serviceCode": "*384*123#",
-              "networkCode": "63902", "durationInMillis": "21000", "hopsCount": "3", "input": "1",
-              "lastAppResponse": "END …", "cost": "KES 0.0"}
+    notice = {
+        "sessionId": "ATUid_9",
+        "phoneNumber": AMINA,
+        "status": "Success",
+        "serviceCode": "*384*123#",
+        "networkCode": "63902",
+        "durationInMillis": "21000",
+        "hopsCount": "3",
+        "input": "1",
+        "lastAppResponse": "END …",
+        "cost": "KES 0.0",
+    }
     client = app.test_client()
     for _ in range(2):
         assert client.post(f"/webhooks/ussd/events?token={TOKEN}", data=notice).status_code == 200
@@ -209,7 +354,9 @@ def test_end_of_session_notices_are_kept_once(app, services, people):
 
 
 def test_ussd_needs_the_token(app, people):
-    answer = app.test_client().post("/webhooks/ussd?token=nope", data={"sessionId": "S", "phoneNumber": AMINA, "text": ""})
+    answer = app.test_client().post(
+        "/webhooks/ussd?token=nope", data={"sessionId": "S", "phoneNumber": AMINA, "text": ""}
+    )
     assert answer.status_code == 403
 
 
@@ -248,9 +395,13 @@ def test_clinic_details_come_from_a_directory_read_again_when_stale(app, service
 
 def test_a_long_screen_pages_with_98_in_both_languages(app, services, people):
     with services.db.session() as s:
-        far = Facility(code="F9", name="Kangemi Level Four Health Centre Annex",
-                       landmark="behind the Total petrol station opposite the big market", hours="Mon-Fri 8am-5pm, Sat 8am-1pm",
-                       phone="+254700001234")
+        far = Facility(
+            code="F9",
+            name="Kangemi Level Four Health Centre Annex",
+            landmark="behind the Total petrol station opposite the big market",
+            hours="Mon-Fri 8am-5pm, Sat 8am-1pm",
+            phone="+254700001234",
+        )
         s.add(far)
         s.flush()
         for name in ("Esther", "Fatuma"):

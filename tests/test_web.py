@@ -1,6 +1,7 @@
 """The dashboard over HTTP (Flask's test client): logging in and its throttling, CSRF on every
 form, each page in both languages, and scoping: a Mentor Mother never sees, nor acts on,
 another's clients through any page."""
+
 from __future__ import annotations
 
 import io
@@ -84,12 +85,15 @@ def test_a_mentor_mother_records_a_task_outcome_but_never_anothers(client, peopl
         assert s.get(FollowUpTask, chausiku).status == "open"
 
 
-@pytest.mark.parametrize("who, sees, not_sees", [
-    ("zawadi", {"Amina", "Beth"}, {"Chausiku"}),
-    ("imani", {"Chausiku"}, {"Amina", "Beth"}),
-    ("tumaini", {"Beth"}, {"Amina", "Chausiku"}),
-    ("admin", {"Amina", "Beth", "Chausiku"}, set()),
-])
+@pytest.mark.parametrize(
+    "who, sees, not_sees",
+    [
+        ("zawadi", {"Amina", "Beth"}, {"Chausiku"}),
+        ("imani", {"Chausiku"}, {"Amina", "Beth"}),
+        ("tumaini", {"Beth"}, {"Amina", "Chausiku"}),
+        ("admin", {"Amina", "Beth", "Chausiku"}, set()),
+    ],
+)
 def test_every_page_shows_only_the_accounts_own_clients(client, people, who, sees, not_sees):
     log_in(client, who)
     for path in ("/clients", "/messages", "/tasks"):
@@ -117,8 +121,13 @@ def test_the_transfers_board_counts_and_drills_down_and_a_clinic_records_arrival
     board = text_of(client.get("/transfers"))
     assert re.search(r"<td>F1</td><td>F2</td>\s*<td class=\"n\"><a [^>]+>1</a>", board)
     assert "Beth" in text_of(client.get("/transfers/list?site=F1&clinic=F2"))
-    answer = form_post(client, f"/transfers/{people.transfer_id}", {"outcome": "arrived"},
-                       page=f"/transfers/{people.transfer_id}", follow_redirects=True)
+    answer = form_post(
+        client,
+        f"/transfers/{people.transfer_id}",
+        {"outcome": "arrived"},
+        page=f"/transfers/{people.transfer_id}",
+        follow_redirects=True,
+    )
     assert 'id="transfer-status">arrived<' in text_of(answer)
     log_in(client, "imani")
     assert form_post(client, f"/transfers/{people.transfer_id}", {"outcome": "declined"}).status_code == 404
@@ -126,13 +135,18 @@ def test_the_transfers_board_counts_and_drills_down_and_a_clinic_records_arrival
 
 def test_a_broadcast_is_previewed_then_sent_and_shown_with_its_progress(client, people, services):
     log_in(client, "zawadi")
-    preview = form_post(client, "/broadcasts", {"text_sw": "Kliniki itafunguliwa Jumatatu.", "action": "preview"},
-                        page="/broadcasts")
+    preview = form_post(
+        client, "/broadcasts", {"text_sw": "Kliniki itafunguliwa Jumatatu.", "action": "preview"}, page="/broadcasts"
+    )
     page = text_of(preview)
     assert preview.status_code == 200 and 'id="preview"' in page
     assert re.search(r"Wapokeaji<b>2</b>", page)  # Amina and Beth, never Chausiku
-    sent = form_post(client, "/broadcasts", {"text_sw": "Kliniki itafunguliwa Jumatatu.", "action": "send",
-                                             "when": "now"}, page="/broadcasts")
+    sent = form_post(
+        client,
+        "/broadcasts",
+        {"text_sw": "Kliniki itafunguliwa Jumatatu.", "action": "send", "when": "now"},
+        page="/broadcasts",
+    )
     assert sent.status_code == 302
     with services.db.session() as s:
         broadcast = s.scalar(select(Broadcast))
@@ -145,8 +159,9 @@ def test_a_broadcast_is_previewed_then_sent_and_shown_with_its_progress(client, 
 
 def test_a_revealing_broadcast_is_refused_with_the_word_named(client, people):
     log_in(client, "admin")
-    refused = form_post(client, "/broadcasts", {"text_en": "Bring your ARV card", "action": "preview"},
-                        page="/broadcasts")
+    refused = form_post(
+        client, "/broadcasts", {"text_en": "Bring your ARV card", "action": "preview"}, page="/broadcasts"
+    )
     assert refused.status_code == 422 and "ARV" in text_of(refused)
 
 
@@ -155,12 +170,21 @@ def test_imports_are_for_admins_and_show_every_refused_row(client, people):
     assert client.get("/imports").status_code == 403
     log_in(client, "admin")
     rows = "code,name\nF9,Nuru\n,No code\nF10,\n"
-    answer = form_post(client, "/imports", {"kind": "facilities", "file": (io.BytesIO(rows.encode()), "f.csv")},
-                       page="/imports", content_type="multipart/form-data")
+    answer = form_post(
+        client,
+        "/imports",
+        {"kind": "facilities", "file": (io.BytesIO(rows.encode()), "f.csv")},
+        page="/imports",
+        content_type="multipart/form-data",
+    )
     page = text_of(answer)
     assert answer.status_code == 200 and re.search(r"<td>3</td><td>[^<]*code", page) and "<td>4</td>" in page
-    assert "F9" in {f["code"] for f in client.application.test_client().get(
-        "/api/v1/facilities", headers={"Authorization": f"Bearer {people.tokens['admin']}"}).json["items"]}
+    assert "F9" in {
+        f["code"]
+        for f in client.application.test_client()
+        .get("/api/v1/facilities", headers={"Authorization": f"Bearer {people.tokens['admin']}"})
+        .json["items"]
+    }
 
 
 def test_the_language_switch_turns_the_pages_to_kiswahili_and_is_remembered(client, people, services):
@@ -173,8 +197,10 @@ def test_the_language_switch_turns_the_pages_to_kiswahili_and_is_remembered(clie
 
 
 def test_a_login_redirect_never_leaves_the_site(client, people):
-    answer = client.post("/login?next=//evil.example/x", data={"username": "zawadi", "password": "a-long-test-password",
-                                                              "csrf_token": csrf_of(client)})
+    answer = client.post(
+        "/login?next=//evil.example/x",
+        data={"username": "zawadi", "password": "a-long-test-password", "csrf_token": csrf_of(client)},
+    )
     assert answer.location == "/"
 
 
@@ -204,12 +230,14 @@ def test_a_broadcast_above_the_threshold_waits_for_a_supervisors_approval_on_the
     client = make_app(BROADCAST_APPROVAL_ABOVE="1").test_client()
     two_mentor_mothers(services)
     log_in(client, "zawadi")
-    sent = form_post(client, "/broadcasts", {"text_sw": "Kliniki itafunguliwa Jumatatu.", "action": "send"},
-                     page="/broadcasts")
+    sent = form_post(
+        client, "/broadcasts", {"text_sw": "Kliniki itafunguliwa Jumatatu.", "action": "send"}, page="/broadcasts"
+    )
     page = text_of(client.get(sent.location))
     assert "inasubiri idhini" in page and "/approve" not in page  # hers waits; she cannot approve it
-    assert form_post(client, sent.location + "/approve", {}, page=sent.location, follow_redirects=True) \
-        .status_code == 200
+    assert (
+        form_post(client, sent.location + "/approve", {}, page=sent.location, follow_redirects=True).status_code == 200
+    )
     with services.db.session() as s:
         assert s.scalar(select(Broadcast.status)) == "awaiting_approval"
     log_in(client, "mwangaza")

@@ -1,16 +1,17 @@
 """Delivery reports and opt-out notices over HTTP, as Africa's Talking sends them."""
-from datetime import datetime, timedelta, timezone
+
+from datetime import UTC, datetime, timedelta
 
 import pytest
 from sqlalchemy import select
 
+from sms_service.bootstrap import get_services
+from sms_service.models import Client, ConsentEvent, DeliveryReport, Facility, OutboundMessage
 from sms_service.outbound.delivery import apply_stored_reports
 from sms_service.outbound.messages import create_message, transition
-from sms_service.models import Client, ConsentEvent, DeliveryReport, Facility, OutboundMessage
-from sms_service.bootstrap import get_services
 
 TOKEN = "test-webhook-token"
-NOW = datetime(2026, 3, 2, 9, 0, tzinfo=timezone.utc)
+NOW = datetime(2026, 3, 2, 9, 0, tzinfo=UTC)
 
 
 @pytest.fixture
@@ -32,8 +33,16 @@ def sent_message(services, provider_id="ATXid_1", phone="+254700000001", status=
         client = Client(external_id="C1", first_name="Amina", phone=phone, facility=facility)
         s.add(client)
         s.flush()
-        message, _ = create_message(s, phone=phone, client_id=client.id, purpose="reminder", subject="v1",
-                                    body="Habari", not_before=NOW, expires_at=NOW + timedelta(days=1))
+        message, _ = create_message(
+            s,
+            phone=phone,
+            client_id=client.id,
+            purpose="reminder",
+            subject="v1",
+            body="Habari",
+            not_before=NOW,
+            expires_at=NOW + timedelta(days=1),
+        )
         for step in ("queued", "sending", status):
             transition(s, [message.id], step, "test", now=NOW)
         if provider_id:
@@ -72,8 +81,12 @@ REPORT_SEQUENCES = [
 def test_report_sequences_end_in_the_right_state(client, services, label, reports, final):
     message_id = sent_message(services)
     for status, reason in reports:
-        assert post(client, "/sms/delivery", id="ATXid_1", status=status, failureReason=reason,
-                    phoneNumber="+254700000001").status_code == 200
+        assert (
+            post(
+                client, "/sms/delivery", id="ATXid_1", status=status, failureReason=reason, phoneNumber="+254700000001"
+            ).status_code
+            == 200
+        )
     assert status_of(services, message_id) == final
 
 
@@ -90,8 +103,14 @@ def test_report_before_the_message_id_is_stored_is_applied_later(client, service
 
 def test_blacklist_report_is_an_opt_out(client, services):
     message_id = sent_message(services)
-    post(client, "/sms/delivery", id="ATXid_1", status="Failed", failureReason="UserInBlackList",
-         phoneNumber="+254700000001")
+    post(
+        client,
+        "/sms/delivery",
+        id="ATXid_1",
+        status="Failed",
+        failureReason="UserInBlackList",
+        phoneNumber="+254700000001",
+    )
     with services.db.session() as s:
         assert s.get(OutboundMessage, message_id).failure_reason == "opted_out"
         assert s.scalar(select(Client.opted_out_at)) is not None
@@ -104,8 +123,16 @@ def test_bulk_opt_out_notice_stops_waiting_messages(client, services):
         client_row = Client(external_id="C1", first_name="Amina", phone="+254700000001", facility=facility)
         s.add(client_row)
         s.flush()
-        waiting, _ = create_message(s, phone="+254700000001", client_id=client_row.id, purpose="broadcast",
-                                    subject="b1", body="x", not_before=NOW, expires_at=NOW + timedelta(days=1))
+        waiting, _ = create_message(
+            s,
+            phone="+254700000001",
+            client_id=client_row.id,
+            purpose="broadcast",
+            subject="b1",
+            body="x",
+            not_before=NOW,
+            expires_at=NOW + timedelta(days=1),
+        )
     assert post(client, "/sms/optout", senderId="MYCLINIC", phoneNumber="+254700000001").status_code == 200
     assert status_of(services, waiting.id) == "suppressed"
     # a number we cannot use: nothing to stop, and a 200 (anything else, AT posts it again for hours)
@@ -129,7 +156,10 @@ def test_a_burst_of_reports_wakes_one_job_and_repeats_are_kept_once(client, serv
     assert Queue("default", connection=services.redis).count == 1  # one wake-up for the burst
     with services.db.session() as s:
         assert [r.provider_status for r in s.scalars(select(DeliveryReport).order_by(DeliveryReport.id))] == [
-            "Sent", "Buffered", "Success"]
+            "Sent",
+            "Buffered",
+            "Success",
+        ]
     assert apply_stored_reports(services) == (3, False)
     assert apply_stored_reports(services) == (0, False)
 
@@ -137,13 +167,14 @@ def test_a_burst_of_reports_wakes_one_job_and_repeats_are_kept_once(client, serv
 def test_reports_whose_wake_up_was_lost_are_applied_after_the_sweep(client, services, redis_server):
     from rq import Queue
 
-    from sms_service.outbound.dispatch import STALE_REPORTS as STALE_INBOUND, sweep
+    from sms_service.outbound.dispatch import STALE_REPORTS as STALE_INBOUND
+    from sms_service.outbound.dispatch import sweep
 
     message_id = sent_message(services)
     client.post(f"/webhooks/sms/delivery?token={TOKEN}", data={"id": "ATXid_1", "status": "Success"})
     services.nudger.flush()
     services.redis.flushdb()  # our private Redis: the job is gone
-    assert sweep(services, datetime.now(timezone.utc) + STALE_INBOUND + timedelta(seconds=1))["reports"] == 1
+    assert sweep(services, datetime.now(UTC) + STALE_INBOUND + timedelta(seconds=1))["reports"] == 1
     [job] = Queue("default", connection=services.redis).jobs
     assert job.func_name == "workers.jobs.apply_delivery_reports"
     apply_stored_reports(services)

@@ -1,5 +1,6 @@
 """A worker's services and sender (`sms_service.bootstrap`), built once per process. A test runs
 jobs on its own by setting `_services` and `_sender`."""
+
 from __future__ import annotations
 
 from sms_service.bootstrap import Services, for_this_process, sender_for

@@ -1,6 +1,7 @@
 """RQ jobs: each takes ids or nothing, loads, calls the domain, returns. Each runs a job named in
 `sms_service.jobs` (its queue and time limit there), which is how the web process enqueues it
 without importing this."""
+
 from __future__ import annotations
 
 from sms_service.db import utcnow

@@ -3,18 +3,19 @@
 Later capabilities register here (the sweeper that re-queues due messages, reminder scans).
 Each task takes (services, now) and must be safe when two schedulers run at once.
 """
+
 from __future__ import annotations
 
 import logging
 import os
 import signal
 import threading
+from collections.abc import Callable
 from datetime import datetime
-from typing import Callable
 
+from sms_service.bootstrap import Services
 from sms_service.db import utcnow
 from sms_service.logs import configure
-from sms_service.bootstrap import Services
 
 from .context import get_services
 

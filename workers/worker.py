@@ -7,6 +7,7 @@ SimpleWorker runs jobs in this process instead of forking one per job: the servi
 pool, Redis, the gateway's HTTP pool) are built once per process and reused, and a job costs
 no fork. A job that dies with the process is repaired by the sweeper from the database.
 """
+
 from __future__ import annotations
 
 import logging
@@ -14,8 +15,8 @@ import sys
 
 from rq import SimpleWorker
 
-from sms_service.logs import configure
 from sms_service.bootstrap import QUEUE_NAMES
+from sms_service.logs import configure
 
 from .context import get_services
 

@@ -10,13 +10,14 @@ A wrong password, an unknown name and an account turned away all get the same an
 same cost (a password hash is always checked). Only a login that was tried counts: a page view
 is never a failure. A password reset ends every session of the account; logging out ends its
 own session on the server (`LoginSession`), wherever its cookie is presented."""
+
 from __future__ import annotations
 
 import hashlib
 import secrets
 from dataclasses import dataclass
-from functools import cache
 from datetime import datetime, timedelta
+from functools import cache
 
 from sqlalchemy import select, update
 from sqlalchemy.orm import Session
@@ -43,6 +44,7 @@ class AccountRefused(ValueError):
 @dataclass(frozen=True)
 class Account:
     """The logged-in person, as a request needs them (Flask-Login's user)."""
+
     id: int
     username: str
     name: str
@@ -62,13 +64,28 @@ class Account:
 
     @property
     def caller(self) -> Caller:
-        return Caller(f"user:{self.id}", self.role, "web", self.mentor_mother_id, self.facility_id,
-                      person_of(self.id, self.role, self.mentor_mother_id))
+        return Caller(
+            f"user:{self.id}",
+            self.role,
+            "web",
+            self.mentor_mother_id,
+            self.facility_id,
+            person_of(self.id, self.role, self.mentor_mother_id),
+        )
 
     @classmethod
-    def of(cls, user: User, session_key: str = "") -> "Account":
-        return cls(user.id, user.username, user.name, user.role, user.facility_id, user.mentor_mother_id,
-                   user.language, user.session_version, session_key)
+    def of(cls, user: User, session_key: str = "") -> Account:
+        return cls(
+            user.id,
+            user.username,
+            user.name,
+            user.role,
+            user.facility_id,
+            user.mentor_mother_id,
+            user.language,
+            user.session_version,
+            session_key,
+        )
 
 
 @dataclass(frozen=True)
@@ -102,13 +119,25 @@ def _checked(password: str, *names: str) -> str:
     from zxcvbn import zxcvbn  # its word lists are read on first use, not at every start-up
 
     if zxcvbn(password[:100], user_inputs=[n for n in names if n])["score"] < MIN_STRENGTH:
-        raise AccountRefused("that password is too common or too like the username: choose a longer or "
-                             "less usual one (a few unrelated words work well)")
+        raise AccountRefused(
+            "that password is too common or too like the username: choose a longer or "
+            "less usual one (a few unrelated words work well)"
+        )
     return generate_password_hash(password)
 
 
-def add(session: Session, username: str, *, name: str, role: str, password: str, facility: str | None = None,
-        mentor_mother: str | None = None, language: str = "en", actor: str = "cli") -> User:
+def add(
+    session: Session,
+    username: str,
+    *,
+    name: str,
+    role: str,
+    password: str,
+    facility: str | None = None,
+    mentor_mother: str | None = None,
+    language: str = "en",
+    actor: str = "cli",
+) -> User:
     """A new account. Raises `AccountRefused` (or `access.ScopeRefused`) saying why not."""
     username = username.strip().lower()
     if not username or len(username) > 64 or not username.replace("-", "").replace(".", "").replace("_", "").isalnum():
@@ -120,9 +149,15 @@ def add(session: Session, username: str, *, name: str, role: str, password: str,
     if session.scalar(select(User.id).where(User.username == username)) is not None:
         raise AccountRefused(f"there is already an account {username}")
     facility_id, mentor_id = scope_ids(session, role, facility, mentor_mother)
-    user = User(username=username, name=name.strip() or username, role=role,
-                password_hash=_checked(password, username, name),
-                facility_id=facility_id, mentor_mother_id=mentor_id, language=language)
+    user = User(
+        username=username,
+        name=name.strip() or username,
+        role=role,
+        password_hash=_checked(password, username, name),
+        facility_id=facility_id,
+        mentor_mother_id=mentor_id,
+        language=language,
+    )
     session.add(user)
     session.flush()
     audit.record(session, actor, "user.add", subject_type="user", subject_id=user.id, origin="cli", role=role)
@@ -145,8 +180,9 @@ def reset(session: Session, username: str, password: str, *, now: datetime, acto
     return user
 
 
-def set_active(session: Session, username: str, active: bool, *, actor: str = "cli", now: datetime | None = None
-               ) -> User:
+def set_active(
+    session: Session, username: str, active: bool, *, actor: str = "cli", now: datetime | None = None
+) -> User:
     """Disable an account (its sessions and its API tokens end at once, it cannot log in) or
     enable it again (its old tokens stay ended: new ones are made for it)."""
     from ..db import utcnow
@@ -156,11 +192,18 @@ def set_active(session: Session, username: str, active: bool, *, actor: str = "c
     if user.active != active:
         user.active, user.session_version = active, user.session_version + 1
         if not active:
-            for token in session.scalars(select(ApiToken).where(ApiToken.user_id == user.id,
-                                                                ApiToken.revoked_at.is_(None))):
+            for token in session.scalars(
+                select(ApiToken).where(ApiToken.user_id == user.id, ApiToken.revoked_at.is_(None))
+            ):
                 token.revoked_at = now or utcnow()
-        audit.record(session, actor, "user.enable" if active else "user.disable", subject_type="user",
-                     subject_id=user.id, origin="cli")
+        audit.record(
+            session,
+            actor,
+            "user.enable" if active else "user.disable",
+            subject_type="user",
+            subject_id=user.id,
+            origin="cli",
+        )
     return user
 
 
@@ -176,9 +219,11 @@ def load(session: Session, account_id: str, now: datetime | None = None) -> Acco
     user_id, version, key = (account_id.split(":") + ["", ""])[:3]
     if not user_id.isdigit() or not version.isdigit() or not key:
         return None
-    found = session.execute(select(User, LoginSession.created_at).join(LoginSession, LoginSession.user_id == User.id)
-                            .where(User.id == int(user_id), LoginSession.key_hash == _digest(key),
-                                   LoginSession.ended_at.is_(None))).first()
+    found = session.execute(
+        select(User, LoginSession.created_at)
+        .join(LoginSession, LoginSession.user_id == User.id)
+        .where(User.id == int(user_id), LoginSession.key_hash == _digest(key), LoginSession.ended_at.is_(None))
+    ).first()
     if found is None:
         return None
     user, began = found
@@ -191,12 +236,23 @@ def log_out(session: Session, account_id: str, now: datetime) -> None:
     """End this login on the server: its cookie, wherever it is presented, no longer works."""
     key = (account_id.split(":") + ["", ""])[2]
     if key:
-        session.execute(update(LoginSession).where(LoginSession.key_hash == _digest(key),
-                                                   LoginSession.ended_at.is_(None)).values(ended_at=now))
+        session.execute(
+            update(LoginSession)
+            .where(LoginSession.key_hash == _digest(key), LoginSession.ended_at.is_(None))
+            .values(ended_at=now)
+        )
 
 
-def log_in(session: Session, username: str, password: str, *, now: datetime, address: str,
-           address_failures, pair_failures=lambda add, version: 0) -> Login:
+def log_in(
+    session: Session,
+    username: str,
+    password: str,
+    *,
+    now: datetime,
+    address: str,
+    address_failures,
+    pair_failures=lambda add, version: 0,
+) -> Login:
     """Check a login. `address_failures(add: bool) -> int` counts recent failures from the
     caller's address; `pair_failures(add, version)` those of this name from it since the
     account's password `version` (a reset starts the count again), adding one when asked.
@@ -205,25 +261,34 @@ def log_in(session: Session, username: str, password: str, *, now: datetime, add
     if address_failures(False) >= ADDRESS_FAILURES:
         return Login(None, "throttled")
     user = session.scalar(select(User).where(User.username == username.strip().lower()[:64]))
-    usable = user is not None and user.active
+    usable = user if user is not None and user.active else None  # None: no account that may log in
     version = user.session_version if user is not None else 0
     turned_away = pair_failures(False, version) >= PAIR_FAILURES or (
-        usable and user.locked_until is not None and user.locked_until > now)
-    right = check_password_hash(user.password_hash if usable else dummy, password)
-    if usable and right and not turned_away:
-        user.failed_logins, user.locked_until, user.last_login_at = 0, None, now
+        usable is not None and usable.locked_until is not None and usable.locked_until > now
+    )
+    right = check_password_hash(usable.password_hash if usable else dummy, password)
+    if usable is not None and right and not turned_away:
+        usable.failed_logins, usable.locked_until, usable.last_login_at = 0, None, now
         key = secrets.token_urlsafe(24)
-        session.add(LoginSession(user_id=user.id, key_hash=_digest(key), created_at=now))
-        audit.record(session, f"user:{user.id}", "user.login", subject_type="user", subject_id=user.id,
-                     origin=address)
-        return Login(Account.of(user, key))
-    if not right or not usable:
+        session.add(LoginSession(user_id=usable.id, key_hash=_digest(key), created_at=now))
+        audit.record(
+            session, f"user:{usable.id}", "user.login", subject_type="user", subject_id=usable.id, origin=address
+        )
+        return Login(Account.of(usable, key))
+    if not right or usable is None:
         address_failures(True)
         pair_failures(True, version)
-    if usable and not right:
-        user.failed_logins += 1
-        if user.failed_logins >= ACCOUNT_FAILURES and not turned_away:
-            user.locked_until = now + LOCK_FOR
-            audit.record(session, f"user:{user.id}", "user.locked", subject_type="user", subject_id=user.id,
-                         origin=address, failures=user.failed_logins)
+    if usable is not None and not right:
+        usable.failed_logins += 1
+        if usable.failed_logins >= ACCOUNT_FAILURES and not turned_away:
+            usable.locked_until = now + LOCK_FOR
+            audit.record(
+                session,
+                f"user:{usable.id}",
+                "user.locked",
+                subject_type="user",
+                subject_id=usable.id,
+                origin=address,
+                failures=usable.failed_logins,
+            )
     return Login(None, "wrong")  # whatever the reason: one answer

@@ -1,21 +1,20 @@
 """Visits over the API: read a client's, and record attended, cancelled or a new date. Narrowed
 like transfers: an admin sees all, a supervisor her facility's (the visit's clinic or the
 client's), a Mentor Mother her own clients'."""
-from __future__ import annotations
 
-from datetime import date, time
+from __future__ import annotations
 
 from flask import request
 from sqlalchemy import select
 
+from ..bootstrap import get_services
 from ..db import utcnow
 from ..models import Appointment, Client
 from ..reminders.outcomes import apply
 from ..reminders.visits import VisitRefused
-from ..bootstrap import get_services
-from .base import blueprint
 from .auth import narrowed, requires
-from .errors import ApiError, json_body
+from .base import blueprint
+from .errors import ApiError, a_date, a_time, json_body
 
 
 def scope(query):
@@ -24,10 +23,17 @@ def scope(query):
 
 
 def as_json(a: Appointment, client_id: str) -> dict:
-    return {"id": a.id, "client_id": client_id, "date": a.date.isoformat(),
-            "time": a.time.strftime("%H:%M") if a.time else None, "kind": a.kind, "status": a.status,
-            "source": a.source, "facility_id": a.facility_id,
-            "confirmed_at": a.confirmed_at.isoformat() if a.confirmed_at else None}
+    return {
+        "id": a.id,
+        "client_id": client_id,
+        "date": a.date.isoformat(),
+        "time": a.time.strftime("%H:%M") if a.time else None,
+        "kind": a.kind,
+        "status": a.status,
+        "source": a.source,
+        "facility_id": a.facility_id,
+        "confirmed_at": a.confirmed_at.isoformat() if a.confirmed_at else None,
+    }
 
 
 @blueprint.get("/appointments")
@@ -38,31 +44,37 @@ def list_appointments():
     if not external:
         raise ApiError(400, "client_id: give the clinic's client_id")
     with get_services().db.session() as session:
-        rows = session.execute(scope(select(Appointment, Client.external_id).join(Client, Client.id ==
-                                                                                  Appointment.client_id)
-                                     .where(Client.external_id == external).order_by(Appointment.date))).all()
+        rows = session.execute(
+            scope(
+                select(Appointment, Client.external_id)
+                .join(Client, Client.id == Appointment.client_id)
+                .where(Client.external_id == external)
+                .order_by(Appointment.date)
+            )
+        ).all()
         return {"items": [as_json(a, ext) for a, ext in rows]}
 
 
 def _record(appointment_id: int, outcome: str):
     data = json_body(optional=True)
     services = get_services()
-    try:
-        new_date = date.fromisoformat(data["date"]) if data.get("date") else None
-        new_time = time.fromisoformat(data["time"]) if data.get("time") else None
-    except (TypeError, ValueError):
-        raise ApiError(400, "date as YYYY-MM-DD, time as HH:MM")
+    new_date = a_date(data["date"], "date") if data.get("date") else None
+    new_time = a_time(data["time"], "time") if data.get("time") else None
     with services.db.session() as session:
-        found = session.execute(scope(select(Appointment, Client.external_id).join(Client, Client.id ==
-                                                                                   Appointment.client_id)
-                                      .where(Appointment.id == appointment_id))).first()
+        found = session.execute(
+            scope(
+                select(Appointment, Client.external_id)
+                .join(Client, Client.id == Appointment.client_id)
+                .where(Appointment.id == appointment_id)
+            )
+        ).first()
         if found is None:
             raise ApiError(404, f"no appointment {appointment_id}")
         appointment, external = found
         try:
             changed = apply(session, appointment, outcome, utcnow(), services.config, new_date, new_time)
         except VisitRefused as exc:
-            raise ApiError(409, str(exc))
+            raise ApiError(409, str(exc)) from exc
         return {"recorded": changed, **as_json(appointment, external)}
 
 

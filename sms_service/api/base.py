@@ -1,4 +1,5 @@
 """The API's blueprint and what it answers before and around its views: JSON errors, ids in range."""
+
 from __future__ import annotations
 
 from flask import Blueprint, jsonify
@@ -6,7 +7,8 @@ from werkzeug.exceptions import HTTPException
 
 from .errors import ApiError
 
-blueprint = Blueprint("api", __name__, url_prefix="/api/v1")
+PREFIX = "/api/v1"
+blueprint = Blueprint("api", __name__, url_prefix=PREFIX)
 
 
 @blueprint.errorhandler(ApiError)
@@ -33,7 +35,7 @@ def init_app(app) -> None:
 
     def as_json(error: HTTPException):
         """No route matched, so no blueprint's handler runs: JSON under the API, Flask's page elsewhere."""
-        return http_error(error) if request.path.startswith(blueprint.url_prefix + "/") else error
+        return http_error(error) if request.path.startswith(PREFIX + "/") else error
 
     for code in (404, 405):
         app.register_error_handler(code, as_json)

@@ -1,31 +1,49 @@
 """Facilities and clients over the API. Every caller sees the facilities (names, landmarks,
 hours are public to staff); clients are narrowed by role like everything else."""
+
 from __future__ import annotations
 
 from flask import g, request
 from sqlalchemy import select
 
 from .. import life_events
+from ..bootstrap import get_services
 from ..models import Facility
 from ..outbound.eligibility import muted_clients
 from ..records import clients as records
-from ..bootstrap import get_services
-from .base import blueprint
 from .auth import requires
+from .base import blueprint
 from .errors import ApiError, int_arg, limit_arg
 
 
 def facility_json(f: Facility) -> dict:
-    return {"id": f.id, "code": f.code, "name": f.name, "county": f.county, "sub_county": f.sub_county,
-            "landmark": f.landmark, "phone": f.phone, "hours": f.hours,
-            "closed_on": f.closed_on.isoformat() if f.closed_on else None}
+    return {
+        "id": f.id,
+        "code": f.code,
+        "name": f.name,
+        "county": f.county,
+        "sub_county": f.sub_county,
+        "landmark": f.landmark,
+        "phone": f.phone,
+        "hours": f.hours,
+        "closed_on": f.closed_on.isoformat() if f.closed_on else None,
+    }
 
 
 def client_json(c, muted: str | None = None) -> dict:
     """`muted`: why she gets nothing (`eligibility.muted`), when it is known."""
-    return {"client_id": c.external_id, "first_name": c.first_name, "phone": c.phone, "facility": c.facility.code,
-            "language": c.language, "stage": c.stage, "status": c.status, "edd": c.edd.isoformat() if c.edd else None,
-            "opted_out": c.opted_out_at is not None, "muted": muted}
+    return {
+        "client_id": c.external_id,
+        "first_name": c.first_name,
+        "phone": c.phone,
+        "facility": c.facility.code,
+        "language": c.language,
+        "stage": c.stage,
+        "status": c.status,
+        "edd": c.edd.isoformat() if c.edd else None,
+        "opted_out": c.opted_out_at is not None,
+        "muted": muted,
+    }
 
 
 @blueprint.get("/facilities")
@@ -57,8 +75,9 @@ def list_clients():
             facility_id = session.scalar(select(Facility.id).where(Facility.code == request.args["facility"]))
             if facility_id is None:
                 return {"items": [], "next_after_id": None}
-        found = records.search(session, g.caller, request.args.get("q", ""), facility_id=facility_id,
-                               after_id=after_id, limit=limit)
+        found = records.search(
+            session, g.caller, request.args.get("q", ""), facility_id=facility_id, after_id=after_id, limit=limit
+        )
         muted = muted_clients(session, found.items)
         return {"items": [client_json(c, muted[c.id]) for c in found.items], "next_after_id": found.next_id}
 
@@ -73,7 +92,11 @@ def get_client(client_id: str):
         if client is None:
             raise ApiError(404, f"no client {client_id}")
         events = records.timeline(session, client, services.config.tz)
-        return {**client_json(client, muted_clients(session, [client])[client.id]),
-                "events": [life_events.as_json(e) for e in life_events.events_of(session, client.id)],
-                "timeline": [{"at": e.at.isoformat(), "kind": e.kind, "title": e.title, "detail": e.detail,
-                              "status": e.status} for e in events]}
+        return {
+            **client_json(client, muted_clients(session, [client])[client.id]),
+            "events": [life_events.as_json(e) for e in life_events.events_of(session, client.id)],
+            "timeline": [
+                {"at": e.at.isoformat(), "kind": e.kind, "title": e.title, "detail": e.detail, "status": e.status}
+                for e in events
+            ],
+        }

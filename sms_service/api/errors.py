@@ -1,5 +1,12 @@
 """API errors: a status and a clear JSON body, `{"error": "…"}` (and `problems` when several)."""
+
 from __future__ import annotations
+
+import re
+from datetime import date, time
+
+DATE = re.compile(r"[0-9]{4}-[0-9]{2}-[0-9]{2}")  # the document's `format: date`, no more
+TIME = re.compile(r"([01][0-9]|2[0-3]):[0-5][0-9]")  # HH:MM
 
 
 class ApiError(Exception):
@@ -29,12 +36,35 @@ KINDS = {str: "text", bool: "true or false", dict: "an object", list: "a list", 
 
 def typed(data: dict, **expected: type) -> dict:
     """`data`'s fields of these names, each absent (None) or of its type; a 400 naming every
-    field that is not (an API answers a wrong JSON shape with 400, never a 500)."""
-    problems = [f"{name}: {KINDS[kind]}" for name, kind in expected.items() if data.get(name) is not None
-                and (not isinstance(data[name], kind) or (kind is int and isinstance(data[name], bool)))]
+    field that is not (an API answers a wrong JSON shape with 400, never a 500). An explicit
+    null is not absent: the document gives none of these fields null, so it is refused too."""
+    problems = [
+        f"{name}: {KINDS[kind]}"
+        for name, kind in expected.items()
+        if name in data
+        and (data[name] is None or not isinstance(data[name], kind) or (kind is int and isinstance(data[name], bool)))
+    ]
     if problems:
         raise ApiError(400, "malformed field(s): " + ", ".join(p.split(":")[0] for p in problems), problems)
     return {name: data.get(name) for name in expected}
+
+
+def a_date(raw: object, name: str) -> date:
+    """A date as the document writes it (YYYY-MM-DD: Python alone would also take 20261220), or a
+    400 naming the field."""
+    if isinstance(raw, str) and DATE.fullmatch(raw):
+        try:
+            return date.fromisoformat(raw)
+        except ValueError:
+            pass
+    raise ApiError(400, f"{name}: a date as YYYY-MM-DD")
+
+
+def a_time(raw: object, name: str) -> time:
+    """A time of day as HH:MM, or a 400 naming the field."""
+    if isinstance(raw, str) and TIME.fullmatch(raw):
+        return time.fromisoformat(raw)
+    raise ApiError(400, f"{name}: a time as HH:MM")
 
 
 MAX_ID = 2**31 - 1  # ids are 32-bit integers (records.MAX_ID), as the document says
@@ -47,10 +77,15 @@ def record_list(data: dict, key: str, fields: tuple[str, ...], required: tuple[s
     rows = data.get(key)
     if not isinstance(rows, list) or not all(isinstance(r, dict) for r in rows):
         raise ApiError(400, f"{key}: a list of objects")
-    problems = [f"{key}[{i}].{name}: text" for i, row in enumerate(rows) for name in fields
-                if row.get(name) is not None and not isinstance(row[name], str)]
-    problems += [f"{key}[{i}].{name}: required" for i, row in enumerate(rows) for name in required
-                 if row.get(name) is None]
+    problems = [
+        f"{key}[{i}].{name}: text"
+        for i, row in enumerate(rows)
+        for name in fields
+        if name in row and not isinstance(row[name], str) and not (row[name] is None and name in required)
+    ]
+    problems += [
+        f"{key}[{i}].{name}: required" for i, row in enumerate(rows) for name in required if row.get(name) is None
+    ]
     if problems:
         raise ApiError(400, "malformed record(s)", problems[:50])
     return rows
@@ -69,4 +104,4 @@ def int_arg(name: str, default: int | None = None, *, low: int = 0, high: int | 
 
 
 def limit_arg() -> int:
-    return int_arg("limit", 100, low=1, high=500)
+    return int_arg("limit", 100, low=1, high=500) or 100

@@ -3,6 +3,7 @@ narrowed by its filters, clients in care only, and never a client who has stoppe
 (`eligibility`: read again when the messages are made, and once more by the sender). A filter
 means what it says of her now: a baby who has died is no baby under N months, a pregnancy
 lost no pregnancy."""
+
 from __future__ import annotations
 
 from datetime import date
@@ -10,9 +11,9 @@ from datetime import date
 from sqlalchemy import exists, func, select
 from sqlalchemy.orm import Session
 
+from ..models import STAGES, Broadcast, Client, Facility, Infant, Transfer
 from ..outbound import eligibility
 from ..reminders.schedules import add_months
-from ..models import STAGES, Broadcast, Client, Facility, Infant, Transfer
 
 FILTERS = ("stage", "facility", "language", "pending_transfer", "infant_under_months")
 
@@ -65,24 +66,27 @@ def clients_of(broadcast: Broadcast, today: date):
     if "language" in filters:
         query = query.where(Client.language == filters["language"])
     if "facility" in filters:
-        query = query.where(Client.facility_id == select(Facility.id).where(Facility.code == filters["facility"])
-                            .scalar_subquery())
+        query = query.where(
+            Client.facility_id == select(Facility.id).where(Facility.code == filters["facility"]).scalar_subquery()
+        )
     if "pending_transfer" in filters:
         pending = exists().where(Transfer.client_id == Client.id, Transfer.status.in_(Transfer.OPEN_STATES))
         query = query.where(pending if filters["pending_transfer"] else ~pending)
     if "infant_under_months" in filters:
         born_after = add_months(today, -filters["infant_under_months"])
-        query = query.where(exists().where(Infant.client_id == Client.id, Infant.dob > born_after,
-                                           Infant.died_on.is_(None)))
+        query = query.where(
+            exists().where(Infant.client_id == Client.id, Infant.dob > born_after, Infant.died_on.is_(None))
+        )
     return query.order_by(Client.id)
 
 
 def count_by_language(session: Session, broadcast: Broadcast, today: date) -> dict[str, int]:
     """Numbers reached, per language (one message a number: a shared phone counts once)."""
     inner = clients_of(broadcast, today).order_by(None).subquery()
-    first = (select(inner.c.phone, func.min(inner.c.id).label("id")).group_by(inner.c.phone).subquery())
-    rows = session.execute(select(inner.c.language, func.count()).join(first, first.c.id == inner.c.id)
-                           .group_by(inner.c.language)).all()
+    first = select(inner.c.phone, func.min(inner.c.id).label("id")).group_by(inner.c.phone).subquery()
+    rows = session.execute(
+        select(inner.c.language, func.count()).join(first, first.c.id == inner.c.id).group_by(inner.c.language)
+    ).all()
     counts = {"en": 0, "sw": 0}
     for language, n in rows:
         counts["en" if language == "en" else "sw"] += n

@@ -1,6 +1,7 @@
 """A broadcast's texts, checked before anything is sent: discreet wording (refused, with the
 offending word named), GSM-7 (curly quotes and dashes offered in their plain form), at most
 `MAX_PARTS` SMS parts. One text per language; a missing one falls back to the other."""
+
 from __future__ import annotations
 
 from dataclasses import dataclass, field
@@ -44,8 +45,9 @@ def check(text_en: str | None, text_sw: str | None, *, normalise: bool = False) 
             plain = normalise_gsm7(text)
             if not is_gsm7(plain):
                 content.reasons.add("not_gsm7")
-                content.problems.append(f"{name}: characters a basic phone cannot show: "
-                                        f"{' '.join(non_gsm7_chars(plain))}")
+                content.problems.append(
+                    f"{name}: characters a basic phone cannot show: {' '.join(non_gsm7_chars(plain))}"
+                )
             elif normalise:
                 text = plain
             else:
@@ -54,7 +56,7 @@ def check(text_en: str | None, text_sw: str | None, *, normalise: bool = False) 
                 content.problems.append(f"{name}: curly quotes, dashes or accents: send the plain text offered")
         given[lang] = text
     for lang, other in (("en", "sw"), ("sw", "en")):
-        content.texts[lang] = given[lang] or given[other]
+        content.texts[lang] = given[lang] or given[other] or ""  # one of them is given (checked above)
         content.parts[lang] = sms_parts(content.texts[lang])
         if content.parts[lang] > MAX_PARTS and given[lang]:
             content.problems.append(f"{LANGUAGE_NAMES[lang]}: {content.parts[lang]} SMS parts; at most {MAX_PARTS}")

@@ -1,4 +1,5 @@
 """`sms-service appointments …`: generated visits, and outcomes from a clinic's file."""
+
 from __future__ import annotations
 
 import sys
@@ -6,6 +7,7 @@ import sys
 import click
 
 from .common import command_services, csv_file
+
 
 @click.group("appointments")
 def appointments_group() -> None:
@@ -25,8 +27,10 @@ def generate_command() -> None:
     with services.db.session() as session:
         done = generate_visits(session, now.astimezone(services.config.tz).date(), now, services.config)
         planned = plan_pending(session, now, services.config)
-    click.echo(f"{done['generated']} visit(s) generated, {done['replaced']} replaced by a clinic's date, "
-               f"{planned} reminder(s) planned")
+    click.echo(
+        f"{done['generated']} visit(s) generated, {done['replaced']} replaced by a clinic's date, "
+        f"{planned} reminder(s) planned"
+    )
 
 
 @appointments_group.command("record")
@@ -45,5 +49,3 @@ def record_command(file: str) -> None:
         click.echo(error, err=True)
     click.echo(report.summary())
     sys.exit(1 if report.errors else 0)
-
-

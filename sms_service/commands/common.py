@@ -1,12 +1,12 @@
 """What the commands share: the services a command runs on, the options naming whom an account
 or a token is for, reading a CSV, and reporting problems (exit 1) or that all pass."""
+
 from __future__ import annotations
 
 import sys
-
-import click
 from typing import TYPE_CHECKING
 
+import click
 from flask.cli import ScriptInfo
 
 from ..config import ConfigError
@@ -35,11 +35,13 @@ def role_options(command):
     """--role, --facility (a supervisor's) and --mentor-mother (hers): whom a token or an account is for."""
     from ..access import ROLES
 
-    for option in reversed([
-        click.option("--role", type=click.Choice(ROLES), required=True),
-        click.option("--facility", metavar="CODE", help="A supervisor's facility (a receiving clinic, or a site)."),
-        click.option("--mentor-mother", metavar="CODE", help="The Mentor Mother it is for."),
-    ]):
+    for option in reversed(
+        [
+            click.option("--role", type=click.Choice(ROLES), required=True),
+            click.option("--facility", metavar="CODE", help="A supervisor's facility (a receiving clinic, or a site)."),
+            click.option("--mentor-mother", metavar="CODE", help="The Mentor Mother it is for."),
+        ]
+    ):
         command = option(command)
     return command
 

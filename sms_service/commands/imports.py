@@ -1,4 +1,5 @@
 """`sms-service import KIND FILE`."""
+
 from __future__ import annotations
 
 import sys
@@ -20,8 +21,8 @@ def import_command(kind: str, file: str, dry_run: bool) -> None:
     Life events (client_id, kind, date, infant_dob, new_phone, note) act at once, each whole.
     Exit status: 0 all rows loaded, 1 some rows refused, 2 the file could not be read.
     """
-    from .common import command_services
     from ..importing.loader import load
+    from .common import command_services
 
     if kind == "events":
         return _import_events(file, dry_run)
@@ -41,14 +42,15 @@ def import_command(kind: str, file: str, dry_run: bool) -> None:
 
 def _import_events(file: str, dry_run: bool) -> None:
     from ..access import Caller
-    from .common import command_services, csv_file
     from ..db import utcnow
     from ..life_events.csvfile import import_events
+    from .common import command_services, csv_file
 
     services = command_services()
     with services.db.session() as session:
-        report = import_events(session, csv_file(file), by=Caller("cli", "admin", "csv"), now=utcnow(),
-                               config=services.config)
+        report = import_events(
+            session, csv_file(file), by=Caller("cli", "admin", "csv"), now=utcnow(), config=services.config
+        )
         if dry_run:
             session.rollback()
     for error in report.errors:

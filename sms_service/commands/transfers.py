@@ -1,13 +1,15 @@
 """`sms-service close-site` and `sms-service transfers …`."""
+
 from __future__ import annotations
 
 import sys
-from datetime import datetime
+from datetime import UTC, datetime
 from pathlib import Path
 
 import click
 
 from .common import command_services, csv_file
+
 
 def _read_mapping(path: str) -> dict[str, str]:
     """client_id,to_facility_code (the transfers CSV's columns; others ignored)."""
@@ -20,13 +22,17 @@ def _read_mapping(path: str) -> dict[str, str]:
 @click.command("close-site")
 @click.argument("site")
 @click.option("--to", "to", metavar="TO_CODE", help="The clinic that receives the site's clients.")
-@click.option("--mapping", type=click.Path(exists=True, dir_okay=False),
-              help="CSV of client_id,to_facility_code: each client's receiving clinic (others go to --to).")
+@click.option(
+    "--mapping",
+    type=click.Path(exists=True, dir_okay=False),
+    help="CSV of client_id,to_facility_code: each client's receiving clinic (others go to --to).",
+)
 @click.option("--effective", required=True, type=click.DateTime(["%Y-%m-%d"]), help="First day the site is closed.")
 @click.option("--dry-run", is_flag=True, help="Show what would happen; change nothing.")
 @click.option("--yes", is_flag=True, help="Do not ask before going ahead.")
-def close_site_command(site: str, to: str | None, mapping: str | None, effective: datetime, dry_run: bool,
-                       yes: bool) -> None:
+def close_site_command(
+    site: str, to: str | None, mapping: str | None, effective: datetime, dry_run: bool, yes: bool
+) -> None:
     """Close SITE from --effective and transfer all its active clients.
 
     Shows the preview (clients per receiving clinic, SMS parts, estimated cost, clients
@@ -44,11 +50,21 @@ def close_site_command(site: str, to: str | None, mapping: str | None, effective
 
     def run(for_real: bool):
         with services.db.session() as session:
-            closure = close_site(session, site, effective=effective.date(), to=to, mapping=clients, now=utcnow(),
-                                 config=services.config, actor="cli", origin="cli")
+            closure = close_site(
+                session,
+                site,
+                effective=effective.date(),
+                to=to,
+                mapping=clients,
+                now=utcnow(),
+                config=services.config,
+                actor="cli",
+                origin="cli",
+            )
             if not for_real:
                 session.rollback()
         return closure
+
     try:
         if dry_run or (sys.stdin.isatty() and not yes):
             for line in run(False).lines():
@@ -105,15 +121,26 @@ def referrals_command(clinic: str | None, out_dir: str) -> None:
             path = Path(out_dir) / f"referrals-{code}.csv"
             text = referral_csv(session, code)
             path.write_text(text, encoding="utf-8")
-            audit.record(session, "cli", "transfers.referrals", subject_type="facility", subject_id=code,
-                         origin="cli", clients=text.count("\n") - 1)
+            audit.record(
+                session,
+                "cli",
+                "transfers.referrals",
+                subject_type="facility",
+                subject_id=code,
+                origin="cli",
+                clients=text.count("\n") - 1,
+            )
             click.echo(f"{path}: {text.count(chr(10)) - 1} client(s)")
 
 
 @transfers_group.command("record")
 @click.argument("file", type=click.Path(exists=True, dir_okay=False))
-@click.option("--by", type=click.Choice(["clinic", "mentor-mother", "staff"]), default="clinic",
-              help="Who reports these outcomes (recorded as the cause).")
+@click.option(
+    "--by",
+    type=click.Choice(["clinic", "mentor-mother", "staff"]),
+    default="clinic",
+    help="Who reports these outcomes (recorded as the cause).",
+)
 def record_command(file: str, by: str) -> None:
     """Record arrivals and outcomes from a CSV: client_id, outcome (default arrived), note."""
     from ..db import utcnow
@@ -121,8 +148,9 @@ def record_command(file: str, by: str) -> None:
 
     services = command_services()
     with services.db.session() as session:
-        report = record_file(session, csv_file(file), cause=by.replace("-", "_"), actor="cli", now=utcnow(),
-                             config=services.config)
+        report = record_file(
+            session, csv_file(file), cause=by.replace("-", "_"), actor="cli", now=utcnow(), config=services.config
+        )
     for error in report.errors:
         click.echo(error, err=True)
     click.echo(report.summary())
@@ -133,15 +161,13 @@ def record_command(file: str, by: str) -> None:
 @click.option("--on", "day", type=click.DateTime(["%Y-%m-%d"]), help="Act as on this day (default: today).")
 def follow_up_command(day: datetime | None) -> None:
     """Take the follow-up ladder's due steps now (the scheduler does this every tick)."""
-    from datetime import time, timezone
+    from datetime import time
 
     from ..db import utcnow
     from ..transfers.ladder import follow_up
 
     services = command_services()
-    now = utcnow() if day is None else datetime.combine(day.date(), time(12), services.config.tz).astimezone(timezone.utc)
+    now = utcnow() if day is None else datetime.combine(day.date(), time(12), services.config.tz).astimezone(UTC)
     with services.db.session() as session:
         done = follow_up(session, now, services.config)
     click.echo(", ".join(f"{k}: {v}" for k, v in done.items()))
-
-

@@ -1,5 +1,6 @@
 """`sms-service users add|reset|disable|enable|list`: dashboard accounts. A password is read from standard input
 (`--password-stdin`) or made up and printed once; it is never an argument (shell history)."""
+
 from __future__ import annotations
 
 import sys
@@ -50,8 +51,18 @@ def add_user(username, role, name, facility, mentor_mother, language, password_s
     from ..accounts.users import add
 
     password, made_up = _password(password_stdin)
-    _change(lambda session: add(session, username, name=name, role=role, password=password, facility=facility,
-                                mentor_mother=mentor_mother, language=language))
+    _change(
+        lambda session: add(
+            session,
+            username,
+            name=name,
+            role=role,
+            password=password,
+            facility=facility,
+            mentor_mother=mentor_mother,
+            language=language,
+        )
+    )
     click.echo(f"Account {username.strip().lower()} made ({role}).")
     _show(password, made_up)
 
@@ -61,8 +72,8 @@ def add_user(username, role, name, facility, mentor_mother, language, password_s
 @click.option("--password-stdin", is_flag=True, help="Read the new password from standard input.")
 def reset_user(username, password_stdin) -> None:
     """A new password for USERNAME; its sessions end and its lock is lifted."""
-    from ..db import utcnow
     from ..accounts.users import reset
+    from ..db import utcnow
 
     password, made_up = _password(password_stdin)
     _change(lambda session: reset(session, username, password, now=utcnow()))

@@ -1,5 +1,6 @@
 """`sms-service ussd simulate PHONE`: the menu in a terminal, through the real USSD code
 (records choices like a real session). Empty input ends the session."""
+
 from __future__ import annotations
 
 import uuid
@@ -12,7 +13,7 @@ from ..ussd.service import respond
 
 
 def simulate(services: Services, phone: str) -> None:
-    session, inputs = f"simulator-{uuid.uuid4().hex[:12]}", []
+    session, inputs = f"simulator-{uuid.uuid4().hex[:12]}", list[str]()
     while True:
         screen = respond(services, UssdStep(session, phone, tuple(inputs)))
         click.echo("\n" + screen.text + "\n")

@@ -3,19 +3,21 @@
 The SDK builds the request (fields, headers, phone validation); this subclass only points it
 at `AT_API_URL` and carries it over a pooled urllib3 connection pool (the transport under
 `requests`, a third of its CPU per call, which sets the pace of personalised sends) with an
-explicit timeout and no hidden retries, keeping the HTTP status the SDK would lose. Every AT word is mapped here, by table, to an `Outcome`.
+explicit timeout and no hidden retries, keeping the HTTP status the SDK would lose. Every AT word
+is mapped here, by table, to an `Outcome`.
 Facts: ../shared/reference/africastalking.md.
 """
+
 from __future__ import annotations
 
 import json
 import logging
-from datetime import datetime, timezone
+from datetime import UTC, datetime
 from urllib.parse import urlencode
 
 import urllib3
-from urllib3.exceptions import ConnectTimeoutError, HTTPError, ReadTimeoutError
 from africastalking.SMS import SMSService
+from urllib3.exceptions import ConnectTimeoutError, HTTPError, ReadTimeoutError
 
 from ..phones import PhoneError, normalise_phone
 from .records import DeliveryUpdate, IncomingSms, Malformed, OptOutNotice, Outcome, SendResult, UssdSessionEnd, UssdStep
@@ -74,8 +76,14 @@ class _SMSService(SMSService):
         if data:  # a form, as `requests` would encode the SDK's dict
             body = urlencode(data)
             headers["Content-Type"] = "application/x-www-form-urlencoded"
-        answer = self._pool.request(method, url, body=body, headers=headers, retries=False,
-                                    timeout=urllib3.Timeout(connect=timeout[0], read=timeout[1]))
+        answer = self._pool.request(
+            method,
+            url,
+            body=body,
+            headers=headers,
+            retries=False,
+            timeout=urllib3.Timeout(connect=timeout[0], read=timeout[1]),
+        )
         text = answer.data.decode("utf-8", "replace")
         if not 200 <= answer.status < 300:
             raise _HTTPError(answer.status, text)
@@ -90,8 +98,15 @@ class _SMSService(SMSService):
 class AfricasTalkingGateway:
     name = "africastalking"
 
-    def __init__(self, username: str, api_key: str, api_url: str, sender_id: str | None = None,
-                 pool_size: int = 64, timeout: tuple[float, float] = TIMEOUT):
+    def __init__(
+        self,
+        username: str,
+        api_key: str,
+        api_url: str,
+        sender_id: str | None = None,
+        pool_size: int = 64,
+        timeout: tuple[float, float] = TIMEOUT,
+    ):
         pool = urllib3.PoolManager(num_pools=4, maxsize=pool_size, retries=False)
         self._sms = _SMSService(username, api_key, api_url.rstrip("/"), pool)
         self._sender_id = sender_id
@@ -130,8 +145,8 @@ def parse_answer(answer, phones: list[str]) -> list[SendResult]:
     data = answer.get("SMSMessageData") or {}
     recipients = data.get("Recipients") or []
     if not recipients:
-        outcome, reason = EMPTY_RECIPIENTS_MESSAGES.get(data.get("Message", ""), (Outcome.RETRY, "no_recipients"))
-        return _all(phones, outcome, reason)
+        empty, why = EMPTY_RECIPIENTS_MESSAGES.get(data.get("Message", ""), (Outcome.RETRY, "no_recipients"))
+        return _all(phones, empty, why)
     by_number = {r.get("number"): r for r in recipients}
     results = []
     for phone in phones:
@@ -139,16 +154,26 @@ def parse_answer(answer, phones: list[str]) -> list[SendResult]:
         if recipient is None:
             results.append(SendResult(phone, Outcome.UNKNOWN, "missing_from_answer"))
             continue
-        message_id = recipient.get("messageId")
-        if isinstance(message_id, str) and message_id.strip() not in ("", "None", "none", "null"):
+        raw_id = recipient.get("messageId")
+        message_id = raw_id if isinstance(raw_id, str) and raw_id.strip() not in ("", "None", "none", "null") else None
+        outcome: Outcome
+        reason: str | None
+        code = _code(recipient.get("statusCode"))
+        if message_id is not None:
             outcome, reason = Outcome.ACCEPTED, None  # AT took it: never sent again, whatever its code says
+        elif code is not None and code in RECIPIENT_CODES:
+            outcome, reason = RECIPIENT_CODES[code]
         else:
-            message_id = None
-            outcome, reason = RECIPIENT_CODES.get(_code(recipient.get("statusCode")), (Outcome.RETRY, "unknown_status"))
-        results.append(SendResult(
-            phone, outcome, reason, provider_message_id=message_id if outcome is Outcome.ACCEPTED else None,
-            cost=recipient.get("cost") if outcome is Outcome.ACCEPTED else None,
-        ))
+            outcome, reason = Outcome.RETRY, "unknown_status"
+        results.append(
+            SendResult(
+                phone,
+                outcome,
+                reason,
+                provider_message_id=message_id if outcome is Outcome.ACCEPTED else None,
+                cost=recipient.get("cost") if outcome is Outcome.ACCEPTED else None,
+            )
+        )
     return results
 
 
@@ -177,12 +202,18 @@ REPORT_STATUSES: dict[str, tuple[str, str | None]] = {
 }
 # `failureReason` → ours
 FAILURE_REASONS: dict[str, str] = {
-    "UserInBlackList": "opted_out", "UserInBlacklist": "opted_out",
-    "UserIsInactive": "inactive_number", "UserAccountSuspended": "account_suspended",
-    "NotNetworkSubscriber": "not_network_subscriber", "NotNetworkSubcriber": "not_network_subscriber",
-    "UserDoesNotExist": "no_such_number", "DeliveryFailure": "delivery_failure",
-    "InsufficientCredit": "insufficient_credit", "InvalidLinkId": "invalid_link_id",
-    "UserNotSubscribedToProduct": "not_subscribed", "DoNotDisturbRejection": "do_not_disturb",
+    "UserInBlackList": "opted_out",
+    "UserInBlacklist": "opted_out",
+    "UserIsInactive": "inactive_number",
+    "UserAccountSuspended": "account_suspended",
+    "NotNetworkSubscriber": "not_network_subscriber",
+    "NotNetworkSubcriber": "not_network_subscriber",
+    "UserDoesNotExist": "no_such_number",
+    "DeliveryFailure": "delivery_failure",
+    "InsufficientCredit": "insufficient_credit",
+    "InvalidLinkId": "invalid_link_id",
+    "UserNotSubscribedToProduct": "not_subscribed",
+    "DoNotDisturbRejection": "do_not_disturb",
 }
 
 
@@ -197,7 +228,7 @@ def parse_sms_date(raw) -> datetime | None:
         moment = datetime.strptime(text[:19], "%Y-%m-%d %H:%M:%S")
     except ValueError:
         return None
-    return moment.replace(tzinfo=timezone.utc)
+    return moment.replace(tzinfo=UTC)
 
 
 def parse_delivery_report(form) -> DeliveryUpdate:
@@ -220,6 +251,7 @@ def parse_delivery_report(form) -> DeliveryUpdate:
 
 # -- the callbacks, read into our records ----------------------------------------------------------
 
+
 def parse_incoming_sms(form) -> IncomingSms:
     """AT's incoming-SMS callback. Raises `Malformed` naming a missing `id` or `text` (AT always
     sends both; `text` may be empty). A missing `from` is a sender we cannot use, not an error."""
@@ -228,16 +260,27 @@ def parse_incoming_sms(form) -> IncomingSms:
         raise Malformed("id")
     if form.get("text") is None:
         raise Malformed("text")
-    return IncomingSms(provider_id, (form.get("from") or "").strip(), form["text"], form.get("to") or None,
-                       form.get("linkId") or None, form.get("networkCode") or None, parse_sms_date(form.get("date")))
+    return IncomingSms(
+        provider_id,
+        (form.get("from") or "").strip(),
+        form["text"],
+        form.get("to") or None,
+        form.get("linkId") or None,
+        form.get("networkCode") or None,
+        parse_sms_date(form.get("date")),
+    )
 
 
 def parse_ussd_step(form) -> UssdStep:
     """AT's USSD callback: `text` holds every input so far joined by `*` (empty at first)."""
     text = form.get("text") or ""
-    return UssdStep((form.get("sessionId") or "").strip(), form.get("phoneNumber") or "",
-                    tuple(text.split("*")) if text else (), form.get("serviceCode") or None,
-                    form.get("networkCode") or None)
+    return UssdStep(
+        (form.get("sessionId") or "").strip(),
+        form.get("phoneNumber") or "",
+        tuple(text.split("*")) if text else (),
+        form.get("serviceCode") or None,
+        form.get("networkCode") or None,
+    )
 
 
 def render_ussd(reply) -> str:
@@ -259,10 +302,16 @@ def parse_session_end(form) -> UssdSessionEnd:
         phone = normalise_phone(form.get("phoneNumber"))
     except PhoneError:
         phone = None
-    return UssdSessionEnd(session_id, phone, (form.get("status") or "unknown").strip(),
-                          form.get("serviceCode") or None, form.get("networkCode") or None,
-                          _count(form.get("durationInMillis")), _count(form.get("hopsCount")),
-                          form.get("errorMessage") or None)
+    return UssdSessionEnd(
+        session_id,
+        phone,
+        (form.get("status") or "unknown").strip(),
+        form.get("serviceCode") or None,
+        form.get("networkCode") or None,
+        _count(form.get("durationInMillis")),
+        _count(form.get("hopsCount")),
+        form.get("errorMessage") or None,
+    )
 
 
 def _count(raw) -> int | None:
@@ -271,7 +320,7 @@ def _count(raw) -> int | None:
         value = int(float(raw))
     except (TypeError, ValueError, OverflowError):
         return None
-    return value if -2**31 <= value < 2**31 else None
+    return value if -(2**31) <= value < 2**31 else None
 
 
 def parse_opt_out(form) -> OptOutNotice:

@@ -1,9 +1,10 @@
 """What goes to the provider and what comes from it, in our own words (see the package)."""
+
 from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import datetime
-from enum import Enum
+from enum import StrEnum
 from typing import Protocol
 
 
@@ -18,6 +19,7 @@ class Malformed(ValueError):
 @dataclass(frozen=True)
 class IncomingSms:
     """An SMS a person sent us."""
+
     provider_id: str  # the provider's id: a replay has the same
     sender: str  # the number as given (the domain decides whether it can use it)
     text: str
@@ -30,6 +32,7 @@ class IncomingSms:
 @dataclass(frozen=True)
 class UssdStep:
     """One step of a USSD session: who dials, and every choice typed so far."""
+
     session_id: str
     phone: str  # as given
     inputs: tuple[str, ...] = ()  # oldest first; empty on the session's first step
@@ -40,6 +43,7 @@ class UssdStep:
 @dataclass(frozen=True)
 class UssdSessionEnd:
     """The provider's notice that a USSD session ended, and how."""
+
     session_id: str
     phone: str | None
     status: str
@@ -53,11 +57,12 @@ class UssdSessionEnd:
 @dataclass(frozen=True)
 class OptOutNotice:
     """The provider's notice that a number opted out of a sender's bulk SMS."""
+
     phone: str  # as given
     sender_id: str | None = None
 
 
-class Outcome(str, Enum):
+class Outcome(StrEnum):
     ACCEPTED = "accepted"  # the provider took it; a delivery report may follow
     RETRY = "retry"  # not sent; may be tried again later
     PERMANENT = "permanent"  # never going to work for this number
@@ -86,6 +91,7 @@ class Gateway(Protocol):
 @dataclass(frozen=True)
 class DeliveryUpdate:
     """A provider's delivery report in our words."""
+
     provider_message_id: str
     status: str  # in_flight | delivered | failed
     reason: str | None  # ours, e.g. "opted_out", "absent_subscriber"

@@ -3,17 +3,18 @@
 `import_rows` validates every row, reports each bad one with its line and reason, and loads
 every good one; importing the same rows twice changes nothing.
 """
+
 from __future__ import annotations
 
+from collections.abc import Iterable
 from datetime import date
-from typing import Iterable
 
 from sqlalchemy.orm import Session
 
 from .. import audit
 from ..config import local_today
-from ..followup.store import follow_their_mentor_mothers
 from ..csvio import Unreadable, clean, read_csv
+from ..followup.store import follow_their_mentor_mothers
 from .kinds import KINDS, Kind
 from .load import add_infants, upsert
 from .parse import RowInvalid
@@ -24,8 +25,14 @@ __all__ = ["KINDS", "ImportReport", "RowError", "import_csv", "import_rows"]
 
 
 def import_rows(
-    session: Session, kind: str, rows: Iterable[tuple[int, dict]], *, actor: str = "cli",
-    origin: str | None = None, columns: Iterable[str] | None = None, source: str | None = None,
+    session: Session,
+    kind: str,
+    rows: Iterable[tuple[int, dict]],
+    *,
+    actor: str = "cli",
+    origin: str | None = None,
+    columns: Iterable[str] | None = None,
+    source: str | None = None,
     today: date | None = None,
 ) -> ImportReport:
     """Load `rows` — (line number, {column: text}) — of one kind in the caller's transaction.
@@ -57,8 +64,9 @@ def import_rows(
 
             report.warnings += respect_life_events(session)
             follow_their_mentor_mothers(session)  # a client given another Mentor Mother: her open tasks too
-    audit.record(session, actor, f"import.{kind}", subject_type="import", subject_id=source,
-                 origin=origin, **report.counts())
+    audit.record(
+        session, actor, f"import.{kind}", subject_type="import", subject_id=source, origin=origin, **report.counts()
+    )
     return report
 
 
@@ -84,8 +92,10 @@ def _read(spec: Kind, rows, refs: References, report: ImportReport) -> list[tupl
                 if first == record:
                     report.duplicates += 1
                     continue
-                raise RowInvalid(spec.required[0], f"{' / '.join(map(str, key))} already given on line "
-                                                   f"{first_line} with different values")
+                raise RowInvalid(
+                    spec.required[0],
+                    f"{' / '.join(map(str, key))} already given on line {first_line} with different values",
+                )
             seen[key] = (line, dict(record))
             if spec.name == "mentor-mothers":
                 if record["phone"] in phones:
@@ -98,8 +108,16 @@ def _read(spec: Kind, rows, refs: References, report: ImportReport) -> list[tupl
     return good
 
 
-def import_csv(session: Session, kind: str, file, *, actor: str = "cli", origin: str | None = None,
-               progress: bool = False, today: date | None = None) -> ImportReport:
+def import_csv(
+    session: Session,
+    kind: str,
+    file,
+    *,
+    actor: str = "cli",
+    origin: str | None = None,
+    progress: bool = False,
+    today: date | None = None,
+) -> ImportReport:
     """Load a CSV file (a path, or an open binary/text file): UTF-8, a BOM allowed, header row."""
     try:
         csvfile = read_csv(file)
@@ -111,8 +129,9 @@ def import_csv(session: Session, kind: str, file, *, actor: str = "cli", origin:
 
         total = max(csvfile.text.count("\n") - 1, 0)
         rows = tqdm(rows, total=total, unit=" rows", desc=kind, disable=None if total > 2000 else True)
-    return import_rows(session, kind, rows, actor=actor, origin=origin, columns=csvfile.columns, source=csvfile.name,
-                       today=today)
+    return import_rows(
+        session, kind, rows, actor=actor, origin=origin, columns=csvfile.columns, source=csvfile.name, today=today
+    )
 
 
 def _refused(kind: str, reason: str) -> ImportReport:

@@ -1,25 +1,31 @@
 """What a load sets going, whoever loaded it (command, API, dashboard): new and changed visits
 get their reminders planned; new transfers start (visits moved, notices made)."""
+
 from __future__ import annotations
 
 from dataclasses import dataclass
+from typing import TYPE_CHECKING
 
 from sqlalchemy.orm import Session
 
 from ..db import utcnow
 
+if TYPE_CHECKING:
+    from ..config import Config
+    from ..transfers.begin import Started
+
 
 @dataclass
 class FollowOn:
     planned: int | None = None  # visit reminders planned (appointments)
-    started: object | None = None  # transfers.begin.Started (transfers)
+    started: Started | None = None  # the transfers begun
 
     def lines(self) -> list[str]:
         out = [f"{self.planned} visit reminder(s) planned"] if self.planned is not None else []
         return out + (self.started.lines() if self.started is not None else [])
 
 
-def follow_on(session: Session, kind: str, *, config, actor: str, source: str) -> FollowOn:
+def follow_on(session: Session, kind: str, *, config: Config, actor: str, source: str) -> FollowOn:
     if kind == "appointments":
         from ..reminders.planner import plan_pending
 
@@ -27,6 +33,7 @@ def follow_on(session: Session, kind: str, *, config, actor: str, source: str) -
     if kind == "transfers":
         from ..transfers.begin import new_transfers, start
 
-        return FollowOn(started=start(session, new_transfers(session), now=utcnow(), config=config, actor=actor,
-                                      source=source))
+        return FollowOn(
+            started=start(session, new_transfers(session), now=utcnow(), config=config, actor=actor, source=source)
+        )
     return FollowOn()

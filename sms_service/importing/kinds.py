@@ -1,20 +1,22 @@
 """The five kinds of records a CSV can carry: columns, natural key, and how codes resolve."""
+
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass
-from typing import Callable
+from typing import Any
 
 from ..models import Appointment, Client, Facility, MentorMother, Transfer
+from ..models.care import INFANT_SCHEDULES
 from . import parse
 from .parse import RowInvalid
 from .references import References
-from ..models.care import INFANT_SCHEDULES
 
 
 @dataclass(frozen=True)
 class Kind:
     name: str
-    model: type
+    model: Any  # the mapped class
     required: tuple[str, ...]
     optional: tuple[str, ...]
     parse: Callable[[dict], dict]
@@ -68,32 +70,79 @@ def _transfer(record, refs):
         raise RowInvalid("to_facility_code", f"{to_code} is closed from {closed_on.isoformat()}")
     open_to = refs.open_transfers.get(client_id)
     if open_to is not None and open_to != to_facility_id:
-        raise RowInvalid("client_id", f"client {client_code} already has an open transfer to "
-                                      f"{refs.facility_code(open_to)}; cancel it first")
+        raise RowInvalid(
+            "client_id",
+            f"client {client_code} already has an open transfer to {refs.facility_code(open_to)}; cancel it first",
+        )
     refs.open_transfers[client_id] = to_facility_id  # a second row for her in this file sees it
-    return {**record, "client_id": client_id, "from_facility_id": from_facility_id,
-            "to_facility_id": to_facility_id}
+    return {**record, "client_id": client_id, "from_facility_id": from_facility_id, "to_facility_id": to_facility_id}
 
 
 KINDS: dict[str, Kind] = {
-    kind.name: kind for kind in (
-        Kind("facilities", Facility, ("code", "name"),
-             ("county", "sub_county", "landmark", "phone", "hours", "closed_on"),
-             parse.facility, ("code",), ("code",), _facility,
-             {c: c for c in ("name", "county", "sub_county", "landmark", "phone", "hours", "closed_on")}),
-        Kind("mentor-mothers", MentorMother, ("code", "name", "phone", "facility_code"), ("language",),
-             parse.mentor_mother, ("code",), ("code",), _mentor_mother,
-             {"name": "name", "phone": "phone", "facility_id": "facility_code", "language": "language"}),
-        Kind("clients", Client, ("client_id", "first_name", "phone", "facility_code"),
-             ("language", "mentor_mother_code", "stage", "edd", "infant_dob"),
-             parse.client, ("external_id",), ("external_id",), _client,
-             {"first_name": "first_name", "phone": "phone", "facility_id": "facility_code",
-              "language": "language", "mentor_mother_id": "mentor_mother_code", "stage": "stage", "edd": "edd"}),
-        Kind("appointments", Appointment, ("client_id", "date"), ("time", "kind", "facility_code"),
-             parse.appointment, ("client_code", "date", "kind"), ("client_id", "date", "kind"), _appointment,
-             {"time": "time", "facility_id": "facility_code", "infant_id": "kind"}),
-        Kind("transfers", Transfer, ("client_id", "to_facility_code", "effective_date"), ("reason",),
-             parse.transfer, ("client_code", "to_facility_code", "effective_date"),
-             ("client_id", "to_facility_id", "effective_date"), _transfer, {"reason": "reason"}),
+    kind.name: kind
+    for kind in (
+        Kind(
+            "facilities",
+            Facility,
+            ("code", "name"),
+            ("county", "sub_county", "landmark", "phone", "hours", "closed_on"),
+            parse.facility,
+            ("code",),
+            ("code",),
+            _facility,
+            {c: c for c in ("name", "county", "sub_county", "landmark", "phone", "hours", "closed_on")},
+        ),
+        Kind(
+            "mentor-mothers",
+            MentorMother,
+            ("code", "name", "phone", "facility_code"),
+            ("language",),
+            parse.mentor_mother,
+            ("code",),
+            ("code",),
+            _mentor_mother,
+            {"name": "name", "phone": "phone", "facility_id": "facility_code", "language": "language"},
+        ),
+        Kind(
+            "clients",
+            Client,
+            ("client_id", "first_name", "phone", "facility_code"),
+            ("language", "mentor_mother_code", "stage", "edd", "infant_dob"),
+            parse.client,
+            ("external_id",),
+            ("external_id",),
+            _client,
+            {
+                "first_name": "first_name",
+                "phone": "phone",
+                "facility_id": "facility_code",
+                "language": "language",
+                "mentor_mother_id": "mentor_mother_code",
+                "stage": "stage",
+                "edd": "edd",
+            },
+        ),
+        Kind(
+            "appointments",
+            Appointment,
+            ("client_id", "date"),
+            ("time", "kind", "facility_code"),
+            parse.appointment,
+            ("client_code", "date", "kind"),
+            ("client_id", "date", "kind"),
+            _appointment,
+            {"time": "time", "facility_id": "facility_code", "infant_id": "kind"},
+        ),
+        Kind(
+            "transfers",
+            Transfer,
+            ("client_id", "to_facility_code", "effective_date"),
+            ("reason",),
+            parse.transfer,
+            ("client_code", "to_facility_code", "effective_date"),
+            ("client_id", "to_facility_id", "effective_date"),
+            _transfer,
+            {"reason": "reason"},
+        ),
     )
 }

@@ -1,4 +1,5 @@
 """Reading one CSV row into typed values, with a precise reason when a value is wrong."""
+
 from __future__ import annotations
 
 import re
@@ -86,16 +87,22 @@ def facility_code(row: dict, column: str = "code") -> str:
 
 def facility(row: dict) -> dict:
     return {
-        "code": facility_code(row), "name": required(row, "name"),
-        "county": optional(row, "county"), "sub_county": optional(row, "sub_county"),
-        "landmark": optional(row, "landmark"), "phone": any_phone(row, "phone"),
-        "hours": optional(row, "hours"), "closed_on": a_date(row, "closed_on"),
+        "code": facility_code(row),
+        "name": required(row, "name"),
+        "county": optional(row, "county"),
+        "sub_county": optional(row, "sub_county"),
+        "landmark": optional(row, "landmark"),
+        "phone": any_phone(row, "phone"),
+        "hours": optional(row, "hours"),
+        "closed_on": a_date(row, "closed_on"),
     }
 
 
 def mentor_mother(row: dict) -> dict:
     return {
-        "code": required(row, "code"), "name": required(row, "name"), "phone": mobile(row, "phone"),
+        "code": required(row, "code"),
+        "name": required(row, "name"),
+        "phone": mobile(row, "phone"),
         "facility_code": required(row, "facility_code"),
         "language": choice(row, "language", LANGUAGES, "sw"),
     }
@@ -103,25 +110,32 @@ def mentor_mother(row: dict) -> dict:
 
 def client(row: dict) -> dict:
     return {
-        "external_id": required(row, "client_id"), "first_name": required(row, "first_name"),
-        "phone": mobile(row, "phone"), "facility_code": required(row, "facility_code"),
+        "external_id": required(row, "client_id"),
+        "first_name": required(row, "first_name"),
+        "phone": mobile(row, "phone"),
+        "facility_code": required(row, "facility_code"),
         "language": choice(row, "language", LANGUAGES, "sw"),
         "mentor_mother_code": optional(row, "mentor_mother_code"),
         "stage": choice(row, "stage", STAGES, "other"),
-        "edd": a_date(row, "edd"), "infant_dob": a_date(row, "infant_dob"),
+        "edd": a_date(row, "edd"),
+        "infant_dob": a_date(row, "infant_dob"),
     }
 
 
 def appointment(row: dict) -> dict:
     return {
-        "client_code": required(row, "client_id"), "date": a_date(row, "date", needed=True),
-        "time": a_time(row, "time"), "kind": choice(row, "kind", APPOINTMENT_KINDS, "other"),
+        "client_code": required(row, "client_id"),
+        "date": a_date(row, "date", needed=True),
+        "time": a_time(row, "time"),
+        "kind": choice(row, "kind", APPOINTMENT_KINDS, "other"),
         "facility_code": optional(row, "facility_code"),
     }
 
 
 def transfer(row: dict) -> dict:
     return {
-        "client_code": required(row, "client_id"), "to_facility_code": required(row, "to_facility_code"),
-        "effective_date": a_date(row, "effective_date", needed=True), "reason": optional(row, "reason"),
+        "client_code": required(row, "client_id"),
+        "to_facility_code": required(row, "to_facility_code"),
+        "effective_date": a_date(row, "effective_date", needed=True),
+        "reason": optional(row, "reason"),
     }

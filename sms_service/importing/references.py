@@ -1,4 +1,5 @@
 """Codes in a CSV (facility, Mentor Mother, client) turned into row ids, each map loaded once."""
+
 from __future__ import annotations
 
 from functools import cached_property
@@ -16,8 +17,10 @@ class References:
 
     @cached_property
     def facilities(self) -> dict:
-        return {code: (id_, closed_on) for id_, code, closed_on in
-                self.session.execute(select(Facility.id, Facility.code, Facility.closed_on))}
+        return {
+            code: (id_, closed_on)
+            for id_, code, closed_on in self.session.execute(select(Facility.id, Facility.code, Facility.closed_on))
+        }
 
     @cached_property
     def mentor_mothers(self) -> dict:
@@ -29,13 +32,16 @@ class References:
 
     @cached_property
     def clients(self) -> dict:
-        return {ext: (id_, facility_id) for id_, ext, facility_id in
-                self.session.execute(select(Client.id, Client.external_id, Client.facility_id))}
+        return {
+            ext: (id_, facility_id)
+            for id_, ext, facility_id in self.session.execute(select(Client.id, Client.external_id, Client.facility_id))
+        }
 
     @cached_property
     def youngest_infants(self) -> dict:
-        rows = self.session.execute(select(Infant.client_id, Infant.id).where(Infant.died_on.is_(None))
-                                    .order_by(Infant.dob))
+        rows = self.session.execute(
+            select(Infant.client_id, Infant.id).where(Infant.died_on.is_(None)).order_by(Infant.dob)
+        )
         return dict(rows.all())  # later (younger) rows overwrite earlier ones; a baby who died has no visits
 
     @cached_property

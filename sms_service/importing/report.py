@@ -1,4 +1,5 @@
 """What an import did: counts, and every refused row with its line number and reason."""
+
 from __future__ import annotations
 
 from dataclasses import dataclass, field
@@ -32,8 +33,13 @@ class ImportReport:
         return any(e.line is None for e in self.errors)
 
     def counts(self) -> dict[str, int]:
-        return {"created": self.created, "updated": self.updated, "unchanged": self.unchanged,
-                "duplicates": self.duplicates, "refused": self.refused}
+        return {
+            "created": self.created,
+            "updated": self.updated,
+            "unchanged": self.unchanged,
+            "duplicates": self.duplicates,
+            "refused": self.refused,
+        }
 
     def summary(self) -> str:
         if self.file_refused:

@@ -6,18 +6,19 @@ the only one, or (for YES) the only one with an open question; otherwise the rep
 which, by first name. Anything else goes to each client's Mentor Mother's follow-up list,
 with at most one automatic reply a day.
 """
+
 from __future__ import annotations
 
 from sqlalchemy import func, select
 
-from ..outbound import consent
+from ..followup.store import open_tasks
 from ..life_events import renewal
+from ..models import Appointment, Facility, OutboundMessage, Transfer
+from ..outbound import consent
+from ..texts.render import format_date, format_time, place_values
+from ..transfers.states import move
 from .conversation import Conversation
 from .keywords import Reading, normalise
-from ..followup.store import open_tasks
-from ..models import Appointment, Facility, OutboundMessage, Transfer
-from ..transfers.states import move
-from ..texts.render import format_date, format_time, place_values
 
 HER_OWN = frozenset({"stop", "start", "visit", "clinic", "language"})  # a Mentor Mother's own client keywords
 QUESTIONS = ("transfer_notice", "transfer_follow_up", "reminder")  # messages that ask for a YES
@@ -29,8 +30,15 @@ def handle(talk: Conversation, clients: list, reading: Reading) -> None:
     if reading.keyword is None and not reading.words:
         talk.sms.intent = "empty"  # an empty SMS (or only punctuation): nothing to read, nobody to bother
         return
-    action = {"stop": stop, "start": start, "language": language, "help": help_,
-              "visit": visit, "clinic": clinic, "yes": yes}.get(reading.keyword, free_text)
+    action = {
+        "stop": stop,
+        "start": start,
+        "language": language,
+        "help": help_,
+        "visit": visit,
+        "clinic": clinic,
+        "yes": yes,
+    }.get(reading.keyword or "", free_text)
     action(talk, clients, reading)
 
 
@@ -61,6 +69,7 @@ def ask_which(talk: Conversation, clients: list, keyword: str) -> None:
 
 # -- everyone on the phone at once --------------------------------------------------------------
 
+
 def stop(talk: Conversation, clients: list, reading: Reading) -> None:
     changed = any(c.opted_out_at is None for c in clients)
     consent.opt_out(talk.session, talk.sms.phone, "sms_keyword", "STOP by SMS", now=talk.now)
@@ -77,8 +86,9 @@ def start(talk: Conversation, clients: list, reading: Reading) -> None:
             _task(talk, client, "opt_in_blocked")
         talk.sms.intent = "start:blocked"
         return
-    renewal.opt_back_in(talk.session, talk.sms.phone, "sms_keyword", detail="START by SMS", now=talk.now,
-                        config=talk.config)
+    renewal.opt_back_in(
+        talk.session, talk.sms.phone, "sms_keyword", detail="START by SMS", now=talk.now, config=talk.config
+    )
     talk.reply("reply.opted_in", shared_language(clients), first_name=names(clients))
 
 
@@ -103,6 +113,7 @@ def help_(talk: Conversation, clients: list, reading: Reading) -> None:
 
 # -- one client ---------------------------------------------------------------------------------
 
+
 def the_one(talk: Conversation, clients: list, reading: Reading):
     """The client a VISIT or CLINIC is about; None once it was answered otherwise (asked which,
     or more words than a name: free text for a person)."""
@@ -110,7 +121,7 @@ def the_one(talk: Conversation, clients: list, reading: Reading):
     if rest:
         return free_text(talk, clients, reading)
     if client is None:
-        return ask_which(talk, clients, reading.keyword)
+        return ask_which(talk, clients, reading.keyword or "")
     talk.sms.client_id = client.id
     return client
 
@@ -120,15 +131,24 @@ def visit(talk: Conversation, clients: list, reading: Reading) -> None:
     if client is None:
         return
     upcoming = talk.session.execute(
-        select(Appointment, Facility).join(Facility, Facility.id == Appointment.facility_id)
+        select(Appointment, Facility)
+        .join(Facility, Facility.id == Appointment.facility_id)
         .where(Appointment.client_id == client.id, Appointment.status == "scheduled", Appointment.date >= talk.today)
-        .order_by(Appointment.date, Appointment.time).limit(1)).first()
+        .order_by(Appointment.date, Appointment.time)
+        .limit(1)
+    ).first()
     if upcoming is None:
         return talk.reply("reply.no_visit", client.language, client_id=client.id, first_name=client.first_name)
     appointment, facility = upcoming
-    talk.reply("reply.next_visit", client.language, client_id=client.id, first_name=client.first_name,
-               date=format_date(appointment.date, client.language),
-               time=format_time(appointment.time, client.language), facility_name=facility.name)
+    talk.reply(
+        "reply.next_visit",
+        client.language,
+        client_id=client.id,
+        first_name=client.first_name,
+        date=format_date(appointment.date, client.language),
+        time=format_time(appointment.time, client.language),
+        facility_name=facility.name,
+    )
 
 
 def clinic(talk: Conversation, clients: list, reading: Reading) -> None:
@@ -136,11 +156,19 @@ def clinic(talk: Conversation, clients: list, reading: Reading) -> None:
     if client is None:
         return
     transfer = talk.session.scalar(
-        select(Transfer).where(Transfer.client_id == client.id, Transfer.status.in_(Transfer.GUIDING_STATES))
-        .order_by(Transfer.effective_date.desc()).limit(1))
+        select(Transfer)
+        .where(Transfer.client_id == client.id, Transfer.status.in_(Transfer.GUIDING_STATES))
+        .order_by(Transfer.effective_date.desc())
+        .limit(1)
+    )
     if transfer is not None:
-        talk.reply("reply.clinic_pending_transfer", client.language, client_id=client.id,
-                   date=format_date(transfer.effective_date, client.language), **place_values(transfer.to_facility))
+        talk.reply(
+            "reply.clinic_pending_transfer",
+            client.language,
+            client_id=client.id,
+            date=format_date(transfer.effective_date, client.language),
+            **place_values(transfer.to_facility),
+        )
     else:
         talk.reply("reply.clinic", client.language, client_id=client.id, **place_values(client.facility))
 
@@ -157,8 +185,15 @@ def yes(talk: Conversation, clients: list, reading: Reading) -> None:
         answerer, subject, record = questions[0]
         talk.sms.client_id = answerer.id
         if isinstance(record, Transfer):
-            move(talk.session, record, "acknowledged", cause="client_sms", actor=f"client:{answerer.id}",
-                 now=talk.now, detail="replied YES by SMS")
+            move(
+                talk.session,
+                record,
+                "acknowledged",
+                cause="client_sms",
+                actor=f"client:{answerer.id}",
+                now=talk.now,
+                detail="replied YES by SMS",
+            )
         else:
             record.confirmed_at = talk.now
         talk.sms.intent = f"yes:{subject}"[:24]
@@ -173,30 +208,41 @@ def open_questions(talk: Conversation, clients: list) -> list[tuple]:
     by_id = {c.id: c for c in clients}
     sent = talk.session.execute(
         select(OutboundMessage.client_id, OutboundMessage.subject)
-        .where(OutboundMessage.client_id.in_(by_id), OutboundMessage.purpose.in_(QUESTIONS),
-               OutboundMessage.status.in_(("sent", "delivered")))
-        .order_by(func.coalesce(OutboundMessage.sent_at, OutboundMessage.created_at).desc()).limit(20)).all()
+        .where(
+            OutboundMessage.client_id.in_(by_id),
+            OutboundMessage.purpose.in_(QUESTIONS),
+            OutboundMessage.status.in_(("sent", "delivered")),
+        )
+        .order_by(func.coalesce(OutboundMessage.sent_at, OutboundMessage.created_at).desc())
+        .limit(20)
+    ).all()
     found = []
     for client_id, subject in sent:
         kind, _, key = (subject or "").partition(":")
         key = key.split("@")[0]
         if not key.isdigit():
             continue
+        record: Transfer | Appointment | None
         if kind == "transfer":
-            record = talk.session.get(Transfer, int(key))
-            open_ = record is not None and record.status in ("planned", "notified")
+            transfer = record = talk.session.get(Transfer, int(key))
+            open_ = transfer is not None and transfer.status in ("planned", "notified")
         elif kind == "appointment":
-            record = talk.session.get(Appointment, int(key))
-            open_ = (record is not None and record.status == "scheduled" and record.date >= talk.today
-                     and record.confirmed_at is None)
+            visit = record = talk.session.get(Appointment, int(key))
+            open_ = (
+                visit is not None
+                and visit.status == "scheduled"
+                and visit.date >= talk.today
+                and visit.confirmed_at is None
+            )
         else:
             continue
-        if open_ and record.client_id == client_id:
+        if open_ and record is not None and record.client_id == client_id:
             found.append((by_id[client_id], subject, record))
     return found
 
 
 # -- anything else ------------------------------------------------------------------------------
+
 
 def free_text(talk: Conversation, clients: list, reading: Reading) -> None:
     client, _ = choose(clients, reading.words)
@@ -204,11 +250,18 @@ def free_text(talk: Conversation, clients: list, reading: Reading) -> None:
         _task(talk, who, "free_text")
     talk.sms.intent = "free_text"
     first = client or clients[0]
-    talk.reply("reply.auto_ack", first.language if client else shared_language(clients),
-               subject=f"auto_ack:{talk.written_on.isoformat()}",
-               first_name=first.first_name if client else names(clients))
+    talk.reply(
+        "reply.auto_ack",
+        first.language if client else shared_language(clients),
+        subject=f"auto_ack:{talk.written_on.isoformat()}",
+        first_name=first.first_name if client else names(clients),
+    )
 
 
 def _task(talk: Conversation, client, kind: str) -> None:
-    open_tasks(talk.session, [{"client_id": client.id, "kind": kind, "subject": f"sms:{talk.sms.id}",
-                               "inbound_message_id": talk.sms.id}], now=talk.now, today=talk.today)
+    open_tasks(
+        talk.session,
+        [{"client_id": client.id, "kind": kind, "subject": f"sms:{talk.sms.id}", "inbound_message_id": talk.sms.id}],
+        now=talk.now,
+        today=talk.today,
+    )

@@ -2,6 +2,7 @@
 replies. A reply is an outbound message like any other (purpose `reply`, the realtime queue, sent
 at once, whatever the hour); its subject names what it answers, so handling the same SMS twice
 never answers twice, and a subject of the day (`auto_ack:2026-11-24`) allows one a day."""
+
 from __future__ import annotations
 
 from dataclasses import dataclass
@@ -17,15 +18,33 @@ from ..texts.render import language_of, render
 LIFETIME = {"reply": timedelta(hours=6), "opt_out_confirmation": timedelta(hours=24)}
 
 
-def reply(session: Session, *, phone: str, template: str, language: str | None, subject: str, now: datetime,
-          client_id: int | None = None, mentor_mother_id: int | None = None, purpose: str = "reply",
-          **values) -> int | None:
+def reply(
+    session: Session,
+    *,
+    phone: str,
+    template: str,
+    language: str | None,
+    subject: str,
+    now: datetime,
+    client_id: int | None = None,
+    mentor_mother_id: int | None = None,
+    purpose: str = "reply",
+    **values,
+) -> int | None:
     """The id of a new reply, or None when this subject was already answered."""
     language = language_of(language)
     message, created = create_message(
-        session, phone=phone, purpose=purpose, body=render(template, language, **values),
-        expires_at=now + LIFETIME[purpose], client_id=client_id, subject=subject, not_before=now,
-        language=language, template=template, mentor_mother_id=mentor_mother_id,
+        session,
+        phone=phone,
+        purpose=purpose,
+        body=render(template, language, **values),
+        expires_at=now + LIFETIME[purpose],
+        client_id=client_id,
+        subject=subject,
+        not_before=now,
+        language=language,
+        template=template,
+        mentor_mother_id=mentor_mother_id,
     )
     return message.id if created else None
 
@@ -33,6 +52,7 @@ def reply(session: Session, *, phone: str, template: str, language: str | None, 
 @dataclass
 class Conversation:
     """What a handler needs: the message, the time, the settings, and where replies go."""
+
     session: Session
     sms: InboundMessage
     now: datetime
@@ -47,7 +67,14 @@ class Conversation:
         return (self.sms.sent_at or self.sms.received_at).astimezone(self.config.tz).date()
 
     def reply(self, template: str, language: str | None, *, subject: str | None = None, **kw) -> None:
-        made = reply(self.session, phone=self.sms.phone, template=template, language=language,
-                     subject=subject or f"sms:{self.sms.id}", now=self.now, **kw)
+        made = reply(
+            self.session,
+            phone=self.sms.phone,
+            template=template,
+            language=language,
+            subject=subject or f"sms:{self.sms.id}",
+            now=self.now,
+            **kw,
+        )
         if made is not None:
             self.replies.append(made)

@@ -11,6 +11,7 @@ and SITISHA always (an opt-out must never be missed), ACHA when the rest speaks 
 ("ndio lakini nitachelewa": confirmed, and the comment goes to her Mentor Mother), and
 LUGHA/LANGUAGE with the language. Anything else is free text.
 """
+
 from __future__ import annotations
 
 import re
@@ -31,10 +32,20 @@ SPELLINGS: dict[str, frozenset[str]] = {
 }
 # Longer keywords also forgive one slip (a letter swapped, missing, doubled or, from six
 # letters, mistyped) when no other keyword is as near.
-FORGIVING = {"sitisha": "stop", "msaada": "help", "tarehe": "visit", "kliniki": "clinic", "clinic": "clinic",
-             "visit": "visit", "start": "start", "english": "en", "kiswahili": "sw"}
-POLITE = frozenset({"please", "pls", "plz", "tafadhali", "tafathali", "asante", "thanks", "thank", "you", "sana",
-                    "ok", "okay", "sawa"})
+FORGIVING = {
+    "sitisha": "stop",
+    "msaada": "help",
+    "tarehe": "visit",
+    "kliniki": "clinic",
+    "clinic": "clinic",
+    "visit": "visit",
+    "start": "start",
+    "english": "en",
+    "kiswahili": "sw",
+}
+POLITE = frozenset(
+    {"please", "pls", "plz", "tafadhali", "tafathali", "asante", "thanks", "thank", "you", "sana", "ok", "okay", "sawa"}
+)
 ALWAYS_LEADS = frozenset({"stop", "sitisha"})  # as the first word, whatever follows
 ABOUT_MESSAGES = frozenset({"ujumbe", "jumbe", "sms", "meseji", "message", "messages", "texts", "msg"})
 LANGUAGES = {"sw": "sw", "en": "en"}
@@ -63,8 +74,12 @@ def read(text: str, prefix: str | None = None) -> Reading:
     words = normalise(text)
     if prefix and words and words[0] == " ".join(normalise(prefix)):
         words = words[1:]
-    while len(words) > 1 and words[0] in POLITE and keyword_of(words[0]) is None and \
-            any(w not in POLITE or keyword_of(w) for w in words[1:]):
+    while (
+        len(words) > 1
+        and words[0] in POLITE
+        and keyword_of(words[0]) is None
+        and any(w not in POLITE or keyword_of(w) for w in words[1:])
+    ):
         words = words[1:]  # "tafadhali tarehe", "please stop": politeness before the keyword too
     if not words:
         return Reading(None)
@@ -113,4 +128,4 @@ def _one_slip(word: str, target: str) -> bool:
             return word[i] == target[i + 1] and word[i + 1] == target[i]
         return len(diffs) == 1 and len(target) >= 6
     shorter, longer = (word, target) if len(word) < len(target) else (target, word)
-    return any(longer[:i] + longer[i + 1:] == shorter for i in range(len(longer)))
+    return any(longer[:i] + longer[i + 1 :] == shorter for i in range(len(longer)))

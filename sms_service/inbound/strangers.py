@@ -3,6 +3,7 @@ kept beyond what the audit needs (when, the number, what it was read as; never t
 
 STOP is honoured all the same: the opt-out is recorded for the number, and confirmed once.
 """
+
 from __future__ import annotations
 
 from ..outbound import consent

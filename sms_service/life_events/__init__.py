@@ -9,9 +9,10 @@ if it had not happened.
   Mother's task, a transfer outcome), audited;
 - `csvfile`: `sms-service import events FILE`.
 
-What may be sent to her afterwards is not decided here but by `sms_service.eligibility`, which
+What may be sent to her afterwards is not decided here but by `sms_service.outbound.eligibility`, which
 reads the state an event leaves (she is inactive; the infant has died; the pregnancy was lost).
 """
+
 from .kinds import KINDS, EventRefused, Problem
 from .service import Asked, as_json, check_only, events_of, record, retract
 

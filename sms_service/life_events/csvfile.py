@@ -2,10 +2,12 @@
 new_phone, note). Each line is one event; a refused line is reported with its number and every
 problem and writes nothing, and the good lines still load. The file is one transaction: a
 failure of the database itself loads nothing."""
+
 from __future__ import annotations
 
 from dataclasses import dataclass, field
 from datetime import datetime
+from typing import TYPE_CHECKING
 
 from sqlalchemy import select
 from sqlalchemy.orm import Session, selectinload
@@ -15,6 +17,9 @@ from ..csvio import CsvFile
 from ..models import Client
 from .kinds import EventRefused
 from .service import Asked, record_many
+
+if TYPE_CHECKING:
+    from ..config import Config
 
 REQUIRED = ("client_id", "kind", "date")
 COLUMNS = (*REQUIRED, "infant_dob", "new_phone", "note")
@@ -33,7 +38,7 @@ class EventsReport:
         return f"events: {self.recorded} recorded, {self.unchanged} already recorded, {len(self.errors)} refused"
 
 
-def import_events(session: Session, csvfile: CsvFile, *, by: Caller, now: datetime, config) -> EventsReport:
+def import_events(session: Session, csvfile: CsvFile, *, by: Caller, now: datetime, config: Config) -> EventsReport:
     report = EventsReport()
     missing = csvfile.missing(*REQUIRED)
     if missing:
@@ -41,9 +46,14 @@ def import_events(session: Session, csvfile: CsvFile, *, by: Caller, now: dateti
         report.file_refused = True
         return report
     rows = list(csvfile.rows())
-    clients = {c.external_id: c for c in session.scalars(
-        select(Client).where(Client.external_id.in_({row.get("client_id", "") for _, row in rows}))
-        .options(selectinload(Client.infants)))}
+    clients = {
+        c.external_id: c
+        for c in session.scalars(
+            select(Client)
+            .where(Client.external_id.in_({row.get("client_id", "") for _, row in rows}))
+            .options(selectinload(Client.infants))
+        )
+    }
     asked, lines = [], []
     for line, row in rows:
         client = clients.get(row.get("client_id", ""))

@@ -1,5 +1,6 @@
 """The kinds of life event, what each needs, and whether a request fits her: every problem named
 by its field (`kind`, `date`, `infant_dob`, `new_phone`, `note`), all of them at once."""
+
 from __future__ import annotations
 
 from dataclasses import dataclass
@@ -21,13 +22,16 @@ class Kind:
     needs_phone: bool = False  # new_phone
 
 
-KINDS: dict[str, Kind] = {k.name: k for k in (
-    Kind("died", ends_care=True, transfer_outcome="died"),
-    Kind("infant_died", loss=True, needs_infant=True),
-    Kind("pregnancy_loss", loss=True),
-    Kind("moved_away", ends_care=True, transfer_outcome="moved_elsewhere"),
-    Kind("number_changed", needs_phone=True),
-)}
+KINDS: dict[str, Kind] = {
+    k.name: k
+    for k in (
+        Kind("died", ends_care=True, transfer_outcome="died"),
+        Kind("infant_died", loss=True, needs_infant=True),
+        Kind("pregnancy_loss", loss=True),
+        Kind("moved_away", ends_care=True, transfer_outcome="moved_elsewhere"),
+        Kind("number_changed", needs_phone=True),
+    )
+}
 
 
 @dataclass(frozen=True)
@@ -50,6 +54,7 @@ class EventRefused(ValueError):
 @dataclass(frozen=True)
 class Checked:
     """A request that fits her: what will be recorded."""
+
     kind: Kind
     day: date
     infant: Infant | None
@@ -100,16 +105,20 @@ def check(client: Client, raw: dict, live: list[LifeEvent], today: date) -> Chec
     new_phone = _new_phone(client, raw.get("new_phone"), problems) if kind.needs_phone else None
     if kind.name == "pregnancy_loss" and client.edd is None and client.stage != "pregnant":
         problems.append(Problem("kind", "she has no pregnancy on record"))
-    if problems:
+    if problems or day is None:  # a_day named the date's problem
         raise EventRefused(problems)
-    identity = {"died": "died", "moved_away": "moved_away",
-                "infant_died": f"infant_died:{infant.id if infant else ''}",
-                "pregnancy_loss": f"pregnancy_loss:{day.isoformat()}",
-                "number_changed": f"number_changed:{day.isoformat()}:{new_phone}"}[kind.name]
+    identity = {
+        "died": "died",
+        "moved_away": "moved_away",
+        "infant_died": f"infant_died:{infant.id if infant else ''}",
+        "pregnancy_loss": f"pregnancy_loss:{day.isoformat()}",
+        "number_changed": f"number_changed:{day.isoformat()}:{new_phone}",
+    }[kind.name]
     same = next((e for e in live if e.identity == identity), None)
     if same is not None and same.occurred_on != day:
-        raise EventRefused([Problem("date", f"already recorded, on {same.occurred_on.isoformat()}: retract it "
-                                            f"to correct the date")])
+        raise EventRefused(
+            [Problem("date", f"already recorded, on {same.occurred_on.isoformat()}: retract it to correct the date")]
+        )
     return Checked(kind, day, infant, new_phone, note, identity)
 
 
@@ -132,8 +141,11 @@ def _infant(client: Client, raw_dob, day: date | None, problems: list[Problem]) 
     else:
         living = [i for i in infants if i.alive] or infants
         if len(living) > 1:
-            problems.append(Problem("infant_dob", f"she has {len(living)} infants on record: give the date of "
-                                                  f"birth of the one who died"))
+            problems.append(
+                Problem(
+                    "infant_dob", f"she has {len(living)} infants on record: give the date of birth of the one who died"
+                )
+            )
             return None
         infant = living[0]
     if day is not None and day < infant.dob:

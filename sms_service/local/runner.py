@@ -4,6 +4,7 @@ With no REDIS_URL it starts a private Redis; with no DATABASE_URL it uses SQLite
 ./instance/. Ctrl-C (or SIGTERM) stops the children, then Redis. If a child dies, the rest
 are stopped and the runner exits non-zero naming it.
 """
+
 from __future__ import annotations
 
 import os
@@ -16,10 +17,14 @@ import time
 import urllib.request
 from dataclasses import dataclass
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import click
 
 from ..config import ConfigError, describe, load_config
+
+if TYPE_CHECKING:
+    from ..config import Config
 
 HEALTH_DEADLINE = 60.0
 
@@ -35,8 +40,18 @@ class Child:
 def _start_children(env: dict, host: str, port: int) -> list[Child]:
     python = sys.executable
     commands = {
-        "web": [python, "-m", "gunicorn", "--bind", f"{host}:{port}", "--workers", "2",
-                "--log-level", "warning", "sms_service:create_app()"],
+        "web": [
+            python,
+            "-m",
+            "gunicorn",
+            "--bind",
+            f"{host}:{port}",
+            "--workers",
+            "2",
+            "--log-level",
+            "warning",
+            "sms_service:create_app()",
+        ],
         "realtime worker": [python, "-m", "workers.worker", "realtime"],
         "worker": [python, "-m", "workers.worker", "bulk", "default"],
         "scheduler": [python, "-m", "workers.scheduler"],
@@ -84,8 +99,8 @@ def run_command(demo: bool, port: int | None, host: str) -> None:
     if config.database_url.startswith("sqlite:///"):
         Path(config.database_url.removeprefix("sqlite:///")).parent.mkdir(parents=True, exist_ok=True)
 
-    from . import embedded_redis
     from ..migrate import upgrade
+    from . import embedded_redis
 
     redis = None
     if not config.redis_url:
@@ -99,11 +114,16 @@ def run_command(demo: bool, port: int | None, host: str) -> None:
         upgrade(config.database_url)
         logins = _load_demo(config) if demo else None
         # one key for every web worker (sessions hold across them), made up for this run if unset
-        env = {**os.environ, "DATABASE_URL": config.database_url, "REDIS_URL": config.redis_url,
-               "SMS_GATEWAY": config.sms_gateway, "PORT": str(port),
-               "SECRET_KEY": config.secret_key or secrets.token_hex(32),
-               # the simulator without a login only where nobody else can reach it
-               "SIMULATOR_OPEN": "1" if host in LOOPBACK else "0"}
+        env = {
+            **os.environ,
+            "DATABASE_URL": config.database_url,
+            "REDIS_URL": config.redis_url,
+            "SMS_GATEWAY": config.sms_gateway,
+            "PORT": str(port),
+            "SECRET_KEY": config.secret_key or secrets.token_hex(32),
+            # the simulator without a login only where nobody else can reach it
+            "SIMULATOR_OPEN": "1" if host in LOOPBACK else "0",
+        }
         children = _start_children(env, host, port)
         base = f"http://{host}:{port}"
         deadline = time.monotonic() + HEALTH_DEADLINE
@@ -115,8 +135,9 @@ def run_command(demo: bool, port: int | None, host: str) -> None:
         while not stopping.is_set():
             dead = _dead(children)
             if dead is not None:
-                raise click.ClickException(f"the {dead.name} process stopped (exit {dead.process.returncode}); "
-                                           "stopping the rest")
+                raise click.ClickException(
+                    f"the {dead.name} process stopped (exit {dead.process.returncode}); stopping the rest"
+                )
             stopping.wait(0.5)
         click.echo("Stopping…")
     finally:
@@ -132,15 +153,13 @@ def _why_not_started(children: list[Child]) -> str:
     return "the service did not answer /healthz in time"
 
 
-def _load_demo(config) -> tuple[list[str], str]:
+def _load_demo(config: Config) -> tuple[list[str], str]:
     """Load the demo data and (re)set the demo accounts: their usernames and this run's password."""
     from datetime import datetime
 
-    from ..db import Database
-    from .demo import demo_accounts, load_demo
-
-    from ..db import utcnow
+    from ..db import Database, utcnow
     from ..transfers.begin import new_transfers, start
+    from .demo import demo_accounts, load_demo
 
     db = Database(config.database_url)
     with db.session() as session:
@@ -149,8 +168,10 @@ def _load_demo(config) -> tuple[list[str], str]:
         logins = demo_accounts(session)
     db.dispose()
     created = sum(r.created for r in reports.values())
-    click.echo(f"Demo data loaded ({created} new records"
-               + (f"; {started.notices} transfer notices to the outbox)." if started.notices else ")."))
+    click.echo(
+        f"Demo data loaded ({created} new records"
+        + (f"; {started.notices} transfer notices to the outbox)." if started.notices else ").")
+    )
     return logins
 
 
@@ -164,15 +185,20 @@ WEBHOOKS = {
 }
 
 
-def _print_urls(base: str, config, logins: tuple[list[str], str] | None = None, host: str = "127.0.0.1") -> None:
+def _print_urls(
+    base: str, config: Config, logins: tuple[list[str], str] | None = None, host: str = "127.0.0.1"
+) -> None:
     shown = describe(config)
     if logins is not None:  # invented demo accounts on invented data: their password is for this run
         names, password = logins
         dashboard = f"  Dashboard: {base}/login  demo logins {', '.join(names)}; password {password}\n"
     else:
         dashboard = f"  Dashboard: {base}/login  (accounts: sms-service users add)\n"
-    simulator = (f"  Simulator: {base}/simulator  a client's phone: USSD menu and SMS\n"
-                 if host in LOOPBACK else f"  Simulator: {base}/simulator  (admins: not on loopback)\n")
+    simulator = (
+        f"  Simulator: {base}/simulator  a client's phone: USSD menu and SMS\n"
+        if host in LOOPBACK
+        else f"  Simulator: {base}/simulator  (admins: not on loopback)\n"
+    )
     token = "?token=<WEBHOOK_TOKEN>" if config.webhook_token else " (WEBHOOK_TOKEN unset: every call refused)"
     hooks = "".join(f"  Webhook:   {base}{path}{token}  {what}\n" for path, what in WEBHOOKS.items())
     click.echo(

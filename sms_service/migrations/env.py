@@ -1,4 +1,5 @@
 """Alembic environment: the URL comes from the caller (sms_service.migrate), never a file."""
+
 from alembic import context
 
 from sms_service.models import Base
@@ -12,7 +13,10 @@ def run_migrations_online() -> None:
     if connection is None:
         from sms_service.db import make_engine
 
-        engine = make_engine(config.get_main_option("sqlalchemy.url"))
+        url = config.get_main_option("sqlalchemy.url")
+        if not url:
+            raise RuntimeError("no database URL: set DATABASE_URL")
+        engine = make_engine(url)
         with engine.begin() as connection:
             _run(connection)
         engine.dispose()

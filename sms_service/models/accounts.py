@@ -1,5 +1,6 @@
 """Dashboard accounts: a person with a role (admin, supervisor of a facility, Mentor Mother),
 a password kept only as a salted hash, and the state of login throttling."""
+
 from __future__ import annotations
 
 from datetime import datetime

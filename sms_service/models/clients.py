@@ -1,9 +1,23 @@
 """Clients, their infants, their visits and their transfers between clinics."""
+
 from __future__ import annotations
 
 from datetime import date, datetime, time
 
-from sqlalchemy import JSON, Boolean, Date, ForeignKey, Index, Integer, String, Text, Time, UniqueConstraint, false, text
+from sqlalchemy import (
+    JSON,
+    Boolean,
+    Date,
+    ForeignKey,
+    Index,
+    Integer,
+    String,
+    Text,
+    Time,
+    UniqueConstraint,
+    false,
+    text,
+)
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from ..db import Base, UTCDateTime, utcnow
@@ -38,7 +52,7 @@ class Client(Base):
 
     facility: Mapped[Facility] = relationship()
     mentor_mother: Mapped[MentorMother | None] = relationship()
-    infants: Mapped[list["Infant"]] = relationship(back_populates="client", order_by="Infant.dob")
+    infants: Mapped[list[Infant]] = relationship(back_populates="client", order_by="Infant.dob")
 
     @property
     def opted_out(self) -> bool:
@@ -52,8 +66,14 @@ class LifeEvent(Base):
     __tablename__ = "life_events"
     __table_args__ = (
         # the same event twice is one event: one live (not retracted) event per identity
-        Index("uq_life_events_live", "client_id", "identity", unique=True,
-              postgresql_where=text("retracted_at IS NULL"), sqlite_where=text("retracted_at IS NULL")),
+        Index(
+            "uq_life_events_live",
+            "client_id",
+            "identity",
+            unique=True,
+            postgresql_where=text("retracted_at IS NULL"),
+            sqlite_where=text("retracted_at IS NULL"),
+        ),
     )
 
     id: Mapped[int] = mapped_column(primary_key=True)
@@ -104,7 +124,9 @@ class Appointment(Base):
         # after the visit: what is still scheduled and past (the scheduler's question each tick)
         Index("ix_appointments_status_date", "status", "date"),
         # visits whose reminders are not planned for their current revision: few, planned soon
-        Index("ix_appointments_unplanned", "id", postgresql_where=text("NOT planned"), sqlite_where=text("planned = 0")),
+        Index(
+            "ix_appointments_unplanned", "id", postgresql_where=text("NOT planned"), sqlite_where=text("planned = 0")
+        ),
     )
 
     id: Mapped[int] = mapped_column(primary_key=True)
@@ -144,8 +166,12 @@ class Transfer(Base):
         Index("ix_transfers_status_effective", "status", "effective_date"),
         Index("ix_transfers_from_facility_id", "from_facility_id"),
         # the follow-up ladder's question, what is due today: only open transfers are in it
-        Index("ix_transfers_next_step_on", "next_step_on", postgresql_where=text("next_step_on IS NOT NULL"),
-              sqlite_where=text("next_step_on IS NOT NULL")),
+        Index(
+            "ix_transfers_next_step_on",
+            "next_step_on",
+            postgresql_where=text("next_step_on IS NOT NULL"),
+            sqlite_where=text("next_step_on IS NOT NULL"),
+        ),
     )
 
     id: Mapped[int] = mapped_column(primary_key=True)
@@ -159,8 +185,9 @@ class Transfer(Base):
     status: Mapped[str] = mapped_column(String(24), default="planned")
     status_changed_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
     source: Mapped[str | None] = mapped_column(String(16))  # csv, api, closure
-    notice_message_id: Mapped[int | None] = mapped_column(ForeignKey("outbound_messages.id", ondelete="SET NULL"),
-                                                         index=True)
+    notice_message_id: Mapped[int | None] = mapped_column(
+        ForeignKey("outbound_messages.id", ondelete="SET NULL"), index=True
+    )
     notified_at: Mapped[datetime | None] = mapped_column(UTCDateTime)  # the notice reached the network
     acknowledged_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
     arrived_at: Mapped[datetime | None] = mapped_column(UTCDateTime)

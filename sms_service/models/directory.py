@@ -1,4 +1,5 @@
 """Facilities (clinics) and the Mentor Mothers who work from them."""
+
 from __future__ import annotations
 
 from datetime import date, datetime

@@ -1,4 +1,5 @@
 """Messages in and out, with the status history of every outbound one, and broadcasts."""
+
 from __future__ import annotations
 
 from datetime import datetime
@@ -55,7 +56,9 @@ class OutboundMessage(Base):
         Index("ix_outbound_messages_status_not_before", "status", "not_before"),
         Index("ix_outbound_messages_client_created", "client_id", "created_at"),
         Index("ix_outbound_messages_subject", "subject"),
-        Index("ix_outbound_messages_status_expires", "status", "expires_at"),  # the sweep: what has expired  # what a transfer or a visit is waiting on
+        Index(
+            "ix_outbound_messages_status_expires", "status", "expires_at"
+        ),  # the sweep: what has expired  # what a transfer or a visit is waiting on
     )
 
     id: Mapped[int] = mapped_column(primary_key=True)
@@ -89,9 +92,7 @@ class OutboundMessage(Base):
     first_attempt_at: Mapped[datetime | None] = mapped_column(UTCDateTime)  # bounds retry time
     resend_count: Mapped[int] = mapped_column(Integer, default=0, server_default="0")  # after unknown
 
-    history: Mapped[list["MessageStatusEvent"]] = relationship(
-        back_populates="message", order_by="MessageStatusEvent.id"
-    )
+    history: Mapped[list[MessageStatusEvent]] = relationship(back_populates="message", order_by="MessageStatusEvent.id")
 
 
 class MessageStatusEvent(Base):
@@ -100,9 +101,7 @@ class MessageStatusEvent(Base):
     __tablename__ = "message_status_events"
 
     id: Mapped[int] = mapped_column(primary_key=True)
-    message_id: Mapped[int] = mapped_column(
-        ForeignKey("outbound_messages.id", ondelete="CASCADE"), index=True
-    )
+    message_id: Mapped[int] = mapped_column(ForeignKey("outbound_messages.id", ondelete="CASCADE"), index=True)
     status: Mapped[str] = mapped_column(String(16))
     reason: Mapped[str | None] = mapped_column(String(120))
     at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
@@ -116,8 +115,12 @@ class DeliveryReport(Base):
     __tablename__ = "delivery_reports"
     __table_args__ = (
         Index("ix_delivery_reports_provider_message_id", "provider_message_id"),
-        Index("ix_delivery_reports_waiting", "id", postgresql_where=text("applied_at IS NULL"),
-              sqlite_where=text("applied_at IS NULL")),  # reports not yet applied: few
+        Index(
+            "ix_delivery_reports_waiting",
+            "id",
+            postgresql_where=text("applied_at IS NULL"),
+            sqlite_where=text("applied_at IS NULL"),
+        ),  # reports not yet applied: few
     )
 
     id: Mapped[int] = mapped_column(primary_key=True)
@@ -140,8 +143,12 @@ class InboundMessage(Base):
     __table_args__ = (
         Index("ix_inbound_messages_phone_received", "phone", "received_at"),
         # what waits to be handled: a small partial index (rows leave it once handled)
-        Index("ix_inbound_messages_waiting", "id", postgresql_where=text("handled_at IS NULL"),
-              sqlite_where=text("handled_at IS NULL")),
+        Index(
+            "ix_inbound_messages_waiting",
+            "id",
+            postgresql_where=text("handled_at IS NULL"),
+            sqlite_where=text("handled_at IS NULL"),
+        ),
     )
 
     id: Mapped[int] = mapped_column(primary_key=True)

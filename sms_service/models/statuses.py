@@ -3,6 +3,7 @@
 
 Lifecycles (which word may follow which) live with the code that moves them: messages in
 `outbound.messages`, transfers in `transfers.states`, visits in `reminders.visits`."""
+
 from __future__ import annotations
 
 from enum import StrEnum
@@ -11,6 +12,7 @@ from enum import StrEnum
 class MessageStatus(StrEnum):
     """An outbound message: scheduled → queued → sending → sent → delivered | failed; also
     unknown (the provider's answer lost), expired, cancelled, suppressed."""
+
     SCHEDULED = "scheduled"
     QUEUED = "queued"
     SENDING = "sending"
@@ -23,13 +25,19 @@ class MessageStatus(StrEnum):
     SUPPRESSED = "suppressed"
 
 
-MESSAGE_FINAL = (MessageStatus.DELIVERED, MessageStatus.FAILED, MessageStatus.EXPIRED, MessageStatus.CANCELLED,
-                 MessageStatus.SUPPRESSED)  # never move again
+MESSAGE_FINAL = (
+    MessageStatus.DELIVERED,
+    MessageStatus.FAILED,
+    MessageStatus.EXPIRED,
+    MessageStatus.CANCELLED,
+    MessageStatus.SUPPRESSED,
+)  # never move again
 MESSAGE_WAITING = (MessageStatus.SCHEDULED, MessageStatus.QUEUED)  # made, not out: what an event can hold back
 
 
 class ReportStatus(StrEnum):
     """A delivery report in our words (the provider's own word is kept beside it)."""
+
     IN_FLIGHT = "in_flight"
     DELIVERED = "delivered"
     FAILED = "failed"
@@ -48,13 +56,20 @@ class TransferStatus(StrEnum):
 
 
 TRANSFER_OPEN = (TransferStatus.PLANNED, TransferStatus.NOTIFIED, TransferStatus.ACKNOWLEDGED)
-TRANSFER_ENDINGS = (TransferStatus.ARRIVED, TransferStatus.LOST_TO_FOLLOW_UP, TransferStatus.MOVED_ELSEWHERE,
-                    TransferStatus.DECLINED, TransferStatus.DIED, TransferStatus.CANCELLED)
+TRANSFER_ENDINGS = (
+    TransferStatus.ARRIVED,
+    TransferStatus.LOST_TO_FOLLOW_UP,
+    TransferStatus.MOVED_ELSEWHERE,
+    TransferStatus.DECLINED,
+    TransferStatus.DIED,
+    TransferStatus.CANCELLED,
+)
 
 
 class VisitStatus(StrEnum):
     """An appointment: scheduled, then attended or cancelled; or, when nobody records it, missed →
     defaulted → lost."""
+
     SCHEDULED = "scheduled"
     ATTENDED = "attended"
     MISSED = "missed"

@@ -1,4 +1,5 @@
 """People's work and accountability: follow-up tasks, consent, and the audit log."""
+
 from __future__ import annotations
 
 from datetime import date, datetime

@@ -18,6 +18,7 @@ The broadcast audience and the transfer ladder choose clients in SQL, thousands 
 `in_care_and_reachable` is the client rules' SQL form, kept beside them and tested against
 them for every combination.
 """
+
 from __future__ import annotations
 
 from collections.abc import Callable
@@ -36,6 +37,7 @@ PREGNANCY = timedelta(days=280)  # EDD = LMP + 280 days (care.md)
 @dataclass(frozen=True)
 class Her:
     """What her record says, as far as her messages are concerned."""
+
     status: str = "active"  # active, inactive
     inactive_reason: str | None = None  # died, moved_away (a life event)
     opted_out: bool = False  # STOP, or her network blocks us
@@ -60,6 +62,7 @@ NOBODY = Her()  # a message to a number with no client behind it (a stranger, a 
 @dataclass(frozen=True)
 class About:
     """What a message concerns."""
+
     purpose: str
     essential: bool = False  # goes even to an opted-out number (she asked: a reply)
     visit_kind: str | None = None  # the visit it is about, if any
@@ -77,8 +80,11 @@ RULES: list[tuple[str, bool, Rule]] = [
     ("infant_died", True, lambda her, m, today: m.infant_died_on is not None),
     ("pregnancy_loss", True, lambda her, m, today: m.visit_kind == "anc" and her.lost_this_pregnancy),
     ("opted_out", False, lambda her, m, today: her.opted_out and not m.essential),
-    ("facility_closed", False, lambda her, m, today: m.facility_closed_on is not None
-     and m.facility_closed_on <= today),
+    (
+        "facility_closed",
+        False,
+        lambda her, m, today: m.facility_closed_on is not None and m.facility_closed_on <= today,
+    ),
 ]
 
 
@@ -132,11 +138,19 @@ def muted_clients(session: Session, clients: list[Client]) -> dict[int, str | No
     """Client id → why she gets nothing (`muted`: died, moved_away, network_block,
     opted_out), or None; one read for the numbers of those who stopped our messages."""
     stopped = list({c.phone for c in clients if c.opted_out_at is not None})
-    latest = dict(session.execute(  # in id order: each number's latest opt-out wins
-        select(ConsentEvent.phone, ConsentEvent.source).where(ConsentEvent.phone.in_(stopped),
-                                                               ConsentEvent.kind == "opt_out")
-        .order_by(ConsentEvent.id)).all()) if stopped else {}
+    latest = (
+        dict(
+            session.execute(  # in id order: each number's latest opt-out wins
+                select(ConsentEvent.phone, ConsentEvent.source)
+                .where(ConsentEvent.phone.in_(stopped), ConsentEvent.kind == "opt_out")
+                .order_by(ConsentEvent.id)
+            ).all()
+        )
+        if stopped
+        else {}
+    )
     blocked = {phone for phone, source in latest.items() if source in NETWORK_BLOCKS}
-    return {c.id: muted(her_of(c.status, c.inactive_reason, c.opted_out_at,
-                                                       c.pregnancy_lost_on, c.edd), c.phone in blocked)
-            for c in clients}
+    return {
+        c.id: muted(her_of(c.status, c.inactive_reason, c.opted_out_at, c.pregnancy_lost_on, c.edd), c.phone in blocked)
+        for c in clients
+    }

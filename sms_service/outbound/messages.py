@@ -3,6 +3,7 @@
 scheduled → queued → sending → sent → delivered | failed; also expired, cancelled, suppressed
 and unknown. Every change is a `MessageStatusEvent` with its reason; final states never move.
 """
+
 from __future__ import annotations
 
 import re
@@ -13,11 +14,11 @@ from sqlalchemy import select, update
 from sqlalchemy.orm import Session
 
 from .. import reactions
-from ..db import among, bulk_insert, insert_for_each, not_by_its_index, utcnow
-from ..texts.gsm7 import sms_parts
+from ..db import among, bulk_insert, insert_for_each, not_by_its_index, table_of, utcnow
 from ..models import FINAL_STATUSES, MessageStatusEvent, OutboundMessage
-from .send_window import Window
 from ..models.statuses import MESSAGE_WAITING, MessageStatus
+from ..texts.gsm7 import sms_parts
+from .send_window import Window
 
 DAYTIME: Window = (time(7, 0), time(19, 0))
 
@@ -73,7 +74,7 @@ def next_round(key: str) -> str:
     found = ROUND.search(key)
     if found is None:
         return f"{key}|r1"
-    return f"{key[:found.start()]}|r{int(found.group(1)) + 1}"
+    return f"{key[: found.start()]}|r{int(found.group(1)) + 1}"
 
 
 def family(key: str) -> str:
@@ -86,7 +87,7 @@ def create_message(session: Session, **spec) -> tuple[OutboundMessage, bool]:
     and client_id, subject, version, not_before, language, template, facility_id…): the
     message for its key, created now (True) or the one made before (False)."""
     [(message_id, created)] = create_messages(session, [spec])
-    return session.get(OutboundMessage, message_id), created
+    return session.get_one(OutboundMessage, message_id), created
 
 
 def key_of(spec: dict) -> str:
@@ -94,7 +95,9 @@ def key_of(spec: dict) -> str:
     the client, or the number (`by_phone`: one message a number); its `occasion` ("T-3") tells
     apart messages of one purpose about one subject."""
     client_id = spec.get("client_id")
-    recipient = f"client:{client_id}" if client_id is not None and not spec.get("by_phone") else f"phone:{spec['phone']}"
+    recipient = (
+        f"client:{client_id}" if client_id is not None and not spec.get("by_phone") else f"phone:{spec['phone']}"
+    )
     about = spec.get("subject") if not spec.get("occasion") else f"{spec.get('subject')}@{spec['occasion']}"
     return idempotency_key(recipient, spec["purpose"], about, spec.get("version", 1))
 
@@ -108,30 +111,62 @@ def create_messages(session: Session, specs: list[dict], reason: str = "created"
     rows = []
     for spec in specs:
         client_id, phone, purpose = spec.get("client_id"), spec["phone"], spec["purpose"]
-        rows.append({
-            "client_id": client_id, "mentor_mother_id": spec.get("mentor_mother_id"),
-            "broadcast_id": spec.get("broadcast_id"), "phone": phone, "purpose": purpose,
-            "subject": spec.get("subject"), "version": spec.get("version", 1), "template": spec.get("template"),
-            "language": spec.get("language", "sw"), "body": spec["body"], "parts": sms_parts(spec["body"]),
-            "queue": PURPOSES[purpose].queue, "facility_id": spec.get("facility_id"), "status": "scheduled",
-            "not_before": spec.get("not_before") or now, "expires_at": spec["expires_at"], "attempts": 0,
-            "resend_count": 0, "created_at": now, "updated_at": now,
-            "appointment_id": spec.get("appointment_id"),
-            "idempotency_key": spec.get("idempotency_key") or key_of(spec),
-        })
+        rows.append(
+            {
+                "client_id": client_id,
+                "mentor_mother_id": spec.get("mentor_mother_id"),
+                "broadcast_id": spec.get("broadcast_id"),
+                "phone": phone,
+                "purpose": purpose,
+                "subject": spec.get("subject"),
+                "version": spec.get("version", 1),
+                "template": spec.get("template"),
+                "language": spec.get("language", "sw"),
+                "body": spec["body"],
+                "parts": sms_parts(spec["body"]),
+                "queue": PURPOSES[purpose].queue,
+                "facility_id": spec.get("facility_id"),
+                "status": "scheduled",
+                "not_before": spec.get("not_before") or now,
+                "expires_at": spec["expires_at"],
+                "attempts": 0,
+                "resend_count": 0,
+                "created_at": now,
+                "updated_at": now,
+                "appointment_id": spec.get("appointment_id"),
+                "idempotency_key": spec.get("idempotency_key") or key_of(spec),
+            }
+        )
     table = OutboundMessage.__table__
-    created = {key: id_ for id_, key in bulk_insert(session, table, rows, returning=("id", "idempotency_key"),
-                                                    conflict="idempotency_key")}
+    created = {
+        key: id_
+        for id_, key in bulk_insert(
+            session, table, rows, returning=("id", "idempotency_key"), conflict="idempotency_key"
+        )
+    }
     record_history(session, list(created.values()), "scheduled", reason[:120], now)
     before = [r["idempotency_key"] for r in rows if r["idempotency_key"] not in created]
-    existing = dict(session.execute(select(table.c.idempotency_key, table.c.id)
-                                    .where(among(session, table.c.idempotency_key, before))).all()) if before else {}
-    return [(created[k], True) if k in created else (existing[k], False)
-            for k in (r["idempotency_key"] for r in rows)]
+    existing = (
+        dict(
+            session.execute(
+                select(table.c.idempotency_key, table.c.id).where(among(session, table.c.idempotency_key, before))
+            ).all()
+        )
+        if before
+        else {}
+    )
+    return [(created[k], True) if k in created else (existing[k], False) for k in (r["idempotency_key"] for r in rows)]
 
 
-def remake(session: Session, ids: list[int], *, now: datetime, reason: str, phones: dict[int, str] | None = None,
-           not_before: dict[int, datetime] | None = None) -> dict[int, int]:
+def remake(
+    session: Session,
+    ids: list[int],
+    *,
+    now: datetime,
+    reason: str,
+    phones: dict[int, str] | None = None,
+    not_before: dict[int, datetime] | None = None,
+) -> dict[int, int]:
     """Make again these messages, which never went out (suppressed, cancelled), as they were:
     to `phones[id]` when given (her new number), at `not_before[id]` when given. A message kept
     per number (a broadcast) is keyed by its new number; one kept per client takes its key's
@@ -139,38 +174,67 @@ def remake(session: Session, ids: list[int], *, now: datetime, reason: str, phon
     new id of those made now."""
     if not ids:
         return {}
-    rows = session.scalars(select(OutboundMessage).where(among(session, OutboundMessage.id, ids))
-                           .order_by(OutboundMessage.id)).all()
+    rows = session.scalars(
+        select(OutboundMessage).where(among(session, OutboundMessage.id, ids)).order_by(OutboundMessage.id)
+    ).all()
     specs = []
     for m in rows:
         key, phone = next_round(m.idempotency_key), (phones or {}).get(m.id)
         if phone is not None and m.idempotency_key.startswith(f"phone:{m.phone}|"):
             key = family(m.idempotency_key).replace(f"phone:{m.phone}|", f"phone:{phone}|", 1)
-        specs.append({"client_id": m.client_id, "mentor_mother_id": m.mentor_mother_id,
-                      "broadcast_id": m.broadcast_id, "phone": phone or m.phone, "purpose": m.purpose,
-                      "subject": m.subject, "version": m.version, "template": m.template, "language": m.language,
-                      "body": m.body, "facility_id": m.facility_id, "appointment_id": m.appointment_id,
-                      "not_before": (not_before or {}).get(m.id, m.not_before), "expires_at": m.expires_at,
-                      "idempotency_key": key})
+        specs.append(
+            {
+                "client_id": m.client_id,
+                "mentor_mother_id": m.mentor_mother_id,
+                "broadcast_id": m.broadcast_id,
+                "phone": phone or m.phone,
+                "purpose": m.purpose,
+                "subject": m.subject,
+                "version": m.version,
+                "template": m.template,
+                "language": m.language,
+                "body": m.body,
+                "facility_id": m.facility_id,
+                "appointment_id": m.appointment_id,
+                "not_before": (not_before or {}).get(m.id, m.not_before),
+                "expires_at": m.expires_at,
+                "idempotency_key": key,
+            }
+        )
     made = create_messages(session, specs, reason=reason)
     return {m.id: new for m, (new, created) in zip(rows, made, strict=True) if created}
 
 
-def cancel_for_clients(session: Session, client_ids: list[int], reason: str, *, now: datetime,
-                       purposes: tuple[str, ...] | None = None) -> list[int]:
+def cancel_for_clients(
+    session: Session, client_ids: list[int], reason: str, *, now: datetime, purposes: tuple[str, ...] | None = None
+) -> list[int]:
     """Cancel every message to these clients that is not out yet (of `purposes`, when given)."""
     return _cancel(session, OutboundMessage.client_id, client_ids, reason, now, purposes)
 
 
-def cancel_waiting(session: Session, subjects: list[str], reason: str, *, now: datetime,
-                   purposes: tuple[str, ...] | None = None, version: int | None = None) -> list[int]:
+def cancel_waiting(
+    session: Session,
+    subjects: list[str],
+    reason: str,
+    *,
+    now: datetime,
+    purposes: tuple[str, ...] | None = None,
+    version: int | None = None,
+) -> list[int]:
     """Cancel the messages about these subjects that are not out yet (scheduled or queued);
     only those of `purposes` or `version` when given. Returns the ids cancelled."""
     return _cancel(session, OutboundMessage.subject, subjects, reason, now, purposes, version)
 
 
-def _cancel(session: Session, column, values: list, reason: str, now: datetime,
-            purposes: tuple[str, ...] | None, version: int | None = None) -> list[int]:
+def _cancel(
+    session: Session,
+    column,
+    values: list,
+    reason: str,
+    now: datetime,
+    purposes: tuple[str, ...] | None,
+    version: int | None = None,
+) -> list[int]:
     """Cancel the waiting messages whose `column` is among `values` (of `purposes`, `version`)."""
     if not values:
         return []
@@ -182,9 +246,16 @@ def _cancel(session: Session, column, values: list, reason: str, now: datetime,
     return transition(session, list(session.scalars(waiting)), "cancelled", reason, now=now)
 
 
-def transition(session: Session, ids: list[int], to: str, reason: str | None = None,
-               *, only_from: tuple[str, ...] | None = None, now: datetime | None = None,
-               **values) -> list[int]:
+def transition(
+    session: Session,
+    ids: list[int],
+    to: str,
+    reason: str | None = None,
+    *,
+    only_from: tuple[str, ...] | None = None,
+    now: datetime | None = None,
+    **values,
+) -> list[int]:
     """Move messages to `to` where allowed (and only from `only_from` if given); returns the ids
     that moved. Conditional on the stored status, so two workers never both move one message."""
     if not ids:
@@ -193,7 +264,7 @@ def transition(session: Session, ids: list[int], to: str, reason: str | None = N
     if only_from is not None:
         sources = [s for s in sources if s in only_from]
     now = now or utcnow()
-    table = OutboundMessage.__table__  # Core, not ORM: no session synchronisation to pay for
+    table = table_of(OutboundMessage)  # Core, not ORM: no session synchronisation to pay for
     status = not_by_its_index(session, table.c.status)  # the ids are what is selective
     rows = session.execute(
         update(table)
@@ -222,5 +293,6 @@ def follow_outcome(session: Session, messages, status: str, reason: str | None, 
 
 def record_history(session: Session, ids: list[int], status: str, reason: str | None, at: datetime) -> None:
     """One status event per message (a single statement)."""
-    insert_for_each(session, MessageStatusEvent.__table__, "message_id", ids, {"status": status, "reason": reason,
-                                                                                "at": at})
+    insert_for_each(
+        session, MessageStatusEvent.__table__, "message_id", ids, {"status": status, "reason": reason, "at": at}
+    )

@@ -5,6 +5,7 @@ spaced 1/rate apart on Redis's clock (a generic cell rate algorithm), so calls l
 instead of in bursts and no second ever holds more than the rate. Bulk traffic may reserve
 only a short way ahead, so a reply waits behind at most that much: realtime goes first.
 """
+
 from __future__ import annotations
 
 import threading

@@ -3,9 +3,10 @@
 A window is (start, end) in local time; nothing scheduled goes out outside it. None means
 "any time" (direct replies to a person's own SMS or USSD action).
 """
+
 from __future__ import annotations
 
-from datetime import datetime, time, timedelta, timezone
+from datetime import UTC, datetime, time, timedelta
 from zoneinfo import ZoneInfo
 
 Window = tuple[time, time] | None
@@ -20,7 +21,7 @@ def next_send_time(moment: datetime, window: Window, tz: ZoneInfo) -> datetime:
     if start <= local.time() < end:
         return moment
     day = local.date() if local.time() < start else local.date() + timedelta(days=1)
-    return datetime.combine(day, start, tzinfo=tz).astimezone(timezone.utc)
+    return datetime.combine(day, start, tzinfo=tz).astimezone(UTC)
 
 
 def is_open(moment: datetime, window: Window, tz: ZoneInfo) -> bool:

@@ -2,6 +2,7 @@
 each narrowed to what the caller may see (`access`): clients, messages, transfers, broadcasts,
 and a person's follow-up work (`work`: her list, and a task done with its outcome). A page is a
 bounded list and the id to continue from."""
+
 from __future__ import annotations
 
 from dataclasses import dataclass, field
@@ -16,8 +17,16 @@ class Page:
     next_id: int | None = None  # pass as after_id (or before_id, newest-first lists) for the next page
 
 
-def page_of(session, query, id_column, *, after_id: int | None = None, before_id: int | None = None,
-            limit: int = PAGE, newest_first: bool = False) -> Page:
+def page_of(
+    session,
+    query,
+    id_column,
+    *,
+    after_id: int | None = None,
+    before_id: int | None = None,
+    limit: int = PAGE,
+    newest_first: bool = False,
+) -> Page:
     """One page of `query`'s rows in id order (or newest first), and where the next one starts."""
     if after_id is not None:
         query = query.where(id_column > min(after_id, MAX_ID))

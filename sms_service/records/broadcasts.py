@@ -1,5 +1,6 @@
 """Broadcasts as people see them: the history (newest first) and one broadcast, narrowed to the
 caller: a Mentor Mother her own, a supervisor her facility's and her Mentor Mothers', an admin all."""
+
 from __future__ import annotations
 
 from sqlalchemy import or_, select
@@ -21,8 +22,9 @@ def scope(query, caller: Caller):
 
 
 def history(session: Session, caller: Caller, *, before_id: int | None = None, limit: int = PAGE) -> Page:
-    return page_of(session, scope(select(Broadcast), caller), Broadcast.id, before_id=before_id, limit=limit,
-                   newest_first=True)
+    return page_of(
+        session, scope(select(Broadcast), caller), Broadcast.id, before_id=before_id, limit=limit, newest_first=True
+    )
 
 
 def visible(session: Session, caller: Caller, broadcast_id: int) -> Broadcast | None:

@@ -2,6 +2,7 @@
 filtered, narrowed to the caller's clients. A Mentor Mother's log is read from her clients'
 messages (through their index), never by walking the whole log backwards: a filter that
 matches none of hers costs as little as one that matches many."""
+
 from __future__ import annotations
 
 from datetime import datetime
@@ -17,14 +18,26 @@ from . import PAGE, Page, page_of
 FILTERS = ("status", "purpose", "phone", "client_id", "broadcast_id", "since")
 
 
-def log(session: Session, caller: Caller, *, status: str | None = None, purpose: str | None = None,
-        phone: str | None = None, client_id: int | None = None, broadcast_id: int | None = None,
-        since: datetime | None = None, before_id: int | None = None, limit: int = PAGE) -> Page:
+def log(
+    session: Session,
+    caller: Caller,
+    *,
+    status: str | None = None,
+    purpose: str | None = None,
+    phone: str | None = None,
+    client_id: int | None = None,
+    broadcast_id: int | None = None,
+    since: datetime | None = None,
+    before_id: int | None = None,
+    limit: int = PAGE,
+) -> Page:
     query = select(OutboundMessage, Client.external_id, Client.first_name).outerjoin(
-        Client, Client.id == OutboundMessage.client_id)
+        Client, Client.id == OutboundMessage.client_id
+    )
     if caller.role == "mentor_mother":
-        query = query.where(OutboundMessage.client_id.in_(
-            select(Client.id).where(Client.mentor_mother_id == caller.mentor_mother_id)))
+        query = query.where(
+            OutboundMessage.client_id.in_(select(Client.id).where(Client.mentor_mother_id == caller.mentor_mother_id))
+        )
     else:
         query = clients_seen(query, caller)
     if status:

@@ -1,9 +1,11 @@
 """A person's follow-up list, and closing a task with its outcome (a transfer outcome is recorded
 on the transfer too), narrowed to what the caller may see."""
+
 from __future__ import annotations
 
 from dataclasses import replace
 from datetime import datetime
+from typing import TYPE_CHECKING
 
 from sqlalchemy import select
 from sqlalchemy.orm import Session
@@ -11,9 +13,12 @@ from sqlalchemy.orm import Session
 from .. import audit
 from ..access import clients_seen
 from ..models import Client, FollowUpTask, InboundMessage, Transfer
-from . import page_of
 from ..transfers.outcomes import OutcomeRefused, record
 from ..transfers.states import OUTCOMES, transfer_of
+from . import page_of
+
+if TYPE_CHECKING:
+    from ..config import Config
 
 # What a person records when a task is done; on a task about a transfer, a transfer outcome is
 # recorded on the transfer too.
@@ -30,8 +35,11 @@ def _seen_by(caller, status: str | None = None):
     """SELECT (task, client, the SMS it is about) of the tasks `caller` may see: a Mentor Mother
     her clients' (those she cares for now), a supervisor her facility's clients', an admin all."""
 
-    query = (select(FollowUpTask, Client, InboundMessage.text).outerjoin(Client, Client.id == FollowUpTask.client_id)
-             .outerjoin(InboundMessage, InboundMessage.id == FollowUpTask.inbound_message_id))
+    query = (
+        select(FollowUpTask, Client, InboundMessage.text)
+        .outerjoin(Client, Client.id == FollowUpTask.client_id)
+        .outerjoin(InboundMessage, InboundMessage.id == FollowUpTask.inbound_message_id)
+    )
     if caller.role == "mentor_mother":  # the clients she cares for now, whoever had them when it was made
         query = query.where(Client.mentor_mother_id == caller.mentor_mother_id)
     else:
@@ -39,8 +47,9 @@ def _seen_by(caller, status: str | None = None):
     return query.where(FollowUpTask.status == status) if status else query
 
 
-def visible_tasks(session: Session, caller, *, status: str | None = "open", after_id: int | None = None,
-                  limit: int = 100):
+def visible_tasks(
+    session: Session, caller, *, status: str | None = "open", after_id: int | None = None, limit: int = 100
+):
     """A page of the tasks `caller` may see, oldest first: (task, client, the SMS it is about)."""
 
     return page_of(session, _seen_by(caller, status), FollowUpTask.id, after_id=after_id, limit=limit)
@@ -53,8 +62,9 @@ def outcomes_for(task: FollowUpTask) -> tuple[str, ...]:
     return TASK_OUTCOMES
 
 
-def finish(session: Session, caller, task_id: int, outcome: str, *, note: str | None, now: datetime,
-           config) -> FollowUpTask:
+def finish(
+    session: Session, caller, task_id: int, outcome: str, *, note: str | None, now: datetime, config: Config
+) -> FollowUpTask:
     """Close a task the caller may see, with its outcome (a transfer outcome moves the transfer)."""
 
     found = session.scalar(_seen_by(caller).where(FollowUpTask.id == task_id))
@@ -63,11 +73,12 @@ def finish(session: Session, caller, task_id: int, outcome: str, *, note: str | 
     if found.status != "open":
         raise TaskRefused(f"the task is already {found.status}", status=409)
     if outcome not in outcomes_for(found):  # a known outcome that is not this task's: its state says no
-
-        raise TaskRefused(f"outcome: one of {', '.join(outcomes_for(found))}",
-                          status=409 if outcome in (*TASK_OUTCOMES, *OUTCOMES) else 400)
+        raise TaskRefused(
+            f"outcome: one of {', '.join(outcomes_for(found))}",
+            status=409 if outcome in (*TASK_OUTCOMES, *OUTCOMES) else 400,
+        )
     if outcome not in TASK_OUTCOMES:
-        transfer = session.get(Transfer, transfer_of(found.subject))
+        transfer = session.get_one(Transfer, transfer_of(found.subject))
         try:
             record(session, transfer, outcome, by=replace(caller, channel="task"), now=now, config=config, note=note)
         except OutcomeRefused as exc:
@@ -75,6 +86,13 @@ def finish(session: Session, caller, task_id: int, outcome: str, *, note: str | 
     found.status, found.outcome, found.closed_at = "done", outcome, now
     if note:
         found.note = f"{found.note or ''}\n{note[:500]}".strip()
-    audit.record(session, caller.actor, "task.done", subject_type="task", subject_id=found.id,
-                 origin=caller.channel, outcome=outcome)
+    audit.record(
+        session,
+        caller.actor,
+        "task.done",
+        subject_type="task",
+        subject_id=found.id,
+        origin=caller.channel,
+        outcome=outcome,
+    )
     return found

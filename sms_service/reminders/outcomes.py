@@ -1,21 +1,32 @@
 """Visit outcomes from a clinic's rows (CSV, API): attended, cancelled, rescheduled, missed."""
+
 from __future__ import annotations
 
 from datetime import date, datetime, time
+from typing import TYPE_CHECKING
 
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from ..csvio import CsvFile
-from ..csvio import RecordReport
+from ..csvio import CsvFile, RecordReport
 from ..models import Appointment, Client
 from . import visits
+
+if TYPE_CHECKING:
+    from ..config import Config
 
 OUTCOMES = ("attended", "cancelled", "rescheduled", "missed")
 
 
-def apply(session: Session, appointment: Appointment, outcome: str, now: datetime, config,
-          new_date: date | None = None, new_time: time | None = None) -> bool:
+def apply(
+    session: Session,
+    appointment: Appointment,
+    outcome: str,
+    now: datetime,
+    config: Config,
+    new_date: date | None = None,
+    new_time: time | None = None,
+) -> bool:
     if outcome == "attended":
         return visits.attended(session, appointment, now, config)
     if outcome == "cancelled":
@@ -30,7 +41,7 @@ def apply(session: Session, appointment: Appointment, outcome: str, now: datetim
     raise visits.VisitRefused(f"outcome must be one of {', '.join(OUTCOMES)}")
 
 
-def record_file(session: Session, csvfile: CsvFile, now: datetime, config) -> RecordReport:
+def record_file(session: Session, csvfile: CsvFile, now: datetime, config: Config) -> RecordReport:
     """A CSV (client_id, date, kind, outcome, new_date, new_time): every bad line reported.
     `missed` is how a visit known only after its date joins the follow-up ladder."""
     report = RecordReport()
@@ -46,8 +57,11 @@ def record_file(session: Session, csvfile: CsvFile, now: datetime, config) -> Re
         except ValueError:
             report.errors.append(f"line {line}: date: dates as YYYY-MM-DD, times as HH:MM")
             continue
-        query = (select(Appointment).join(Client, Client.id == Appointment.client_id)
-                 .where(Client.external_id == row.get("client_id", ""), Appointment.date == day))
+        query = (
+            select(Appointment)
+            .join(Client, Client.id == Appointment.client_id)
+            .where(Client.external_id == row.get("client_id", ""), Appointment.date == day)
+        )
         if row.get("kind"):
             query = query.where(Appointment.kind == row["kind"])
         found = session.scalars(query).all()

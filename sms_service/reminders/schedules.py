@@ -5,6 +5,7 @@ data: a programme whose clinicians differ edits `SCHEDULES` (or passes its own t
 Offsets are ("days", n), ("weeks", n) or ("months", n); a month offset clamps to the end of the
 month (born 31 August: 6 months is 28 February; 29 February: 12 months is 28 February).
 """
+
 from __future__ import annotations
 
 import calendar
@@ -23,8 +24,6 @@ class Visit:
     kind: str  # an appointment kind: anc, pnc, immunisation, infant_test
     label: str  # which visit of the schedule, e.g. "anc-3", "immunisation-10w"
     day: date
-
-
 
 
 def add_months(day: date, months: int) -> date:
@@ -57,7 +56,9 @@ def antenatal(*, lmp: date | None = None, edd: date | None = None, table=SCHEDUL
     return [Visit("anc", label, offset(lmp, *step)) for label, step in table["anc"]]
 
 
-def infant(birth: date, kinds=INFANT_SCHEDULES, table=SCHEDULES, breastfeeding_ended: date | None = None) -> list[Visit]:
+def infant(
+    birth: date, kinds=INFANT_SCHEDULES, table=SCHEDULES, breastfeeding_ended: date | None = None
+) -> list[Visit]:
     """Postnatal, immunisation and infant-test visits from a birth date; an infant test 6 weeks
     after breastfeeding ends, when that is later than the last scheduled one."""
     visits = [Visit(kind, label, offset(birth, *step)) for kind in kinds for label, step in table[kind]]

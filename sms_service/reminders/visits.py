@@ -5,20 +5,27 @@ task for her Mentor Mother), defaulted after 7 days, lost to follow-up after 30
 (`VISIT_FOLLOW_UP_DAYS`). Each step reads what is due through the (status, date) index: its
 cost grows with what is due, not with the visits stored.
 """
+
 from __future__ import annotations
 
+from collections.abc import Sequence
 from datetime import date, datetime, time, timedelta
+from typing import TYPE_CHECKING
 
 from sqlalchemy import select, update
 from sqlalchemy.orm import Session
 
-from ..outbound import eligibility
 from ..db import among, claimed
-from ..outbound.messages import cancel_waiting, create_messages
-from ..models import Appointment
 from ..followup.store import close_tasks, open_tasks, with_open_tasks
+from ..models import Appointment
+from ..models.statuses import VISIT_CLOSED
+from ..models.statuses import VisitStatus as V
+from ..outbound import eligibility
+from ..outbound.messages import cancel_waiting, create_messages
 from . import plan, planner, wording
-from ..models.statuses import VISIT_CLOSED, VisitStatus as V
+
+if TYPE_CHECKING:
+    from ..config import Config
 
 BATCH = 1000
 
@@ -35,7 +42,7 @@ def _changed(session: Session, appointment: Appointment, now: datetime, *, revis
     session.flush()
 
 
-def attended(session: Session, appointment: Appointment, now: datetime, config) -> bool:
+def attended(session: Session, appointment: Appointment, now: datetime, config: Config) -> bool:
     """She came: the visit is closed; what waited on it (reminders, the missed message, her
     Mentor Mother's task about it) is no longer needed. False when it already was."""
     if appointment.status == V.ATTENDED:
@@ -49,7 +56,7 @@ def attended(session: Session, appointment: Appointment, now: datetime, config) 
     return True
 
 
-def missed(session: Session, appointment: Appointment, now: datetime, config) -> bool:
+def missed(session: Session, appointment: Appointment, now: datetime, config: Config) -> bool:
     """A record says she did not come (a clinic's file, a records system's no-show): missed,
     and the follow-up goes on from there (the missed-visit message while it is still timely, a
     task, then defaulted and lost). A visit known only after its date becomes part of the ladder
@@ -67,7 +74,7 @@ def missed(session: Session, appointment: Appointment, now: datetime, config) ->
     return True
 
 
-def cancel(session: Session, appointment: Appointment, now: datetime, config) -> bool:
+def cancel(session: Session, appointment: Appointment, now: datetime, config: Config) -> bool:
     if appointment.status in VISIT_CLOSED:
         return False
     appointment.status = V.CANCELLED
@@ -77,13 +84,20 @@ def cancel(session: Session, appointment: Appointment, now: datetime, config) ->
     return True
 
 
-def reschedule(session: Session, appointment: Appointment, day: date, at: time | None, now: datetime, config) -> None:
+def reschedule(
+    session: Session, appointment: Appointment, day: date, at: time | None, now: datetime, config: Config
+) -> None:
     """A new date (and time): the reminders waiting are superseded by the new date's."""
     if appointment.status in VISIT_CLOSED:
         raise VisitRefused(f"the visit is {appointment.status}")
-    clash = session.scalar(select(Appointment.id).where(
-        Appointment.client_id == appointment.client_id, Appointment.date == day, Appointment.kind == appointment.kind,
-        Appointment.id != appointment.id))
+    clash = session.scalar(
+        select(Appointment.id).where(
+            Appointment.client_id == appointment.client_id,
+            Appointment.date == day,
+            Appointment.kind == appointment.kind,
+            Appointment.id != appointment.id,
+        )
+    )
     if clash is not None:
         raise VisitRefused(f"she already has a {appointment.kind} visit on {day.isoformat()}")
     appointment.date, appointment.time, appointment.status = day, at, "scheduled"
@@ -93,14 +107,17 @@ def reschedule(session: Session, appointment: Appointment, day: date, at: time |
     planner.plan_pending(session, now, config, ids=[appointment.id])
 
 
-def revise(session: Session, ids: list[int], now: datetime, config, *, plan_now: bool = True) -> int:
+def revise(session: Session, ids: list[int], now: datetime, config: Config, *, plan_now: bool = True) -> int:
     """These visits changed in bulk (moved to another clinic, re-imported): a new revision each,
     reminders planned again (now, or by the scheduler's next tick). Returns the reminders made."""
     if not ids:
         return 0
-    session.execute(update(Appointment).where(among(session, Appointment.id, ids))
-                    .values(revision=Appointment.revision + 1, planned=False, updated_at=now)
-                    .execution_options(synchronize_session=False))
+    session.execute(
+        update(Appointment)
+        .where(among(session, Appointment.id, ids))
+        .values(revision=Appointment.revision + 1, planned=False, updated_at=now)
+        .execution_options(synchronize_session=False)
+    )
     return planner.plan_pending(session, now, config, ids=ids) if plan_now else 0
 
 
@@ -112,41 +129,62 @@ def _settle(session: Session, appointment_id: int, now: datetime, outcome: str) 
     close_tasks(session, subjects, f"visit {outcome}", now=now, kinds=("missed_visit", "visit_defaulted", "visit_lost"))
 
 
-def after_visits(session: Session, now: datetime, config) -> dict[str, int]:
+def after_visits(session: Session, now: datetime, config: Config) -> dict[str, int]:
     """The scheduler's pass: visits past their date with nothing recorded move on a step."""
     today = now.astimezone(config.tz).date()
-    done = {}
+    done: dict[str, int] = {}
     missed, defaulted, lost = config.visit_follow_up_days
     # the later steps first, so that one pass never carries a visit through two of them
-    for before, step, after_days in ((V.DEFAULTED, V.LOST, lost), (V.MISSED, V.DEFAULTED, defaulted),
-                                     (V.SCHEDULED, V.MISSED, missed)):
-        query = (select(Appointment.id, Appointment.client_id).where(
-            Appointment.status == before, Appointment.date <= today - timedelta(days=after_days))
-            .order_by(Appointment.date).limit(BATCH))
+    for before, step, after_days in (
+        (V.DEFAULTED, V.LOST, lost),
+        (V.MISSED, V.DEFAULTED, defaulted),
+        (V.SCHEDULED, V.MISSED, missed),
+    ):
+        query = (
+            select(Appointment.id, Appointment.client_id)
+            .where(Appointment.status == before, Appointment.date <= today - timedelta(days=after_days))
+            .order_by(Appointment.date)
+            .limit(BATCH)
+        )
         found = session.execute(claimed(session, query)).all()  # a second scheduler takes other visits
         if not found:
             done[step] = 0
             continue
-        moved = session.scalars(update(Appointment).where(among(session, Appointment.id, [i for i, _ in found]),
-                                                          Appointment.status == before)
-                                .values(status=step, status_changed_at=now, updated_at=now)
-                                .returning(Appointment.id).execution_options(synchronize_session=False)).all()
+        moved = session.scalars(
+            update(Appointment)
+            .where(among(session, Appointment.id, [i for i, _ in found]), Appointment.status == before)
+            .values(status=step, status_changed_at=now, updated_at=now)
+            .returning(Appointment.id)
+            .execution_options(synchronize_session=False)
+        ).all()
         done[step] = len(moved)
         if step == "missed":
             _missed(session, moved, now, today, config)
         else:
             listed = with_open_tasks(session, [planner.subject(i) for i in moved])
             clients = dict(found)
-            open_tasks(session, [
-                {"client_id": clients[i], "kind": f"visit_{step}", "subject": planner.subject(i),
-                 "dedupe_key": f"visit_{step}:{i}",
-                 "note": "She has not come back since missing her visit: please call or visit her."
-                 if step == "defaulted" else "Visit lost to follow-up: please record what became of her."}
-                for i in moved if planner.subject(i) not in listed], now=now, today=today)
+            open_tasks(
+                session,
+                [
+                    {
+                        "client_id": clients[i],
+                        "kind": f"visit_{step}",
+                        "subject": planner.subject(i),
+                        "dedupe_key": f"visit_{step}:{i}",
+                        "note": "She has not come back since missing her visit: please call or visit her."
+                        if step == "defaulted"
+                        else "Visit lost to follow-up: please record what became of her.",
+                    }
+                    for i in moved
+                    if planner.subject(i) not in listed
+                ],
+                now=now,
+                today=today,
+            )
     return done
 
 
-def _missed(session: Session, ids: list[int], now: datetime, today: date, config) -> None:
+def _missed(session: Session, ids: Sequence[int], now: datetime, today: date, config: Config) -> None:
     """A missed-visit SMS (the day after, at 10:00) and a task for her Mentor Mother."""
     if not ids:
         return
@@ -157,14 +195,36 @@ def _missed(session: Session, ids: list[int], now: datetime, today: date, config
         if eligibility.refusal(planner.her(v), planner.concerning(v, "missed_visit"), today) or send_at >= expires:
             continue
         template = wording.template_for(v.kind, v.infant_id is not None, "missed_visit")
-        specs.append({"phone": v.phone, "client_id": v.client_id, "purpose": "missed_visit",
-                      "subject": planner.subject(v.id), "version": v.revision, "template": template,
-                      "language": v.language, "facility_id": None,  # it names where she missed, not where to go
-                      "appointment_id": v.id, "body": planner.text(v, template), "not_before": send_at,
-                      "expires_at": expires})
+        specs.append(
+            {
+                "phone": v.phone,
+                "client_id": v.client_id,
+                "purpose": "missed_visit",
+                "subject": planner.subject(v.id),
+                "version": v.revision,
+                "template": template,
+                "language": v.language,
+                "facility_id": None,  # it names where she missed, not where to go
+                "appointment_id": v.id,
+                "body": planner.text(v, template),
+                "not_before": send_at,
+                "expires_at": expires,
+            }
+        )
     create_messages(session, specs)
-    open_tasks(session, [{"client_id": v.client_id, "kind": "missed_visit", "subject": planner.subject(v.id),
-                          "dedupe_key": f"missed_visit:{v.id}:{v.revision}",
-                          "note": f"She missed her visit on {v.date.isoformat()}: please call her to choose a new date."}
-                         for v in rows if eligibility.visit_refusal(planner.her(v), v.kind, v.infant_died_on) is None],
-               now=now, today=today)
+    open_tasks(
+        session,
+        [
+            {
+                "client_id": v.client_id,
+                "kind": "missed_visit",
+                "subject": planner.subject(v.id),
+                "dedupe_key": f"missed_visit:{v.id}:{v.revision}",
+                "note": f"She missed her visit on {v.date.isoformat()}: please call her to choose a new date.",
+            }
+            for v in rows
+            if eligibility.visit_refusal(planner.her(v), v.kind, v.infant_died_on) is None
+        ],
+        now=now,
+        today=today,
+    )

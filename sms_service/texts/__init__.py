@@ -1,4 +1,5 @@
 """The message catalogue: what people read, in English and Kiswahili."""
+
 from .catalogue import CATALOGUE, Template
 from .render import format_date, format_time, render
 

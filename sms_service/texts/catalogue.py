@@ -5,6 +5,7 @@ reason for it. Each entry has a budget of SMS parts at the longest realistic val
 by `sms-service check-templates`. Every Kiswahili text needs a native speaker's review
 before use in the field.
 """
+
 from __future__ import annotations
 
 from dataclasses import dataclass

@@ -1,11 +1,12 @@
 """`sms-service check-templates`: every template, every language, before anything is sent."""
+
 from __future__ import annotations
 
 from dataclasses import dataclass
 
+from .catalogue import CATALOGUE, SAMPLE_LONGEST, SAMPLE_LONGEST_SW, Template
 from .discreet import forbidden_terms
 from .gsm7 import non_gsm7_chars, sms_parts
-from .catalogue import CATALOGUE, SAMPLE_LONGEST, SAMPLE_LONGEST_SW, Template
 from .render import placeholders
 
 LANGUAGES = ("en", "sw")
@@ -39,9 +40,11 @@ def check_template(key: str, template: Template) -> list[Problem]:
         for name in sorted(fields[language] - SAMPLE_LONGEST.keys()):
             problems.append(Problem(key, language, f"placeholder {{{name}}} has no sample value"))
         for char in non_gsm7_chars(text):
-            problems.append(Problem(
-                key, language, f"character {char!r} (U+{ord(char):04X}) at position {text.index(char)} is not GSM-7"
-            ))
+            problems.append(
+                Problem(
+                    key, language, f"character {char!r} (U+{ord(char):04X}) at position {text.index(char)} is not GSM-7"
+                )
+            )
         for term in forbidden_terms(text):
             problems.append(Problem(key, language, f"reveals care: '{term}' may not appear"))
         try:
@@ -51,10 +54,13 @@ def check_template(key: str, template: Template) -> list[Problem]:
             continue
         parts = sms_parts(rendered)
         if parts > template.parts:
-            problems.append(Problem(
-                key, language,
-                f"{parts} SMS parts at the longest values ({len(rendered)} chars), budget {template.parts}",
-            ))
+            problems.append(
+                Problem(
+                    key,
+                    language,
+                    f"{parts} SMS parts at the longest values ({len(rendered)} chars), budget {template.parts}",
+                )
+            )
     return problems
 
 

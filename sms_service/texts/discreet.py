@@ -4,6 +4,7 @@ One table of forbidden terms, English and Kiswahili, each a pattern matched on a
 of the text (lower case, accents removed, punctuation between letters tolerated). Used for
 every template and for every broadcast a person types, so it names the offending word.
 """
+
 from __future__ import annotations
 
 import re

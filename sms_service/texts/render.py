@@ -1,4 +1,5 @@
 """Rendering templates in the client's language, with dates and times as people say them."""
+
 from __future__ import annotations
 
 import string
@@ -11,10 +12,34 @@ DAYS = {
     "sw": ("Jumatatu", "Jumanne", "Jumatano", "Alhamisi", "Ijumaa", "Jumamosi", "Jumapili"),
 }
 MONTHS = {
-    "en": ("January", "February", "March", "April", "May", "June", "July", "August",
-           "September", "October", "November", "December"),
-    "sw": ("Januari", "Februari", "Machi", "Aprili", "Mei", "Juni", "Julai", "Agosti",
-           "Septemba", "Oktoba", "Novemba", "Desemba"),
+    "en": (
+        "January",
+        "February",
+        "March",
+        "April",
+        "May",
+        "June",
+        "July",
+        "August",
+        "September",
+        "October",
+        "November",
+        "December",
+    ),
+    "sw": (
+        "Januari",
+        "Februari",
+        "Machi",
+        "Aprili",
+        "Mei",
+        "Juni",
+        "Julai",
+        "Agosti",
+        "Septemba",
+        "Oktoba",
+        "Novemba",
+        "Desemba",
+    ),
 }
 
 
@@ -29,7 +54,7 @@ def format_date(day: date, language: str) -> str:
 
 
 def format_time(moment: time | None, language: str = "en") -> str:
-    """"at 10:30" / "saa 10:30" (24-hour clock, as clinics write it), or "" when unknown."""
+    """ "at 10:30" / "saa 10:30" (24-hour clock, as clinics write it), or "" when unknown."""
     if moment is None:
         return ""
     return ("saa " if language_of(language) == "sw" else "at ") + moment.strftime("%H:%M")
@@ -50,5 +75,9 @@ def render(key: str, language: str | None, **values) -> str:
 
 def place_values(facility) -> dict[str, str]:
     """A clinic as the templates name it (a landmark, hours and phone always have a value)."""
-    return {"facility_name": facility.name, "landmark": facility.landmark or facility.name,
-            "hours": facility.hours or "-", "facility_phone": facility.phone or "-"}
+    return {
+        "facility_name": facility.name,
+        "landmark": facility.landmark or facility.name,
+        "hours": facility.hours or "-",
+        "facility_phone": facility.phone or "-",
+    }

@@ -2,21 +2,26 @@
 each new transfer gets its first event; her visits at the old clinic from the date on move to
 the new one (their reminders planned again, naming it); the notice is made once; and when no phone can
 reach her, her Mentor Mother is asked at once to tell her."""
+
 from __future__ import annotations
 
 from collections import Counter
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
+from typing import TYPE_CHECKING
 
 from sqlalchemy import exists, func, select, update
 from sqlalchemy.orm import Session
 
-from ..reminders import visits
 from ..db import among, bulk_update
-from ..models import Appointment, Client, OutboundMessage, Transfer, TransferEvent
 from ..followup.store import open_tasks
+from ..models import Appointment, Client, OutboundMessage, Transfer, TransferEvent
+from ..reminders import visits
 from . import notices
 from .states import record_created, subject
+
+if TYPE_CHECKING:
+    from ..config import Config
 
 # a number that failed this way (and took nothing since) will not take a notice either
 DEAD_NUMBER = ("invalid_phone_number", "unsupported_number_type", "no_such_number", "inactive_number")
@@ -25,6 +30,7 @@ DEAD_NUMBER = ("invalid_phone_number", "unsupported_number_type", "no_such_numbe
 @dataclass
 class Started:
     """What starting (or previewing) transfers does: the figures a person checks first."""
+
     transfers: int = 0
     per_clinic: Counter = field(default_factory=Counter)  # receiving clinic code → clients
     notices: int = 0
@@ -35,31 +41,52 @@ class Started:
     reminders_planned: int = 0
 
     def as_dict(self) -> dict:
-        return {"transfers": self.transfers, "per_clinic": dict(sorted(self.per_clinic.items())),
-                "notices": self.notices, "sms_parts": self.parts, "estimated_cost": round(self.cost, 2),
-                "without_usable_phone": [{"client_id": c, "first_name": n, "why": w} for c, n, w in self.unreachable],
-                "appointments_moved": self.appointments_moved, "reminders_planned": self.reminders_planned}
+        return {
+            "transfers": self.transfers,
+            "per_clinic": dict(sorted(self.per_clinic.items())),
+            "notices": self.notices,
+            "sms_parts": self.parts,
+            "estimated_cost": round(self.cost, 2),
+            "without_usable_phone": [{"client_id": c, "first_name": n, "why": w} for c, n, w in self.unreachable],
+            "appointments_moved": self.appointments_moved,
+            "reminders_planned": self.reminders_planned,
+        }
 
     def lines(self) -> list[str]:
         out = [f"{self.transfers} client(s) to transfer"]
         out += [f"  {code}: {count}" for code, count in sorted(self.per_clinic.items())]
         out.append(f"{self.notices} transfer notice(s), {self.parts} SMS part(s), estimated cost {self.cost:,.2f}")
-        out.append(f"{self.appointments_moved} visit(s) moved to the new clinic, "
-                   f"their reminders planned again: {self.reminders_planned}")
-        out.append(f"{len(self.unreachable)} client(s) without a usable phone (their Mentor Mother is asked "
-                   f"to tell them)")
+        out.append(
+            f"{self.appointments_moved} visit(s) moved to the new clinic, "
+            f"their reminders planned again: {self.reminders_planned}"
+        )
+        out.append(
+            f"{len(self.unreachable)} client(s) without a usable phone (their Mentor Mother is asked to tell them)"
+        )
         out += [f"  {c} {n}: {w}" for c, n, w in self.unreachable]
         return out
 
 
 def new_transfers(session: Session) -> list[int]:
     """Transfers stored but not started (no event yet): those a CSV import just wrote."""
-    return list(session.scalars(select(Transfer.id).where(
-        ~exists().where(TransferEvent.transfer_id == Transfer.id)).order_by(Transfer.id)))
+    return list(
+        session.scalars(
+            select(Transfer.id).where(~exists().where(TransferEvent.transfer_id == Transfer.id)).order_by(Transfer.id)
+        )
+    )
 
 
-def start(session: Session, ids: list[int], *, now: datetime, config, actor: str, cause: str = "staff",
-          source: str | None = None, detail: str | None = None) -> Started:
+def start(
+    session: Session,
+    ids: list[int],
+    *,
+    now: datetime,
+    config: Config,
+    actor: str,
+    cause: str = "staff",
+    source: str | None = None,
+    detail: str | None = None,
+) -> Started:
     done = Started()
     if not ids:
         return done
@@ -71,33 +98,67 @@ def start(session: Session, ids: list[int], *, now: datetime, config, actor: str
     if made:
         bulk_update(session, Transfer.__table__, [{"id": tid, "notice_message_id": mid} for tid, mid in made])
     today = now.astimezone(config.tz).date()
-    session.execute(update(Transfer).where(among(session, Transfer.id, ids))
-                    .values(next_step_on=today + timedelta(days=config.transfer_follow_up_days[0]),
-                            source=func.coalesce(Transfer.source, source))
-                    .execution_options(synchronize_session=False))
-    external = dict(session.execute(select(Client.id, Client.external_id).where(
-        among(session, Client.id, [p.client_id for p in people if p.transfer_id in unreachable]))).all())
-    open_tasks(session, [
-        {"client_id": p.client_id, "kind": "transfer_no_phone", "subject": subject(p.transfer_id),
-         "dedupe_key": f"transfer_no_phone:{p.transfer_id}",
-         "note": f"No SMS can reach her ({unreachable[p.transfer_id]}): please tell her about her new clinic, "
-                 f"{p.to.name}, from {p.effective_date.isoformat()}."}
-        for p in people if p.transfer_id in unreachable], now=now, today=today)
+    session.execute(
+        update(Transfer)
+        .where(among(session, Transfer.id, ids))
+        .values(
+            next_step_on=today + timedelta(days=config.transfer_follow_up_days[0]),
+            source=func.coalesce(Transfer.source, source),
+        )
+        .execution_options(synchronize_session=False)
+    )
+    external = dict(
+        session.execute(
+            select(Client.id, Client.external_id).where(
+                among(session, Client.id, [p.client_id for p in people if p.transfer_id in unreachable])
+            )
+        ).all()
+    )
+    open_tasks(
+        session,
+        [
+            {
+                "client_id": p.client_id,
+                "kind": "transfer_no_phone",
+                "subject": subject(p.transfer_id),
+                "dedupe_key": f"transfer_no_phone:{p.transfer_id}",
+                "note": f"No SMS can reach her ({unreachable[p.transfer_id]}): please tell her about her new clinic, "
+                f"{p.to.name}, from {p.effective_date.isoformat()}.",
+            }
+            for p in people
+            if p.transfer_id in unreachable
+        ],
+        now=now,
+        today=today,
+    )
     moved = _move_visits(session, ids, now)
     done.transfers = len(people)
     done.per_clinic = Counter(p.to.code for p in people)
     done.notices = len(made)
-    done.parts = session.scalar(select(func.coalesce(func.sum(OutboundMessage.parts), 0)).where(
-        among(session, OutboundMessage.id, [mid for _, mid in made]))) if made else 0
+    done.parts = (
+        (
+            session.scalar(
+                select(func.coalesce(func.sum(OutboundMessage.parts), 0)).where(
+                    among(session, OutboundMessage.id, [mid for _, mid in made])
+                )
+            )
+            or 0
+        )
+        if made
+        else 0
+    )
     done.cost = done.parts * config.sms_cost_per_part
-    done.unreachable = [(external[p.client_id], p.first_name, unreachable[p.transfer_id])
-                        for p in people if p.transfer_id in unreachable]
+    done.unreachable = [
+        (external[p.client_id], p.first_name, unreachable[p.transfer_id])
+        for p in people
+        if p.transfer_id in unreachable
+    ]
     done.appointments_moved = len(moved)
     done.reminders_planned = visits.revise(session, moved, now, config)
     return done
 
 
-def _unreachable(session: Session, people: list[notices.Recipient], now: datetime, config) -> dict[int, str]:
+def _unreachable(session: Session, people: list[notices.Recipient], now: datetime, config: Config) -> dict[int, str]:
     """Transfer id → why no SMS can reach her: what `eligibility` holds back (she stopped our
     messages…), or a number that failed for good."""
     today = now.astimezone(config.tz).date()
@@ -106,18 +167,33 @@ def _unreachable(session: Session, people: list[notices.Recipient], now: datetim
     phones = list({p.phone for p in people if p.transfer_id not in why})
     if not phones:
         return why
-    failed = dict(session.execute(
-        select(OutboundMessage.phone, func.max(OutboundMessage.id)).where(
-            among(session, OutboundMessage.phone, phones), OutboundMessage.status == "failed",
-            OutboundMessage.failure_reason.in_(DEAD_NUMBER)).group_by(OutboundMessage.phone)).all())
+    failed = dict(
+        session.execute(
+            select(OutboundMessage.phone, func.max(OutboundMessage.id))
+            .where(
+                among(session, OutboundMessage.phone, phones),
+                OutboundMessage.status == "failed",
+                OutboundMessage.failure_reason.in_(DEAD_NUMBER),
+            )
+            .group_by(OutboundMessage.phone)
+        ).all()
+    )
     if failed:
-        took = dict(session.execute(
-            select(OutboundMessage.phone, func.max(OutboundMessage.id)).where(
-                among(session, OutboundMessage.phone, list(failed)), OutboundMessage.status == "delivered")
-            .group_by(OutboundMessage.phone)).all())
+        took = dict(
+            session.execute(
+                select(OutboundMessage.phone, func.max(OutboundMessage.id))
+                .where(among(session, OutboundMessage.phone, list(failed)), OutboundMessage.status == "delivered")
+                .group_by(OutboundMessage.phone)
+            ).all()
+        )
         dead = {phone for phone, last in failed.items() if took.get(phone, 0) < last}
-        why.update({p.transfer_id: notices.UNREACHED.get("invalid_phone_number", "the number failed")
-                    for p in people if p.phone in dead and p.transfer_id not in why})
+        why.update(
+            {
+                p.transfer_id: notices.UNREACHED.get("invalid_phone_number", "the number failed")
+                for p in people
+                if p.phone in dead and p.transfer_id not in why
+            }
+        )
     return why
 
 
@@ -125,15 +201,23 @@ def _move_visits(session: Session, ids: list[int], now: datetime) -> list[int]:
     """Her visits at the old clinic on or after the transfer's date now happen at the new one."""
     groups: dict[tuple, list[int]] = {}
     for client_id, from_id, to_id, day in session.execute(
-            select(Transfer.client_id, Transfer.from_facility_id, Transfer.to_facility_id, Transfer.effective_date)
-            .where(among(session, Transfer.id, ids))):
+        select(Transfer.client_id, Transfer.from_facility_id, Transfer.to_facility_id, Transfer.effective_date).where(
+            among(session, Transfer.id, ids)
+        )
+    ):
         groups.setdefault((from_id, to_id, day), []).append(client_id)
     moved: list[int] = []
     for (from_id, to_id, day), clients in groups.items():
         moved += session.scalars(
-            update(Appointment).where(among(session, Appointment.client_id, clients),
-                                      Appointment.facility_id == from_id, Appointment.date >= day,
-                                      Appointment.status == "scheduled")
-            .values(facility_id=to_id, updated_at=now).returning(Appointment.id)
-            .execution_options(synchronize_session=False)).all()
+            update(Appointment)
+            .where(
+                among(session, Appointment.client_id, clients),
+                Appointment.facility_id == from_id,
+                Appointment.date >= day,
+                Appointment.status == "scheduled",
+            )
+            .values(facility_id=to_id, updated_at=now)
+            .returning(Appointment.id)
+            .execution_options(synchronize_session=False)
+        ).all()
     return moved

@@ -4,22 +4,27 @@ the arrival check; and what the service does when a notice went out or could not
 Every message names the receiving clinic (`facility_id`), so the sender suppresses it if that
 clinic closes in turn; none names the closing site as the place to go.
 """
+
 from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import date, datetime, time, timedelta
+from typing import TYPE_CHECKING
 
 from sqlalchemy import select
 from sqlalchemy.orm import Session, aliased
 
-from ..outbound import eligibility
 from ..db import among
-from ..outbound.messages import PURPOSES, create_messages
-from ..models import Client, Facility, MentorMother, Transfer
-from ..outbound.send_window import next_send_time
 from ..followup.store import close_tasks, open_tasks
+from ..models import Client, Facility, MentorMother, Transfer
+from ..outbound import eligibility
+from ..outbound.messages import PURPOSES, create_messages
+from ..outbound.send_window import next_send_time
 from ..texts.render import format_date, language_of, place_values, render
 from .states import move_many, subject
+
+if TYPE_CHECKING:
+    from ..config import Config
 
 NOTICE_KEEPS = timedelta(days=14)  # a notice not out by 14 days after the effective date is stale
 FOLLOW_UP_KEEPS = timedelta(days=3)
@@ -31,9 +36,12 @@ MESSAGES = {
 }
 # why a notice could not reach her, as her Mentor Mother reads it
 UNREACHED = {
-    "invalid_phone_number": "the number is not valid", "no_such_number": "the number does not exist",
-    "inactive_number": "the number is no longer in use", "absent_subscriber": "her phone was off",
-    "opted_out": "she has stopped our messages", "facility_closed": "the new clinic has closed",
+    "invalid_phone_number": "the number is not valid",
+    "no_such_number": "the number does not exist",
+    "inactive_number": "the number is no longer in use",
+    "absent_subscriber": "her phone was off",
+    "opted_out": "she has stopped our messages",
+    "facility_closed": "the new clinic has closed",
 }
 
 
@@ -63,15 +71,40 @@ def recipients(session: Session, transfer_ids: list[int]) -> list[Recipient]:
     """The clients of these transfers with what their messages name, in one read."""
     to = aliased(Facility)
     rows = session.execute(
-        select(Transfer.id, Transfer.client_id, Client.first_name, Client.language, Client.phone,
-               *eligibility.her_columns(), Transfer.effective_date, to, MentorMother.name, MentorMother.phone,
-               MentorMother.active)
-        .join(Client, Client.id == Transfer.client_id).join(to, to.id == Transfer.to_facility_id)
+        select(
+            Transfer.id,
+            Transfer.client_id,
+            Client.first_name,
+            Client.language,
+            Client.phone,
+            *eligibility.her_columns(),
+            Transfer.effective_date,
+            to,
+            MentorMother.name,
+            MentorMother.phone,
+            MentorMother.active,
+        )
+        .join(Client, Client.id == Transfer.client_id)
+        .join(to, to.id == Transfer.to_facility_id)
         .outerjoin(MentorMother, MentorMother.id == Client.mentor_mother_id)
-        .where(among(session, Transfer.id, transfer_ids)).order_by(Transfer.id))
-    return [Recipient(tid, cid, first, language_of(lang), phone, eligibility.her_of(*her), day, facility,
-                      mm_name if active else None, mm_phone if active else None)
-            for tid, cid, first, lang, phone, *her, day, facility, mm_name, mm_phone, active in rows]
+        .where(among(session, Transfer.id, transfer_ids))
+        .order_by(Transfer.id)
+    )
+    return [
+        Recipient(
+            tid,
+            cid,
+            first,
+            language_of(lang),
+            phone,
+            eligibility.her_of(*her),
+            day,
+            facility,
+            mm_name if active else None,
+            mm_phone if active else None,
+        )
+        for tid, cid, first, lang, phone, *her, day, facility, mm_name, mm_phone, active in rows
+    ]
 
 
 def text(which: str, r: Recipient, ussd_code: str | None) -> str:
@@ -80,12 +113,21 @@ def text(which: str, r: Recipient, ussd_code: str | None) -> str:
     place = place_values(r.to)
     # whom to call if stuck: her Mentor Mother, else the new clinic
     contact = (r.mentor_name, r.mentor_phone) if r.mentor_phone else (r.to.name, place["facility_phone"])
-    return render(with_ussd if ussd_code else without, r.language, first_name=r.first_name,
-                  date=format_date(r.effective_date, r.language), **place, mm_name=contact[0], mm_phone=contact[1],
-                  ussd_code=ussd_code or "")
+    return render(
+        with_ussd if ussd_code else without,
+        r.language,
+        first_name=r.first_name,
+        date=format_date(r.effective_date, r.language),
+        **place,
+        mm_name=contact[0],
+        mm_phone=contact[1],
+        ussd_code=ussd_code or "",
+    )
 
 
-def create(session: Session, which: str, people: list[Recipient], *, now: datetime, config) -> list[tuple[int, int]]:
+def create(
+    session: Session, which: str, people: list[Recipient], *, now: datetime, config: Config
+) -> list[tuple[int, int]]:
     """The `which` message for each: (transfer id, message id); made once per transfer whatever
     is repeated. Scheduled for the purpose's next send window."""
     purpose, version, key, _ = MESSAGES[which]
@@ -97,10 +139,21 @@ def create(session: Session, which: str, people: list[Recipient], *, now: dateti
             expires = datetime.combine(end_day, time(23, 59), tzinfo=config.tz)
         else:
             expires = not_before + FOLLOW_UP_KEEPS
-        specs.append({"phone": r.phone, "client_id": r.client_id, "purpose": purpose, "subject": subject(r.transfer_id),
-                      "version": version, "template": key, "language": r.language,
-                      "body": text(which, r, config.ussd_code), "facility_id": r.to.id,
-                      "not_before": not_before, "expires_at": expires})
+        specs.append(
+            {
+                "phone": r.phone,
+                "client_id": r.client_id,
+                "purpose": purpose,
+                "subject": subject(r.transfer_id),
+                "version": version,
+                "template": key,
+                "language": r.language,
+                "body": text(which, r, config.ussd_code),
+                "facility_id": r.to.id,
+                "not_before": not_before,
+                "expires_at": expires,
+            }
+        )
     made = create_messages(session, specs)
     return [(r.transfer_id, message_id) for r, (message_id, _) in zip(people, made, strict=True)]
 
@@ -108,21 +161,48 @@ def create(session: Session, which: str, people: list[Recipient], *, now: dateti
 def after_outcome(session: Session, message_ids: list[int], status: str, reason: str | None, now: datetime) -> None:
     """A transfer notice's outcome. Out to the network (or delivered): the transfer is notified.
     Failed, suppressed, expired, or her phone off: a task for her Mentor Mother at once."""
-    found = session.execute(select(Transfer.id, Transfer.client_id, Transfer.status)
-                            .where(among(session, Transfer.notice_message_id, message_ids))).all()
+    found = session.execute(
+        select(Transfer.id, Transfer.client_id, Transfer.status).where(
+            among(session, Transfer.notice_message_id, message_ids)
+        )
+    ).all()
     if not found:
         return
     if status in ("sent", "delivered"):
-        move_many(session, [tid for tid, _, state in found if state == "planned"], "planned", "notified",
-                  cause="gateway", actor="gateway", now=now, detail="notice accepted by the network")
+        move_many(
+            session,
+            [tid for tid, _, state in found if state == "planned"],
+            "planned",
+            "notified",
+            cause="gateway",
+            actor="gateway",
+            now=now,
+            detail="notice accepted by the network",
+        )
         if status == "delivered":  # her phone was off, and the notice reached her later
-            close_tasks(session, [subject(tid) for tid, _, _ in found], "notice delivered later", now=now,
-                        kinds=("transfer_notice_failed",))
+            close_tasks(
+                session,
+                [subject(tid) for tid, _, _ in found],
+                "notice delivered later",
+                now=now,
+                kinds=("transfer_notice_failed",),
+            )
         return
     why = UNREACHED.get(reason or "", reason or status)
     today = now.date()  # only the task's due date: the local day is close enough
-    open_tasks(session, [
-        {"client_id": cid, "kind": "transfer_notice_failed", "subject": subject(tid),
-         "dedupe_key": f"transfer_notice_failed:{tid}",
-         "note": f"The transfer notice did not reach her ({why}). Please tell her in person or by phone."}
-        for tid, cid, state in found if state in ("planned", "notified")], now=now, today=today)
+    open_tasks(
+        session,
+        [
+            {
+                "client_id": cid,
+                "kind": "transfer_notice_failed",
+                "subject": subject(tid),
+                "dedupe_key": f"transfer_notice_failed:{tid}",
+                "note": f"The transfer notice did not reach her ({why}). Please tell her in person or by phone.",
+            }
+            for tid, cid, state in found
+            if state in ("planned", "notified")
+        ],
+        now=now,
+        today=today,
+    )

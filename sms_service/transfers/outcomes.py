@@ -1,19 +1,23 @@
 """What a person records about a transfer: arrival (the receiving clinic, a Mentor Mother) or
 another outcome, one at a time (API) or from a receiving clinic's CSV."""
+
 from __future__ import annotations
 
 from dataclasses import replace
 from datetime import datetime
+from typing import TYPE_CHECKING
 
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from .. import reactions
 from ..access import Caller
-from ..csvio import CsvFile
-from ..csvio import RecordReport
+from ..csvio import CsvFile, RecordReport
 from ..models import Client, Transfer
 from .states import ALLOWED, CAUSE_BY_ROLE, OUTCOMES, can_move, move
+
+if TYPE_CHECKING:
+    from ..config import Config
 
 ROLE_BY_CAUSE = {cause: role for role, cause in CAUSE_BY_ROLE.items()}
 
@@ -24,12 +28,24 @@ class OutcomeRefused(Exception):
 
 def latest_transfer(session: Session, client_id: int) -> Transfer | None:
     """Her transfer a person may still record something about (open, or lost to follow-up)."""
-    return session.scalar(select(Transfer).where(Transfer.client_id == client_id, Transfer.status.in_(tuple(ALLOWED)))
-                          .order_by(Transfer.created_at.desc(), Transfer.id.desc()).limit(1))
+    return session.scalar(
+        select(Transfer)
+        .where(Transfer.client_id == client_id, Transfer.status.in_(tuple(ALLOWED)))
+        .order_by(Transfer.created_at.desc(), Transfer.id.desc())
+        .limit(1)
+    )
 
 
-def record(session: Session, transfer: Transfer, outcome: str, *, by: Caller, now: datetime, config,
-           note: str | None = None) -> bool:
+def record(
+    session: Session,
+    transfer: Transfer,
+    outcome: str,
+    *,
+    by: Caller,
+    now: datetime,
+    config: Config,
+    note: str | None = None,
+) -> bool:
     """True when recorded; False when it was already so. Refused when the outcome is unknown or
     the transfer is past it (arrived, died…). `died` is her death, recorded as a life event: it
     ends this transfer and everything else sent to her."""
@@ -40,9 +56,15 @@ def record(session: Session, transfer: Transfer, outcome: str, *, by: Caller, no
     if not can_move(transfer.status, outcome):
         raise OutcomeRefused(f"the transfer is {transfer.status}: it cannot become {outcome}")
     if outcome == "died":
-        reactions.emit("transfer_outcome:died", session, transfer,
-                       by=by if by.channel == "task" else replace(by, channel="transfer"), now=now,
-                       config=config, note=note)
+        reactions.emit(
+            "transfer_outcome:died",
+            session,
+            transfer,
+            by=by if by.channel == "task" else replace(by, channel="transfer"),
+            now=now,
+            config=config,
+            note=note,
+        )
         session.refresh(transfer)
         if transfer.status == "died":
             return True
@@ -51,7 +73,9 @@ def record(session: Session, transfer: Transfer, outcome: str, *, by: Caller, no
     return True
 
 
-def record_file(session: Session, csvfile: CsvFile, *, cause: str, actor: str, now: datetime, config) -> RecordReport:
+def record_file(
+    session: Session, csvfile: CsvFile, *, cause: str, actor: str, now: datetime, config: Config
+) -> RecordReport:
     """A CSV (client_id, outcome, note): one line per client; every bad line reported. `cause`:
     who reports them (clinic, mentor_mother, staff)."""
     by = Caller(actor, ROLE_BY_CAUSE[cause], "csv")
@@ -66,8 +90,15 @@ def record_file(session: Session, csvfile: CsvFile, *, cause: str, actor: str, n
             report.errors.append(f"line {line}: client_id: no transfer to record for '{row.get('client_id', '')}'")
             continue
         try:
-            changed = record(session, transfer, row.get("outcome") or "arrived", by=by, now=now, config=config,
-                             note=row.get("note") or None)
+            changed = record(
+                session,
+                transfer,
+                row.get("outcome") or "arrived",
+                by=by,
+                now=now,
+                config=config,
+                note=row.get("note") or None,
+            )
         except OutcomeRefused as exc:
             report.errors.append(f"line {line}: outcome: {exc}")
             continue

@@ -6,6 +6,7 @@ delivery report) and `acknowledged` count everyone who got that far, whatever ca
 where each transfer ended. Beside them, `muted()`: how many of these clients get no messages at
 all, whatever the transfer's state, and why (died, moved away, STOP, her network).
 """
+
 from __future__ import annotations
 
 import io
@@ -16,8 +17,8 @@ from sqlalchemy import String, case, cast, func, literal, select
 from sqlalchemy.orm import Session, aliased
 
 from .. import csvio
-from ..outbound import eligibility
 from ..models import Client, Facility, FollowUpTask, MentorMother, OutboundMessage, Transfer
+from ..outbound import eligibility
 from ..outbound.eligibility import muted_clients as mutes_of
 from .states import ENDINGS
 
@@ -61,26 +62,50 @@ def progress(session: Session, site: str | None = None, scope=None) -> tuple[lis
 
     def count(condition):
         return func.sum(case((condition, 1), else_=0))
-    query = (select(source.code, target.code, func.count(),
-                    count(Transfer.status == "planned"), count(Transfer.notified_at.is_not(None)),
-                    count(OutboundMessage.status == "delivered"), count(Transfer.acknowledged_at.is_not(None)),
-                    count(Transfer.status == "arrived"), count(Transfer.status == "lost_to_follow_up"),
-                    count(Transfer.status.in_(other)))
-             .select_from(Transfer).join(Client, Client.id == Transfer.client_id)
-             .join(source, source.id == Transfer.from_facility_id).join(target, target.id == Transfer.to_facility_id)
-             .outerjoin(OutboundMessage, OutboundMessage.id == Transfer.notice_message_id)
-             .group_by(source.code, target.code).order_by(source.code, target.code))
+
+    query = (
+        select(
+            source.code,
+            target.code,
+            func.count(),
+            count(Transfer.status == "planned"),
+            count(Transfer.notified_at.is_not(None)),
+            count(OutboundMessage.status == "delivered"),
+            count(Transfer.acknowledged_at.is_not(None)),
+            count(Transfer.status == "arrived"),
+            count(Transfer.status == "lost_to_follow_up"),
+            count(Transfer.status.in_(other)),
+        )
+        .select_from(Transfer)
+        .join(Client, Client.id == Transfer.client_id)
+        .join(source, source.id == Transfer.from_facility_id)
+        .join(target, target.id == Transfer.to_facility_id)
+        .outerjoin(OutboundMessage, OutboundMessage.id == Transfer.notice_message_id)
+        .group_by(source.code, target.code)
+        .order_by(source.code, target.code)
+    )
     if site:
         query = query.where(source.code == site)
     lines = [Line(a, b, *(int(v or 0) for v in rest)) for a, b, *rest in session.execute(_scoped(query, scope))]
-    needs = (select(Client.external_id, Client.first_name, func.coalesce(MentorMother.code, "-"), source.code,
-                    target.code, Transfer.status, FollowUpTask.kind)
-             .select_from(FollowUpTask)
-             .join(Transfer, FollowUpTask.subject == literal("transfer:") + cast(Transfer.id, String))
-             .join(Client, Client.id == Transfer.client_id)
-             .outerjoin(MentorMother, MentorMother.id == Client.mentor_mother_id)
-             .join(source, source.id == Transfer.from_facility_id).join(target, target.id == Transfer.to_facility_id)
-             .where(FollowUpTask.status == "open").order_by(source.code, Client.external_id, FollowUpTask.id))
+    needs = (
+        select(
+            Client.external_id,
+            Client.first_name,
+            func.coalesce(MentorMother.code, "-"),
+            source.code,
+            target.code,
+            Transfer.status,
+            FollowUpTask.kind,
+        )
+        .select_from(FollowUpTask)
+        .join(Transfer, FollowUpTask.subject == literal("transfer:") + cast(Transfer.id, String))
+        .join(Client, Client.id == Transfer.client_id)
+        .outerjoin(MentorMother, MentorMother.id == Client.mentor_mother_id)
+        .join(source, source.id == Transfer.from_facility_id)
+        .join(target, target.id == Transfer.to_facility_id)
+        .where(FollowUpTask.status == "open")
+        .order_by(source.code, Client.external_id, FollowUpTask.id)
+    )
     if site:
         needs = needs.where(source.code == site)
     listed: dict[str, Need] = {}
@@ -94,8 +119,12 @@ def muted(session: Session, site: str | None = None, scope=None) -> dict[str, in
     """Of the clients of these transfers, how many get no messages, by why (`eligibility.muted`):
     died, moved_away, inactive, network_block, opted_out."""
     source = aliased(Facility)
-    query = (select(Client).join(Transfer, Transfer.client_id == Client.id)
-             .join(source, source.id == Transfer.from_facility_id).where(~eligibility.in_care_and_reachable()))
+    query = (
+        select(Client)
+        .join(Transfer, Transfer.client_id == Client.id)
+        .join(source, source.id == Transfer.from_facility_id)
+        .where(~eligibility.in_care_and_reachable())
+    )
     if site:
         query = query.where(source.code == site)
     clients = list({c.id: c for c in session.scalars(_scoped(query, scope))}.values())
@@ -110,14 +139,18 @@ def as_text(lines: list[Line], needs: list[Need]) -> str:
     if not lines:
         return "No transfers."
     header = f"{'site':10} {'clinic':10} " + " ".join(f"{c:>12}" for c in COUNTS)
-    out = [header] + [f"{ln.site:10} {ln.clinic:10} " + " ".join(f"{getattr(ln, c):>12}" for c in COUNTS)
-                      for ln in lines]
+    out = [header] + [
+        f"{ln.site:10} {ln.clinic:10} " + " ".join(f"{getattr(ln, c):>12}" for c in COUNTS) for ln in lines
+    ]
     if len(lines) > 1:
         out.append(f"{'all':21} " + " ".join(f"{sum(getattr(ln, c) for ln in lines):>12}" for c in COUNTS))
     out.append("")
     out.append(f"Needing follow-up: {len(needs)}")
-    out += [f"  {n.client_id} {n.first_name} (Mentor Mother {n.mentor_mother}, {n.site} -> {n.clinic}, "
-            f"{n.status}): {n.tasks}" for n in needs]
+    out += [
+        f"  {n.client_id} {n.first_name} (Mentor Mother {n.mentor_mother}, {n.site} -> {n.clinic}, "
+        f"{n.status}): {n.tasks}"
+        for n in needs
+    ]
     return "\n".join(out)
 
 

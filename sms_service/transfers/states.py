@@ -6,6 +6,7 @@ planned → notified → acknowledged → arrived; from any open state also lost
 moved_elsewhere, declined, died or cancelled. Lost to follow-up may still be followed by
 what a person later learns (arrived, moved elsewhere, declined, died).
 """
+
 from __future__ import annotations
 
 from datetime import datetime
@@ -13,11 +14,11 @@ from datetime import datetime
 from sqlalchemy import update
 from sqlalchemy.orm import Session
 
-from ..db import among, bulk_insert
-from ..outbound.messages import cancel_waiting
-from ..models import Client, Transfer, TransferEvent
+from ..db import among, bulk_insert, changed_rows
 from ..followup.store import close_tasks
+from ..models import Client, Transfer, TransferEvent
 from ..models.statuses import TRANSFER_ENDINGS, TransferStatus
+from ..outbound.messages import cancel_waiting
 
 OPEN = Transfer.OPEN_STATES  # planned, notified, acknowledged
 ENDINGS = TRANSFER_ENDINGS
@@ -33,7 +34,7 @@ ALLOWED: dict[str, frozenset[str]] = {
     S.ACKNOWLEDGED: frozenset(ENDINGS),
     S.LOST_TO_FOLLOW_UP: frozenset({S.ARRIVED, S.MOVED_ELSEWHERE, S.DECLINED, S.DIED}),
 }
-STAMPS = {S.NOTIFIED: "notified_at", S.ACKNOWLEDGED: "acknowledged_at", S.ARRIVED: "arrived_at"}
+STAMPS: dict[str, str] = {S.NOTIFIED: "notified_at", S.ACKNOWLEDGED: "acknowledged_at", S.ARRIVED: "arrived_at"}
 
 
 def subject(transfer_id: int) -> str:
@@ -51,8 +52,9 @@ def can_move(status: str, to: str) -> bool:
     return to in ALLOWED.get(status, ())
 
 
-def move(session: Session, transfer: Transfer, to: str, *, cause: str, actor: str, now: datetime,
-         detail: str | None = None) -> bool:
+def move(
+    session: Session, transfer: Transfer, to: str, *, cause: str, actor: str, now: datetime, detail: str | None = None
+) -> bool:
     """Move one transfer to `to` if allowed from its stored status; False when it was not
     (already there, or past it). Arrival makes the new clinic hers; leaving the open states
     stops the follow-up (pending messages cancelled, open tasks closed)."""
@@ -65,41 +67,103 @@ def move(session: Session, transfer: Transfer, to: str, *, cause: str, actor: st
         values[STAMPS[to]] = now
     if to not in OPEN:
         values["next_step_on"] = None
-    moved = session.execute(update(Transfer).where(Transfer.id == transfer.id, Transfer.status == before)
-                            .values(**values).execution_options(synchronize_session="fetch")).rowcount
+    moved = changed_rows(
+        session.execute(
+            update(Transfer)
+            .where(Transfer.id == transfer.id, Transfer.status == before)
+            .values(**values)
+            .execution_options(synchronize_session="fetch")
+        )
+    )
     if not moved:  # changed under us by another process
         return False
-    session.add(TransferEvent(transfer_id=transfer.id, from_status=before, to_status=to, cause=cause, actor=actor,
-                              detail=detail and detail[:200], at=now))
+    session.add(
+        TransferEvent(
+            transfer_id=transfer.id,
+            from_status=before,
+            to_status=to,
+            cause=cause,
+            actor=actor,
+            detail=detail and detail[:200],
+            at=now,
+        )
+    )
     if to == "arrived":
-        session.execute(update(Client).where(Client.id == transfer.client_id)
-                        .values(facility_id=transfer.to_facility_id, updated_at=now))
+        session.execute(
+            update(Client)
+            .where(Client.id == transfer.client_id)
+            .values(facility_id=transfer.to_facility_id, updated_at=now)
+        )
     if to == "acknowledged":
-        settle(session, [transfer.id], "acknowledged", now, purposes=("transfer_follow_up",),
-               task_kinds=("transfer_unconfirmed", "transfer_notice_failed", "transfer_no_phone"), version=1)
+        settle(
+            session,
+            [transfer.id],
+            "acknowledged",
+            now,
+            purposes=("transfer_follow_up",),
+            task_kinds=("transfer_unconfirmed", "transfer_notice_failed", "transfer_no_phone"),
+            version=1,
+        )
     elif to not in OPEN:
         settle(session, [transfer.id], to, now)
     return True
 
 
-def move_many(session: Session, ids: list[int], before: str, to: str, *, cause: str, actor: str, now: datetime,
-              detail: str | None = None) -> list[int]:
+def move_many(
+    session: Session,
+    ids: list[int],
+    before: str,
+    to: str,
+    *,
+    cause: str,
+    actor: str,
+    now: datetime,
+    detail: str | None = None,
+) -> list[int]:
     """`move` for many transfers at once, from `before` only, for a change with no effect beyond
     itself (the notice out: notified). Returns the ids moved."""
     assert cause in CAUSES and can_move(before, to) and to not in ("acknowledged", *ENDINGS), (before, to)
     if not ids:
         return []
     values = {"status": to, "status_changed_at": now, **({STAMPS[to]: now} if to in STAMPS else {})}
-    moved = list(session.scalars(update(Transfer).where(among(session, Transfer.id, ids), Transfer.status == before)
-                                 .values(**values).returning(Transfer.id).execution_options(synchronize_session=False)))
-    bulk_insert(session, TransferEvent.__table__, [
-        {"transfer_id": i, "from_status": before, "to_status": to, "cause": cause, "actor": actor,
-         "detail": detail, "at": now} for i in moved])
+    moved = list(
+        session.scalars(
+            update(Transfer)
+            .where(among(session, Transfer.id, ids), Transfer.status == before)
+            .values(**values)
+            .returning(Transfer.id)
+            .execution_options(synchronize_session=False)
+        )
+    )
+    bulk_insert(
+        session,
+        TransferEvent.__table__,
+        [
+            {
+                "transfer_id": i,
+                "from_status": before,
+                "to_status": to,
+                "cause": cause,
+                "actor": actor,
+                "detail": detail,
+                "at": now,
+            }
+            for i in moved
+        ],
+    )
     return moved
 
 
-def end_many(session: Session, found: list[tuple[int, str]], to: str, *, cause: str, actor: str, now: datetime,
-             detail: str | None = None) -> list[tuple[int, str]]:
+def end_many(
+    session: Session,
+    found: list[tuple[int, str]],
+    to: str,
+    *,
+    cause: str,
+    actor: str,
+    now: datetime,
+    detail: str | None = None,
+) -> list[tuple[int, str]]:
     """`move` to an ending other than arrival (died, moved elsewhere…) for many transfers at once,
     each given as (id, its status read): conditional on that status still being stored. Returns
     (id, status before) of those moved; what waited on them is settled."""
@@ -107,27 +171,68 @@ def end_many(session: Session, found: list[tuple[int, str]], to: str, *, cause: 
     moved: list[tuple[int, str]] = []
     for before in {b for _, b in found if can_move(b, to)}:
         ids = [i for i, b in found if b == before]
-        moved += [(i, before) for i in session.scalars(
-            update(Transfer).where(among(session, Transfer.id, ids), Transfer.status == before)
-            .values(status=to, status_changed_at=now, next_step_on=None).returning(Transfer.id)
-            .execution_options(synchronize_session="fetch"))]
-    bulk_insert(session, TransferEvent.__table__, [
-        {"transfer_id": i, "from_status": before, "to_status": to, "cause": cause, "actor": actor,
-         "detail": detail and detail[:200], "at": now} for i, before in moved])
+        moved += [
+            (i, before)
+            for i in session.scalars(
+                update(Transfer)
+                .where(among(session, Transfer.id, ids), Transfer.status == before)
+                .values(status=to, status_changed_at=now, next_step_on=None)
+                .returning(Transfer.id)
+                .execution_options(synchronize_session="fetch")
+            )
+        ]
+    bulk_insert(
+        session,
+        TransferEvent.__table__,
+        [
+            {
+                "transfer_id": i,
+                "from_status": before,
+                "to_status": to,
+                "cause": cause,
+                "actor": actor,
+                "detail": detail and detail[:200],
+                "at": now,
+            }
+            for i, before in moved
+        ],
+    )
     settle(session, [i for i, _ in moved], to, now)
     return moved
 
 
-def record_created(session: Session, ids: list[int], *, cause: str, actor: str, now: datetime,
-                   detail: str | None = None) -> None:
+def record_created(
+    session: Session, ids: list[int], *, cause: str, actor: str, now: datetime, detail: str | None = None
+) -> None:
     """The first event of new transfers (planned), in one statement."""
-    bulk_insert(session, TransferEvent.__table__, [
-        {"transfer_id": i, "from_status": None, "to_status": "planned", "cause": cause, "actor": actor,
-         "detail": detail, "at": now} for i in ids])
+    bulk_insert(
+        session,
+        TransferEvent.__table__,
+        [
+            {
+                "transfer_id": i,
+                "from_status": None,
+                "to_status": "planned",
+                "cause": cause,
+                "actor": actor,
+                "detail": detail,
+                "at": now,
+            }
+            for i in ids
+        ],
+    )
 
 
-def settle(session: Session, ids: list[int], outcome: str, now: datetime, *, purposes: tuple[str, ...] | None = None,
-           task_kinds: tuple[str, ...] | None = None, version: int | None = None) -> None:
+def settle(
+    session: Session,
+    ids: list[int],
+    outcome: str,
+    now: datetime,
+    *,
+    purposes: tuple[str, ...] | None = None,
+    task_kinds: tuple[str, ...] | None = None,
+    version: int | None = None,
+) -> None:
     """What was waiting on these transfers is no longer needed: their scheduled messages are
     cancelled and their open tasks closed with `outcome`."""
     subjects = [subject(i) for i in ids]

@@ -1,18 +1,23 @@
 """`sms-service ussd check`: every reachable screen, both languages, the longest realistic
 values; fails on a screen over 160 characters, non-ASCII, or wording that reveals care."""
+
 from __future__ import annotations
 
 from dataclasses import dataclass, replace
 from datetime import date, time, timedelta
 
 from ..gateway.africastalking import is_ussd_answer, render_ussd
-from ..texts.discreet import forbidden_terms
 from ..texts.catalogue import SAMPLE_LONGEST
+from ..texts.discreet import forbidden_terms
 from .menu import LIMIT, Move, Person, Place, Reply, Visit, answer, replay
 
 TODAY = date(2026, 9, 28)  # a Monday; the longest dates fall in the weeks after
-LONG_PLACE = Place(SAMPLE_LONGEST["facility_name"], SAMPLE_LONGEST["landmark"], SAMPLE_LONGEST["hours"],
-                   SAMPLE_LONGEST["facility_phone"])
+LONG_PLACE = Place(
+    SAMPLE_LONGEST["facility_name"],
+    SAMPLE_LONGEST["landmark"],
+    SAMPLE_LONGEST["hours"],
+    SAMPLE_LONGEST["facility_phone"],
+)
 NAME = SAMPLE_LONGEST["first_name"]
 INFANT = SAMPLE_LONGEST["infant_name"]
 MAX_DEPTH = 6
@@ -29,13 +34,17 @@ class Problem:
 
 
 def cases() -> dict[str, list[Person]]:
-    visits = (Visit(1, TODAY + timedelta(days=2), time(10, 30), LONG_PLACE.name),
-              Visit(2, TODAY + timedelta(days=9), None, LONG_PLACE.name, INFANT),
-              Visit(3, TODAY + timedelta(days=30), time(8, 0), LONG_PLACE.name))
+    visits = (
+        Visit(1, TODAY + timedelta(days=2), time(10, 30), LONG_PLACE.name),
+        Visit(2, TODAY + timedelta(days=9), None, LONG_PLACE.name, INFANT),
+        Visit(3, TODAY + timedelta(days=30), time(8, 0), LONG_PLACE.name),
+    )
     found = {}
     for lang in ("en", "sw"):
+
         def person(i, lang=lang, **kw):
             return Person(i, NAME, lang, LONG_PLACE, **kw)
+
         found[f"{lang}: visits, no transfer"] = [person(1, visits=visits)]
         found[f"{lang}: transfer pending"] = [person(1, move=Move(7, LONG_PLACE, TODAY + timedelta(days=2)))]
         found[f"{lang}: transfer date passed"] = [person(1, move=Move(7, LONG_PLACE, TODAY - timedelta(days=1)))]
@@ -49,7 +58,8 @@ def cases() -> dict[str, list[Person]]:
 def check() -> list[Problem]:
     problems = []
     for case, people in cases().items():
-        seen, frontier = set(), [[]]
+        seen: set[tuple[str, int]] = set()
+        frontier: list[list[str]] = [[]]
         while frontier:
             inputs = frontier.pop()
             reply = answer(inputs, people, TODAY)

@@ -7,9 +7,11 @@ session returns its `Action` for the caller to record. No database, no clock, an
 words: a `Reply` is a screen's text and whether the session goes on (the gateway writes it as
 its provider wants: Africa's Talking's `CON `/`END `).
 """
+
 from __future__ import annotations
 
 import unicodedata
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import date, time
 
@@ -73,8 +75,9 @@ class Reply:
 @dataclass
 class Screen:
     """What a screen shows and where each choice leads: a key of SCREENS, or an ending."""
+
     body: str
-    choices: dict[str, object] = field(default_factory=dict)  # input → screen name | Ending
+    choices: dict[str, str | int | Ending] = field(default_factory=dict)  # input → screen name | client | Ending
     lines: list[str] = field(default_factory=list)  # option lines shown under the body
     top: bool = False  # a first screen: no "0. Back 00. Home" line
 
@@ -106,12 +109,23 @@ def say_time(at: time | None, language: str) -> str:
 
 # -- the screens ---------------------------------------------------------------------------------
 
+
 def home(p: Person, today: date) -> Screen:
     lang = p.language
     keys = ["next_visit", "my_clinic", "change_date", "call_me", "language", "start" if p.opted_out else "stop"]
-    return Screen(t("greeting", lang, name=p.first_name), {
-        "1": "visit", "2": "clinic", "3": "pick_visit", "4": Ending(t("call_noted", lang), Action("call_back", p.client_id)),
-        "5": "language", "6": "start" if p.opted_out else "stop"}, [t(k, lang) for k in keys], top=True)
+    return Screen(
+        t("greeting", lang, name=p.first_name),
+        {
+            "1": "visit",
+            "2": "clinic",
+            "3": "pick_visit",
+            "4": Ending(t("call_noted", lang), Action("call_back", p.client_id)),
+            "5": "language",
+            "6": "start" if p.opted_out else "stop",
+        },
+        [t(k, lang) for k in keys],
+        top=True,
+    )
 
 
 def visit(p: Person, today: date) -> Screen:
@@ -127,15 +141,27 @@ def clinic(p: Person, today: date) -> Screen:
     lang = p.language
     if p.move is None:
         c = p.clinic
-        return Screen(t("clinic", lang, clinic=c.name, landmark=c.landmark or c.name, hours=c.hours or "-",
-                        phone=c.phone or "-"))
+        return Screen(
+            t("clinic", lang, clinic=c.name, landmark=c.landmark or c.name, hours=c.hours or "-", phone=c.phone or "-")
+        )
     m, c = p.move, p.move.to
-    screen = Screen(t("new_clinic", lang, date=say_date(m.day, lang), clinic=c.name, landmark=c.landmark or c.name,
-                      hours=c.hours or "-", phone=c.phone or "-"),
-                    {"1": Ending(t("noted_know", lang), Action("knows_new_clinic", p.client_id, m.transfer_id))},
-                    [t("i_know", lang)])
+    screen = Screen(
+        t(
+            "new_clinic",
+            lang,
+            date=say_date(m.day, lang),
+            clinic=c.name,
+            landmark=c.landmark or c.name,
+            hours=c.hours or "-",
+            phone=c.phone or "-",
+        ),
+        {"1": Ending(t("noted_know", lang), Action("knows_new_clinic", p.client_id, m.transfer_id))},
+        [t("i_know", lang)],
+    )
     if today >= m.day:  # once the date has come she can say she is there
-        screen.choices["2"] = Ending(t("noted_arrived", lang, clinic=c.name), Action("arrived", p.client_id, m.transfer_id))
+        screen.choices["2"] = Ending(
+            t("noted_arrived", lang, clinic=c.name), Action("arrived", p.client_id, m.transfer_id)
+        )
         screen.lines.append(t("arrived", lang))
     return screen
 
@@ -145,27 +171,44 @@ def pick_visit(p: Person, today: date) -> Screen:
     if not p.visits:
         return Screen(t("no_visit", lang))
     shown = p.visits[:3]
-    return Screen(t("which_visit", lang), {str(i): f"why_change:{v.appointment_id}" for i, v in enumerate(shown, 1)},
-                  [f"{i}. {say_date(v.day, lang)}" + (f" {v.infant}" if v.infant else "") for i, v in enumerate(shown, 1)])
+    return Screen(
+        t("which_visit", lang),
+        {str(i): f"why_change:{v.appointment_id}" for i, v in enumerate(shown, 1)},
+        [f"{i}. {say_date(v.day, lang)}" + (f" {v.infant}" if v.infant else "") for i, v in enumerate(shown, 1)],
+    )
 
 
 def why_change(p: Person, today: date, appointment_id: int) -> Screen:
     lang = p.language
     reasons = ("travel", "work", "unwell", "other")
-    return Screen(t("why_change", lang), {str(i): Ending(t("change_noted", lang), Action(
-        "change_date", p.client_id, f"{appointment_id}:{reason}")) for i, reason in enumerate(reasons, 1)})
+    return Screen(
+        t("why_change", lang),
+        {
+            str(i): Ending(t("change_noted", lang), Action("change_date", p.client_id, f"{appointment_id}:{reason}"))
+            for i, reason in enumerate(reasons, 1)
+        },
+    )
 
 
 def language(p: Person, today: date) -> Screen:
-    return Screen(t("choose_language", p.language), {
-        "1": Ending(t("language_set", "en"), Action("language", p.client_id, "en")),
-        "2": Ending(t("language_set", "sw"), Action("language", p.client_id, "sw"))})
+    return Screen(
+        t("choose_language", p.language),
+        {
+            "1": Ending(t("language_set", "en"), Action("language", p.client_id, "en")),
+            "2": Ending(t("language_set", "sw"), Action("language", p.client_id, "sw")),
+        },
+    )
 
 
 def stop(p: Person, today: date) -> Screen:
     reasons = ("not_needed", "moved", "too_many", "other")
-    return Screen(t("why_stop", p.language), {str(i): Ending(t("stopped", p.language), Action(
-        "opt_out", p.client_id, reason)) for i, reason in enumerate(reasons, 1)})
+    return Screen(
+        t("why_stop", p.language),
+        {
+            str(i): Ending(t("stopped", p.language), Action("opt_out", p.client_id, reason))
+            for i, reason in enumerate(reasons, 1)
+        },
+    )
 
 
 def start(p: Person, today: date) -> Screen:
@@ -176,11 +219,20 @@ def start(p: Person, today: date) -> Screen:
     return Screen(t("start_confirm", p.language), {"1": ending})
 
 
-SCREENS = {"home": home, "visit": visit, "clinic": clinic, "pick_visit": pick_visit, "why_change": why_change,
-           "language": language, "stop": stop, "start": start}
+SCREENS: dict[str, Callable[..., Screen]] = {
+    "home": home,
+    "visit": visit,
+    "clinic": clinic,
+    "pick_visit": pick_visit,
+    "why_change": why_change,
+    "language": language,
+    "stop": stop,
+    "start": start,
+}
 
 
 # -- the engine ----------------------------------------------------------------------------------
+
 
 def build(name: str, person: Person, today: date) -> Screen:
     screen, _, argument = name.partition(":")
@@ -190,8 +242,11 @@ def build(name: str, person: Person, today: date) -> Screen:
 
 
 def which(people: list[Person]) -> Screen:
-    return Screen(WHICH, {str(i): i - 1 for i in range(1, len(people) + 1)},
-                  [f"{i}. {p.first_name}" for i, p in enumerate(people, 1)])
+    return Screen(
+        WHICH,
+        {str(i): i - 1 for i in range(1, len(people) + 1)},
+        [f"{i}. {p.first_name}" for i, p in enumerate(people, 1)],
+    )
 
 
 def answer(inputs: list[str], people: list[Person], today: date) -> Reply:
@@ -201,6 +256,7 @@ def answer(inputs: list[str], people: list[Person], today: date) -> Reply:
     state = replay(inputs, people, today)
     if state.ending is not None:
         return last(state.ending.text, state.ending.action)
+    assert state.screen is not None  # no ending: a screen to show
     shown = pages(state.screen, state.person, state.invalid)
     return Reply(shown[min(state.page, len(shown) - 1)])
 
@@ -229,6 +285,7 @@ def replay(inputs: list[str], people: list[Person], today: date) -> State:
 
     def current() -> Screen:
         return which(people) if person is None else build(stack[-1], person, today)
+
     for raw in inputs:
         choice, invalid, screen = raw.strip(), False, current()
         if choice == "00":
@@ -263,7 +320,7 @@ def pages(screen: Screen, person: Person | None, invalid: bool = False) -> list[
     body, tail = ascii_only(screen.body), ascii_only("\n".join(screen.lines + nav))
     ending = f"\n{tail}" if tail else ""
     more = "\n" + t("more", lang)
-    words, out = body.split(" "), []
+    words, out = body.split(" "), list[str]()
     while True:
         prefix = head if not out else ""
         rest = " ".join(words)

@@ -4,23 +4,28 @@ Never raises: bad input, an unknown number or a failing database all get a last 
 and a database that does not answer is given up on within a second (`Database.quick`).
 Nothing on this path calls Redis or the SMS API.
 """
+
 from __future__ import annotations
 
 import logging
 from datetime import datetime
+from typing import TYPE_CHECKING
 
 from ..db import utcnow
-from ..phones import PhoneError, normalise_phone
 from ..gateway import UssdStep
+from ..phones import PhoneError, normalise_phone
 from .actions import record
 from .menu import Reply, answer, last
 from .people import people_on
 from .texts import SORRY
 
+if TYPE_CHECKING:
+    from ..resources import Services
+
 log = logging.getLogger(__name__)
 
 
-def respond(services, step: UssdStep, now: datetime | None = None) -> Reply:
+def respond(services: Services, step: UssdStep, now: datetime | None = None) -> Reply:
     now = now or utcnow()
     today = now.astimezone(services.config.tz).date()
     try:

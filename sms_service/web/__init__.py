@@ -4,6 +4,7 @@ People log in (`auth`); every page narrows what it reads to the account's role t
 same `access` rules and `records` functions as the API. Every form carries a CSRF token
 (Flask-WTF); the API (bearer tokens) and Africa's Talking's callbacks (their own token) are
 exempt, as no browser session stands behind them."""
+
 from __future__ import annotations
 
 from flask import Flask

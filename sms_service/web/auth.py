@@ -1,6 +1,7 @@
 """Logging in and out. Sessions are Flask's signed cookies (HttpOnly, SameSite=Lax, Secure in
 production) holding the account id and its password version; a login starts a fresh session.
 Failures are throttled per account (in the database) and per address (in Redis)."""
+
 from __future__ import annotations
 
 import hashlib
@@ -12,9 +13,9 @@ from flask import abort, flash, g, redirect, render_template, request, session, 
 from flask_login import LoginManager, current_user, login_user, logout_user
 
 from ..accounts import users
+from ..bootstrap import get_services
 from ..db import utcnow
 from ..nul import refuse_nul
-from ..bootstrap import get_services
 from .base import blueprint
 from .i18n import t
 
@@ -37,6 +38,7 @@ def load_account(account_id: str):
 
 def needs(*roles: str):
     """The page needs a logged-in account (of one of `roles`, when given); `g.caller` is set."""
+
     def decorate(view):
         @wraps(view)
         def wrapper(*args, **kwargs):
@@ -47,7 +49,9 @@ def needs(*roles: str):
             refuse_nul()  # after the login: a stranger's body is never parsed
             g.caller = current_user.caller
             return view(*args, **kwargs)
+
         return wrapper
+
     return decorate
 
 
@@ -67,6 +71,7 @@ def _failures(key: str):
         except Exception as error:  # throttling must not stop people logging in
             log.warning("login throttle unavailable (%s)", type(error).__name__)
             return 0
+
     return count
 
 
@@ -88,10 +93,15 @@ def login():
     username = request.form.get("username", "")
     name_key = hashlib.sha256(username.strip().lower()[:64].encode()).hexdigest()[:24]  # no name in Redis
     with get_services().db.session() as s:
-        result = users.log_in(s, username, request.form.get("password", ""), now=utcnow(), address=address,
-                              address_failures=_failures(f"login-failures:{address}"),
-                              pair_failures=lambda add, version: _failures(
-                                  f"login-failures:{address}:{name_key}:{version}")(add))
+        result = users.log_in(
+            s,
+            username,
+            request.form.get("password", ""),
+            now=utcnow(),
+            address=address,
+            address_failures=_failures(f"login-failures:{address}"),
+            pair_failures=lambda add, version: _failures(f"login-failures:{address}:{name_key}:{version}")(add),
+        )
     if result.account is None:
         if result.refusal == "throttled":  # about the address, never about a name
             return render_template("login.html", error=t("login.throttled")), 429
@@ -125,7 +135,7 @@ def language():
             from ..models import User
 
             with get_services().db.session() as s:
-                s.get(User, current_user.id).language = chosen
+                s.get_one(User, current_user.id).language = chosen
     return redirect(_safe_next(request.form.get("next")))
 
 

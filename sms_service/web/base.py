@@ -1,10 +1,10 @@
 """The dashboard's blueprint, and what its views share."""
+
 from __future__ import annotations
 
 from flask import Blueprint
 
-blueprint = Blueprint("web", __name__, template_folder="pages", static_folder="static",
-                      static_url_path="/static/web")
+blueprint = Blueprint("web", __name__, template_folder="pages", static_folder="static", static_url_path="/static/web")
 
 
 def id_arg(name: str) -> int | None:
@@ -13,4 +13,3 @@ def id_arg(name: str) -> int | None:
 
     raw = request.args.get(name, "")
     return int(raw) if raw.isdigit() else None
-

@@ -1,20 +1,21 @@
 """The broadcast composer: write (English and/or Kiswahili), choose who, preview (recipients,
 SMS parts, cost, whether it needs approval), send now or at a time; then its progress, and the
 history. The same service as the API and the SMS command, so the same checks and approvals."""
+
 from __future__ import annotations
 
 from datetime import datetime
 
 from flask import abort, g, redirect, render_template, request, url_for
 
+from ..bootstrap import get_services
 from ..broadcasts import service
 from ..broadcasts.audience import FILTERS
 from ..db import utcnow
 from ..models import STAGES
 from ..records import broadcasts as records
-from ..bootstrap import get_services
-from .base import blueprint
 from .auth import flash_done, flash_problem, needs
+from .base import blueprint
 from .i18n import t
 
 
@@ -36,16 +37,22 @@ def _form() -> tuple[dict, list[str]]:
             send_at = datetime.fromisoformat(form.get("send_at", "")).replace(tzinfo=config.tz)
         except ValueError:
             problems.append(t("broadcast.bad_time"))
-    return dict(text_en=form.get("text_en") or None, text_sw=form.get("text_sw") or None, filters=filters,
-                send_at=send_at, normalise=form.get("normalise") == "1"), problems
+    return dict(
+        text_en=form.get("text_en") or None,
+        text_sw=form.get("text_sw") or None,
+        filters=filters,
+        send_at=send_at,
+        normalise=form.get("normalise") == "1",
+    ), problems
 
 
 def _page(**extra):
     with get_services().db.session() as s:
         found = records.history(s, g.caller, limit=30)
         history = [(b, service.progress(s, b)) for b in found.items]
-    return render_template("broadcasts.html", history=history, stages=STAGES, filters=FILTERS,
-                           form=request.form, **extra)
+    return render_template(
+        "broadcasts.html", history=history, stages=STAGES, filters=FILTERS, form=request.form, **extra
+    )
 
 
 @blueprint.get("/broadcasts")
@@ -72,8 +79,10 @@ def compose():
             broadcast_id = broadcast.id
         except service.BroadcastRefused as refused:
             return _page(problems=refused.problems, offered=refused.normalised), 422
-    flash_done("broadcast.awaiting_approval" if preview.needs_approval else "broadcast.scheduled",
-               recipients=preview.recipients)
+    flash_done(
+        "broadcast.awaiting_approval" if preview.needs_approval else "broadcast.scheduled",
+        recipients=preview.recipients,
+    )
     return redirect(url_for("web.broadcast", broadcast_id=broadcast_id))
 
 

@@ -4,19 +4,20 @@ account's own clients are ever shown.
 
 A life event is recorded in two steps: the form, then a page that says what it will do and asks
 to confirm; a retraction likewise."""
+
 from __future__ import annotations
 
 from flask import abort, g, redirect, render_template, request, url_for
 from sqlalchemy import select
 
 from .. import life_events
+from ..bootstrap import get_services
 from ..db import utcnow
 from ..models import Transfer
 from ..outbound.eligibility import muted_clients
 from ..records import clients as records
-from ..bootstrap import get_services
-from .base import blueprint, id_arg
 from .auth import flash_done, needs
+from .base import blueprint, id_arg
 
 FIELDS = ("kind", "date", "infant_dob", "new_phone", "note")
 
@@ -47,11 +48,17 @@ def _her(s, client_id: int):
 def _page(s, person, *, asked: dict | None = None, problems: list | None = None, status: int = 200):
     services = get_services()
     transfers = s.scalars(select(Transfer).where(Transfer.client_id == person.id).order_by(Transfer.id.desc()))
-    return render_template("client.html", person=person, transfers=list(transfers),
-                           events=records.timeline(s, person, services.config.tz),
-                           life=life_events.events_of(s, person.id), muted=muted_clients(s, [person])[person.id],
-                           kinds=list(life_events.KINDS), asked=asked or {"date": services.config.today().isoformat()},
-                           problems=problems or []), status
+    return render_template(
+        "client.html",
+        person=person,
+        transfers=list(transfers),
+        events=records.timeline(s, person, services.config.tz),
+        life=life_events.events_of(s, person.id),
+        muted=muted_clients(s, [person])[person.id],
+        kinds=list(life_events.KINDS),
+        asked=asked or {"date": services.config.today().isoformat()},
+        problems=problems or [],
+    ), status
 
 
 @blueprint.post("/clients/<int:client_id>/events")
@@ -63,11 +70,13 @@ def record_life_event(client_id: int):
         person = _her(s, client_id)
         try:
             if request.form.get("confirm") != "1":  # the first step: check, and say what it will do
-                checked = life_events.check_only(s, person, life_events.Asked.of(asked), now=utcnow(),
-                                                 config=services.config)
+                checked = life_events.check_only(
+                    s, person, life_events.Asked.of(asked), now=utcnow(), config=services.config
+                )
                 return render_template("life_event_confirm.html", person=person, asked=asked, checked=checked)
-            _, created = life_events.record(s, person, life_events.Asked.of(asked), by=g.caller, now=utcnow(),
-                                            config=services.config)
+            _, created = life_events.record(
+                s, person, life_events.Asked.of(asked), by=g.caller, now=utcnow(), config=services.config
+            )
         except life_events.EventRefused as refused:
             return _page(s, person, asked=asked, problems=refused.problems, status=400)
     flash_done("life.recorded" if created else "life.already")

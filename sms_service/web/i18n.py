@@ -2,6 +2,7 @@
 
 A page's language is the account's choice (or, before login, the visitor's), English by
 default. Every key has both languages; a test reads every template for keys missing here."""
+
 from __future__ import annotations
 
 from datetime import datetime

@@ -8,6 +8,7 @@ SIMULATOR_OPEN: nobody else can reach it), and then only as numbers of the inven
 (+25470000xxxx). Otherwise it is an admin's tool: an admin may act as any number (and, with
 Africa's Talking configured, the replies are really sent). Its inbox shows a number's messages:
 never to a stranger."""
+
 from __future__ import annotations
 
 import re
@@ -17,14 +18,14 @@ from flask import abort, jsonify, render_template, request
 from flask_login import current_user
 from sqlalchemy import select
 
-from ..jobs import HANDLE_INBOUND
+from ..bootstrap import get_services
 from ..gateway import IncomingSms, UssdStep
 from ..gateway.africastalking import render_ussd
 from ..inbound.receive import receive_sms
+from ..jobs import HANDLE_INBOUND
 from ..models import Client, InboundMessage, OutboundMessage
 from ..nul import refuse_nul
 from ..phones import PhoneError, normalise_phone
-from ..bootstrap import get_services
 from ..ussd.service import respond
 from .base import blueprint
 
@@ -59,11 +60,12 @@ def simulator():
     if not available():
         abort(404)
     with get_services().db.session() as s:
-        numbers = s.execute(select(Client.phone, Client.first_name).order_by(Client.id).limit(400)).all()
-    numbers = [(p, n) for p, n in numbers if _admin() or TEST_RANGE.match(p)][:40]
+        found = s.execute(select(Client.phone, Client.first_name).order_by(Client.id).limit(400)).all()
+    numbers = [(p, n) for p, n in found if _admin() or TEST_RANGE.match(p)][:40]
     config = get_services().config
-    return render_template("simulator.html", numbers=numbers, code=config.ussd_code or "*384*123#",
-                           live=config.sms_gateway != "outbox")
+    return render_template(
+        "simulator.html", numbers=numbers, code=config.ussd_code or "*384*123#", live=config.sms_gateway != "outbox"
+    )
 
 
 @blueprint.post("/simulator/ussd")
@@ -72,8 +74,12 @@ def simulator_ussd():
     phone = _phone(data.get("phone"))
     session_id = "simulator-" + re.sub(r"[^A-Za-z0-9-]", "", str(data.get("session") or ""))[:40]
     text = str(data.get("text") or "")[:200]
-    screen = respond(get_services(), UssdStep(session_id, phone, tuple(text.split("*")) if text else (),
-                                              get_services().config.ussd_code or "*384*123#"))
+    screen = respond(
+        get_services(),
+        UssdStep(
+            session_id, phone, tuple(text.split("*")) if text else (), get_services().config.ussd_code or "*384*123#"
+        ),
+    )
     return jsonify(screen=render_ussd(screen), text=screen.text, ends=screen.ends)  # as AT would put it, too
 
 
@@ -92,12 +98,27 @@ def simulator_inbox():
     """What the phone shows: the SMS it sent and those sent to it, oldest first."""
     phone = _phone(request.args.get("phone"))
     with get_services().db.session() as s:
-        sent = s.execute(select(InboundMessage.id, InboundMessage.text, InboundMessage.received_at)
-                         .where(InboundMessage.phone == phone).order_by(InboundMessage.id.desc()).limit(SHOWN)).all()
-        got = s.execute(select(OutboundMessage.id, OutboundMessage.body, OutboundMessage.status,
-                               OutboundMessage.sent_at, OutboundMessage.not_before)
-                        .where(OutboundMessage.phone == phone).order_by(OutboundMessage.id.desc()).limit(SHOWN)).all()
+        sent = s.execute(
+            select(InboundMessage.id, InboundMessage.text, InboundMessage.received_at)
+            .where(InboundMessage.phone == phone)
+            .order_by(InboundMessage.id.desc())
+            .limit(SHOWN)
+        ).all()
+        got = s.execute(
+            select(
+                OutboundMessage.id,
+                OutboundMessage.body,
+                OutboundMessage.status,
+                OutboundMessage.sent_at,
+                OutboundMessage.not_before,
+            )
+            .where(OutboundMessage.phone == phone)
+            .order_by(OutboundMessage.id.desc())
+            .limit(SHOWN)
+        ).all()
     items = [{"way": "out", "id": i, "text": text, "at": at.isoformat(), "status": "sent"} for i, text, at in sent]
-    items += [{"way": "in", "id": i, "text": body, "status": status, "at": (sent_at or not_before).isoformat()}
-              for i, body, status, sent_at, not_before in got]
+    items += [
+        {"way": "in", "id": i, "text": body, "status": status, "at": (sent_at or not_before).isoformat()}
+        for i, body, status, sent_at, not_before in got
+    ]
     return jsonify(phone=phone, items=sorted(items, key=lambda item: item["at"]))

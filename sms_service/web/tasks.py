@@ -1,14 +1,15 @@
 """My follow-up list: the tasks the account may see (a Mentor Mother's own), each done with its
 outcome (on a transfer's task, the transfer's outcome is recorded with it)."""
+
 from __future__ import annotations
 
 from flask import abort, g, redirect, render_template, request, url_for
 
-from ..db import utcnow
 from ..bootstrap import get_services
+from ..db import utcnow
 from ..records.work import TaskRefused, finish, outcomes_for, visible_tasks
-from .base import blueprint, id_arg
 from .auth import flash_done, flash_problem, needs
+from .base import blueprint, id_arg
 
 
 @blueprint.get("/tasks")
@@ -28,8 +29,15 @@ def tasks():
 def finish_task(task_id: int):
     with get_services().db.session() as s:
         try:
-            finish(s, g.caller, task_id, request.form.get("outcome", ""),
-                   note=(request.form.get("note") or "").strip()[:500] or None, now=utcnow(), config=get_services().config)
+            finish(
+                s,
+                g.caller,
+                task_id,
+                request.form.get("outcome", ""),
+                note=(request.form.get("note") or "").strip()[:500] or None,
+                now=utcnow(),
+                config=get_services().config,
+            )
         except LookupError:
             abort(404)
         except TaskRefused as exc:

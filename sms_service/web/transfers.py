@@ -1,18 +1,18 @@
 """The transfers board: the transfers report's counts per closing site and receiving clinic, who
 needs following up, a drill-down list, and one transfer with its events and outcome form."""
+
 from __future__ import annotations
 
 from flask import abort, g, redirect, render_template, request, url_for
 
+from ..bootstrap import get_services
 from ..db import utcnow
 from ..records import transfers as records
-from ..bootstrap import get_services
 from ..transfers.outcomes import OutcomeRefused, record
 from ..transfers.report import muted, progress
 from ..transfers.states import OUTCOMES
-from .base import blueprint, id_arg
 from .auth import flash_done, flash_problem, needs
-
+from .base import blueprint, id_arg
 
 
 @blueprint.get("/transfers")
@@ -29,7 +29,9 @@ def transfers():
 def transfer_list():
     site, clinic, status = (request.args.get(k) or None for k in ("site", "clinic", "status"))
     with get_services().db.session() as s:
-        found = records.listing(s, g.caller, site=site, clinic=clinic, status=status, after_id=id_arg("after"), limit=100)
+        found = records.listing(
+            s, g.caller, site=site, clinic=clinic, status=status, after_id=id_arg("after"), limit=100
+        )
         return render_template("transfer_list.html", found=found, site=site, clinic=clinic, status=status)
 
 
@@ -52,8 +54,15 @@ def record_transfer(transfer_id: int):
         if found is None:
             abort(404)
         try:
-            record(s, found, outcome, by=g.caller, now=utcnow(), config=get_services().config,
-                   note=(request.form.get("note") or "").strip()[:200] or None)
+            record(
+                s,
+                found,
+                outcome,
+                by=g.caller,
+                now=utcnow(),
+                config=get_services().config,
+                note=(request.form.get("note") or "").strip()[:200] or None,
+            )
         except OutcomeRefused as exc:
             flash_problem(str(exc))
             return redirect(url_for("web.transfer", transfer_id=transfer_id))

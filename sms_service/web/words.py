@@ -1,6 +1,7 @@
 """Every word the dashboard shows, as (English, Kiswahili). Staff see these, clients never do;
 still no word here names the care (the discreet check reads this table too).
 The Kiswahili wants a native speaker's review before a programme goes live."""
+
 from __future__ import annotations
 
 WORDS: dict[str, tuple[str, str]] = {
@@ -23,10 +24,14 @@ WORDS: dict[str, tuple[str, str]] = {
     "login.username": ("Username", "Jina la mtumiaji"),
     "login.password": ("Password", "Nenosiri"),
     "login.submit": ("Log in", "Ingia"),
-    "login.wrong": ("Wrong username or password. After many tries, wait 15 minutes and try again.",
-                    "Jina la mtumiaji au nenosiri si sahihi. Baada ya majaribio mengi, subiri dakika 15 ujaribu tena."),
-    "login.throttled": ("Too many failed logins from this address. Try again in 15 minutes.",
-                        "Majaribio mengi yameshindwa kutoka anwani hii. Jaribu tena baada ya dakika 15."),
+    "login.wrong": (
+        "Wrong username or password. After many tries, wait 15 minutes and try again.",
+        "Jina la mtumiaji au nenosiri si sahihi. Baada ya majaribio mengi, subiri dakika 15 ujaribu tena.",
+    ),
+    "login.throttled": (
+        "Too many failed logins from this address. Try again in 15 minutes.",
+        "Majaribio mengi yameshindwa kutoka anwani hii. Jaribu tena baada ya dakika 15.",
+    ),
     # follow-up list
     "tasks.title": ("My follow-up list", "Orodha yangu ya ufuatiliaji"),
     "tasks.open": ("To do", "Za kufanya"),
@@ -114,8 +119,10 @@ WORDS: dict[str, tuple[str, str]] = {
     "life.already": ("This was already recorded: nothing changed.", "Hili liliandikwa tayari: hakuna kilichobadilika."),
     "life.retract": ("Recorded by mistake", "Imeandikwa kwa makosa"),
     "life.retract_title": ("Undo a record made by mistake", "Ondoa kilichoandikwa kwa makosa"),
-    "life.retract_what": ("What is still to come is planned again; nothing whose time has passed is sent late.",
-                          "Kilichobaki kitapangwa tena; kilichopitwa na wakati hakitatumwa."),
+    "life.retract_what": (
+        "What is still to come is planned again; nothing whose time has passed is sent late.",
+        "Kilichobaki kitapangwa tena; kilichopitwa na wakati hakitatumwa.",
+    ),
     "life.retract_confirm": ("Yes, undo it", "Ndiyo, ondoa"),
     "life.retracted": ("Undone: what is still to come is planned again.", "Imeondolewa: kilichobaki kimepangwa tena."),
     "life.was_retracted": ("undone", "imeondolewa"),
@@ -126,25 +133,31 @@ WORDS: dict[str, tuple[str, str]] = {
     "life_kind.pregnancy_loss": ("Pregnancy loss", "Amepoteza ujauzito"),
     "life_kind.moved_away": ("She has moved away", "Amehama"),
     "life_kind.number_changed": ("She has a new phone number", "Ana nambari mpya ya simu"),
-    "life_does.died": ("She will get no more messages. Her visits are cancelled, her open transfer ends, and the "
-                       "tasks about her are closed.",
-                       "Hatapokea jumbe zaidi. Miadi yake inaghairiwa, uhamisho wake unafungwa, na kazi zinazomhusu "
-                       "zinafungwa."),
-    "life_does.infant_died": ("The baby's visits and their reminders are cancelled, and no message names the baby "
-                              "again. Her own care goes on. Her Mentor Mother is asked to call her.",
-                              "Miadi ya mtoto na vikumbusho vyake vinaghairiwa, na hakuna ujumbe utakaomtaja mtoto "
-                              "tena. Huduma yake mwenyewe inaendelea. Mama Mshauri wake ataombwa kumpigia."),
-    "life_does.pregnancy_loss": ("Her antenatal visits and their reminders are cancelled and her due date is cleared. "
-                                 "Her Mentor Mother is asked to call her.",
-                                 "Miadi yake ya ujauzito na vikumbusho vinaghairiwa na tarehe ya kujifungua "
-                                 "inafutwa. Mama Mshauri wake ataombwa kumpigia."),
-    "life_does.moved_away": ("She will get no more messages. Her visits are cancelled and her open transfer ends "
-                             "as moved elsewhere.",
-                             "Hatapokea jumbe zaidi. Miadi yake inaghairiwa na uhamisho wake unafungwa kama "
-                             "amehamia kwingine."),
-    "life_does.number_changed": ("Her messages go to the new number from now on; one short SMS tells that number.",
-                                 "Jumbe zake zitaenda kwa nambari mpya kuanzia sasa; SMS fupi moja itaijulisha "
-                                 "nambari hiyo."),
+    "life_does.died": (
+        "She will get no more messages. Her visits are cancelled, her open transfer ends, and the "
+        "tasks about her are closed.",
+        "Hatapokea jumbe zaidi. Miadi yake inaghairiwa, uhamisho wake unafungwa, na kazi zinazomhusu zinafungwa.",
+    ),
+    "life_does.infant_died": (
+        "The baby's visits and their reminders are cancelled, and no message names the baby "
+        "again. Her own care goes on. Her Mentor Mother is asked to call her.",
+        "Miadi ya mtoto na vikumbusho vyake vinaghairiwa, na hakuna ujumbe utakaomtaja mtoto "
+        "tena. Huduma yake mwenyewe inaendelea. Mama Mshauri wake ataombwa kumpigia.",
+    ),
+    "life_does.pregnancy_loss": (
+        "Her antenatal visits and their reminders are cancelled and her due date is cleared. "
+        "Her Mentor Mother is asked to call her.",
+        "Miadi yake ya ujauzito na vikumbusho vinaghairiwa na tarehe ya kujifungua "
+        "inafutwa. Mama Mshauri wake ataombwa kumpigia.",
+    ),
+    "life_does.moved_away": (
+        "She will get no more messages. Her visits are cancelled and her open transfer ends as moved elsewhere.",
+        "Hatapokea jumbe zaidi. Miadi yake inaghairiwa na uhamisho wake unafungwa kama amehamia kwingine.",
+    ),
+    "life_does.number_changed": (
+        "Her messages go to the new number from now on; one short SMS tells that number.",
+        "Jumbe zake zitaenda kwa nambari mpya kuanzia sasa; SMS fupi moja itaijulisha nambari hiyo.",
+    ),
     "task.loss_support": ("Call her: a loss was recorded", "Mpigie: msiba umeandikwa"),
     # transfers
     "transfers.title": ("Transfers", "Uhamisho"),
@@ -192,10 +205,12 @@ WORDS: dict[str, tuple[str, str]] = {
     "broadcast.text": ("Text", "Ujumbe"),
     "broadcast.text_sw": ("Kiswahili", "Kiswahili"),
     "broadcast.text_en": ("English", "Kiingereza"),
-    "broadcast.hint": ("Write one or both: each client gets her language, or the other if only one is written. "
-                       "Plain words: never name the care.",
-                       "Andika kimoja au vyote viwili: kila mteja anapata lugha yake, au nyingine kama ni moja tu. "
-                       "Maneno ya kawaida: usitaje huduma."),
+    "broadcast.hint": (
+        "Write one or both: each client gets her language, or the other if only one is written. "
+        "Plain words: never name the care.",
+        "Andika kimoja au vyote viwili: kila mteja anapata lugha yake, au nyingine kama ni moja tu. "
+        "Maneno ya kawaida: usitaje huduma.",
+    ),
     "broadcast.stage": ("Who", "Nani"),
     "broadcast.everyone": ("everyone", "wote"),
     "broadcast.both": ("both", "zote"),
@@ -209,8 +224,10 @@ WORDS: dict[str, tuple[str, str]] = {
     "broadcast.later": ("Send at", "Tuma saa"),
     "broadcast.bad_time": ("Choose the date and time to send.", "Chagua tarehe na saa ya kutuma."),
     "broadcast.use_plain": ("Use the plain characters offered", "Tumia herufi za kawaida zilizopendekezwa"),
-    "broadcast.offered": ("Characters a basic phone cannot show were found; offered instead:",
-                          "Kuna herufi ambazo simu ya kawaida haionyeshi; badala yake:"),
+    "broadcast.offered": (
+        "Characters a basic phone cannot show were found; offered instead:",
+        "Kuna herufi ambazo simu ya kawaida haionyeshi; badala yake:",
+    ),
     "broadcast.preview": ("Preview", "Hakiki"),
     "broadcast.send": ("Send", "Tuma"),
     "broadcast.recipients": ("Recipients", "Wapokeaji"),
@@ -225,7 +242,10 @@ WORDS: dict[str, tuple[str, str]] = {
     "broadcast.approve": ("Approve", "Idhinisha"),
     "broadcast.cancel": ("Cancel what is not sent", "Ghairi ambazo hazijatumwa"),
     "broadcast.done_approve": ("Approved.", "Imeidhinishwa."),
-    "broadcast.done_cancel": ("Cancelled: what was not sent stays unsent.", "Imeghairiwa: ambazo hazijatumwa hazitatumwa."),
+    "broadcast.done_cancel": (
+        "Cancelled: what was not sent stays unsent.",
+        "Imeghairiwa: ambazo hazijatumwa hazitatumwa.",
+    ),
     "broadcast.scheduled": ("scheduled", "imepangwa"),
     "broadcast.awaiting_approval": ("waiting for approval", "inasubiri idhini"),
     "broadcast.awaiting_confirmation": ("waiting for her code", "inasubiri nambari yake"),
@@ -258,8 +278,10 @@ WORDS: dict[str, tuple[str, str]] = {
     "imports.file": ("CSV file", "Faili ya CSV"),
     "imports.dry_run": ("Check only (change nothing)", "Kagua tu (usibadilishe kitu)"),
     "imports.upload": ("Upload", "Pakia"),
-    "imports.hint": ("UTF-8 CSV with a header row; every bad row is listed with its line, every good row loads.",
-                     "CSV ya UTF-8 yenye safu ya vichwa; kila safu mbaya inaonyeshwa na mstari wake, safu nzuri zote zinapakiwa."),
+    "imports.hint": (
+        "UTF-8 CSV with a header row; every bad row is listed with its line, every good row loads.",
+        "CSV ya UTF-8 yenye safu ya vichwa; kila safu mbaya inaonyeshwa na mstari wake, safu nzuri zote zinapakiwa.",
+    ),
     "imports.choose": ("Choose a kind and a file.", "Chagua aina na faili."),
     "imports.preview_only": ("check only: nothing was changed", "ukaguzi tu: hakuna kilichobadilishwa"),
     "imports.line": ("Line", "Mstari"),
@@ -267,12 +289,16 @@ WORDS: dict[str, tuple[str, str]] = {
     "imports.more_errors": ("and {n} more", "na zaidi {n}"),
     # simulator
     "simulator.title": ("Phone simulator", "Simu ya majaribio"),
-    "simulator.hint": ("Be a client's basic phone: dial {code} and answer the menu, or send an SMS keyword "
-                       "(HELP, TAREHE, YES, STOP…). Replies and every SMS to the number appear in the SMS list.",
-                       "Kuwa simu ya mteja: piga {code} ujibu menyu, au tuma neno la SMS (MSAADA, TAREHE, NDIO, "
-                       "ACHA…). Majibu na kila SMS kwa namba hii yanaonekana kwenye orodha ya SMS."),
-    "simulator.live": ("Africa's Talking is configured: replies are really sent to this number.",
-                       "Africa's Talking imewekwa: majibu yatatumwa kweli kwa namba hii."),
+    "simulator.hint": (
+        "Be a client's basic phone: dial {code} and answer the menu, or send an SMS keyword "
+        "(HELP, TAREHE, YES, STOP…). Replies and every SMS to the number appear in the SMS list.",
+        "Kuwa simu ya mteja: piga {code} ujibu menyu, au tuma neno la SMS (MSAADA, TAREHE, NDIO, "
+        "ACHA…). Majibu na kila SMS kwa namba hii yanaonekana kwenye orodha ya SMS.",
+    ),
+    "simulator.live": (
+        "Africa's Talking is configured: replies are really sent to this number.",
+        "Africa's Talking imewekwa: majibu yatatumwa kweli kwa namba hii.",
+    ),
     "simulator.number": ("Phone number", "Namba ya simu"),
     "simulator.idle": ("Ready.", "Tayari."),
     "simulator.reply": ("Reply", "Jibu"),

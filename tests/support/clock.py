@@ -2,21 +2,22 @@
 planned, missed, defaulted; generated visits; the transfer ladder; broadcasts fanned out) and
 what the workers do (every due message sent through the real Africa's Talking adapter to the
 fake AT), with the clock given, not the machine's."""
+
 from __future__ import annotations
 
-from datetime import date, datetime, time, timedelta, timezone
+from datetime import UTC, date, datetime, time, timedelta
 from zoneinfo import ZoneInfo
 
 from sqlalchemy import select
 
 from sms_service.broadcasts.fanout import fan_out, finish
-from sms_service.outbound.dispatch import claim_due
 from sms_service.gateway import build_gateway
 from sms_service.models import OutboundMessage
+from sms_service.outbound.dispatch import claim_due
+from sms_service.outbound.sending import Sender
 from sms_service.reminders.generate import generate_visits
 from sms_service.reminders.planner import plan_pending
 from sms_service.reminders.visits import after_visits
-from sms_service.outbound.sending import Sender
 from sms_service.transfers.ladder import follow_up
 
 NAIROBI = ZoneInfo("Africa/Nairobi")
@@ -24,7 +25,7 @@ DAILY = (time(7, 5), time(9, 5), time(10, 5), time(12, 0), time(16, 0))  # local
 
 
 def local(day: date, at: time) -> datetime:
-    return datetime.combine(day, at, tzinfo=NAIROBI).astimezone(timezone.utc)
+    return datetime.combine(day, at, tzinfo=NAIROBI).astimezone(UTC)
 
 
 class Clock:

@@ -5,6 +5,7 @@ SMS_TEST_POSTGRES_URL (default: the local server's `test` database as `postgres`
 once, emptied after each test and dropped at the end. Where the server is absent the tests
 skip with the reason, unless SMS_REQUIRE_POSTGRES is set (CI), when they fail.
 """
+
 from __future__ import annotations
 
 import os
@@ -44,9 +45,7 @@ def create_database() -> str:
     name = f"sms_test_{uuid.uuid4().hex[:10]}"
     with psycopg.connect(_admin_conninfo(server_url()), autocommit=True, connect_timeout=3) as conn:
         conn.execute(sql.SQL("CREATE DATABASE {}").format(sql.Identifier(name)))
-    return normalise_database_url(
-        make_url(server_url()).set(database=name).render_as_string(hide_password=False)
-    )
+    return normalise_database_url(make_url(server_url()).set(database=name).render_as_string(hide_password=False))
 
 
 def drop_database(url: str) -> None:

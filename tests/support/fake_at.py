@@ -9,6 +9,7 @@ Scripts are consumed in order. A request that no script expects is answered 599 
     fake_at.accept_all(delay=0.001)                      # answer every send with 101s
     fake_at.expect("POST", SEND_PATH, lambda r: None)    # take the request, then hang up
 """
+
 from __future__ import annotations
 
 import itertools
@@ -21,10 +22,20 @@ from urllib.parse import parse_qs
 
 SEND_PATH = "/version1/messaging"
 STATUS_NAMES = {
-    100: "Processed", 101: "Success", 102: "Queued", 401: "RiskHold", 402: "InvalidSenderId",
-    403: "InvalidPhoneNumber", 404: "UnsupportedNumberType", 405: "InsufficientBalance",
-    406: "UserInBlacklist", 407: "CouldNotRoute", 409: "DoNotDisturbRejection",
-    500: "InternalServerError", 501: "GatewayError", 502: "RejectedByGateway",
+    100: "Processed",
+    101: "Success",
+    102: "Queued",
+    401: "RiskHold",
+    402: "InvalidSenderId",
+    403: "InvalidPhoneNumber",
+    404: "UnsupportedNumberType",
+    405: "InsufficientBalance",
+    406: "UserInBlacklist",
+    407: "CouldNotRoute",
+    409: "DoNotDisturbRejection",
+    500: "InternalServerError",
+    501: "GatewayError",
+    502: "RejectedByGateway",
 }
 ACCEPTED = (100, 101, 102)
 
@@ -61,8 +72,7 @@ class FakeAfricasTalking:
         self._ids = itertools.count(1)
         self._server = ThreadingHTTPServer(("127.0.0.1", port), self._handler())
         self._server.daemon_threads = True
-        self._thread = threading.Thread(target=self._server.serve_forever, kwargs={"poll_interval": 0.02},
-                                        daemon=True)
+        self._thread = threading.Thread(target=self._server.serve_forever, kwargs={"poll_interval": 0.02}, daemon=True)
 
     @property
     def url(self) -> str:
@@ -82,17 +92,22 @@ class FakeAfricasTalking:
         with self._lock:
             self._scripts.append(Script(method, path, respond, delay, times))
 
-    def expect_send(self, statuses=None, *, http_status=201, body=None,
-                    content_type="application/json", delay=0.0, times=1) -> None:
+    def expect_send(
+        self, statuses=None, *, http_status=201, body=None, content_type="application/json", delay=0.0, times=1
+    ) -> None:
         """One send request: per-recipient `statuses` (cycled), or a raw whole-request answer."""
         if body is not None:
             raw = body if isinstance(body, str) else json.dumps(body)
             self.expect("POST", SEND_PATH, lambda _r: (http_status, content_type, raw), delay=delay, times=times)
             return
         codes = statuses or [101]
-        self.expect("POST", SEND_PATH,
-                    lambda r: (http_status, content_type, json.dumps(self.send_response(r, codes))),
-                    delay=delay, times=times)
+        self.expect(
+            "POST",
+            SEND_PATH,
+            lambda r: (http_status, content_type, json.dumps(self.send_response(r, codes))),
+            delay=delay,
+            times=times,
+        )
 
     def accept_all(self, delay=0.0) -> None:
         self.expect_send([101], delay=delay, times=None)
@@ -101,16 +116,22 @@ class FakeAfricasTalking:
         recipients = []
         for number, code in zip(request.recipients, itertools.cycle(codes)):
             accepted = code in ACCEPTED
-            recipients.append({
-                "statusCode": code, "number": number, "status": STATUS_NAMES.get(code, "Unknown"),
-                "cost": "KES 0.8000" if accepted else "0",
-                "messageId": f"ATXid_{next(self._ids):032x}" if accepted else "None",
-            })
+            recipients.append(
+                {
+                    "statusCode": code,
+                    "number": number,
+                    "status": STATUS_NAMES.get(code, "Unknown"),
+                    "cost": "KES 0.8000" if accepted else "0",
+                    "messageId": f"ATXid_{next(self._ids):032x}" if accepted else "None",
+                }
+            )
         sent = sum(1 for r in recipients if r["statusCode"] in ACCEPTED)
-        return {"SMSMessageData": {
-            "Message": f"Sent to {sent}/{len(recipients)} Total Cost: KES {0.8 * sent:.4f}",
-            "Recipients": recipients,
-        }}
+        return {
+            "SMSMessageData": {
+                "Message": f"Sent to {sent}/{len(recipients)} Total Cost: KES {0.8 * sent:.4f}",
+                "Recipients": recipients,
+            }
+        }
 
     # checking ------------------------------------------------------------------------------
 
@@ -210,8 +231,11 @@ def serve_fast(port: int, delay: float, record: str | None) -> None:
                     status, data = 201, json.dumps(fake.send_response(request, [101])).encode()
                 else:
                     status, data = 599, b"unexpected request"
-                writer.write(b"HTTP/1.1 %d X\r\nContent-Type: application/json\r\nContent-Length: %d\r\n\r\n"
-                             % (status, len(data)) + data)
+                writer.write(
+                    b"HTTP/1.1 %d X\r\nContent-Type: application/json\r\nContent-Length: %d\r\n\r\n"
+                    % (status, len(data))
+                    + data
+                )
                 await writer.drain()
         except (asyncio.IncompleteReadError, asyncio.CancelledError, ConnectionError):
             pass

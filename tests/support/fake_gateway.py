@@ -1,4 +1,5 @@
 """An in-memory gateway for business tests: records every call, answers as scripted."""
+
 from __future__ import annotations
 
 import itertools

@@ -1,5 +1,6 @@
 """Running the queued RQ jobs in the test's own process, on the test's services (database,
 Redis, the outbox gateway): what a worker would do, with no worker process to wait for."""
+
 from __future__ import annotations
 
 from rq import SimpleWorker

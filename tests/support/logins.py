@@ -1,4 +1,5 @@
 """Logging a Flask test client in as a dashboard account, CSRF token and all."""
+
 from __future__ import annotations
 
 import re

@@ -1,4 +1,5 @@
 """A small invented programme for conversation tests: two clinics and a Mentor Mother."""
+
 from __future__ import annotations
 
 from dataclasses import dataclass
@@ -15,8 +16,15 @@ class Programme:
 
     def client(self, name: str, phone: str, language: str = "sw", **kw) -> Client:
         """A client of Mwangaza, on the Mentor Mother's list (`external_id` from the name)."""
-        client = Client(external_id=f"C-{name}", first_name=name, phone=phone, facility=self.mwangaza,
-                        mentor_mother=self.mentor, language=language, **kw)
+        client = Client(
+            external_id=f"C-{name}",
+            first_name=name,
+            phone=phone,
+            facility=self.mwangaza,
+            mentor_mother=self.mentor,
+            language=language,
+            **kw,
+        )
         self.session.add(client)
         self.session.flush()
         return client

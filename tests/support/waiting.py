@@ -1,4 +1,5 @@
 """Waiting on a condition with a deadline: no sleeps-and-hope in the tests and the drills."""
+
 import time
 
 
