@@ -75,3 +75,43 @@ def test_unknown_language_falls_back_to_kiswahili_and_unknown_time_leaves_no_gap
 def test_missing_value_names_template_and_field():
     with pytest.raises(KeyError, match="reply.next_visit: no value for date, facility_name, time"):
         render("reply.next_visit", "en", first_name="Amina")
+
+
+@pytest.mark.parametrize(
+    "landmark, en, sw",
+    [  # issue 19: notices said "near opposite the bus stage"
+        ("the market", "Mwangaza, near the market.", "Mwangaza, karibu na the market."),
+        ("opposite the bus stage", "Mwangaza, opposite the bus stage.", "Mwangaza, opposite the bus stage."),
+        ("Behind the chief's camp", "Mwangaza, Behind the chief's camp.", "Mwangaza, Behind the chief's camp."),
+        ("next to Total", "Mwangaza, next to Total.", "Mwangaza, next to Total."),
+        ("karibu na soko", "Mwangaza, karibu na soko.", "Mwangaza, karibu na soko."),
+        ("Office block B", "Mwangaza, near Office block B.", "Mwangaza, karibu na Office block B."),
+    ],
+)
+def test_a_landmark_that_says_its_own_preposition_gets_no_near(landmark, en, sw):
+    from sms_service.ussd.menu import t
+
+    values = dict(facility_name="Mwangaza", landmark=landmark, hours="8-5", facility_phone="-")
+    assert en in render("reply.clinic", "en", **values)
+    assert sw in render("reply.clinic", "sw", **values)
+    assert t("clinic", "en", clinic="Mwangaza", landmark=landmark, hours="8-5", phone="-").startswith(en[:-1])
+    assert t("clinic", "sw", clinic="Mwangaza", landmark=landmark, hours="8-5", phone="-").startswith(sw[:-1])
+
+
+@pytest.mark.parametrize(
+    "hours, sw",
+    [  # issue 19: "Kiswahili notices carry English opening hours"
+        ("Mon-Sat 08:00-17:00", "Jumatatu-Jumamosi 08:00-17:00"),
+        ("Mon-Fri 08:00-17:00, Sat 08:00-13:00", "Jumatatu-Ijumaa 08:00-17:00, Jumamosi 08:00-13:00"),
+        ("Sun 09:00-12:00", "Jumapili 09:00-12:00"),
+        ("Mon-Fri 8am-5pm", "Mon-Fri 8am-5pm"),  # free text passes through as written
+        ("weekdays, mornings", "weekdays, mornings"),
+    ],
+)
+def test_structured_hours_are_said_in_each_language_and_free_text_passes_through(hours, sw):
+    from sms_service.ussd.menu import t
+
+    values = dict(facility_name="Mwangaza", landmark="the market", hours=hours, facility_phone="-")
+    assert f"Saa {sw}." in render("reply.clinic", "sw", **values)
+    assert f"Open {hours}." in render("reply.clinic", "en", **values)
+    assert f"Saa {sw}." in t("clinic", "sw", clinic="Mwangaza", landmark="x", hours=hours, phone="-")

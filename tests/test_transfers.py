@@ -3,7 +3,8 @@ reach her, the ladder's rules, and the configuration of its days."""
 
 from __future__ import annotations
 
-from datetime import UTC, datetime, timedelta
+import threading
+from datetime import UTC, date, datetime, timedelta
 
 import pytest
 from sqlalchemy import func, select
@@ -29,6 +30,7 @@ from tests.support.fake_gateway import FakeGateway
 from tests.support.programme import small_programme
 
 T0 = datetime(2026, 12, 1, 6, 0, tzinfo=UTC)  # 09:00 in Nairobi
+NEXT_WEEK = (date.today() + timedelta(days=7)).isoformat()  # the commands read the real clock
 
 
 @pytest.fixture
@@ -141,20 +143,72 @@ def test_close_site_command_previews_then_acts_once(people, runner, tmp_path):
     mapping = tmp_path / "map.csv"
     mapping.write_text("client_id,to_facility_code\nC-Beth,F1X\n")
     result = runner.invoke(
-        args=["close-site", "F1", "--to", "F2", "--mapping", str(mapping), "--effective", "2026-12-08", "--dry-run"]
+        args=["close-site", "F1", "--to", "F2", "--mapping", str(mapping), "--effective", NEXT_WEEK, "--dry-run"]
     )
     assert result.exit_code == 2 and "refused: unknown facility F1X" in result.output
-    result = runner.invoke(args=["close-site", "F1", "--to", "F2", "--effective", "2026-12-08", "--dry-run"])
+    result = runner.invoke(args=["close-site", "F1", "--to", "F2", "--effective", NEXT_WEEK, "--dry-run"])
     assert result.exit_code == 0, result.output
     assert "3 client(s) to transfer\n  F2: 3\n3 transfer notice(s)" in result.output
     assert "estimated cost" in result.output and "Preview only: nothing was changed." in result.output
     with people.db.session() as s:
         assert s.scalar(select(func.count()).select_from(Transfer)) == 0
-    result = runner.invoke(args=["close-site", "F1", "--to", "F2", "--effective", "2026-12-08", "--yes"])
+    result = runner.invoke(args=["close-site", "F1", "--to", "F2", "--effective", NEXT_WEEK, "--yes"])
     assert result.exit_code == 0 and "3 client(s) to transfer" in result.output
-    result = runner.invoke(args=["close-site", "F1", "--to", "F2", "--effective", "2026-12-08", "--yes"])
+    result = runner.invoke(args=["close-site", "F1", "--to", "F2", "--effective", NEXT_WEEK, "--yes"])
     assert "0 client(s) to transfer" in result.output and "3 client(s) already transferred" in result.output
     with people.db.session() as s:
+        assert (
+            s.scalar(
+                select(func.count()).select_from(OutboundMessage).where(OutboundMessage.purpose == "transfer_notice")
+            )
+            == 3
+        )
+
+
+def test_an_effective_date_in_the_past_is_refused_by_function_command_and_api(people, runner, client):
+    # issue 19: "An effective date in the past (2026-11-20) was taken without a word"
+    with pytest.raises(ClosureRefused, match="2026-11-20 is in the past"):
+        close(people, effective=date(2026, 11, 20))
+    yesterday = (date.today() - timedelta(days=2)).isoformat()
+    result = runner.invoke(args=["close-site", "F1", "--to", "F2", "--effective", yesterday, "--yes"])
+    assert result.exit_code == 2 and "is in the past" in result.output
+    close(people, effective=T0.date())  # today is allowed: closed from today
+    with people.db.session() as s:
+        assert s.scalar(select(func.count()).select_from(Transfer)) == 3
+
+
+def test_close_site_from_a_terminal_without_redis_leaves_the_sending_to_the_scheduler(people, make_app):
+    # issue 19: "RuntimeError: REDIS_URL is not set" after the closure was saved; the notices sat
+    # `queued` until the sweeper
+    runner = make_app(REDIS_URL=None).test_cli_runner()
+    result = runner.invoke(args=["close-site", "F1", "--to", "F2", "--effective", NEXT_WEEK, "--yes"])
+    assert result.exit_code == 0 and result.exception is None, result.output
+    assert "REDIS_URL is not set here: the running scheduler hands the notices" in result.output
+    with people.db.session() as s:
+        statuses = s.scalars(select(OutboundMessage.status).where(OutboundMessage.purpose == "transfer_notice")).all()
+    assert sorted(statuses) == ["scheduled"] * 3  # not claimed: the scheduler's next tick hands them over
+
+
+def test_two_closures_at_once_make_each_transfer_once(people):
+    # issue 19: "Two closures started at once: one waits or is refused cleanly"
+    outcomes: list = []
+
+    def one() -> None:
+        try:
+            outcomes.append(close(people).started.transfers)
+        except Exception as exc:  # a clean refusal is allowed; a half-done closure is not
+            outcomes.append(exc)
+
+    threads = [threading.Thread(target=one) for _ in range(2)]
+    for t in threads:
+        t.start()
+    for t in threads:
+        t.join(timeout=60)
+    assert not any(t.is_alive() for t in threads)
+    assert sorted(o for o in outcomes if isinstance(o, int)) in ([0, 3], [3])
+    assert all(isinstance(o, int | ClosureRefused) for o in outcomes), outcomes
+    with people.db.session() as s:
+        assert s.scalar(select(func.count()).select_from(Transfer)) == 3
         assert (
             s.scalar(
                 select(func.count()).select_from(OutboundMessage).where(OutboundMessage.purpose == "transfer_notice")

@@ -406,13 +406,21 @@ def test_a_long_screen_pages_with_98_in_both_languages(app, services, people):
         s.flush()
         for name in ("Esther", "Fatuma"):
             s.scalar(select(Transfer).join(Client).where(Client.first_name == name)).to_facility_id = far.id
+    # issue 19: "1. I know my new clinic" only appeared after "98. More"; now it is on the first
+    # screen, under where and when to go, and the details are a "98" away
     first = step(app, ESTHER, "2")
-    assert first.endswith("\n98. More") and "1. I know" not in first
+    assert "go to Kangemi Level Four Health Centre Annex." in first
+    assert "\n1. I know my new clinic\n98. More\n0. Back" in first
+    assert "END Thank you" in step(app, ESTHER, "2*1")
     rest = step(app, ESTHER, "2*98")
-    assert "1. I know my new clinic" in rest and "0. Back" in rest
+    assert "behind the Total petrol station" in rest and "98. More" in rest
+    path = "2*98"
+    while "98. More" in step(app, ESTHER, path):  # to the details' last page: the options again
+        path += "*98"
+    assert "1. I know my new clinic" in step(app, ESTHER, path) and "0. Back" in step(app, ESTHER, path)
     assert "END Thank you" in step(app, ESTHER, "2*98*1")
-    assert step(app, FATUMA, "2").endswith("\n98. Zaidi")
-    assert "2. Nimefika" in step(app, FATUMA, "2*98")
+    first_sw = step(app, FATUMA, "2")
+    assert "1. Naijua kliniki mpya\n2. Nimefika\n98. Zaidi" in first_sw
     assert step(app, ESTHER, "2*98*0").startswith("CON Hello Esther")
 
 

@@ -65,6 +65,8 @@ def close_site_command(
                 session.rollback()
         return closure
 
+    from sqlalchemy.exc import OperationalError
+
     try:
         if dry_run or (sys.stdin.isatty() and not yes):
             for line in run(False).lines():
@@ -78,9 +80,18 @@ def close_site_command(
         for problem in exc.problems:
             click.echo(f"refused: {problem}", err=True)
         sys.exit(2)
+    except OperationalError:  # SQLite: another writer (a closure, an import) held the database too long
+        click.echo("refused: the database is busy with other work (another closure or an import): try again", err=True)
+        sys.exit(2)
     if not (sys.stdin.isatty() and not yes):
         for line in closure.lines():
             click.echo(line)
+    if not services.config.redis_url:  # a second terminal beside `sms-service run`, say
+        click.echo(
+            "Done. REDIS_URL is not set here: the running scheduler hands the notices to the workers "
+            "within a minute, each in its send window."
+        )
+        return
     queued = enqueue_due(services)
     click.echo(f"Done. {queued} message(s) handed to the queue now; the rest go out in their send window.")
 

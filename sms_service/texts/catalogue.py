@@ -59,6 +59,7 @@ CATALOGUE: dict[str, Template] = {
     "reply.clinic": Template(
         en="Your clinic: {facility_name}, near {landmark}. Open {hours}. Tel {facility_phone}.",
         sw="Kliniki yako: {facility_name}, karibu na {landmark}. Saa {hours}. Simu {facility_phone}.",
+        parts=2,  # a long name and Kiswahili hours at their longest: 180 characters
     ),
     "reply.clinic_pending_transfer": Template(
         en="From {date} go to {facility_name}, near {landmark}. Open {hours}. Tel {facility_phone}. Reply YES if you know the new clinic.",
@@ -222,7 +223,7 @@ SAMPLE_LONGEST: dict[str, str] = {
     "first_name": "Wanjiku-Nyambura Akin",  # 20+ characters
     "infant_name": "Nyambura-Wairimu Ak",
     "facility_name": "Kangemi Level Four Health Centre Annex",
-    "landmark": "behind the Total petrol station opposite",
+    "landmark": "the Total petrol station by the old market",  # no preposition of its own: "near" counts
     "hours": "Mon-Fri 8am-5pm, Sat 8am-1pm",
     "facility_phone": "+254700001234",
     "mm_name": "Mary Atieno Odhiambo-Wek",
@@ -238,6 +239,7 @@ SAMPLE_LONGEST: dict[str, str] = {
     "keyword": "KLINIKI",
 }
 SAMPLE_LONGEST_SW: dict[str, str] = {
+    "hours": "Jumatatu-Ijumaa 08:00-17:00, Jumamosi 08:00-13:00",  # structured hours, said in Kiswahili
     "date": "Jumatano 30 Septemba 2026",
     "time": "saa 10:30",
 }

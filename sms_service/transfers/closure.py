@@ -12,7 +12,7 @@ from dataclasses import dataclass, field
 from datetime import date, datetime
 from typing import TYPE_CHECKING
 
-from sqlalchemy import select
+from sqlalchemy import select, update
 from sqlalchemy.orm import Session
 
 from .. import audit
@@ -76,8 +76,17 @@ def close_site(
     (a client the mapping does not name goes to `to`)."""
     mapping = mapping or {}
     codes = {site, *([to] if to else []), *mapping.values()}
+    # one closure at a time over these clinics: a write first takes the lock (their rows on
+    # PostgreSQL, the database's one writer on SQLite), so a second closure started meanwhile
+    # waits for this one and then finds its work done, instead of failing half-way
+    session.execute(
+        update(Facility).where(Facility.code.in_(codes)).values(code=Facility.code, updated_at=Facility.updated_at)
+    )
     facilities = {f.code: f for f in session.scalars(select(Facility).where(Facility.code.in_(codes)))}
     problems = [f"unknown facility {code}" for code in sorted(codes - facilities.keys())]
+    today = config.today(now)
+    if effective < today:
+        problems.append(f"the effective date {effective.isoformat()} is in the past: today is {today.isoformat()}")
     if problems:
         raise ClosureRefused(problems)
     closing = facilities[site]

@@ -12,10 +12,10 @@ from __future__ import annotations
 
 import unicodedata
 from collections.abc import Callable
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from datetime import date, time
 
-from ..texts.render import DAYS, MONTHS
+from ..texts.render import DAYS, MONTHS, say_hours, with_landmark
 from .texts import JOIN, TEXTS, WHICH
 
 LIMIT = 160  # characters a screen shows in all (Safaricom), the channel's own 4-character prefix included
@@ -80,6 +80,9 @@ class Screen:
     choices: dict[str, str | int | Ending] = field(default_factory=dict)  # input → screen name | client | Ending
     lines: list[str] = field(default_factory=list)  # option lines shown under the body
     top: bool = False  # a first screen: no "0. Back 00. Home" line
+    # when body and options do not fit one page: the options come on the first page under
+    # `lead`, and the body follows a "98" away (so what she can do is never hidden)
+    lead: str | None = None
 
 
 @dataclass(frozen=True)
@@ -93,7 +96,10 @@ def ascii_only(text: str) -> str:
 
 
 def t(key: str, language: str, **values) -> str:
-    return TEXTS[key]["en" if language == "en" else "sw"].format(**values)
+    lang = "en" if language == "en" else "sw"
+    if isinstance(values.get("hours"), str):
+        values["hours"] = say_hours(values["hours"], lang)
+    return with_landmark(TEXTS[key][lang], lang, values.get("landmark")).format(**values)
 
 
 def say_date(day: date, language: str) -> str:
@@ -145,18 +151,12 @@ def clinic(p: Person, today: date) -> Screen:
             t("clinic", lang, clinic=c.name, landmark=c.landmark or c.name, hours=c.hours or "-", phone=c.phone or "-")
         )
     m, c = p.move, p.move.to
+    place = dict(clinic=c.name, landmark=c.landmark or c.name, hours=c.hours or "-", phone=c.phone or "-")
     screen = Screen(
-        t(
-            "new_clinic",
-            lang,
-            date=say_date(m.day, lang),
-            clinic=c.name,
-            landmark=c.landmark or c.name,
-            hours=c.hours or "-",
-            phone=c.phone or "-",
-        ),
+        t("new_clinic", lang, date=say_date(m.day, lang), **place),
         {"1": Ending(t("noted_know", lang), Action("knows_new_clinic", p.client_id, m.transfer_id))},
         [t("i_know", lang)],
+        lead=t("new_clinic_lead", lang, date=say_date(m.day, lang), clinic=c.name),
     )
     if today >= m.day:  # once the date has come she can say she is there
         screen.choices["2"] = Ending(
@@ -313,10 +313,16 @@ def replay(inputs: list[str], people: list[Person], today: date) -> State:
 
 def pages(screen: Screen, person: Person | None, invalid: bool = False) -> list[str]:
     """The screen as one or more pages of at most SCREEN characters (`98` for the next); the
-    options come on the last page."""
+    options come on the last page (and on the first too, under its lead, where it has one)."""
     lang = person.language if person else "sw"
     head = (t("invalid", lang) + "\n") if invalid else ""
     nav = [] if screen.top or person is None else [t("back", lang) + " " + t("home", lang)]
+    if screen.lead is not None:
+        whole = pages(replace(screen, lead=None), person, invalid)
+        first = ascii_only(head + screen.lead + "\n" + "\n".join([*screen.lines, t("more", lang), *nav]))
+        if len(whole) == 1 or len(first) > SCREEN:
+            return whole
+        return [first, *whole]  # then the whole screen, its options again at its end
     body, tail = ascii_only(screen.body), ascii_only("\n".join(screen.lines + nav))
     ending = f"\n{tail}" if tail else ""
     more = "\n" + t("more", lang)

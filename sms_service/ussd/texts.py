@@ -33,6 +33,7 @@ TEXTS: dict[str, dict[str, str]] = {
         "en": "From {date} go to {clinic}, near {landmark}. Open {hours}. Tel {phone}",
         "sw": "Kuanzia {date} nenda {clinic}, karibu na {landmark}. Saa {hours}. Simu {phone}",
     },
+    "new_clinic_lead": {"en": "From {date} go to {clinic}.", "sw": "Kuanzia {date} nenda {clinic}."},
     "i_know": {"en": "1. I know my new clinic", "sw": "1. Naijua kliniki mpya"},
     "arrived": {"en": "2. I have arrived", "sw": "2. Nimefika"},
     "noted_know": {
