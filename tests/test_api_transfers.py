@@ -67,6 +67,13 @@ def test_no_token_a_wrong_one_or_a_revoked_one_is_401_with_a_clear_body(client, 
     assert call(client, "get", "/api/v1/transfers", tokens["admin"]).status_code == 200
 
 
+def test_a_closure_dated_in_the_past_is_refused_naming_the_date(client, tokens):
+    # issue 19: "An effective date in the past (2026-11-20) was taken without a word"
+    past = (date.today() - timedelta(days=3)).isoformat()
+    answer = closure(client, tokens["admin"], effective_date=past, dry_run=True)
+    assert answer.status_code == 409 and any(f"{past} is in the past" in p for p in answer.json["problems"])
+
+
 def test_a_closure_previews_then_acts_and_a_mentor_mother_may_not_close_a_site(client, tokens, services):
     assert closure(client, tokens["zawadi"]).status_code == 403
     assert closure(client, tokens["baraka"]).status_code == 403  # not her facility

@@ -165,7 +165,7 @@ def test_close_site_command_previews_then_acts_once(people, runner, tmp_path):
         )
 
 
-def test_an_effective_date_in_the_past_is_refused_by_function_command_and_api(people, runner, client):
+def test_an_effective_date_in_the_past_is_refused_by_function_and_command(people, runner):
     # issue 19: "An effective date in the past (2026-11-20) was taken without a word"
     with pytest.raises(ClosureRefused, match="2026-11-20 is in the past"):
         close(people, effective=date(2026, 11, 20))
