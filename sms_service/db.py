@@ -384,13 +384,23 @@ def _unit_of_work(sessions: sessionmaker) -> Iterator[Session]:
             raise
 
 
+def _connection_lost(exc: Exception) -> bool:
+    """A dropped connection (worth one more try on a new one), rather than the server refusing in
+    time: PostgreSQL's lock and statement timeouts, SQLite's busy database."""
+    state = getattr(exc, "sqlstate", None)  # psycopg: 08… connection, 57P… the server going down
+    if state is not None:
+        return state.startswith(("08", "57P"))
+    return getattr(exc, "sqlite_errorname", None) not in ("SQLITE_BUSY", "SQLITE_LOCKED")
+
+
 class Prepared:
     """One statement (a SELECT, or an INSERT/UPDATE … RETURNING) compiled by SQLAlchemy once
     and then run on the driver's cursor, with SQLAlchemy's own bind and result conversions:
     the webhooks' and the USSD menu's hot paths, which must answer in milliseconds, without
     the ORM or the per-call statement machinery (a third of the CPU of `Connection.execute`).
     Run on an autocommit engine: one round trip, and a write is durable when it returns. A
-    dropped connection is retried once (the statements here are safe to repeat)."""
+    dropped connection is retried once (the statements here are safe to repeat); a lock or
+    statement timeout is not (it would only wait again)."""
 
     def __init__(self, engine: Engine, statement):
         dialect = engine.dialect
@@ -421,10 +431,10 @@ class Prepared:
                 found = cursor.fetchall()
                 cursor.close()
                 break
-            except self.engine.dialect.loaded_dbapi.OperationalError:
-                raw.invalidate()  # the server went away (or a timeout): one more try, then give up
-                if attempt == 2:
-                    raise
+            except self.engine.dialect.loaded_dbapi.OperationalError as exc:
+                if not _connection_lost(exc) or attempt == 2:
+                    raise  # a lock or statement timeout: a second try would wait as long again
+                raw.invalidate()  # the server went away: one more try on a fresh connection
             finally:
                 raw.close()
         return [tuple(p(v) if p else v for p, v in zip(self.result, row, strict=True)) for row in found]
