@@ -346,3 +346,10 @@ def test_planning_a_visit_again_makes_nothing_twice(services, amina):
     with services.db.session() as s:
         s.get(Appointment, aid).planned = False  # e.g. she started messages again: planned once more
     assert plan(services) == 0 and len(reminders(services, aid, "scheduled")) == 2
+
+
+def test_what_the_visits_step_did_is_told_in_plain_words(services, amina):
+    # the scheduler's log said "{<VisitStatus.LOST: 'lost'>: 0, …}" (seen in `sms-service run`)
+    with services.db.session() as s:
+        done = visits.after_visits(s, local(TODAY, 12), services.config)
+    assert repr(done) == "{'lost': 0, 'defaulted': 0, 'missed': 0}"

@@ -148,7 +148,7 @@ def after_visits(session: Session, now: datetime, config: Config) -> dict[str, i
         )
         found = session.execute(claimed(session, query)).all()  # a second scheduler takes other visits
         if not found:
-            done[step] = 0
+            done[str(step)] = 0
             continue
         moved = session.scalars(
             update(Appointment)
@@ -157,7 +157,7 @@ def after_visits(session: Session, now: datetime, config: Config) -> dict[str, i
             .returning(Appointment.id)
             .execution_options(synchronize_session=False)
         ).all()
-        done[step] = len(moved)
+        done[str(step)] = len(moved)
         if step == "missed":
             _missed(session, moved, now, today, config)
         else:
