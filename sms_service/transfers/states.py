@@ -9,6 +9,7 @@ what a person later learns (arrived, moved elsewhere, declined, died).
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from datetime import datetime
 
 from sqlalchemy import update
@@ -135,22 +136,7 @@ def move_many(
             .execution_options(synchronize_session=False)
         )
     )
-    bulk_insert(
-        session,
-        TransferEvent.__table__,
-        [
-            {
-                "transfer_id": i,
-                "from_status": before,
-                "to_status": to,
-                "cause": cause,
-                "actor": actor,
-                "detail": detail,
-                "at": now,
-            }
-            for i in moved
-        ],
-    )
+    _record_events(session, [(i, before) for i in moved], to, cause=cause, actor=actor, now=now, detail=detail)
     return moved
 
 
@@ -181,22 +167,7 @@ def end_many(
                 .execution_options(synchronize_session="fetch")
             )
         ]
-    bulk_insert(
-        session,
-        TransferEvent.__table__,
-        [
-            {
-                "transfer_id": i,
-                "from_status": before,
-                "to_status": to,
-                "cause": cause,
-                "actor": actor,
-                "detail": detail and detail[:200],
-                "at": now,
-            }
-            for i, before in moved
-        ],
-    )
+    _record_events(session, moved, to, cause=cause, actor=actor, now=now, detail=detail and detail[:200])
     settle(session, [i for i, _ in moved], to, now)
     return moved
 
@@ -205,22 +176,33 @@ def record_created(
     session: Session, ids: list[int], *, cause: str, actor: str, now: datetime, detail: str | None = None
 ) -> None:
     """The first event of new transfers (planned), in one statement."""
-    bulk_insert(
-        session,
-        TransferEvent.__table__,
-        [
-            {
-                "transfer_id": i,
-                "from_status": None,
-                "to_status": "planned",
-                "cause": cause,
-                "actor": actor,
-                "detail": detail,
-                "at": now,
-            }
-            for i in ids
-        ],
-    )
+    _record_events(session, [(i, None) for i in ids], "planned", cause=cause, actor=actor, now=now, detail=detail)
+
+
+def _record_events(
+    session: Session,
+    moves: Sequence[tuple[int, str | None]],
+    to: str,
+    *,
+    cause: str,
+    actor: str,
+    now: datetime,
+    detail: str | None,
+) -> None:
+    """One event for each (transfer id, status it left) moved to `to`, in one statement."""
+    rows = [
+        {
+            "transfer_id": i,
+            "from_status": before,
+            "to_status": to,
+            "cause": cause,
+            "actor": actor,
+            "detail": detail,
+            "at": now,
+        }
+        for i, before in moves
+    ]
+    bulk_insert(session, TransferEvent.__table__, rows)
 
 
 def settle(
