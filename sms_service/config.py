@@ -63,6 +63,8 @@ class Config:
     # transfers (optional): the follow-up ladder's days (reminder, Mentor Mother's list, tracing,
     # outcome due) and the price of one SMS part for previews, in the account's currency
     transfer_follow_up_days: tuple[int, int, int, int] = (3, 7, 14, 30)
+    transfer_choice_days: int = 7  # a choice of clinic not made in this many days: the first stands
+    transfer_arrival_goal: float = 0.8  # the board marks who has fewer arrived by day 30
     sms_cost_per_part: float = 0.80
     # visit reminders (optional): days before the visit, for every kind, per kind, and for visits
     # that need planning (at a new clinic, the 18-month infant test); the local times they go out
@@ -215,6 +217,14 @@ def load_config(environ=None, *, instance_path: Path | None = None, **overrides)
             text("BROADCAST_APPROVAL_ABOVE"), Config.broadcast_approval_above, int, "BROADCAST_APPROVAL_ABOVE", problems
         ),
     }
+    choice_days = _number(
+        text("TRANSFER_CHOICE_DAYS"), Config.transfer_choice_days, int, "TRANSFER_CHOICE_DAYS", problems
+    )
+    goal = _number(
+        text("TRANSFER_ARRIVAL_GOAL"), Config.transfer_arrival_goal, float, "TRANSFER_ARRIVAL_GOAL", problems
+    )
+    if goal is not None and goal > 1:
+        problems.append("TRANSFER_ARRIVAL_GOAL: a share between 0 and 1, such as 0.8")
     cost = _number(text("SMS_COST_PER_PART"), Config.sms_cost_per_part, float, "SMS_COST_PER_PART", problems)
     token_days = _number(text("API_TOKEN_DAYS"), Config.api_token_days, int, "API_TOKEN_DAYS", problems)
     metrics_token = text("METRICS_TOKEN")
@@ -247,6 +257,8 @@ def load_config(environ=None, *, instance_path: Path | None = None, **overrides)
         sms_keyword_prefix=text("SMS_KEYWORD_PREFIX"),
         ussd_code=text("USSD_CODE"),
         transfer_follow_up_days=ladder,
+        transfer_choice_days=choice_days,
+        transfer_arrival_goal=goal,
         **reminders,
         sms_cost_per_part=cost,
         secret_key=secret_key,

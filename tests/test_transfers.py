@@ -112,7 +112,7 @@ def test_refusals_name_every_problem(people):
     with pytest.raises(ClosureRefused) as refused:
         close(people, to=None, mapping={"C-Amina": "F2", "C-Nobody": "F2"})
     assert refused.value.problems == [
-        "the mapping names 1 client(s) not active at F1: C-Nobody",
+        "the mapping names 1 client(s) neither active at nor coming to F1: C-Nobody",
         "2 client(s) have no receiving clinic (give --to): C-Beth, C-Chausiku",
     ]
     with pytest.raises(ClosureRefused, match="unknown facility NOPE"):

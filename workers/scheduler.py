@@ -42,10 +42,11 @@ def _sweep(services: Services, now: datetime) -> None:
 
 
 def _transfer_follow_up(services: Services, now: datetime) -> None:
-    from sms_service.transfers.ladder import follow_up
+    """The ladder's due steps, choices of clinic whose time is up, and the check-ins."""
+    from sms_service.transfers.watch import watch
 
     with services.db.session() as session:
-        done = follow_up(session, now, services.config)
+        done = watch(session, now, services.config)
     if any(done.values()):
         log.info("transfer follow-up: %s", done)
 

@@ -545,7 +545,12 @@ SCHEMAS = {
         "required": ["site", "effective_date"],
         "properties": {
             "site": {"type": "string", "minLength": 1},
-            "to": {"type": "string", "minLength": 1},
+            "to": {
+                "type": "string",
+                "minLength": 1,
+                "description": "one facility code, or up to three comma-separated: the client's choice",
+            },
+            "capacity": {"type": "object", "additionalProperties": {"type": "integer", "minimum": 0}},
             "mapping": {"type": "object", "additionalProperties": {"type": "string"}, "minProperties": 1},
             "effective_date": {"type": "string", "format": "date"},
             "dry_run": {"type": "boolean"},

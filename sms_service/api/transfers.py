@@ -90,12 +90,16 @@ def create_transfers():
 @blueprint.post("/site-closures")
 @requires("admin", "supervisor")
 def create_site_closure():
-    """{"site", "to", "mapping": {client_id: code}, "effective_date", "dry_run"}"""
-    data = typed(json_body(), site=str, to=str, mapping=dict, effective_date=str, dry_run=bool)
+    """{"site", "to" ("A" or "A,B,C": a choice), "capacity": {code: places}, "mapping": {client_id:
+    code}, "effective_date", "dry_run"}"""
+    data = typed(json_body(), site=str, to=str, mapping=dict, capacity=dict, effective_date=str, dry_run=bool)
     effective = a_date(data.get("effective_date"), "effective_date")
     mapping = data.get("mapping") or {}
     if not isinstance(mapping, dict) or not data.get("site") or not (data.get("to") or mapping):
         raise ApiError(400, "give site, effective_date, and to or mapping ({client_id: facility code})")
+    capacity = data.get("capacity") or {}
+    if not all(isinstance(v, int) and not isinstance(v, bool) and v >= 0 for v in capacity.values()):
+        raise ApiError(400, "capacity: {facility code: places}, each a whole number 0 or more")
     services = get_services()
     dry_run = bool(data.get("dry_run"))
     with services.db.session() as session:
@@ -107,6 +111,7 @@ def create_site_closure():
                 effective=effective,
                 to=data.get("to"),
                 mapping={str(k): str(v) for k, v in mapping.items()},
+                capacity={str(k): v for k, v in capacity.items()},
                 now=utcnow(),
                 config=services.config,
                 actor=g.caller.actor,

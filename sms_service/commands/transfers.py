@@ -19,9 +19,34 @@ def _read_mapping(path: str) -> dict[str, str]:
     return {row["client_id"]: row["to_facility_code"] for _, row in csvfile.rows() if row.get("client_id")}
 
 
+def _read_capacity(given: tuple[str, ...]) -> dict[str, int]:
+    """("A=300", "B=50,C=20") → {"A": 300, …}; a usage error names what cannot be read."""
+    out: dict[str, int] = {}
+    for item in (part.strip() for value in given for part in value.split(",") if part.strip()):
+        code, _, places = item.partition("=")
+        if not code.strip() or not places.strip().isdigit():
+            raise click.UsageError(f"--capacity {item}: give CODE=N, such as F2=300")
+        out[code.strip()] = int(places)
+    return out
+
+
 @click.command("close-site")
 @click.argument("site")
-@click.option("--to", "to", metavar="TO_CODE", help="The clinic that receives the site's clients.")
+@click.option(
+    "--to",
+    "to",
+    metavar="CODE[,CODE…]",
+    help="The clinic that receives the site's clients; with two or three codes, her notice offers "
+    "them, numbered, and the first stands unless she chooses within TRANSFER_CHOICE_DAYS.",
+)
+@click.option(
+    "--capacity",
+    "capacity",
+    multiple=True,
+    metavar="CODE=N",
+    help="Places at an offered clinic (repeat, or comma-separate): once full it is offered to nobody "
+    "else and the next one stands.",
+)
 @click.option(
     "--mapping",
     type=click.Path(exists=True, dir_okay=False),
@@ -31,13 +56,19 @@ def _read_mapping(path: str) -> dict[str, str]:
 @click.option("--dry-run", is_flag=True, help="Show what would happen; change nothing.")
 @click.option("--yes", is_flag=True, help="Do not ask before going ahead.")
 def close_site_command(
-    site: str, to: str | None, mapping: str | None, effective: datetime, dry_run: bool, yes: bool
+    site: str,
+    to: str | None,
+    capacity: tuple[str, ...],
+    mapping: str | None,
+    effective: datetime,
+    dry_run: bool,
+    yes: bool,
 ) -> None:
     """Close SITE from --effective and transfer all its active clients.
 
     Shows the preview (clients per receiving clinic, SMS parts, estimated cost, clients
-    without a usable phone) and asks before going ahead when run at a terminal. Running it
-    again transfers and notifies nobody twice.
+    without a usable phone, clients on their way to SITE who are sent on) and asks before going
+    ahead when run at a terminal. Running it again transfers and notifies nobody twice.
     """
     from ..db import utcnow
     from ..outbound.dispatch import enqueue_due
@@ -45,6 +76,7 @@ def close_site_command(
 
     if not to and not mapping:
         raise click.UsageError("give --to TO_CODE, --mapping FILE, or both")
+    places = _read_capacity(capacity)
     services = command_services()
     clients = _read_mapping(mapping) if mapping else None
 
@@ -56,6 +88,7 @@ def close_site_command(
                 effective=effective.date(),
                 to=to,
                 mapping=clients,
+                capacity=places,
                 now=utcnow(),
                 config=services.config,
                 actor="cli",
@@ -171,14 +204,15 @@ def record_command(file: str, by: str) -> None:
 @transfers_group.command("follow-up")
 @click.option("--on", "day", type=click.DateTime(["%Y-%m-%d"]), help="Act as on this day (default: today).")
 def follow_up_command(day: datetime | None) -> None:
-    """Take the follow-up ladder's due steps now (the scheduler does this every tick)."""
+    """Take the follow-up's due steps now: the ladder, choices of clinic, check-ins (the scheduler
+    does this every tick)."""
     from datetime import time
 
     from ..db import utcnow
-    from ..transfers.ladder import follow_up
+    from ..transfers.watch import watch
 
     services = command_services()
     now = utcnow() if day is None else datetime.combine(day.date(), time(12), services.config.tz).astimezone(UTC)
     with services.db.session() as session:
-        done = follow_up(session, now, services.config)
+        done = watch(session, now, services.config)
     click.echo(", ".join(f"{k}: {v}" for k, v in done.items()))

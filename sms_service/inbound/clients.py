@@ -16,9 +16,11 @@ from ..life_events import renewal
 from ..models import Appointment, Facility, OutboundMessage, Transfer
 from ..outbound import consent
 from ..texts.render import format_date, format_time, place_values
-from ..transfers.states import move
+from ..transfers import check_in, choice
+from ..transfers.notices import CHOICE_TEMPLATES, choices_text
+from ..transfers.states import OPEN, move
 from .conversation import Conversation
-from .keywords import Reading, normalise
+from .keywords import POLITE, Reading, normalise
 
 HER_OWN = frozenset({"stop", "start", "visit", "clinic", "language"})  # a Mentor Mother's own client keywords
 QUESTIONS = ("transfer_notice", "transfer_follow_up", "reminder")  # messages that ask for a YES
@@ -29,6 +31,8 @@ def handle(talk: Conversation, clients: list, reading: Reading) -> None:
     talk.sms.client_id = clients[0].id if len(clients) == 1 else None
     if reading.keyword is None and not reading.words:
         talk.sms.intent = "empty"  # an empty SMS (or only punctuation): nothing to read, nobody to bother
+        return
+    if reading.keyword in (None, "yes") and answer(talk, clients, reading):
         return
     action = {
         "stop": stop,
@@ -182,7 +186,7 @@ def yes(talk: Conversation, clients: list, reading: Reading) -> None:
     if not questions:
         talk.reply("reply.nothing_to_confirm", shared_language(candidates))
     else:
-        answerer, subject, record = questions[0]
+        answerer, subject, record, _ = questions[0]
         talk.sms.client_id = answerer.id
         if isinstance(record, Transfer):
             move(
@@ -204,20 +208,21 @@ def yes(talk: Conversation, clients: list, reading: Reading) -> None:
 
 
 def open_questions(talk: Conversation, clients: list) -> list[tuple]:
-    """(client, subject, record) of questions sent to these clients and not yet answered, newest first."""
+    """(client, subject, record, template) of questions sent to these clients and not yet
+    answered, newest first."""
     by_id = {c.id: c for c in clients}
     sent = talk.session.execute(
-        select(OutboundMessage.client_id, OutboundMessage.subject)
+        select(OutboundMessage.client_id, OutboundMessage.subject, OutboundMessage.template)
         .where(
             OutboundMessage.client_id.in_(by_id),
             OutboundMessage.purpose.in_(QUESTIONS),
             OutboundMessage.status.in_(("sent", "delivered")),
         )
-        .order_by(func.coalesce(OutboundMessage.sent_at, OutboundMessage.created_at).desc())
+        .order_by(func.coalesce(OutboundMessage.sent_at, OutboundMessage.created_at).desc(), OutboundMessage.id.desc())
         .limit(20)
     ).all()
     found = []
-    for client_id, subject in sent:
+    for client_id, subject, template in sent:
         kind, _, key = (subject or "").partition(":")
         key = key.split("@")[0]
         if not key.isdigit():
@@ -225,7 +230,14 @@ def open_questions(talk: Conversation, clients: list) -> list[tuple]:
         record: Transfer | Appointment | None
         if kind == "transfer":
             transfer = record = talk.session.get(Transfer, int(key))
-            open_ = transfer is not None and transfer.status in ("planned", "notified")
+            if transfer is None:
+                open_ = False
+            elif template == "transfer.check_in":
+                open_ = transfer.check_in == "asked" and transfer.status in OPEN
+            elif template in CHOICE_TEMPLATES:
+                open_ = transfer.choose_by is not None and transfer.status in OPEN
+            else:
+                open_ = transfer.status in ("planned", "notified")
         elif kind == "appointment":
             visit = record = talk.session.get(Appointment, int(key))
             open_ = (
@@ -237,8 +249,109 @@ def open_questions(talk: Conversation, clients: list) -> list[tuple]:
         else:
             continue
         if open_ and record is not None and record.client_id == client_id:
-            found.append((by_id[client_id], subject, record))
+            found.append((by_id[client_id], subject, record, template))
     return found
+
+
+# -- answers to a transfer's own question: a choice of clinic, the check-in ---------------------
+
+
+def answer(talk: Conversation, clients: list, reading: Reading) -> bool:
+    """A reply to the newest question when it is a choice of clinic ("2", "Tumaini") or the
+    check-in ("1" yes, "2" or any text: help). False when it is not for one of those."""
+    client, rest = choose(clients, reading.words)
+    questions = open_questions(talk, [client] if client is not None else clients)
+    if not questions or (client is None and len({q[0].id for q in questions}) > 1):
+        return False
+    # her clinic choice or the check-in, when open, is what a number answers (a reminder asking
+    # YES the same morning is answered by it too: choosing or arriving confirms)
+    who = questions[0][0]
+    _, _, record, template = next(
+        (q for q in questions if q[0] is who and (q[3] == "transfer.check_in" or q[3] in CHOICE_TEMPLATES)),
+        questions[0],
+    )
+    if not isinstance(record, Transfer):
+        return False
+    said_yes = reading.keyword == "yes" and not rest
+    words = tuple(rest) if reading.keyword is None else ()
+    actor = f"client:{who.id}"
+    if template == "transfer.check_in":
+        if not said_yes and not words:
+            return False
+        talk.sms.client_id = who.id
+        clinic = talk.session.get_one(Facility, record.to_facility_id)
+        if said_yes:
+            check_in.answered(
+                talk.session,
+                record,
+                "arrived",
+                actor=actor,
+                now=talk.now,
+                config=talk.config,
+                detail="replied 1 by SMS",
+            )
+            talk.sms.intent = "check_in:arrived"
+            talk.reply(
+                "reply.check_in_arrived",
+                who.language,
+                client_id=who.id,
+                first_name=who.first_name,
+                facility_name=clinic.name,
+            )
+            return True
+        check_in.answered(
+            talk.session,
+            record,
+            "help",
+            actor=actor,
+            now=talk.now,
+            config=talk.config,
+            detail="she replied 2" if words == ("2",) else "see her SMS",
+        )
+        if words == ("2",):
+            talk.sms.intent = "check_in:help"
+            talk.reply("reply.check_in_help", who.language, client_id=who.id, first_name=who.first_name)
+            return True
+        return False  # her own words: also on her Mentor Mother's list as she wrote them
+    if template in CHOICE_TEMPLATES:
+        clinics = choice.offered(talk.session, record)
+        picked = next((c for c in clinics if c is not None), None) if said_yes else named(clinics, words)
+        if picked is None:
+            if words and all(w.isdigit() for w in words):  # a number not offered: asked again
+                talk.sms.client_id = who.id
+                talk.sms.intent = "choice:again"
+                talk.reply(
+                    "reply.choose_again",
+                    who.language,
+                    client_id=who.id,
+                    first_name=who.first_name,
+                    choices=choices_text(clinics, who.language),
+                )
+                return True
+            return False
+        talk.sms.client_id = who.id
+        choice.choose(talk.session, record, picked, cause="client_sms", actor=actor, now=talk.now, config=talk.config)
+        talk.sms.intent = f"choice:{picked.code}"[:24]
+        talk.reply(
+            "reply.clinic_chosen",
+            who.language,
+            client_id=who.id,
+            first_name=who.first_name,
+            date=format_date(record.effective_date, who.language),
+            **place_values(picked),
+        )
+        return True
+    return False
+
+
+def named(clinics: list[Facility | None], words: tuple[str, ...]) -> Facility | None:
+    """The one offered clinic a reply names: by its number, or by words all found in its name."""
+    if len(words) == 1 and words[0].isdigit():
+        n = int(words[0])
+        return clinics[n - 1] if 1 <= n <= len(clinics) else None
+    wanted = set(words) - POLITE
+    fits = [c for c in clinics if c is not None and wanted and wanted <= set(normalise(c.name))]
+    return fits[0] if len(fits) == 1 else None
 
 
 # -- anything else ------------------------------------------------------------------------------

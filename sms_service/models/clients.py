@@ -172,6 +172,18 @@ class Transfer(Base):
             postgresql_where=text("next_step_on IS NOT NULL"),
             sqlite_where=text("next_step_on IS NOT NULL"),
         ),
+        Index(
+            "ix_transfers_choose_by",
+            "choose_by",
+            postgresql_where=text("choose_by IS NOT NULL"),
+            sqlite_where=text("choose_by IS NOT NULL"),
+        ),
+        Index(
+            "ix_transfers_check_in_by",
+            "check_in_by",
+            postgresql_where=text("check_in_by IS NOT NULL"),
+            sqlite_where=text("check_in_by IS NOT NULL"),
+        ),
     )
 
     id: Mapped[int] = mapped_column(primary_key=True)
@@ -193,11 +205,27 @@ class Transfer(Base):
     arrived_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
     ladder_step: Mapped[int] = mapped_column(Integer, default=0, server_default="0")  # follow-up steps done
     next_step_on: Mapped[date | None] = mapped_column(Date)  # the next follow-up step's day; None when closed
+    # a chained closure: the transfer this one corrects (its clinic closed before she arrived)
+    replaces_id: Mapped[int | None] = mapped_column(ForeignKey("transfers.id", ondelete="SET NULL"))
+    # a choice of clinic: the clinics offered (facility ids, in order, the first the default) and the
+    # last day to choose; `choose_by` is None once she chose or the default stood
+    offer: Mapped[str | None] = mapped_column(String(64))
+    choose_by: Mapped[date | None] = mapped_column(Date)
+    # the check-in two days after the effective date: asked, then arrived / help / no_answer /
+    # unreached / skipped; `check_in_by` is when no answer becomes a task (None once settled)
+    check_in: Mapped[str | None] = mapped_column(String(12))
+    check_in_by: Mapped[datetime | None] = mapped_column(UTCDateTime)
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
 
     client: Mapped[Client] = relationship()
     from_facility: Mapped[Facility] = relationship(foreign_keys=[from_facility_id])
     to_facility: Mapped[Facility] = relationship(foreign_keys=[to_facility_id])
+
+    @property
+    def offered_ids(self) -> list[int | None]:
+        """The clinics offered her (facility ids, the default first; None where one was withdrawn
+        because it closes in turn, so the numbers she was told stay hers); [] without a choice."""
+        return [int(i) if i else None for i in self.offer.split(",")] if self.offer else []
 
     OPEN_STATES = TRANSFER_OPEN
     # where she should now go is the new clinic: open, or lost to follow-up (she may still turn up)

@@ -53,6 +53,7 @@ class TransferStatus(StrEnum):
     DECLINED = "declined"
     DIED = "died"
     CANCELLED = "cancelled"
+    REROUTED = "rerouted"  # her clinic closed before she arrived: a new transfer sends her on
 
 
 TRANSFER_OPEN = (TransferStatus.PLANNED, TransferStatus.NOTIFIED, TransferStatus.ACKNOWLEDGED)
@@ -63,6 +64,7 @@ TRANSFER_ENDINGS = (
     TransferStatus.DECLINED,
     TransferStatus.DIED,
     TransferStatus.CANCELLED,
+    TransferStatus.REROUTED,
 )
 
 

@@ -70,6 +70,24 @@ CATALOGUE: dict[str, Template] = {
         en="Thank you {first_name}, we have noted your answer.",
         sw="Asante {first_name}, tumepokea jibu lako.",
     ),
+    "reply.clinic_chosen": Template(
+        en="Thank you {first_name}. From {date} your clinic is {facility_name}, near {landmark}. Tel {facility_phone}.",
+        sw="Asante {first_name}. Kuanzia {date} kliniki yako ni {facility_name}, karibu na {landmark}. Simu {facility_phone}.",
+        parts=2,
+    ),
+    "reply.choose_again": Template(
+        en="{first_name}, please reply {choices}.",
+        sw="{first_name}, tafadhali jibu {choices}.",
+        parts=2,
+    ),
+    "reply.check_in_arrived": Template(
+        en="Thank you {first_name}. Welcome to {facility_name}.",
+        sw="Asante {first_name}. Karibu {facility_name}.",
+    ),
+    "reply.check_in_help": Template(
+        en="Thank you {first_name}. Your Mentor Mother will call you soon.",
+        sw="Asante {first_name}. Mama Mshauri wako atakupigia simu hivi karibuni.",
+    ),
     "reply.nothing_to_confirm": Template(
         en="Thank you. There is nothing to confirm now. Reply HELP for the options.",
         sw="Asante. Hakuna cha kukubali sasa hivi. Jibu MSAADA kupata chaguo.",
@@ -144,6 +162,62 @@ CATALOGUE: dict[str, Template] = {
         en="Hello {first_name}, have you been to {facility_name} yet? Please call {mm_phone} to tell us.",
         sw="Habari {first_name}, umeshafika {facility_name}? Tafadhali piga {mm_phone} kutuambia.",
         parts=2,
+    ),
+    "transfer.correction": Template(  # a chained closure: the clinic she was sent to closes in turn
+        en=(
+            "Hello {first_name}, change of plan: {old_clinic} is closing. From {date} your clinic visits will be at "
+            "{facility_name}, near {landmark}. Open {hours}, tel {facility_phone}. "
+            "Reply YES or dial {ussd_code} to confirm. If stuck, call {mm_name} on {mm_phone}."
+        ),
+        sw=(
+            "Habari {first_name}, mabadiliko: {old_clinic} inafungwa. Kuanzia {date} miadi yako ya kliniki itakuwa "
+            "{facility_name}, karibu na {landmark}. Inafunguliwa {hours}, simu {facility_phone}. "
+            "Jibu NDIO au piga {ussd_code} kukubali. Ukikwama, piga {mm_name} {mm_phone}."
+        ),
+        parts=3,
+    ),
+    "transfer.correction_sms": Template(  # when no USSD code is configured
+        en=(
+            "Hello {first_name}, change of plan: {old_clinic} is closing. From {date} your clinic visits will be at "
+            "{facility_name}, near {landmark}. Open {hours}, tel {facility_phone}. "
+            "Reply YES to confirm. If stuck, call {mm_name} on {mm_phone}."
+        ),
+        sw=(
+            "Habari {first_name}, mabadiliko: {old_clinic} inafungwa. Kuanzia {date} miadi yako ya kliniki itakuwa "
+            "{facility_name}, karibu na {landmark}. Inafunguliwa {hours}, simu {facility_phone}. "
+            "Jibu NDIO kukubali. Ukikwama, piga {mm_name} {mm_phone}."
+        ),
+        parts=3,
+    ),
+    "transfer.choice": Template(  # a closure offering up to three clinics ({choices}: "1 for A, 2 for B or 3 for C")
+        en=(
+            "Hello {first_name}, from {date} your clinic visits move. Choose your new clinic: reply {choices}. "
+            "No reply by {choose_by}: {facility_name}. Bring your clinic book and medicines. "
+            "Help: {mm_name} {mm_phone}."
+        ),
+        sw=(
+            "Habari {first_name}, kuanzia {date} miadi yako ya kliniki inahama. Chagua kliniki mpya: jibu {choices}. "
+            "Usipojibu kufikia {choose_by}: {facility_name}. Beba kitabu cha kliniki na dawa zako. "
+            "Msaada: {mm_name} {mm_phone}."
+        ),
+        parts=3,
+    ),
+    "transfer.correction_choice": Template(  # a chained closure offering a choice
+        en=(
+            "Hello {first_name}, change of plan: {old_clinic} is closing. From {date} choose your clinic: "
+            "reply {choices}. If you do not choose by {choose_by}, it will be {facility_name}. "
+            "If stuck, call {mm_name} on {mm_phone}."
+        ),
+        sw=(
+            "Habari {first_name}, mabadiliko: {old_clinic} inafungwa. Kuanzia {date} chagua kliniki yako: "
+            "jibu {choices}. Usipochagua kufikia {choose_by}, itakuwa {facility_name}. "
+            "Ukikwama, piga {mm_name} {mm_phone}."
+        ),
+        parts=3,
+    ),
+    "transfer.check_in": Template(  # two days after the effective date, at 09:00
+        en="Hello {first_name}, have you been to {facility_name}? Reply 1 if yes, 2 if you need help.",
+        sw="Habari {first_name}, umeshafika {facility_name}? Jibu 1 kama ndiyo, 2 ukihitaji msaada.",
     ),
     # --- a life event -------------------------------------------------------------------------
     "notice.new_number": Template(  # her first message at a new number (life event number_changed)
@@ -237,9 +311,20 @@ SAMPLE_LONGEST: dict[str, str] = {
     "left": "2",
     "names": "Wanjiku-Nyambura Akin, Nyambura-Wairimu Ak",
     "keyword": "KLINIKI",
+    "old_clinic": "Kangemi Level Four Health Centre Annex",
+    "choose_by": "Wednesday 30 September 2026",
+    "choices": (
+        "1 for Kangemi Level Four Health Centre Annex, 2 for Riruta Satellite Level Three Dispensary "
+        "or 3 for Waithaka Sub-County Hospital Main Wing"
+    ),
 }
 SAMPLE_LONGEST_SW: dict[str, str] = {
     "hours": "Jumatatu-Ijumaa 08:00-17:00, Jumamosi 08:00-13:00",  # structured hours, said in Kiswahili
     "date": "Jumatano 30 Septemba 2026",
     "time": "saa 10:30",
+    "choose_by": "Jumatano 30 Septemba 2026",
+    "choices": (
+        "1 kwa Kangemi Level Four Health Centre Annex, 2 kwa Riruta Satellite Level Three Dispensary "
+        "au 3 kwa Waithaka Sub-County Hospital Main Wing"
+    ),
 }

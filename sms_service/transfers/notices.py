@@ -7,6 +7,7 @@ clinic closes in turn; none names the closing site as the place to go.
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import date, datetime, time, timedelta
 from typing import TYPE_CHECKING
@@ -28,12 +29,18 @@ if TYPE_CHECKING:
 
 NOTICE_KEEPS = timedelta(days=14)  # a notice not out by 14 days after the effective date is stale
 FOLLOW_UP_KEEPS = timedelta(days=3)
+CHECK_IN_KEEPS = timedelta(days=1)  # a check-in is about today: not sent a day late
 # the messages a transfer sends: purpose, version of its idempotency key, template with / without USSD
 MESSAGES = {
     "notice": ("transfer_notice", 1, "transfer.notice", "transfer.notice_sms"),
     "reminder": ("transfer_follow_up", 1, "transfer.reminder", "transfer.reminder"),
     "arrival_check": ("transfer_follow_up", 2, "transfer.arrival_check", "transfer.arrival_check_sms"),
+    "check_in": ("transfer_follow_up", 3, "transfer.check_in", "transfer.check_in"),
 }
+# the notice of a chained closure (her clinic-to-be closes in turn), and of a choice of clinic
+CORRECTION = ("transfer.correction", "transfer.correction_sms")
+CHOICE, CORRECTION_CHOICE = "transfer.choice", "transfer.correction_choice"
+CHOICE_TEMPLATES = frozenset({CHOICE, CORRECTION_CHOICE})  # a reply 1, 2, 3 (or a name) picks a clinic
 # why a notice could not reach her, as her Mentor Mother reads it
 UNREACHED = {
     "invalid_phone_number": "the number is not valid",
@@ -57,6 +64,9 @@ class Recipient:
     to: Facility
     mentor_name: str | None
     mentor_phone: str | None
+    offer: tuple[Facility, ...] = ()  # a choice of clinic still open: the clinics offered, `to` first
+    choose_by: date | None = None
+    old_clinic: Facility | None = None  # a chained closure: the clinic she was going to, now closing
 
     @property
     def opted_out(self) -> bool:
@@ -83,12 +93,33 @@ def recipients(session: Session, transfer_ids: list[int]) -> list[Recipient]:
             MentorMother.name,
             MentorMother.phone,
             MentorMother.active,
+            Transfer.offer,
+            Transfer.choose_by,
+            Transfer.replaces_id,
         )
         .join(Client, Client.id == Transfer.client_id)
         .join(to, to.id == Transfer.to_facility_id)
         .outerjoin(MentorMother, MentorMother.id == Client.mentor_mother_id)
         .where(among(session, Transfer.id, transfer_ids))
         .order_by(Transfer.id)
+    ).all()
+    offered = {int(i) for *_, offer, by, _ in rows if offer and by for i in offer.split(",") if i}
+    replaced = [r for *_, r in rows if r is not None]
+    old = (
+        dict(
+            session.execute(
+                select(Transfer.id, Facility)
+                .join(Facility, Facility.id == Transfer.to_facility_id)
+                .where(among(session, Transfer.id, replaced))
+            ).all()
+        )
+        if replaced
+        else {}
+    )
+    clinics = (
+        {f.id: f for f in session.scalars(select(Facility).where(among(session, Facility.id, list(offered))))}
+        if offered
+        else {}
     )
     return [
         Recipient(
@@ -102,20 +133,44 @@ def recipients(session: Session, transfer_ids: list[int]) -> list[Recipient]:
             facility,
             mm_name if active else None,
             mm_phone if active else None,
+            tuple(clinics[int(i)] for i in offer.split(",") if i) if offer and by else (),
+            by if offer else None,
+            old.get(replaces),
         )
-        for tid, cid, first, lang, phone, *her, day, facility, mm_name, mm_phone, active in rows
+        for tid, cid, first, lang, phone, *her, day, facility, mm_name, mm_phone, active, offer, by, replaces in rows
     ]
+
+
+def choices_text(offer: Sequence[Facility | None], language: str) -> str:
+    """ "1 for A, 2 for B or 3 for C" (Kiswahili "1 kwa A, 2 kwa B au 3 kwa C"); a clinic
+    withdrawn (None) leaves its number out."""
+    sw = language_of(language) == "sw"
+    said = [f"{i} {'kwa' if sw else 'for'} {f.name}" for i, f in enumerate(offer, 1) if f is not None]
+    return said[0] if len(said) == 1 else f"{', '.join(said[:-1])} {'au' if sw else 'or'} {said[-1]}"
+
+
+def template_of(which: str, r: Recipient, ussd_code: str | None) -> str:
+    """The template of the message `which` for this client: a notice offers her choice, or
+    corrects an earlier notice when the clinic it named closes in turn."""
+    _, _, with_ussd, without = MESSAGES[which]
+    if which == "notice" and r.offer:
+        return CORRECTION_CHOICE if r.old_clinic is not None else CHOICE
+    if which == "notice" and r.old_clinic is not None:
+        return CORRECTION[0] if ussd_code else CORRECTION[1]
+    return with_ussd if ussd_code else without
 
 
 def text(which: str, r: Recipient, ussd_code: str | None) -> str:
     """The message `which` (notice, reminder, arrival_check) for this client, in her language."""
-    _, _, with_ussd, without = MESSAGES[which]
     place = place_values(r.to)
     # whom to call if stuck: her Mentor Mother, else the new clinic
     contact = (r.mentor_name, r.mentor_phone) if r.mentor_phone else (r.to.name, place["facility_phone"])
     return render(
-        with_ussd if ussd_code else without,
+        template_of(which, r, ussd_code),
         r.language,
+        old_clinic=r.old_clinic.name if r.old_clinic is not None else "",
+        choices=choices_text(r.offer, r.language) if r.offer else "",
+        choose_by=format_date(r.choose_by, r.language) if r.choose_by else "",
         first_name=r.first_name,
         date=format_date(r.effective_date, r.language),
         **place,
@@ -126,19 +181,25 @@ def text(which: str, r: Recipient, ussd_code: str | None) -> str:
 
 
 def create(
-    session: Session, which: str, people: list[Recipient], *, now: datetime, config: Config
+    session: Session,
+    which: str,
+    people: list[Recipient],
+    *,
+    now: datetime,
+    config: Config,
+    at: datetime | None = None,
 ) -> list[tuple[int, int]]:
     """The `which` message for each: (transfer id, message id); made once per transfer whatever
-    is repeated. Scheduled for the purpose's next send window."""
-    purpose, version, key, _ = MESSAGES[which]
-    not_before = next_send_time(now, PURPOSES[purpose].window, config.tz)
+    is repeated. Scheduled for the purpose's next send window (from `at`, by default now)."""
+    purpose, version, _, _ = MESSAGES[which]
+    not_before = next_send_time(max(at or now, now), PURPOSES[purpose].window, config.tz)
     specs = []
     for r in people:
         if which == "notice":
             end_day = max(r.effective_date, now.astimezone(config.tz).date()) + NOTICE_KEEPS
             expires = datetime.combine(end_day, time(23, 59), tzinfo=config.tz)
         else:
-            expires = not_before + FOLLOW_UP_KEEPS
+            expires = not_before + (CHECK_IN_KEEPS if which == "check_in" else FOLLOW_UP_KEEPS)
         specs.append(
             {
                 "phone": r.phone,
@@ -146,7 +207,7 @@ def create(
                 "purpose": purpose,
                 "subject": subject(r.transfer_id),
                 "version": version,
-                "template": key,
+                "template": template_of(which, r, config.ussd_code),
                 "language": r.language,
                 "body": text(which, r, config.ussd_code),
                 "facility_id": r.to.id,

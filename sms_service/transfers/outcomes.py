@@ -14,7 +14,7 @@ from .. import reactions
 from ..access import Caller
 from ..csvio import CsvFile, RecordReport
 from ..models import Client, Transfer
-from .states import ALLOWED, CAUSE_BY_ROLE, OUTCOMES, can_move, move
+from .states import ALLOWED, CAUSE_BY_ROLE, OUTCOMES, can_move, confirm_arrival, move
 
 if TYPE_CHECKING:
     from ..config import Config
@@ -26,11 +26,13 @@ class OutcomeRefused(Exception):
     pass
 
 
-def latest_transfer(session: Session, client_id: int) -> Transfer | None:
-    """Her transfer a person may still record something about (open, or lost to follow-up)."""
+def latest_transfer(session: Session, client_id: int, arrived_too: bool = False) -> Transfer | None:
+    """Her transfer a person may still record something about (open, or lost to follow-up; with
+    `arrived_too` an arrival too, which a clinic may confirm when she reported it herself)."""
+    states = (*ALLOWED, "arrived") if arrived_too else tuple(ALLOWED)
     return session.scalar(
         select(Transfer)
-        .where(Transfer.client_id == client_id, Transfer.status.in_(tuple(ALLOWED)))
+        .where(Transfer.client_id == client_id, Transfer.status.in_(states))
         .order_by(Transfer.created_at.desc(), Transfer.id.desc())
         .limit(1)
     )
@@ -51,8 +53,12 @@ def record(
     ends this transfer and everything else sent to her."""
     if outcome not in OUTCOMES:
         raise OutcomeRefused(f"outcome must be one of {', '.join(OUTCOMES)}")
-    if transfer.status == outcome:
-        return False
+    if transfer.status == outcome:  # the clinic may still confirm an arrival she reported herself
+        return (
+            outcome == "arrived"
+            and CAUSE_BY_ROLE[by.role] == "clinic"
+            and confirm_arrival(session, transfer, actor=by.actor, now=now)
+        )
     if not can_move(transfer.status, outcome):
         raise OutcomeRefused(f"the transfer is {transfer.status}: it cannot become {outcome}")
     if outcome == "died":
@@ -85,7 +91,8 @@ def record_file(
         return report
     for line, row in csvfile.rows():
         client_id = session.scalar(select(Client.id).where(Client.external_id == row.get("client_id", "")))
-        transfer = latest_transfer(session, client_id) if client_id else None
+        outcome = row.get("outcome") or "arrived"
+        transfer = latest_transfer(session, client_id, arrived_too=outcome == "arrived") if client_id else None
         if transfer is None:
             report.errors.append(f"line {line}: client_id: no transfer to record for '{row.get('client_id', '')}'")
             continue
@@ -93,7 +100,7 @@ def record_file(
             changed = record(
                 session,
                 transfer,
-                row.get("outcome") or "arrived",
+                outcome,
                 by=by,
                 now=now,
                 config=config,

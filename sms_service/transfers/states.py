@@ -3,8 +3,9 @@ gone out): conditional on the stored status, timestamped, and recorded as a `Tra
 naming who or what caused it.
 
 planned → notified → acknowledged → arrived; from any open state also lost_to_follow_up,
-moved_elsewhere, declined, died or cancelled. Lost to follow-up may still be followed by
-what a person later learns (arrived, moved elsewhere, declined, died).
+moved_elsewhere, declined, died or cancelled; or rerouted, when the clinic she was going to
+closes before she arrived (a new transfer sends her on). Lost to follow-up may still be
+followed by what a person later learns (arrived, moved elsewhere, declined, died).
 """
 
 from __future__ import annotations
@@ -12,7 +13,7 @@ from __future__ import annotations
 from collections.abc import Sequence
 from datetime import datetime
 
-from sqlalchemy import update
+from sqlalchemy import select, update
 from sqlalchemy.orm import Session
 
 from ..db import among, bulk_insert, changed_rows
@@ -23,7 +24,7 @@ from ..outbound.messages import cancel_waiting
 
 OPEN = Transfer.OPEN_STATES  # planned, notified, acknowledged
 ENDINGS = TRANSFER_ENDINGS
-OUTCOMES = ENDINGS  # what a person may record
+OUTCOMES = tuple(s for s in ENDINGS if s != TransferStatus.REROUTED)  # what a person may record
 # who or what caused a change (TransferEvent.cause)
 CAUSES = ("staff", "client_sms", "ussd", "mentor_mother", "clinic", "follow_up", "gateway")
 CAUSE_BY_ROLE = {"admin": "staff", "supervisor": "clinic", "mentor_mother": "mentor_mother"}  # a person's role
@@ -33,7 +34,7 @@ ALLOWED: dict[str, frozenset[str]] = {
     S.PLANNED: frozenset({S.NOTIFIED, S.ACKNOWLEDGED, *ENDINGS}),
     S.NOTIFIED: frozenset({S.ACKNOWLEDGED, *ENDINGS}),
     S.ACKNOWLEDGED: frozenset(ENDINGS),
-    S.LOST_TO_FOLLOW_UP: frozenset({S.ARRIVED, S.MOVED_ELSEWHERE, S.DECLINED, S.DIED}),
+    S.LOST_TO_FOLLOW_UP: frozenset({S.ARRIVED, S.MOVED_ELSEWHERE, S.DECLINED, S.DIED, S.REROUTED}),
 }
 STAMPS: dict[str, str] = {S.NOTIFIED: "notified_at", S.ACKNOWLEDGED: "acknowledged_at", S.ARRIVED: "arrived_at"}
 
@@ -107,6 +108,31 @@ def move(
         )
     elif to not in OPEN:
         settle(session, [transfer.id], to, now)
+    return True
+
+
+def confirm_arrival(session: Session, transfer: Transfer, *, actor: str, now: datetime) -> bool:
+    """The receiving clinic confirms an arrival she reported herself (SMS, USSD): an event of its
+    own, so the board tells her word from the clinic's. False when there is nothing to confirm."""
+    if transfer.status != S.ARRIVED:
+        return False
+    last = session.scalars(
+        select(TransferEvent.cause)
+        .where(TransferEvent.transfer_id == transfer.id, TransferEvent.to_status == S.ARRIVED)
+        .order_by(TransferEvent.id.desc())
+        .limit(1)
+    ).first()
+    if last not in ("client_sms", "ussd"):
+        return False
+    _record_events(
+        session,
+        [(transfer.id, S.ARRIVED)],
+        S.ARRIVED,
+        cause="clinic",
+        actor=actor,
+        now=now,
+        detail="confirmed by the clinic",
+    )
     return True
 
 

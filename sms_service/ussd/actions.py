@@ -13,8 +13,9 @@ from sqlalchemy import bindparam, select, update
 from ..db import table_of
 from ..followup.store import task_statement
 from ..life_events import renewal
-from ..models import Client, Transfer
+from ..models import Client, Facility, Transfer
 from ..outbound import consent
+from ..transfers import choice
 from ..transfers.states import move
 from .menu import Action
 
@@ -78,6 +79,12 @@ def _rare(session, action: Action, phone: str, session_id: str, now: datetime, c
                 now=now,
                 detail=f"USSD {session_id}"[:200],
             )
+    elif action.kind == "choose_clinic":
+        transfer_id, _, facility_id = str(action.detail).partition(":")
+        transfer = session.get(Transfer, int(transfer_id))
+        clinic = session.get(Facility, int(facility_id))
+        if transfer is not None and clinic is not None and transfer.client_id == client.id:
+            choice.choose(session, transfer, clinic, cause="ussd", actor=f"client:{client.id}", now=now, config=config)
     elif action.kind == "opt_out":
         if session.scalar(select(Client.id).where(Client.phone == phone, Client.opted_out_at.is_(None)).limit(1)):
             consent.opt_out(session, phone, "ussd", f"reason: {action.detail}", now=now)

@@ -48,6 +48,10 @@ def cases() -> dict[str, list[Person]]:
         found[f"{lang}: visits, no transfer"] = [person(1, visits=visits)]
         found[f"{lang}: transfer pending"] = [person(1, move=Move(7, LONG_PLACE, TODAY + timedelta(days=2)))]
         found[f"{lang}: transfer date passed"] = [person(1, move=Move(7, LONG_PLACE, TODAY - timedelta(days=1)))]
+        offer = tuple((n, i, LONG_PLACE) for n, i in enumerate((4, 5, 6), 1))
+        found[f"{lang}: choice of three clinics"] = [
+            person(1, move=Move(7, LONG_PLACE, TODAY + timedelta(days=2), offer))
+        ]
         found[f"{lang}: opted out"] = [person(1, opted_out=True)]
         found[f"{lang}: blocked by the network"] = [person(1, opted_out=True, network_blocked=True)]
         found[f"{lang}: shared phone"] = [person(1, visits=visits), person(2), person(3, opted_out=True)]

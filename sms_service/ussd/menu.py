@@ -44,6 +44,9 @@ class Move:
     transfer_id: int
     to: Place
     day: date
+    # a choice of clinic still open: (her number for it, facility id, clinic); a clinic withdrawn
+    # since (it closes in turn) is left out and the others keep the numbers she was told
+    offer: tuple[tuple[int, int, Place], ...] = ()
 
 
 @dataclass(frozen=True)
@@ -60,7 +63,7 @@ class Person:
 
 @dataclass(frozen=True)
 class Action:
-    kind: str  # knows_new_clinic, arrived, change_date, call_back, language, opt_out, opt_in
+    kind: str  # knows_new_clinic, arrived, choose_clinic, change_date, call_back, language, opt_out, opt_in
     client_id: int
     detail: str | int | None = None
 
@@ -151,6 +154,19 @@ def clinic(p: Person, today: date) -> Screen:
             t("clinic", lang, clinic=c.name, landmark=c.landmark or c.name, hours=c.hours or "-", phone=c.phone or "-")
         )
     m, c = p.move, p.move.to
+    if m.offer:  # she chooses among the clinics offered: choosing is confirming
+        day = say_date(m.day, lang)
+        return Screen(
+            t("choose_clinic", lang, date=day),
+            {
+                str(n): Ending(
+                    t("noted_choice", lang, date=day, clinic=place.name),
+                    Action("choose_clinic", p.client_id, f"{m.transfer_id}:{facility_id}"),
+                )
+                for n, facility_id, place in m.offer
+            },
+            [f"{n}. {place.name}" for n, _, place in m.offer],
+        )
     place = dict(clinic=c.name, landmark=c.landmark or c.name, hours=c.hours or "-", phone=c.phone or "-")
     screen = Screen(
         t("new_clinic", lang, date=say_date(m.day, lang), **place),

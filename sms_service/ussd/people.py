@@ -32,6 +32,8 @@ def _everything():
             Transfer.id,
             Transfer.effective_date,
             Transfer.to_facility_id,
+            Transfer.offer,
+            Transfer.choose_by,
             Appointment.id,
             Appointment.date,
             Appointment.time,
@@ -117,6 +119,8 @@ def people_on(db: Database, phone: str, today: date, first_screen: bool = False)
         transfer_id,
         day,
         to_facility,
+        offer,
+        choose_by,
         appointment_id,
         visit_day,
         at,
@@ -127,7 +131,12 @@ def people_on(db: Database, phone: str, today: date, first_screen: bool = False)
         clients.setdefault(cid, (first, language, opted_out_at, clinics.place(db, facility_id)))
         found = visits.setdefault(cid, {})
         if transfer_id is not None:  # the latest open one wins
-            moves[cid] = Move(transfer_id, clinics.place(db, to_facility), day)
+            offered = (
+                tuple((n, int(i), clinics.place(db, int(i))) for n, i in enumerate(offer.split(","), 1) if i)
+                if offer and choose_by is not None and choose_by >= today
+                else ()
+            )
+            moves[cid] = Move(transfer_id, clinics.place(db, to_facility), day, offered)
         if appointment_id is not None and appointment_id not in found:
             found[appointment_id] = Visit(
                 appointment_id,

@@ -34,6 +34,11 @@ TEXTS: dict[str, dict[str, str]] = {
         "sw": "Kuanzia {date} nenda {clinic}, karibu na {landmark}. Saa {hours}. Simu {phone}",
     },
     "new_clinic_lead": {"en": "From {date} go to {clinic}.", "sw": "Kuanzia {date} nenda {clinic}."},
+    "choose_clinic": {"en": "From {date} choose your clinic:", "sw": "Kuanzia {date} chagua kliniki yako:"},
+    "noted_choice": {
+        "en": "Thank you. From {date} your clinic is {clinic}.",
+        "sw": "Asante. Kuanzia {date} kliniki yako ni {clinic}.",
+    },
     "i_know": {"en": "1. I know my new clinic", "sw": "1. Naijua kliniki mpya"},
     "arrived": {"en": "2. I have arrived", "sw": "2. Nimefika"},
     "noted_know": {

@@ -51,6 +51,14 @@ WORDS: dict[str, tuple[str, str]] = {
     "task.transfer_unconfirmed": ("Transfer not confirmed", "Uhamisho haujathibitishwa"),
     "task.tracing": ("Trace: not at the new clinic", "Mtafute: hajafika kliniki mpya"),
     "task.transfer_outcome": ("Record the transfer's outcome", "Andika hali ya mwisho ya uhamisho"),
+    "task.transfer_choice_default": (
+        "She did not choose her new clinic: the first stands",
+        "Hakuchagua kliniki mpya: ya kwanza imebaki",
+    ),
+    "task.transfer_check_in": (
+        "Check-in: she needs help reaching her clinic",
+        "Ufuatiliaji: anahitaji msaada kufika kliniki",
+    ),
     "task.free_text": ("She sent an SMS", "Ametuma SMS"),
     "task.call_back": ("Call her back", "Mpigie simu"),
     "task.change_date": ("She asks to change a visit date", "Anaomba kubadilisha tarehe ya miadi"),
