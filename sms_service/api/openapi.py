@@ -550,7 +550,10 @@ SCHEMAS = {
                 "minLength": 1,
                 "description": "one facility code, or up to three comma-separated: the client's choice",
             },
-            "capacity": {"type": "object", "additionalProperties": {"type": "integer", "minimum": 0}},
+            "capacity": {
+                "type": "object",
+                "additionalProperties": {"type": "integer", "minimum": 0, "maximum": 1_000_000},
+            },
             "mapping": {"type": "object", "additionalProperties": {"type": "string"}, "minProperties": 1},
             "effective_date": {"type": "string", "format": "date"},
             "dry_run": {"type": "boolean"},

@@ -87,6 +87,9 @@ def create_transfers():
     }, (200 if dry_run or not report.created else 201)
 
 
+MAX_PLACES = 1_000_000  # a clinic's places, as the OpenAPI document says
+
+
 @blueprint.post("/site-closures")
 @requires("admin", "supervisor")
 def create_site_closure():
@@ -98,8 +101,11 @@ def create_site_closure():
     if not isinstance(mapping, dict) or not data.get("site") or not (data.get("to") or mapping):
         raise ApiError(400, "give site, effective_date, and to or mapping ({client_id: facility code})")
     capacity = data.get("capacity") or {}
-    if not all(isinstance(v, int) and not isinstance(v, bool) and v >= 0 for v in capacity.values()):
-        raise ApiError(400, "capacity: {facility code: places}, each a whole number 0 or more")
+    if not all(
+        isinstance(v, int | float) and not isinstance(v, bool) and float(v).is_integer() and 0 <= v <= MAX_PLACES
+        for v in capacity.values()
+    ):
+        raise ApiError(400, f"capacity: {{facility code: places}}, each a whole number from 0 to {MAX_PLACES:,}")
     services = get_services()
     dry_run = bool(data.get("dry_run"))
     with services.db.session() as session:
@@ -111,7 +117,7 @@ def create_site_closure():
                 effective=effective,
                 to=data.get("to"),
                 mapping={str(k): str(v) for k, v in mapping.items()},
-                capacity={str(k): v for k, v in capacity.items()},
+                capacity={str(k): int(v) for k, v in capacity.items()},
                 now=utcnow(),
                 config=services.config,
                 actor=g.caller.actor,
