@@ -182,6 +182,27 @@ def test_a_receiving_clinic_follows_a_transfer_on_the_board_and_records_her_arri
         assert s.get(Transfer, people.transfer_id).status == "arrived"
 
 
+@pytest.mark.parametrize(("width", "name"), [(360, "transfers-board-360"), (1280, "transfers-board-desktop")])
+def test_the_board_shows_every_figure_without_sideways_scrolling(browser, site, width, name):
+    # issue 19: "At 360 px, Confirmed, Arrived and Lost are off screen"
+    base, _, _ = site
+    context = browser.new_context(viewport={"width": width, "height": 800})
+    tab = context.new_page()
+    tab.set_default_timeout(10_000)
+    try:
+        log_in(tab, base, "admin")
+        tab.goto(f"{base}/transfers")
+        tab.wait_for_selector("#board")
+        assert tab.evaluate("document.documentElement.scrollWidth") <= width
+        for label in ("Confirmed", "Arrived", "Lost", "Arrived %"):
+            box = tab.locator(f'#board tbody tr >> nth=0 >> td[data-label="{label}"]').bounding_box()
+            assert box is not None and box["x"] >= 0 and box["x"] + box["width"] <= width, (label, box)
+        assert tab.locator("#needs a").count() >= 1  # each need a link to the client
+        shot(tab, name)
+    finally:
+        context.close()
+
+
 def test_the_simulator_walks_the_ussd_menu_and_answers_an_sms_keyword(page, site):
     base, services, _ = site
     page.goto(f"{base}/simulator")  # no login: the outbox, a test-range number

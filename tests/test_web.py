@@ -119,7 +119,8 @@ def test_a_clients_timeline_shows_her_messages_visits_transfer_and_tasks(client,
 def test_the_transfers_board_counts_and_drills_down_and_a_clinic_records_arrival(client, people, services):
     log_in(client, "tumaini")
     board = text_of(client.get("/transfers"))
-    assert re.search(r"<td>F1</td><td>F2</td>\s*<td class=\"n\"><a [^>]+>1</a>", board)
+    # issue 19: "Sites show as codes, not names"
+    assert re.search(r">Mwangaza</td>\s*<td [^>]*>Tumaini</td>\s*<td class=\"n\" [^>]*><a [^>]+>1</a>", board)
     assert "Beth" in text_of(client.get("/transfers/list?site=F1&clinic=F2"))
     answer = form_post(
         client,

@@ -32,6 +32,13 @@ def init_app(app) -> None:
             return ""
         return moment.astimezone(get_services().config.tz).strftime(shape)
 
+    @app.template_filter("long_date")
+    def long_date(day) -> str:
+        """A day as the reader says it, in her language ("Jumanne 1 Desemba 2026")."""
+        from ..texts.render import format_date
+
+        return format_date(day, language()) if day is not None else ""
+
     @app.context_processor
     def helpers():
         from .simulator import available

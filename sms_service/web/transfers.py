@@ -3,25 +3,42 @@ needs following up, a drill-down list, and one transfer with its events and outc
 
 from __future__ import annotations
 
-from flask import abort, g, redirect, render_template, request, url_for
+from flask import Response, abort, g, redirect, render_template, request, url_for
 
 from ..bootstrap import get_services
 from ..db import utcnow
 from ..records import transfers as records
+from ..transfers.board import as_csv, board
 from ..transfers.outcomes import OutcomeRefused, record
-from ..transfers.report import muted, progress
 from ..transfers.states import OUTCOMES
 from .auth import flash_done, flash_problem, needs
 from .base import blueprint, id_arg
+from .funnel import funnel_svg
+from .i18n import t
+
+
+def _board():
+    services = get_services()
+    with services.db.session() as s:
+        return board(s, utcnow(), services.config, scope=lambda q: records.scope(q, g.caller))
 
 
 @blueprint.get("/transfers")
 @needs()
 def transfers():
-    with get_services().db.session() as s:
-        lines, needs_follow_up = progress(s, scope=lambda q: records.scope(q, g.caller))
-        silent = muted(s, scope=lambda q: records.scope(q, g.caller))
-    return render_template("transfers.html", lines=lines, needs=needs_follow_up, muted=silent)
+    shown = _board()
+    return render_template("transfers.html", b=shown, funnel=funnel_svg(shown.funnel, t))
+
+
+@blueprint.get("/transfers.csv")
+@needs()
+def transfers_csv():
+    shown = _board()
+    return Response(
+        as_csv(shown, t),
+        mimetype="text/csv",
+        headers={"Content-Disposition": f'attachment; filename="transfers-{shown.today.isoformat()}.csv"'},
+    )
 
 
 @blueprint.get("/transfers/list")
