@@ -92,7 +92,10 @@ def test_run_demo_serves_works_and_stops_on_ctrl_c(tmp_path):
             dashboard.group(1), data={"username": "demo-admin", "password": dashboard.group(2), "csrf_token": token}
         ).url.endswith("/tasks")
         board = browser.get(f"http://127.0.0.1:{port}/transfers").text
-        assert re.search(r"<td>DEMO-CLOSE</td><td>DEMO-NORTH</td>\s*<td class=\"n\"><a [^>]+>15<", board)
+        assert re.search(
+            r">Mwangaza Community Clinic</td>\s*<td [^>]*>Tumaini Health Centre</td>\s*<td class=\"n\" [^>]*><a [^>]+>15<",
+            board,
+        )
         assert "Phone simulator" in get(f"http://127.0.0.1:{port}/simulator")[1]  # open: messages stay local
 
         redis_url = re.search(r"Redis:\s+(\S+)", output).group(1)
