@@ -93,7 +93,8 @@ def test_run_demo_serves_works_and_stops_on_ctrl_c(tmp_path):
         ).url.endswith("/tasks")
         board = browser.get(f"http://127.0.0.1:{port}/transfers").text
         assert re.search(
-            r">Mwangaza Community Clinic</td>\s*<td [^>]*>Tumaini Health Centre</td>\s*<td class=\"n\" [^>]*><a [^>]+>15<",
+            r">Mwangaza Community Clinic</td>\s*<td [^>]*>Tumaini Health Centre</td>"
+            r"\s*<td class=\"n\" [^>]*><a [^>]+>15<",
             board,
         )
         assert "Phone simulator" in get(f"http://127.0.0.1:{port}/simulator")[1]  # open: messages stay local
