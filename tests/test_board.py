@@ -168,3 +168,19 @@ def test_the_page_shows_names_totals_goal_words_links_and_the_csv_what_it_shows(
     log_in(client, "imani")  # a Mentor Mother sees only her own clients' transfers (none here)
     page = client.get("/transfers").get_data(as_text=True)
     assert "Beth" not in page
+
+
+def test_the_whole_programmes_board_is_kept_briefly_and_made_again_when_a_transfer_moves(programme):
+    from sqlalchemy import select
+
+    from sms_service.transfers.states import move
+
+    with programme.db.session() as s:
+        first = board(s, NOW, programme.config, cache_key="programme")
+        assert board(s, NOW, programme.config, cache_key="programme") is first  # kept
+        assert board(s, NOW, programme.config) is not first  # a scoped or uncached board is made afresh
+        gail = s.scalar(select(Transfer).join(Client).where(Client.first_name == "Gail"))
+        move(s, gail, "arrived", cause="clinic", actor="test", now=NOW)
+    with programme.db.session() as s:
+        again = board(s, NOW, programme.config, cache_key="programme")
+    assert again is not first and again.total.arrived == first.total.arrived + 1

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from datetime import date, datetime
 
-from sqlalchemy import JSON, Date, ForeignKey, Index, String, Text, event
+from sqlalchemy import JSON, Date, ForeignKey, Index, String, Text, event, text
 from sqlalchemy.orm import Mapped, Session, mapped_column
 
 from ..db import Base, UTCDateTime, utcnow
@@ -18,6 +18,13 @@ class FollowUpTask(Base):
         Index("ix_follow_up_tasks_mm_status_due", "mentor_mother_id", "status", "due_on"),
         Index("ix_follow_up_tasks_client_kind", "client_id", "kind"),
         Index("ix_follow_up_tasks_subject_status", "subject", "status"),
+        # the board's "needs following up": open tasks about transfers
+        Index(
+            "ix_follow_up_tasks_open_transfer",
+            "transfer_id",
+            postgresql_where=text("status = 'open' AND transfer_id IS NOT NULL"),
+            sqlite_where=text("status = 'open' AND transfer_id IS NOT NULL"),
+        ),
     )
 
     id: Mapped[int] = mapped_column(primary_key=True)
@@ -26,6 +33,8 @@ class FollowUpTask(Base):
     # free_text, call_back, change_date, missed_visit, transfer_unconfirmed, tracing, alert…
     kind: Mapped[str] = mapped_column(String(32))
     subject: Mapped[str | None] = mapped_column(String(64))  # e.g. "transfer:7"
+    # the transfer a task is about (its subject "transfer:7" as a key: the board joins on it)
+    transfer_id: Mapped[int | None] = mapped_column(ForeignKey("transfers.id", ondelete="SET NULL"))
     inbound_message_id: Mapped[int | None] = mapped_column(ForeignKey("inbound_messages.id", ondelete="SET NULL"))
     # a task that must not be made twice (one call back a day, one per USSD session): its key
     dedupe_key: Mapped[str | None] = mapped_column(String(120), unique=True)

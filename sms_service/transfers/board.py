@@ -18,14 +18,15 @@ from __future__ import annotations
 import io
 from dataclasses import dataclass, field
 from datetime import UTC, date, datetime, time, timedelta
+from time import monotonic
 from typing import TYPE_CHECKING
 
-from sqlalchemy import String, case, cast, func, literal, select
+from sqlalchemy import case, func, literal, select
 from sqlalchemy.orm import Session, aliased
 
 from .. import csvio
 from ..db import UTCDateTime
-from ..models import Client, Facility, FollowUpTask, MentorMother, OutboundMessage, Transfer
+from ..models import Client, Facility, FollowUpTask, MentorMother, OutboundMessage, Transfer, TransferEvent
 from ..models.statuses import TransferStatus as S
 from .report import muted
 
@@ -104,6 +105,7 @@ class Need:
 
 @dataclass
 class Board:
+    made_at: datetime
     rows: list[Row]
     total: Row
     mentors: list[Mentor]
@@ -119,28 +121,72 @@ class Board:
         return share is not None and share < self.goal
 
 
-def board(session: Session, now: datetime, config: Config, scope=None) -> Board:
-    """The board for what `scope(query)` lets the caller see (None: everything)."""
+CACHE_SECONDS = 30.0  # the whole programme's board, computed at most this often per process
+_CACHE: dict[tuple, tuple[float, tuple, Board]] = {}
+
+
+def board(
+    session: Session,
+    now: datetime,
+    config: Config,
+    scope=None,
+    *,
+    clients_scoped: bool = False,
+    cache_key: str | None = None,
+) -> Board:
+    """The board for what `scope(query)` lets the caller see (None: everything); `clients_scoped`
+    when the scope reads the client's row (a Mentor Mother's: her clients). With `cache_key`
+    (the whole programme's board, which reads every transfer) it is kept for `CACHE_SECONDS`
+    in this process, and made again at once when a transfer moved or a task was made."""
+    if cache_key is not None:
+        stamp = _stamp(session)
+        key = (str(session.get_bind().engine.url), cache_key)
+        kept = _CACHE.get(key)
+        if kept is not None and kept[1] == stamp and monotonic() - kept[0] < CACHE_SECONDS:
+            return kept[2]
     today = config.today(now)
 
     def scoped(query):
+        if clients_scoped:
+            query = query.join(Client, Client.id == Transfer.client_id)
         return scope(query) if scope is not None else query
 
-    rows = _rows(session, scoped)
+    names = dict(session.execute(select(Facility.id, Facility.name)).all())
+    rows = _rows(session, scoped, names)
     total = Row("", "", "", "")
     for row in rows:
         total.add(row)
-    needs, count = _needs(session, scoped)
-    return Board(
+    cohorts = _cohorts(session, scoped)
+    needs, count = _needs(session, scope)
+    made = Board(
+        made_at=now,
         rows=rows,
         total=total,
-        mentors=_mentors(session, scoped, today, config),
-        funnel=_funnel(session, scoped, today, config),
+        mentors=_mentors(session, scope, cohorts, today, config),
+        funnel=_funnel(session, scoped, cohorts, today, config),
         needs=needs,
         needs_count=count,
         muted=muted(session, scope=scope),
         goal=config.transfer_arrival_goal,
         today=today,
+    )
+    if cache_key is not None:
+        _CACHE[key] = (monotonic(), stamp, made)
+    return made
+
+
+def _stamp(session: Session) -> tuple:
+    """What changes when a transfer is made or moves, or a task about one is made or closed: a
+    few primary-key maxima and the open transfer tasks' count, each from an index."""
+    return (
+        session.scalar(select(func.max(Transfer.id))),
+        session.scalar(select(func.max(TransferEvent.id))),
+        session.scalar(select(func.max(FollowUpTask.id))),
+        session.scalar(
+            select(func.count())
+            .select_from(FollowUpTask)
+            .where(FollowUpTask.status == "open", FollowUpTask.transfer_id.is_not(None))
+        ),
     )
 
 
@@ -148,15 +194,12 @@ def _count(condition):
     return func.sum(case((condition, 1), else_=0))
 
 
-def _rows(session: Session, scoped) -> list[Row]:
-    source, target = aliased(Facility), aliased(Facility)
+def _rows(session: Session, scoped, names: dict[int, str]) -> list[Row]:
     counted = Transfer.status != S.REROUTED
     query = (
         select(
-            source.code,
-            source.name,
-            target.code,
-            target.name,
+            Transfer.from_facility_id,
+            Transfer.to_facility_id,
             _count(counted),
             _count(Transfer.status == S.PLANNED),
             _count(counted & Transfer.notified_at.is_not(None)),
@@ -168,22 +211,20 @@ def _rows(session: Session, scoped) -> list[Row]:
             _count(Transfer.status == S.REROUTED),
         )
         .select_from(Transfer)
-        .join(Client, Client.id == Transfer.client_id)  # a Mentor Mother's scope is her clients
-        .join(source, source.id == Transfer.from_facility_id)
-        .join(target, target.id == Transfer.to_facility_id)
         .outerjoin(OutboundMessage, OutboundMessage.id == Transfer.notice_message_id)
-        .group_by(source.code, source.name, target.code, target.name)
-        .order_by(source.name, target.name)
+        .group_by(Transfer.from_facility_id, Transfer.to_facility_id)
     )
-    return [Row(a, b, c, d, *(int(v or 0) for v in rest)) for a, b, c, d, *rest in session.execute(scoped(query))]
+    codes = dict(session.execute(select(Facility.id, Facility.code)).all())
+    found = [
+        Row(codes[a], names[a], codes[b], names[b], *(int(v or 0) for v in rest))
+        for a, b, *rest in session.execute(scoped(query))
+    ]
+    return sorted(found, key=lambda r: (r.site_name, r.clinic_name))
 
 
-def _by_day(session: Session, scoped, config: Config) -> dict[date, int]:
-    query = (
-        select(Transfer.effective_date, func.count())
-        .join(Client, Client.id == Transfer.client_id)
-        .where(Transfer.status != S.REROUTED)
-    )
+def _cohorts(session: Session, scoped) -> dict[date, int]:
+    """Transfers (not sent on) per effective date."""
+    query = select(Transfer.effective_date, func.count()).where(Transfer.status != S.REROUTED)
     return dict(session.execute(scoped(query.group_by(Transfer.effective_date))).all())
 
 
@@ -199,36 +240,41 @@ def _deadline(dates: list[date], days: int, config: Config):
     )
 
 
-def _mentors(session: Session, scoped, today: date, config: Config) -> list[Mentor]:
-    dates = sorted(_by_day(session, scoped, config))[:MAX_DATES]
+def _mentors(session: Session, scope, cohorts: dict[date, int], today: date, config: Config) -> list[Mentor]:
+    dates = sorted(cohorts)[:MAX_DATES]
     if not dates:
         return []
     came = today - timedelta(days=GOAL_DAY)
+    due = [d for d in dates if d <= came]
+    by_goal_day = (
+        _count((Transfer.status == S.ARRIVED) & (Transfer.arrived_at < _deadline(due, GOAL_DAY, config)))
+        if due
+        else literal(0)
+    )
     query = (
         select(
-            MentorMother.code,
-            MentorMother.name,
+            Client.mentor_mother_id,
             func.count(),
             _count(Transfer.status == S.ARRIVED),
             _count(Transfer.effective_date <= came),
-            _count(
-                (Transfer.effective_date <= came)
-                & (Transfer.status == S.ARRIVED)
-                & (Transfer.arrived_at < _deadline(dates, GOAL_DAY, config))
-            ),
+            by_goal_day,
         )
         .select_from(Transfer)
         .join(Client, Client.id == Transfer.client_id)
-        .join(MentorMother, MentorMother.id == Client.mentor_mother_id)
-        .where(Transfer.status != S.REROUTED)
-        .group_by(MentorMother.code, MentorMother.name)
-        .order_by(MentorMother.name)
+        .where(Transfer.status != S.REROUTED, Client.mentor_mother_id.is_not(None))
+        .group_by(Client.mentor_mother_id)
     )
-    return [Mentor(code, name, *(int(v or 0) for v in rest)) for code, name, *rest in session.execute(scoped(query))]
+    if scope is not None:
+        query = scope(query)
+    mentors = {
+        i: (code, name)
+        for i, code, name in session.execute(select(MentorMother.id, MentorMother.code, MentorMother.name))
+    }
+    found = [Mentor(*mentors[i], *(int(v or 0) for v in rest)) for i, *rest in session.execute(query)]
+    return sorted(found, key=lambda m: m.name)
 
 
-def _funnel(session: Session, scoped, today: date, config: Config) -> list[Point]:
-    cohorts = _by_day(session, scoped, config)
+def _funnel(session: Session, scoped, cohorts: dict[date, int], today: date, config: Config) -> list[Point]:
     dates = sorted(cohorts)[:MAX_DATES]
     if not dates:
         return []
@@ -238,64 +284,66 @@ def _funnel(session: Session, scoped, today: date, config: Config) -> list[Point
         "acknowledged": Transfer.acknowledged_at,
         "arrived": case((Transfer.status == S.ARRIVED, Transfer.arrived_at)),
     }
+    points = []
     columns = []
     for day in CHECKPOINTS:
-        came = Transfer.effective_date <= today - timedelta(days=day)
-        deadline = _deadline(dates, day, config)
-        columns += [_count(came & (stamp < deadline)) for stamp in stamps.values()]
+        reached = [d for d in dates if d <= today - timedelta(days=day)]
+        points.append(Point(day, sum(cohorts[d] for d in reached)))
+        if reached:  # only the transfers whose day has come, each against its own day's end
+            deadline = _deadline(reached, day, config)
+            columns += [_count(stamp < deadline) for stamp in stamps.values()]
+    if not columns:
+        return points
     query = (
         select(*columns)
         .select_from(Transfer)
-        .join(Client, Client.id == Transfer.client_id)
         .outerjoin(OutboundMessage, OutboundMessage.id == Transfer.notice_message_id)
-        .where(Transfer.status != S.REROUTED)
+        .where(Transfer.status != S.REROUTED, Transfer.effective_date <= today)
     )
-    figures = [int(v or 0) for v in session.execute(scoped(query)).one()]
-    points = []
-    for i, day in enumerate(CHECKPOINTS):
-        cohort = sum(n for d, n in cohorts.items() if d <= today - timedelta(days=day))
-        points.append(Point(day, cohort, *figures[i * len(STAGES) : (i + 1) * len(STAGES)]))
+    figures = iter(int(v or 0) for v in session.execute(scoped(query)).one())
+    for point in points:
+        if point.cohort:
+            point.notified, point.delivered, point.acknowledged, point.arrived = (next(figures) for _ in STAGES)
     return points
 
 
-def _needs(session: Session, scoped) -> tuple[list[Need], int]:
-    """Clients with an open task about their transfer (at most NEEDS_SHOWN of them, and how many)."""
+def _needs(session: Session, scope) -> tuple[list[Need], int]:
+    """Clients with an open task about their transfer, soonest due first (at most NEEDS_SHOWN of
+    them), and how many there are."""
     target = aliased(Facility)
-    query = (
+
+    def narrowed(query):
+        query = (
+            query.join(Transfer, Transfer.id == FollowUpTask.transfer_id)
+            .join(Client, Client.id == Transfer.client_id)
+            .where(FollowUpTask.status == "open", FollowUpTask.transfer_id.is_not(None))
+        )
+        return scope(query) if scope is not None else query
+
+    query = narrowed(
         select(
             Client.id,
             Client.external_id,
             Client.first_name,
-            func.coalesce(MentorMother.name, ""),
+            Client.mentor_mother_id,
             target.name,
             Transfer.status,
             FollowUpTask.kind,
-        )
-        .select_from(FollowUpTask)
-        .join(Transfer, FollowUpTask.subject == literal("transfer:") + cast(Transfer.id, String))
-        .join(Client, Client.id == Transfer.client_id)
-        .outerjoin(MentorMother, MentorMother.id == Client.mentor_mother_id)
-        .join(target, target.id == Transfer.to_facility_id)
-        .where(FollowUpTask.status == "open")
-        .order_by(FollowUpTask.due_on, Client.first_name, Client.id, FollowUpTask.id)
-    )
+        ).select_from(FollowUpTask)
+    ).join(target, target.id == Transfer.to_facility_id)
+    mentors = dict(session.execute(select(MentorMother.id, MentorMother.name)).all())
     listed: dict[int, Need] = {}
-    for pk, ext, first, mm, clinic, status, kind in session.execute(scoped(query)):
+    rows = session.execute(query.order_by(FollowUpTask.due_on, FollowUpTask.id).limit(NEEDS_SHOWN * 10))
+    for pk, ext, first, mm, clinic, status, kind in rows:
         need = listed.get(pk)
         if need is None:
             if len(listed) >= NEEDS_SHOWN:
                 continue
-            need = listed[pk] = Need(pk, ext, first, mm, clinic, status)
+            need = listed[pk] = Need(pk, ext, first, mentors.get(mm, ""), clinic, status)
         if kind not in need.kinds:
             need.kinds.append(kind)
-    count_query = (
-        select(func.count(func.distinct(Transfer.client_id)))
-        .select_from(FollowUpTask)
-        .join(Transfer, FollowUpTask.subject == literal("transfer:") + cast(Transfer.id, String))
-        .join(Client, Client.id == Transfer.client_id)
-        .where(FollowUpTask.status == "open")
-    )
-    return list(listed.values()), int(session.scalar(scoped(count_query)) or 0)
+    count = session.scalar(narrowed(select(func.count(func.distinct(Transfer.client_id))).select_from(FollowUpTask)))
+    return list(listed.values()), int(count or 0)
 
 
 def as_csv(b: Board, words) -> str:

@@ -20,7 +20,14 @@ from .i18n import t
 def _board():
     services = get_services()
     with services.db.session() as s:
-        return board(s, utcnow(), services.config, scope=lambda q: records.scope(q, g.caller))
+        return board(
+            s,
+            utcnow(),
+            services.config,
+            scope=lambda q: records.scope(q, g.caller),
+            clients_scoped=g.caller.role == "mentor_mother",  # her scope is her clients' rows
+            cache_key="programme" if g.caller.role == "admin" else None,  # every transfer: kept 30 s
+        )
 
 
 @blueprint.get("/transfers")

@@ -190,7 +190,7 @@ WORDS: dict[str, tuple[str, str]] = {
     "transfers.goal_is": ("Goal: {goal}% arrived by day 30.", "Lengo: {goal}% wamefika kufikia siku ya 30."),
     "transfers.funnel": ("From notice to arrival", "Kutoka taarifa hadi kufika"),
     "transfers.csv": ("Download as CSV", "Pakua kama CSV"),
-    "transfers.as_of": ("As of {day}.", "Hadi {day}."),
+    "transfers.as_of": ("As of {day}, {time}.", "Hadi {day}, saa {time}."),
     "transfers.needs_more": (
         "and {count} more: see the follow-up list.",
         "na wengine {count}: angalia orodha ya ufuatiliaji.",

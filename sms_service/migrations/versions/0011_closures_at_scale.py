@@ -1,5 +1,6 @@
 """closures at programme scale: a transfer that corrects another (chained closures), a choice of
-clinic with its last day, the check-in two days after the effective date
+clinic with its last day, the check-in two days after the effective date; a task's transfer as
+a key (the board joins on it)
 
 Revision ID: 0011
 Revises: 0010
@@ -32,8 +33,25 @@ def upgrade() -> None:
                               postgresql_where=sa.text('check_in_by IS NOT NULL'),
                               sqlite_where=sa.text('check_in_by IS NOT NULL'))
 
+    with op.batch_alter_table('follow_up_tasks', schema=None) as batch_op:
+        batch_op.add_column(sa.Column('transfer_id', sa.Integer(), nullable=True))
+        batch_op.create_foreign_key(batch_op.f('fk_follow_up_tasks_transfer_id_transfers'), 'transfers',
+                                    ['transfer_id'], ['id'], ondelete='SET NULL')
+        batch_op.create_index('ix_follow_up_tasks_open_transfer', ['transfer_id'], unique=False,
+                              postgresql_where=sa.text("status = 'open' AND transfer_id IS NOT NULL"),
+                              sqlite_where=sa.text("status = 'open' AND transfer_id IS NOT NULL"))
+    op.execute(
+        "UPDATE follow_up_tasks SET transfer_id = CAST(substr(subject, 10) AS INTEGER) "
+        "WHERE subject LIKE 'transfer:%' AND EXISTS (SELECT 1 FROM transfers "
+        "WHERE transfers.id = CAST(substr(follow_up_tasks.subject, 10) AS INTEGER))"
+    )
+
 
 def downgrade() -> None:
+    with op.batch_alter_table('follow_up_tasks', schema=None) as batch_op:
+        batch_op.drop_index('ix_follow_up_tasks_open_transfer')
+        batch_op.drop_constraint(batch_op.f('fk_follow_up_tasks_transfer_id_transfers'), type_='foreignkey')
+        batch_op.drop_column('transfer_id')
     with op.batch_alter_table('transfers', schema=None) as batch_op:
         batch_op.drop_index('ix_transfers_check_in_by')
         batch_op.drop_index('ix_transfers_choose_by')
