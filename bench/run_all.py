@@ -155,6 +155,42 @@ def _life_events(lines):
         )
 
 
+def _programme(lines):
+    for r in map(json.loads, lines):
+        ratios = r["ratios"]
+        yield (
+            r["database"],
+            f"programme closing ({r['clients']:,} clients): one site's preview",
+            f"{max(r['preview_seconds_each'])} s the slowest site (all {r['sites']} in turn: {r['preview_seconds']} s)",
+            "≤ 10 s",
+            ratios["preview_to_10s"],
+        )
+        yield (
+            r["database"],
+            f"programme closing: {r['sites']} commands → all {r['clients']:,} notices sent",
+            f"{r['closure_seconds']} s",
+            "≤ 180 s",
+            ratios["closure_to_180s"],
+        )
+        yield (
+            r["database"],
+            f"chained closure: {r['chained_clients']:,} sent on → last corrected notice sent",
+            f"{r['chained_seconds']} s",
+            "≤ 30 s",
+            ratios["chained_to_30s"],
+        )
+        board = r["board"]["/transfers"]
+        afresh = r["board"].get("/transfers made afresh", {})
+        yield (
+            r["database"],
+            f"transfers board of {r['transfers']:,} transfers, p95 (made afresh: median "
+            f"{afresh.get('median_ms', '?')} ms)",
+            f"{board['p95_ms']} ms",
+            "≤ 200 ms",
+            ratios["board_p95_to_200ms"],
+        )
+
+
 BENCHMARKS = [  # name, issue, arguments, parser
     ("import", 2, ["--clients", "130000"], _import),
     ("outbound", 3, ["--workers", "3"], _outbound),
@@ -176,6 +212,7 @@ BENCHMARKS = [  # name, issue, arguments, parser
     ("dashboard", 9, ["--rounds", "5"], _dashboard),
     ("soak", 10, [], _soak),
     ("life_events", 16, [], _life_events),
+    ("programme", 19, ["--workers", "3"], _programme),
 ]
 
 

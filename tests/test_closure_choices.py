@@ -12,6 +12,7 @@ from sqlalchemy import select
 from sms_service.api.auth import issue
 from sms_service.models import Appointment, Client, Facility, OutboundMessage, Transfer
 from sms_service.transfers.closure import ClosureRefused, close_site
+from sms_service.transfers.report import progress
 from sms_service.transfers.watch import watch
 from tests.support.programme import small_programme
 
@@ -70,6 +71,9 @@ def test_closing_the_clinic_clients_are_on_their_way_to_sends_them_on(people, ru
             select(OutboundMessage.body).where(OutboundMessage.template.like("transfer.correction%"))
         ).all()
         assert len(corrected) == 3 and all("Baraka" in b and "Tumaini" in b for b in corrected)
+        # the progress report counts each client once: under the transfer that sent her on
+        lines, _ = progress(s)
+        assert [(ln.site, ln.clinic, ln.clients) for ln in lines] == [("F1", "F3", 3)]
     # nothing twice
     result = runner.invoke(args=["close-site", "F2", "--to", "F3", "--effective", NEXT_WEEK, "--yes"])
     assert "on their way" not in result.output

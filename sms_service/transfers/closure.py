@@ -86,6 +86,25 @@ class Closure:
         return out
 
 
+@dataclass(frozen=True)
+class Ask:
+    """What a closure was asked to do."""
+
+    site: str
+    effective: date
+    offer: list[str]  # the receiving clinics in order: one, or a choice of up to three
+    mapping: dict[str, str]  # client_id → her clinic
+    capacity: dict[str, int]  # offered clinic → places
+
+    @property
+    def codes(self) -> set[str]:
+        return {self.site, *self.offer, *self.mapping.values(), *self.capacity}
+
+    @property
+    def destinations(self) -> set[str]:
+        return {*self.offer, *self.mapping.values()}
+
+
 def close_site(
     session: Session,
     site: str,
@@ -102,132 +121,40 @@ def close_site(
     """Close `site` from `effective`: its active clients, and clients on their way to it, go to
     `to` (one clinic, or up to three offered in order, "A,B,C"), or to `mapping[client_id]`.
     `capacity` (code → clients) takes a full clinic off the offer of those not yet told."""
-    mapping = mapping or {}
-    capacity = capacity or {}
-    offer = [c.strip() for c in to.split(",")] if isinstance(to, str) else [c.strip() for c in to or []]
-    offer = [c for c in offer if c]
-    codes = {site, *offer, *mapping.values(), *capacity}
+    offered = [c.strip() for c in to.split(",")] if isinstance(to, str) else [c.strip() for c in to or []]
+    ask = Ask(site, effective, [c for c in offered if c], mapping or {}, capacity or {})
+    today = config.today(now)
     # one closure at a time over these clinics: a write first takes the lock (their rows on
     # PostgreSQL, the database's one writer on SQLite), so a second closure started meanwhile
     # waits for this one and then finds its work done, instead of failing half-way
     session.execute(
-        update(Facility).where(Facility.code.in_(codes)).values(code=Facility.code, updated_at=Facility.updated_at)
+        update(Facility).where(Facility.code.in_(ask.codes)).values(code=Facility.code, updated_at=Facility.updated_at)
     )
-    facilities = {f.code: f for f in session.scalars(select(Facility).where(Facility.code.in_(codes)))}
-    problems = [f"unknown facility {code}" for code in sorted(codes - facilities.keys())]
-    today = config.today(now)
-    if effective < today:
-        problems.append(f"the effective date {effective.isoformat()} is in the past: today is {today.isoformat()}")
-    if len(offer) > MAX_CHOICES:
-        problems.append(f"--to offers at most {MAX_CHOICES} clinics, not {len(offer)}")
-    if len(set(offer)) != len(offer):
-        problems.append("--to names a clinic twice")
-    for code, places in capacity.items():
-        if code not in offer:
-            problems.append(f"--capacity names {code}, which is not offered in --to")
-        if places < 0:
-            problems.append(f"--capacity of {code} must be 0 or more")
-    if problems:
-        raise ClosureRefused(problems)
+    facilities = {f.code: f for f in session.scalars(select(Facility).where(Facility.code.in_(ask.codes)))}
+    _refuse(_what_is_asked(ask, facilities, today))
     closing = facilities[site]
-    if closing.closed_on is not None and closing.closed_on != effective:
-        problems.append(f"{site} is already closed from {closing.closed_on.isoformat()}")
-    for code in sorted({*offer, *mapping.values()} - {site}):
-        shut = facilities[code].closed_on
-        if shut is not None and shut <= effective:
-            problems.append(f"{code} is closed from {shut.isoformat()}")
-        elif shut is not None:  # she would be sent there, then sent on again
-            problems.append(
-                f"{code} ({facilities[code].name}) is closing from {shut.isoformat()}: choose a clinic that stays open"
-            )
-    if site in mapping.values() or site in offer:
-        problems.append(f"clients cannot be transferred to {site}: it is the site closing")
     clients = session.execute(
         select(Client.id, Client.external_id)
         .where(Client.facility_id == closing.id, Client.status == "active")
         .order_by(Client.id)
     ).all()
     coming = reroute.coming_to(session, closing.id)  # clients on their way to the site
-    unknown = sorted(set(mapping) - {ext for _, ext in clients} - {c.external for c in coming})
-    if unknown:
-        problems.append(
-            f"the mapping names {len(unknown)} client(s) neither active at nor coming to {site}: "
-            f"{', '.join(unknown[:10])}"
-        )
-    homeless = [ext for _, ext in clients if ext not in mapping and not offer]
-    homeless += [c.external for c in coming if c.external not in mapping and not offer]
-    if homeless:
-        problems.append(f"{len(homeless)} client(s) have no receiving clinic (give --to): {', '.join(homeless[:10])}")
-    if problems:
-        raise ClosureRefused(problems)
+    _refuse(_where_they_go(ask, facilities, clients, coming))
 
-    closure = Closure(site, effective, offered=offer)
-    by_id = {f.id: f for f in facilities.values()}
-    room = _room(session, closing.id, effective, facilities, offer, capacity)
-    open_now = {
-        cid: to_id
-        for cid, to_id in session.execute(
-            select(Transfer.client_id, Transfer.to_facility_id).where(
-                Transfer.from_facility_id == closing.id, Transfer.status.in_(OPEN)
-            )
-        )
-    }
-    made_before = {
-        (cid, to_id)
-        for cid, to_id in session.execute(  # by an earlier run, whatever became of it
-            select(Transfer.client_id, Transfer.to_facility_id).where(
-                Transfer.from_facility_id == closing.id, Transfer.effective_date == effective
-            )
-        )
-    }
+    closure = Closure(site, effective, offered=ask.offer)
+    room = _room(session, closing.id, effective, facilities, ask.capacity)
     choose_by = today + timedelta(days=config.transfer_choice_days)
-    rows, full = [], 0
-    for client_id, external in clients:
-        if client_id in open_now:
-            if by_id.get(open_now[client_id]) is not None and open_now[client_id] in {
-                facilities[c].id for c in [*offer, *mapping.values()]
-            }:
-                closure.already += 1
-            else:
-                other = by_id.get(open_now[client_id]) or session.get_one(Facility, open_now[client_id])
-                closure.elsewhere.append((external, other.code))
-            continue
-        if any(cid == client_id for cid, _ in made_before):
-            closure.already += 1
-            continue
-        chosen = _allocate(external, mapping, offer, room)
-        if chosen is None:
-            full += 1
-            continue
-        target, offered = chosen
-        rows.append(
-            {
-                "client_id": client_id,
-                "from_facility_id": closing.id,
-                "to_facility_id": facilities[target].id,
-                "effective_date": effective,
-                "reason": f"{site} closing",
-                "status": "planned",
-                "status_changed_at": now,
-                "created_at": now,
-                "source": "closure",
-                "ladder_step": 0,
-                "offer": ",".join(str(facilities[c].id) for c in offered) if len(offered) > 1 else None,
-                "choose_by": choose_by if len(offered) > 1 else None,
-            }
-        )
-    # clients on their way to the site: each is sent on, with the same offer and room
-    onward: list[tuple[reroute.Coming, str, list[str]]] = []
+    rows, full = _her_clients(session, ask, closure, facilities, clients, room, choose_by, now)
+    onward: list[tuple[reroute.Coming, str, list[str]]] = []  # those on their way: the same offer and room
     for c in coming:
-        chosen = _allocate(c.external, mapping, offer, room)
+        chosen = _allocate(c.external, ask.mapping, ask.offer, room)
         if chosen is None:
             full += 1
-            continue
-        onward.append((c, *chosen))
+        else:
+            onward.append((c, *chosen))
     if full:
-        raise ClosureRefused(
-            [f"{full} client(s) have no clinic with room: the capacity of {', '.join(offer)} is used up"]
-        )
+        _refuse([f"{full} client(s) have no clinic with room: the capacity of {', '.join(ask.offer)} is used up"])
+
     ids = [row[0] for row in bulk_insert(session, Transfer.__table__, rows, returning=("id",))]
     closing.closed_on = effective
     closure.choosing = sum(1 for row in rows if row["offer"])
@@ -237,7 +164,7 @@ def close_site(
     closure.rerouted = reroute.send_on(
         session,
         closing,
-        [(c, facilities[target], [facilities[o] for o in offered]) for c, target, offered in onward],
+        [(c, facilities[target], [facilities[o] for o in offer]) for c, target, offer in onward],
         choose_by=choose_by,
         now=now,
         config=config,
@@ -254,9 +181,9 @@ def close_site(
         subject_id=site,
         origin=origin,
         effective=effective.isoformat(),
-        to=",".join(offer) or None,
-        capacity=",".join(f"{k}={v}" for k, v in sorted(capacity.items())) or None,
-        mapped=len(mapping),
+        to=",".join(ask.offer) or None,
+        capacity=",".join(f"{k}={v}" for k, v in sorted(ask.capacity.items())) or None,
+        mapped=len(ask.mapping),
         transfers=len(ids),
         sent_on=closure.rerouted.count,
         already=closure.already,
@@ -265,12 +192,130 @@ def close_site(
     return closure
 
 
+def _refuse(problems: list[str]) -> None:
+    if problems:
+        raise ClosureRefused(problems)
+
+
+def _what_is_asked(ask: Ask, facilities: dict[str, Facility], today: date) -> list[str]:
+    """What makes the closure impossible whoever its clients are: unknown codes, a date in the
+    past, an offer that makes no sense."""
+    problems = [f"unknown facility {code}" for code in sorted(ask.codes - facilities.keys())]
+    if ask.effective < today:
+        problems.append(f"the effective date {ask.effective.isoformat()} is in the past: today is {today.isoformat()}")
+    if len(ask.offer) > MAX_CHOICES:
+        problems.append(f"--to offers at most {MAX_CHOICES} clinics, not {len(ask.offer)}")
+    if len(set(ask.offer)) != len(ask.offer):
+        problems.append("--to names a clinic twice")
+    for code, places in ask.capacity.items():
+        if code not in ask.offer:
+            problems.append(f"--capacity names {code}, which is not offered in --to")
+        if places < 0:
+            problems.append(f"--capacity of {code} must be 0 or more")
+    return problems
+
+
+def _where_they_go(ask: Ask, facilities: dict[str, Facility], clients, coming: list[reroute.Coming]) -> list[str]:
+    """What makes it impossible for these clients: the site closed already, a destination closed
+    or closing (she would be sent on again), a client the mapping names who is not hers, a client
+    with nowhere to go."""
+    problems = []
+    closing = facilities[ask.site]
+    if closing.closed_on is not None and closing.closed_on != ask.effective:
+        problems.append(f"{ask.site} is already closed from {closing.closed_on.isoformat()}")
+    for code in sorted(ask.destinations - {ask.site}):
+        shut = facilities[code].closed_on
+        if shut is not None and shut <= ask.effective:
+            problems.append(f"{code} is closed from {shut.isoformat()}")
+        elif shut is not None:
+            problems.append(
+                f"{code} ({facilities[code].name}) is closing from {shut.isoformat()}: choose a clinic that stays open"
+            )
+    if ask.site in ask.destinations:
+        problems.append(f"clients cannot be transferred to {ask.site}: it is the site closing")
+    unknown = sorted(set(ask.mapping) - {ext for _, ext in clients} - {c.external for c in coming})
+    if unknown:
+        problems.append(
+            f"the mapping names {len(unknown)} client(s) neither active at nor coming to {ask.site}: "
+            f"{', '.join(unknown[:10])}"
+        )
+    homeless = [ext for _, ext in clients if ext not in ask.mapping and not ask.offer]
+    homeless += [c.external for c in coming if c.external not in ask.mapping and not ask.offer]
+    if homeless:
+        problems.append(f"{len(homeless)} client(s) have no receiving clinic (give --to): {', '.join(homeless[:10])}")
+    return problems
+
+
+def _her_clients(
+    session: Session,
+    ask: Ask,
+    closure: Closure,
+    facilities: dict[str, Facility],
+    clients,
+    room: Counter,
+    choose_by: date,
+    now: datetime,
+) -> tuple[list[dict], int]:
+    """The new transfers of the site's own clients (and how many found no clinic with room); those
+    transferred by an earlier run, or elsewhere, counted on `closure` and left as they are."""
+    closing = facilities[ask.site]
+    by_id = {f.id: f for f in facilities.values()}
+    destinations = {facilities[c].id for c in ask.destinations}
+    open_now = dict(
+        session.execute(
+            select(Transfer.client_id, Transfer.to_facility_id).where(
+                Transfer.from_facility_id == closing.id, Transfer.status.in_(OPEN)
+            )
+        ).all()
+    )
+    made_before = set(
+        session.scalars(  # by an earlier run, whatever became of it
+            select(Transfer.client_id).where(
+                Transfer.from_facility_id == closing.id, Transfer.effective_date == ask.effective
+            )
+        )
+    )
+    rows, full = [], 0
+    for client_id, external in clients:
+        if client_id in open_now:
+            if open_now[client_id] in destinations:
+                closure.already += 1
+            else:
+                other = by_id.get(open_now[client_id]) or session.get_one(Facility, open_now[client_id])
+                closure.elsewhere.append((external, other.code))
+            continue
+        if client_id in made_before:
+            closure.already += 1
+            continue
+        chosen = _allocate(external, ask.mapping, ask.offer, room)
+        if chosen is None:
+            full += 1
+            continue
+        target, offered = chosen
+        rows.append(
+            {
+                "client_id": client_id,
+                "from_facility_id": closing.id,
+                "to_facility_id": facilities[target].id,
+                "effective_date": ask.effective,
+                "reason": f"{ask.site} closing",
+                "status": "planned",
+                "status_changed_at": now,
+                "created_at": now,
+                "source": "closure",
+                "ladder_step": 0,
+                "offer": ",".join(str(facilities[c].id) for c in offered) if len(offered) > 1 else None,
+                "choose_by": choose_by if len(offered) > 1 else None,
+            }
+        )
+    return rows, full
+
+
 def _room(
     session: Session,
     closing_id: int,
     effective: date,
     facilities: dict[str, Facility],
-    offer: list[str],
     capacity: dict[str, int],
 ) -> Counter:
     """Places left per offered clinic with a capacity: the capacity less the clients this closure

@@ -3,7 +3,8 @@
 Counts: `clients` in all; `planned` not notified yet; `notified`, `delivered` (the notice's
 delivery report) and `acknowledged` count everyone who got that far, whatever came after;
 `arrived`, `lost` (to follow-up) and `other` (moved elsewhere, declined, died, cancelled) are
-where each transfer ended. Beside them, `muted()`: how many of these clients get no messages at
+where each transfer ended. A transfer sent on (`rerouted`: its clinic closed before she arrived)
+is left out: the transfer that replaced it counts her. Beside them, `muted()`: how many of these clients get no messages at
 all, whatever the transfer's state, and why (died, moved away, STOP, her network).
 """
 
@@ -58,7 +59,7 @@ def progress(session: Session, site: str | None = None, scope=None) -> tuple[lis
     """The counts and the list of those needing follow-up (an open task about the transfer).
     `scope(query)`: narrows the queries to what the caller may see (the API's roles)."""
     source, target = aliased(Facility), aliased(Facility)
-    other = [s for s in ENDINGS if s not in ("arrived", "lost_to_follow_up")]
+    other = [s for s in ENDINGS if s not in ("arrived", "lost_to_follow_up", "rerouted")]
 
     def count(condition):
         return func.sum(case((condition, 1), else_=0))
@@ -81,6 +82,7 @@ def progress(session: Session, site: str | None = None, scope=None) -> tuple[lis
         .join(source, source.id == Transfer.from_facility_id)
         .join(target, target.id == Transfer.to_facility_id)
         .outerjoin(OutboundMessage, OutboundMessage.id == Transfer.notice_message_id)
+        .where(Transfer.status != "rerouted")
         .group_by(source.code, target.code)
         .order_by(source.code, target.code)
     )
