@@ -4,8 +4,9 @@ Counts: `clients` in all; `planned` not notified yet; `notified`, `delivered` (t
 delivery report) and `acknowledged` count everyone who got that far, whatever came after;
 `arrived`, `lost` (to follow-up) and `other` (moved elsewhere, declined, died, cancelled) are
 where each transfer ended. A transfer sent on (`rerouted`: its clinic closed before she arrived)
-is left out: the transfer that replaced it counts her. Beside them, `muted()`: how many of these clients get no messages at
-all, whatever the transfer's state, and why (died, moved away, STOP, her network).
+is left out: the transfer that replaced it counts her. Beside them, `muted()`: how many of these
+clients get no messages at all, whatever the transfer's state, and why (died, moved away, STOP,
+her network).
 """
 
 from __future__ import annotations
