@@ -170,17 +170,22 @@ def test_the_page_shows_names_totals_goal_words_links_and_the_csv_what_it_shows(
     assert "Beth" not in page
 
 
-def test_the_whole_programmes_board_is_kept_briefly_and_made_again_when_a_transfer_moves(programme):
+def test_the_whole_programmes_board_is_kept_30_seconds_and_then_made_again(programme, monkeypatch):
     from sqlalchemy import select
 
+    from sms_service.transfers import board as boards
     from sms_service.transfers.states import move
 
+    clock = [1000.0]
+    monkeypatch.setattr(boards, "monotonic", lambda: clock[0])
     with programme.db.session() as s:
         first = board(s, NOW, programme.config, cache_key="programme")
-        assert board(s, NOW, programme.config, cache_key="programme") is first  # kept
-        assert board(s, NOW, programme.config) is not first  # a scoped or uncached board is made afresh
         gail = s.scalar(select(Transfer).join(Client).where(Client.first_name == "Gail"))
         move(s, gail, "arrived", cause="clinic", actor="test", now=NOW)
     with programme.db.session() as s:
+        clock[0] += 29
+        assert board(s, NOW, programme.config, cache_key="programme") is first  # kept: at most 30 s old
+        assert board(s, NOW, programme.config).total.arrived == first.total.arrived + 1  # uncached: now
+        clock[0] += 2
         again = board(s, NOW, programme.config, cache_key="programme")
     assert again is not first and again.total.arrived == first.total.arrived + 1
