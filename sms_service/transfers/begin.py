@@ -6,8 +6,9 @@ reach her, her Mentor Mother is asked at once to tell her."""
 from __future__ import annotations
 
 from collections import Counter
+from collections.abc import Sequence
 from dataclasses import dataclass, field
-from datetime import datetime, timedelta
+from datetime import date, datetime, timedelta
 from typing import TYPE_CHECKING
 
 from sqlalchemy import exists, func, select, update
@@ -199,12 +200,22 @@ def _unreachable(session: Session, people: list[notices.Recipient], now: datetim
 
 def _move_visits(session: Session, ids: list[int], now: datetime) -> list[int]:
     """Her visits at the old clinic on or after the transfer's date now happen at the new one."""
-    groups: dict[tuple, list[int]] = {}
-    for client_id, from_id, to_id, day in session.execute(
-        select(Transfer.client_id, Transfer.from_facility_id, Transfer.to_facility_id, Transfer.effective_date).where(
-            among(session, Transfer.id, ids)
-        )
-    ):
+    return move_visits(
+        session,
+        session.execute(
+            select(
+                Transfer.client_id, Transfer.from_facility_id, Transfer.to_facility_id, Transfer.effective_date
+            ).where(among(session, Transfer.id, ids))
+        ).all(),
+        now,
+    )
+
+
+def move_visits(session: Session, moves: Sequence[tuple[int, int, int, date]], now: datetime) -> list[int]:
+    """Each (client, from clinic, to clinic, day): her scheduled visits at the first on or after
+    the day move to the second. Returns the visits moved (for `visits.revise`)."""
+    groups: dict[tuple[int, int, date], list[int]] = {}
+    for client_id, from_id, to_id, day in moves:
         groups.setdefault((from_id, to_id, day), []).append(client_id)
     moved: list[int] = []
     for (from_id, to_id, day), clients in groups.items():

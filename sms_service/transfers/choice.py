@@ -19,7 +19,7 @@ from ..followup.store import open_tasks
 from ..models import Facility, Transfer
 from ..outbound.messages import cancel_waiting
 from ..reminders import visits
-from .reroute import move_visits
+from .begin import move_visits
 from .states import OPEN, move, subject
 
 if TYPE_CHECKING:
@@ -85,7 +85,7 @@ def choose(
         cancel_waiting(
             session, [subject(transfer.id)], "she chose another clinic", now=now, purposes=("transfer_follow_up",)
         )
-        moved = move_visits(session, before, [(transfer.client_id, clinic.id, transfer.effective_date)], now)
+        moved = move_visits(session, [(transfer.client_id, before, clinic.id, transfer.effective_date)], now)
         visits.revise(session, moved, now, config)
     move(
         session,

@@ -12,13 +12,13 @@ from dataclasses import dataclass, field
 from datetime import date, datetime
 from typing import TYPE_CHECKING
 
-from sqlalchemy import select, update
+from sqlalchemy import select
 from sqlalchemy.orm import Session, aliased
 
 from ..db import among, bulk_insert
-from ..models import Appointment, Client, Facility, Transfer
+from ..models import Client, Facility, Transfer
 from ..reminders import visits
-from .begin import Started, start
+from .begin import Started, move_visits, start
 from .states import end_many
 
 if TYPE_CHECKING:
@@ -141,12 +141,12 @@ def send_on(
         ).all()
     )
     rows: list[dict] = []
-    moves: list[tuple[int, int, date]] = []
+    moves: list[tuple[int, int, int, date]] = []  # her visits at the closing clinic go with her
     for coming, target, offered in onward:
         day = max(coming.effective, today)
         if (coming.client_id, target.id, day) in taken:
             continue
-        moves.append((coming.client_id, target.id, day))
+        moves.append((coming.client_id, closing.id, target.id, day))
         rows.append(
             {
                 "client_id": coming.client_id,
@@ -171,29 +171,7 @@ def send_on(
     done.started = start(
         session, done.new_ids, now=now, config=config, actor=actor, source="closure", detail=f"{closing.code} closing"
     )
-    moved = move_visits(session, closing.id, moves, now)
+    moved = move_visits(session, moves, now)
     done.started.appointments_moved += len(moved)
     done.started.reminders_planned += visits.revise(session, moved, now, config)
     return done
-
-
-def move_visits(session: Session, from_id: int, moves: list[tuple[int, int, date]], now: datetime) -> list[int]:
-    """Her visits at `from_id` on or after the date move to her new clinic: each (client, clinic, date)."""
-    groups: dict[tuple[int, date], list[int]] = defaultdict(list)
-    for client_id, to_id, day in moves:
-        groups[(to_id, day)].append(client_id)
-    moved: list[int] = []
-    for (to_id, day), clients in groups.items():
-        moved += session.scalars(
-            update(Appointment)
-            .where(
-                among(session, Appointment.client_id, clients),
-                Appointment.facility_id == from_id,
-                Appointment.date >= day,
-                Appointment.status == "scheduled",
-            )
-            .values(facility_id=to_id, updated_at=now)
-            .returning(Appointment.id)
-            .execution_options(synchronize_session=False)
-        ).all()
-    return moved
