@@ -78,6 +78,7 @@ class Config:
     # care schedules for generated visits: a JSON file replacing the tables of the kinds it names
     # (sms_service/models/care.py); None: care.md's tables
     care_schedules: dict | None = None
+    danger_signs_file: str | None = None  # a programme's own danger signs, added to the default list
     # broadcasts (optional): above this many recipients a supervisor (or an admin) approves first
     broadcast_approval_above: int = 1000
     # dashboard sessions: the key that signs their cookies (required in production; a local run
@@ -213,6 +214,7 @@ def load_config(environ=None, *, instance_path: Path | None = None, **overrides)
         "missed_visit_time": _clock(text("MISSED_VISIT_TIME"), "MISSED_VISIT_TIME", Config.missed_visit_time, problems),
         "reminder_days_by_kind": _per_kind(text("REMINDER_DAYS_BY_KIND"), problems),
         "care_schedules": _schedules(text("CARE_SCHEDULES_FILE"), problems),
+        "danger_signs_file": _danger_signs(text("DANGER_SIGNS_FILE"), problems),
         "broadcast_approval_above": _number(
             text("BROADCAST_APPROVAL_ABOVE"), Config.broadcast_approval_above, int, "BROADCAST_APPROVAL_ABOVE", problems
         ),
@@ -311,6 +313,20 @@ def _clock(raw, name, default, problems):
     except ValueError:
         problems.append(f"{name}: a local time such as 09:00, not '{raw}'")
         return None
+
+
+def _danger_signs(path, problems):
+    """A programme's danger signs (the shape of inbound/danger_signs.json): read once to check it."""
+    if path is None:
+        return None
+    from .inbound.danger import load
+
+    try:
+        load(path)
+    except (OSError, ValueError, KeyError, TypeError, AttributeError) as exc:
+        problems.append(f"DANGER_SIGNS_FILE: cannot be read as danger signs ({type(exc).__name__}: {exc})")
+        return None
+    return path
 
 
 def _schedules(path, problems):

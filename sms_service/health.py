@@ -18,7 +18,7 @@ from sqlalchemy import func, select, text
 from .bootstrap import Services, get_services
 from .db import utcnow
 from .inbound import receive as inbound
-from .models import InboundMessage, OutboundMessage, UssdSession
+from .models import FollowUpTask, InboundMessage, OutboundMessage, UssdSession
 from .outbound.delivery import count_waiting_reports
 from .outbound.sending import PAUSE_KEY
 
@@ -80,6 +80,7 @@ class RecordCollector:
 
         yield from self._sending()
         yield from self._receiving()
+        yield from self._urgent()
 
         depth = GaugeMetricFamily("sms_queue_depth", "Jobs waiting per queue", labels=["queue"])
         paused = GaugeMetricFamily("sms_sending_paused", "1 while sending is stopped (stop the line)")
@@ -126,6 +127,24 @@ class RecordCollector:
         yield failed
         yield age
         yield latency
+
+    def _urgent(self):
+        """Open urgent tasks (a danger sign in a client's SMS) and the age of the oldest."""
+        count = GaugeMetricFamily("sms_urgent_tasks_open", "Open urgent tasks (danger signs)")
+        oldest = GaugeMetricFamily("sms_urgent_task_oldest_seconds", "Age of the oldest open urgent task")
+        try:
+            with self.services.db.session() as session:
+                n, first = session.execute(
+                    select(func.count(), func.min(FollowUpTask.created_at)).where(
+                        FollowUpTask.status == "open", FollowUpTask.priority == "urgent"
+                    )
+                ).one()
+                count.add_metric([], n)
+                oldest.add_metric([], (utcnow() - first).total_seconds() if first else 0)
+        except Exception as exc:
+            log.warning("metrics: database query failed: %s", type(exc).__name__)
+        yield count
+        yield oldest
 
     def _receiving(self):
         waiting = GaugeMetricFamily("sms_inbound_waiting", "Stored and not yet handled, by kind", labels=["kind"])

@@ -457,6 +457,7 @@ SCHEMAS = {
             "note": NULLABLE_STRING,
             "sms": NULLABLE_STRING,
             "status": {"type": "string"},
+            "priority": {"enum": ["normal", "urgent"]},
             "outcome": NULLABLE_STRING,
             "due_on": NULLABLE_STRING,
             "client_id": NULLABLE_STRING,

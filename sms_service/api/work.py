@@ -70,6 +70,7 @@ def task_json(t, client, sms: str | None = None) -> dict:
         "note": t.note,
         "sms": sms,
         "status": t.status,
+        "priority": t.priority,
         "outcome": t.outcome,
         "due_on": t.due_on.isoformat() if t.due_on else None,
         "client_id": client.external_id if client else None,

@@ -35,6 +35,7 @@ def open_tasks(session: Session, tasks: list[dict], *, now: datetime, today: dat
             "dedupe_key": t["dedupe_key"][:120] if t.get("dedupe_key") else None,
             "note": t.get("note"),
             "status": "open",
+            "priority": t.get("priority", "normal"),
             "due_on": t.get("due_on", today),
             "created_at": now,
             "inbound_message_id": t.get("inbound_message_id"),

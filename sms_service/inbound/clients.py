@@ -19,6 +19,7 @@ from ..texts.render import format_date, format_time, place_values
 from ..transfers import check_in, choice
 from ..transfers.notices import CHOICE_TEMPLATES, choices_text
 from ..transfers.states import OPEN, move
+from . import danger
 from .conversation import Conversation
 from .keywords import POLITE, Reading, normalise
 
@@ -32,6 +33,11 @@ def handle(talk: Conversation, clients: list, reading: Reading) -> None:
     if reading.keyword is None and not reading.words:
         talk.sms.intent = "empty"  # an empty SMS (or only punctuation): nothing to read, nobody to bother
         return
+    alarm = danger.read(talk.sms.text or "", talk.config.danger_signs_file)
+    if alarm:
+        urgent(talk, clients, reading, alarm)
+        if reading.keyword != "yes":  # her words were the danger, answered; a YES still confirms
+            return
     if reading.keyword in (None, "yes") and answer(talk, clients, reading):
         return
     action = {
@@ -352,6 +358,48 @@ def named(clinics: list[Facility | None], words: tuple[str, ...]) -> Facility | 
     wanted = set(words) - POLITE
     fits = [c for c in clinics if c is not None and wanted and wanted <= set(normalise(c.name))]
     return fits[0] if len(fits) == 1 else None
+
+
+# -- a danger sign ------------------------------------------------------------------------------
+
+
+def urgent(talk: Conversation, clients: list, reading: Reading, signs: list[str]) -> None:
+    """A danger sign in her SMS: an urgent task at once on her Mentor Mother's list (which her
+    facility's supervisor sees too), and one reply telling her to go to a facility now."""
+    client, _ = choose(clients, reading.words)
+    who = [client] if client is not None else clients
+    said = ", ".join(s.replace("_", " ") for s in signs)
+    open_tasks(
+        talk.session,
+        [
+            {
+                "client_id": c.id,
+                "kind": "danger_sign",
+                "subject": f"sms:{talk.sms.id}",
+                "inbound_message_id": talk.sms.id,
+                "dedupe_key": f"danger_sign:{talk.sms.id}:{c.id}",
+                "priority": "urgent",
+                "note": f"Her SMS speaks of danger ({said}): call her now, and see that she gets care.",
+            }
+            for c in who
+        ],
+        now=talk.now,
+        today=talk.today,
+    )
+    talk.sms.intent = "danger"
+    first = who[0]
+    clinic = first.facility
+    phone = (clinic.phone if clinic is not None else None) or (
+        first.mentor_mother.phone if first.mentor_mother else None
+    )
+    talk.reply(
+        "reply.danger",
+        first.language if len(who) == 1 else shared_language(who),
+        subject=f"danger:{talk.sms.id}",
+        client_id=first.id if len(who) == 1 else None,
+        first_name=names(who),
+        facility_phone=phone or "999",  # no clinic or Mentor Mother phone: Kenya's emergency number
+    )
 
 
 # -- anything else ------------------------------------------------------------------------------

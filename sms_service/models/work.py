@@ -17,6 +17,13 @@ class FollowUpTask(Base):
     __table_args__ = (
         Index("ix_follow_up_tasks_mm_status_due", "mentor_mother_id", "status", "due_on"),
         Index("ix_follow_up_tasks_client_kind", "client_id", "kind"),
+        # urgent tasks (a danger sign) stand first on every list and are counted in /metrics
+        Index(
+            "ix_follow_up_tasks_open_urgent",
+            "created_at",
+            postgresql_where=text("status = 'open' AND priority = 'urgent'"),
+            sqlite_where=text("status = 'open' AND priority = 'urgent'"),
+        ),
         Index("ix_follow_up_tasks_subject_status", "subject", "status"),
         # the board's "needs following up": open tasks about transfers
         Index(
@@ -40,6 +47,7 @@ class FollowUpTask(Base):
     dedupe_key: Mapped[str | None] = mapped_column(String(120), unique=True)
     note: Mapped[str | None] = mapped_column(Text)
     status: Mapped[str] = mapped_column(String(16), default="open")  # open, done, cancelled
+    priority: Mapped[str] = mapped_column(String(8), default="normal", server_default="normal")  # urgent
     outcome: Mapped[str | None] = mapped_column(String(64))
     due_on: Mapped[date | None] = mapped_column(Date)
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)

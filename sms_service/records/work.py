@@ -50,9 +50,19 @@ def _seen_by(caller, status: str | None = None):
 def visible_tasks(
     session: Session, caller, *, status: str | None = "open", after_id: int | None = None, limit: int = 100
 ):
-    """A page of the tasks `caller` may see, oldest first: (task, client, the SMS it is about)."""
-
-    return page_of(session, _seen_by(caller, status), FollowUpTask.id, after_id=after_id, limit=limit)
+    """A page of the tasks `caller` may see, oldest first: (task, client, the SMS it is about).
+    Of the open ones, the urgent (a danger sign) stand first: all of them, oldest first, at the
+    head of the first page; the pages go on through the others."""
+    query = _seen_by(caller, status)
+    if status != "open":
+        return page_of(session, query, FollowUpTask.id, after_id=after_id, limit=limit)
+    page = page_of(
+        session, query.where(FollowUpTask.priority != "urgent"), FollowUpTask.id, after_id=after_id, limit=limit
+    )
+    if after_id is None:
+        urgent = session.execute(query.where(FollowUpTask.priority == "urgent").order_by(FollowUpTask.created_at)).all()
+        page.items = [tuple(row) for row in urgent] + page.items
+    return page
 
 
 def outcomes_for(task: FollowUpTask) -> tuple[str, ...]:

@@ -70,6 +70,17 @@ CATALOGUE: dict[str, Template] = {
         en="Thank you {first_name}, we have noted your answer.",
         sw="Asante {first_name}, tumepokea jibu lako.",
     ),
+    "reply.danger": Template(  # her SMS spoke of a danger sign: at once, whatever else it said
+        en=(
+            "{first_name}, please go to the nearest health facility now. If you cannot, call {facility_phone}. "
+            "Your Mentor Mother will call you."
+        ),
+        sw=(
+            "{first_name}, tafadhali nenda kituo cha afya kilicho karibu sasa hivi. Usipoweza, piga {facility_phone}. "
+            "Mama Mshauri wako atakupigia."
+        ),
+        parts=2,
+    ),
     "reply.clinic_chosen": Template(
         en="Thank you {first_name}. From {date} your clinic is {facility_name}, near {landmark}. Tel {facility_phone}.",
         sw="Asante {first_name}. Kuanzia {date} kliniki yako ni {facility_name}, karibu na {landmark}. Simu {facility_phone}.",

@@ -60,6 +60,8 @@ WORDS: dict[str, tuple[str, str]] = {
         "Ufuatiliaji: anahitaji msaada kufika kliniki",
     ),
     "task.free_text": ("She sent an SMS", "Ametuma SMS"),
+    "task.danger_sign": ("Danger sign in her SMS", "Dalili ya hatari katika SMS yake"),
+    "tasks.urgent": ("URGENT", "DHARURA"),
     "task.call_back": ("Call her back", "Mpigie simu"),
     "task.change_date": ("She asks to change a visit date", "Anaomba kubadilisha tarehe ya miadi"),
     "task.opt_in_blocked": ("She wants messages again", "Anataka jumbe tena"),
