@@ -47,7 +47,8 @@ class FollowUpTask(Base):
     dedupe_key: Mapped[str | None] = mapped_column(String(120), unique=True)
     note: Mapped[str | None] = mapped_column(Text)
     status: Mapped[str] = mapped_column(String(16), default="open")  # open, done, cancelled
-    priority: Mapped[str] = mapped_column(String(8), default="normal", server_default="normal")  # urgent
+    # urgent (a danger sign) or normal; a database default: the USSD path's prepared insert names no priority
+    priority: Mapped[str] = mapped_column(String(8), server_default="normal")
     outcome: Mapped[str | None] = mapped_column(String(64))
     due_on: Mapped[date | None] = mapped_column(Date)
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
