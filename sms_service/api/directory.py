@@ -13,7 +13,7 @@ from ..outbound.eligibility import muted_clients
 from ..records import clients as records
 from .auth import requires
 from .base import blueprint
-from .errors import ApiError, int_arg, limit_arg
+from .errors import ApiError, int_arg, json_body, limit_arg, typed
 
 
 def facility_json(f: Facility) -> dict:
@@ -100,3 +100,37 @@ def get_client(client_id: str):
                 for e in events
             ],
         }
+
+
+@blueprint.post("/clients/<client_id>/messages")
+@requires()
+def answer_client(client_id: str):
+    """{"text", "task_id"}: one SMS to her, answering her task (or her latest SMS): 201, or 200
+    with the same message when this answer was made before (a retried request sends once)."""
+    from ..db import utcnow
+    from ..inbox.answer import AnswerRefused, answer
+    from ..models import FollowUpTask
+    from ..outbound.dispatch import enqueue_due
+
+    data = typed(json_body(), text=str, task_id=int)
+    if not (data.get("text") or "").strip():
+        raise ApiError(400, "text: the answer to send")
+    services = get_services()
+    with services.db.session() as session:
+        client = records.visible(session, g.caller, external_id=client_id)
+        if client is None:
+            raise ApiError(404, f"no client {client_id}")
+        task = None
+        if data.get("task_id") is not None:
+            task = session.get(FollowUpTask, data["task_id"])
+            if task is None or task.client_id != client.id:
+                raise ApiError(404, f"no task {data['task_id']} of client {client_id}")
+        try:
+            done = answer(session, client, data["text"], actor=g.caller.actor, now=utcnow(), task=task, origin="api")
+        except AnswerRefused as exc:
+            raise ApiError(exc.status, "the answer was refused", exc.problems) from exc
+    if done.created:
+        enqueue_due(services)
+    return {"id": done.message_id, "sms_parts": done.parts, "tasks_closed": done.closed_tasks}, (
+        201 if done.created else 200
+    )

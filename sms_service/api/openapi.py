@@ -307,6 +307,17 @@ OPERATIONS = [
     ),
     (
         "post",
+        "/clients/{client_id}/messages",
+        "Answer a client: one SMS, checked like a broadcast (discreet wording, plain characters, at "
+        "most 3 parts); the same answer again answers 200 and sends nothing more",
+        "any",
+        [_client_id()],
+        {"$ref": "#/components/schemas/AnswerRequest"},
+        "201",
+        {"$ref": "#/components/schemas/Answer"},
+    ),
+    (
+        "post",
         "/clients/{client_id}/events",
         "Record a life event: what has happened to her decides every message "
         "(the same event again answers 200 and changes nothing)",
@@ -445,6 +456,20 @@ SCHEMAS = {
             "not_before": {"type": "string"},
             "expires_at": {"type": "string"},
             "sent_at": NULLABLE_STRING,
+        },
+    },
+    "AnswerRequest": {
+        "type": "object",
+        "required": ["text"],
+        "properties": {"text": {"type": "string", "minLength": 1}, "task_id": {"type": "integer"}},
+    },
+    "Answer": {
+        "type": "object",
+        "required": ["id", "sms_parts"],
+        "properties": {
+            "id": {"type": "integer"},
+            "sms_parts": {"type": "integer"},
+            "tasks_closed": {"type": "integer"},
         },
     },
     "Task": {
