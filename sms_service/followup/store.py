@@ -9,7 +9,7 @@ from sqlalchemy import bindparam, select, update
 from sqlalchemy.orm import Session
 
 from ..db import among, bulk_insert, changed_rows, insert_ignoring
-from ..models import Client, FollowUpTask
+from ..models import Client, FollowUpTask, Transfer
 
 
 def open_tasks(session: Session, tasks: list[dict], *, now: datetime, today: date) -> int:
@@ -31,7 +31,7 @@ def open_tasks(session: Session, tasks: list[dict], *, now: datetime, today: dat
             "client_id": t.get("client_id"),
             "kind": t["kind"],
             "subject": t.get("subject"),
-            "transfer_id": _transfer_of(t.get("subject")),
+            "transfer_id": Transfer.in_subject(t.get("subject")),
             "dedupe_key": t["dedupe_key"][:120] if t.get("dedupe_key") else None,
             "note": t.get("note"),
             "status": "open",
@@ -45,11 +45,6 @@ def open_tasks(session: Session, tasks: list[dict], *, now: datetime, today: dat
         for t in tasks
     ]
     return len(bulk_insert(session, FollowUpTask.__table__, rows, returning=("id",), conflict="dedupe_key"))
-
-
-def _transfer_of(subject: str | None) -> int | None:
-    kind, _, key = (subject or "").partition(":")
-    return int(key) if kind == "transfer" and key.isdigit() else None
 
 
 def open_alert(

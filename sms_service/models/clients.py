@@ -231,6 +231,12 @@ class Transfer(Base):
     # where she should now go is the new clinic: open, or lost to follow-up (she may still turn up)
     GUIDING_STATES = (*TRANSFER_OPEN, TransferStatus.LOST_TO_FOLLOW_UP)
 
+    @staticmethod
+    def in_subject(subject: str | None) -> int | None:
+        """The transfer a message's or task's subject ("transfer:7") is about, or None."""
+        kind, _, transfer_id = (subject or "").partition(":")
+        return int(transfer_id) if kind == "transfer" and transfer_id.isdigit() else None
+
 
 class TransferEvent(Base):
     """One change of a transfer's status: when, to what, caused by whom or what. Append-only."""

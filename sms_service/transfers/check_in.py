@@ -64,7 +64,8 @@ def ask(session: Session, now: datetime, config: Config) -> int:
         )
     )
     people = notices.recipients(session, claimed)
-    reachable = [p for p in people if p.held("transfer_follow_up", today) is None]
+    held = {p.transfer_id: p.held("transfer_follow_up", today) for p in people}
+    reachable = [p for p in people if held[p.transfer_id] is None]
     at = datetime.combine(today, AT, tzinfo=config.tz)
     made = notices.create(session, "check_in", reachable, now=now, config=config, at=at)
     wait_until = max(at, now) + ANSWER_WITHIN
@@ -79,7 +80,7 @@ def ask(session: Session, now: datetime, config: Config) -> int:
                     p.client_id,
                     p.transfer_id,
                     f"She could not be asked by SMS whether she has reached {p.to.name} "
-                    f"({notices.UNREACHED.get(p.held('transfer_follow_up', today) or '', 'no SMS reaches her')}): "
+                    f"({notices.UNREACHED.get(held[p.transfer_id] or '', 'no SMS reaches her')}): "
                     "please check with her.",
                 )
                 for p in unreached

@@ -44,10 +44,7 @@ def subject(transfer_id: int) -> str:
     return f"transfer:{transfer_id}"
 
 
-def transfer_of(subject: str | None) -> int | None:
-    """The transfer a message's or task's subject is about (`subject` read back), or None."""
-    kind, _, transfer_id = (subject or "").partition(":")
-    return int(transfer_id) if kind == "transfer" and transfer_id.isdigit() else None
+transfer_of = Transfer.in_subject  # `subject` read back: the transfer it is about, or None
 
 
 def can_move(status: str, to: str) -> bool:
