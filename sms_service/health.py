@@ -81,6 +81,7 @@ class RecordCollector:
         yield from self._sending()
         yield from self._receiving()
         yield from self._urgent()
+        yield from self._answers()
 
         depth = GaugeMetricFamily("sms_queue_depth", "Jobs waiting per queue", labels=["queue"])
         paused = GaugeMetricFamily("sms_sending_paused", "1 while sending is stopped (stop the line)")
@@ -145,6 +146,32 @@ class RecordCollector:
             log.warning("metrics: database query failed: %s", type(exc).__name__)
         yield count
         yield oldest
+
+    def _answers(self):
+        """Per Mentor Mother: time to the first answer (median, p90, last 30 days), and her
+        clients' messages still unanswered after 24 and 72 hours."""
+        from .inbox.times import per_mentor
+
+        wait = GaugeMetricFamily(
+            "sms_answer_seconds",
+            "Time from a client's message to its first answer, last 30 days",
+            labels=["mentor_mother", "quantile"],
+        )
+        late = GaugeMetricFamily(
+            "sms_unanswered_messages", "Client messages not yet answered", labels=["mentor_mother", "older_than"]
+        )
+        try:
+            with self.services.db.session() as session:
+                for m in per_mentor(session, utcnow()):
+                    for q, value in (("0.5", m.median), ("0.9", m.p90)):
+                        if value is not None:
+                            wait.add_metric([m.code, q], value)
+                    late.add_metric([m.code, "24h"], m.over_24h)
+                    late.add_metric([m.code, "72h"], m.over_72h)
+        except Exception as exc:
+            log.warning("metrics: database query failed: %s", type(exc).__name__)
+        yield wait
+        yield late
 
     def _receiving(self):
         waiting = GaugeMetricFamily("sms_inbound_waiting", "Stored and not yet handled, by kind", labels=["kind"])

@@ -68,7 +68,8 @@ def test_an_answer_is_one_sms_whatever_is_retried_and_closes_her_task(app, servi
     assert answers(services) == [body["text"]]
     with services.db.session() as s:
         closed = s.get(FollowUpTask, task.id)
-        assert closed.status == "done" and closed.outcome.startswith("answered by") and closed.closed_at
+        assert closed.status == "done" and closed.outcome == "answered" and closed.closed_at
+        assert closed.closed_by == "mentor_mother:" + str(closed.mentor_mother_id)
         assert s.scalar(select(AuditEntry).where(AuditEntry.action == "client.answer")) is not None
     # another answer, other words: a second SMS
     assert post(app, people.tokens["zawadi"], "C-Amina", {"text": "Bring your card too."}).status_code == 201

@@ -126,7 +126,7 @@ def answer_client(client_id: str):
             if task is None or task.client_id != client.id:
                 raise ApiError(404, f"no task {data['task_id']} of client {client_id}")
         try:
-            done = answer(session, client, data["text"], actor=g.caller.actor, now=utcnow(), task=task, origin="api")
+            done = answer(session, client, data["text"], by=g.caller, now=utcnow(), task=task)
         except AnswerRefused as exc:
             raise ApiError(exc.status, "the answer was refused", exc.problems) from exc
     if done.created:

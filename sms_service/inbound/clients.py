@@ -19,7 +19,7 @@ from ..texts.render import format_date, format_time, place_values
 from ..transfers import check_in, choice
 from ..transfers.notices import CHOICE_TEMPLATES, choices_text
 from ..transfers.states import OPEN, move
-from . import danger
+from . import asks, danger
 from .conversation import Conversation
 from .keywords import POLITE, Reading, normalise
 
@@ -406,16 +406,46 @@ def urgent(talk: Conversation, clients: list, reading: Reading, signs: list[str]
 
 
 def free_text(talk: Conversation, clients: list, reading: Reading) -> None:
+    """Her words go to her Mentor Mother's list; asking for another visit date, as a change of
+    date the list can answer with the new day (as USSD 3 does)."""
     client, _ = choose(clients, reading.words)
+    wants_date = asks.asks_new_date(talk.sms.text or "")
     for who in [client] if client is not None else clients:
-        _task(talk, who, "free_text")
-    talk.sms.intent = "free_text"
+        if wants_date:
+            _date_task(talk, who)
+        else:
+            _task(talk, who, "free_text")
+    talk.sms.intent = "change_date" if wants_date else "free_text"
     first = client or clients[0]
     talk.reply(
         "reply.auto_ack",
         first.language if client else shared_language(clients),
         subject=f"auto_ack:{talk.written_on.isoformat()}",
         first_name=first.first_name if client else names(clients),
+    )
+
+
+def _date_task(talk: Conversation, client) -> None:
+    visit = talk.session.scalar(
+        select(Appointment.id)
+        .where(Appointment.client_id == client.id, Appointment.status == "scheduled", Appointment.date >= talk.today)
+        .order_by(Appointment.date, Appointment.time)
+        .limit(1)
+    )
+    open_tasks(
+        talk.session,
+        [
+            {
+                "client_id": client.id,
+                "kind": "change_date",
+                "subject": f"appointment:{visit}" if visit else f"sms:{talk.sms.id}",
+                "inbound_message_id": talk.sms.id,
+                "dedupe_key": f"change_date:sms:{talk.sms.id}:{client.id}",
+                "note": "SMS: she asks for another visit date",
+            }
+        ],
+        now=talk.now,
+        today=talk.today,
     )
 
 

@@ -7,6 +7,8 @@
 - `YES <code>` (NDIO …) within 30 minutes sends it, once; three wrong codes cancel it (she is
   told each time how many tries are left); a code already used says the broadcast went, with
   its count; anything else cancels it.
+- `REPLY <her name or client number> <text>` (JIBU …) answers one of her clients
+  (`mentor_answers`).
 - HELP / MSAADA answers with her help; anything else with the same help, as "not understood".
 """
 
@@ -16,6 +18,7 @@ from ..access import Caller, person_of
 from ..broadcasts import service
 from ..texts.gsm7 import normalise_gsm7, sms_parts
 from ..texts.render import format_date
+from . import mentor_answers
 from .conversation import Conversation
 from .keywords import Reading
 
@@ -28,6 +31,8 @@ def handle(talk: Conversation, mentor, reading: Reading) -> None:
     if first.upper() == COMMAND:
         service.cancel_unconfirmed(talk.session, mentor, talk.now)  # a new one replaces what waited
         return prepare(talk, mentor, text[len(COMMAND) :].strip())
+    if first.upper() in mentor_answers.COMMANDS:  # not about a broadcast waiting: it stays
+        return mentor_answers.handle(talk, mentor, text[len(first) :])
     if reading.keyword == "yes" and len(reading.words) == 1 and reading.words[0].isdigit():
         return confirm(talk, mentor, reading.words[0])
     if service.cancel_unconfirmed(talk.session, mentor, talk.now) and reading.keyword != "help":

@@ -1,8 +1,11 @@
 """A person answers a client: one SMS (purpose `reply`), checked like a broadcast (discreet
 wording refused and named, curly quotes offered plain, at most three parts), keyed to what it
-answers (her task, else her latest SMS) and to its text, so a double click or a retried request
+answers (the task named, else her latest SMS: what stays the same when it is sent again, even
+after the first closed her task) and to its text, so a double click or a retried request
 sends once. An opted-out client is reached only if she wrote within the last 7 days (she
-asked). Answering closes the task (or her SMS's tasks), recording who answered and when.
+asked). Answering closes the task it answers and every message of hers still waiting for an
+answer (`free_text`), recording who answered and when; a danger sign or a change of date asked
+for stays open until it is itself answered or done.
 """
 
 from __future__ import annotations
@@ -11,12 +14,12 @@ import hashlib
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 
-from sqlalchemy import select
+from sqlalchemy import or_, select, update
 from sqlalchemy.orm import Session
 
 from .. import audit
-from ..broadcasts.content import check
-from ..followup.store import close_tasks
+from ..access import Caller
+from ..broadcasts.content import Content, check
 from ..models import Client, FollowUpTask, InboundMessage
 from ..outbound.messages import create_message
 from ..texts.gsm7 import sms_parts
@@ -39,17 +42,28 @@ class Answered:
     closed_tasks: int
 
 
+WAITING = ("danger_sign", "free_text")  # her messages that wait for an answer, the most pressing first
+
+
+def waiting_task(session: Session, client: Client) -> FollowUpTask | None:
+    """What an answer to her answers: her open danger sign, else her newest message waiting."""
+    tasks = session.scalars(
+        select(FollowUpTask)
+        .where(FollowUpTask.client_id == client.id, FollowUpTask.status == "open", FollowUpTask.kind.in_(WAITING))
+        .order_by(FollowUpTask.id.desc())
+    ).all()
+    return min(tasks, key=lambda t: WAITING.index(t.kind), default=None)
+
+
+def checked(text: str) -> Content:
+    """What an answer would be (its plain text and SMS parts), or why it may not go."""
+    return check(text, None)
+
+
 def answer(
-    session: Session,
-    client: Client,
-    text: str,
-    *,
-    actor: str,
-    now: datetime,
-    task: FollowUpTask | None = None,
-    origin: str | None = None,
+    session: Session, client: Client, text: str, *, by: Caller, now: datetime, task: FollowUpTask | None = None
 ) -> Answered:
-    content = check(text, None)
+    content = checked(text)
     if not content.ok:
         raise AnswerRefused(400, content.problems, content.normalised.get("en"))
     body = content.texts["en"]
@@ -77,20 +91,29 @@ def answer(
     )
     closed: list[int] = []
     if created:
-        subjects = [task.subject] if task is not None and task.subject else []
-        if latest is not None:
-            subjects.append(f"sms:{latest[0]}")
-        closed = close_tasks(session, subjects, f"answered by {actor}", now=now)
-        if task is not None and task.status == "open" and task.id not in closed:
-            task.status, task.outcome, task.closed_at = "done", f"answered by {actor}"[:64], now
-            closed.append(task.id)
+        answered = FollowUpTask.kind == "free_text"
+        if task is not None:
+            answered = or_(answered, FollowUpTask.id == task.id)
+        closed = list(
+            session.scalars(
+                update(FollowUpTask)
+                .where(FollowUpTask.client_id == client.id, FollowUpTask.status == "open", answered)
+                .values(status="done", outcome="answered", closed_at=now, closed_by=by.who[:64])
+                .returning(FollowUpTask.id)
+                .execution_options(synchronize_session=False)
+            )
+        )
+        if task is not None:
+            session.refresh(task)
         audit.record(
             session,
-            actor,
+            by.actor,
             "client.answer",
             subject_type="client",
             subject_id=client.external_id,
-            origin=origin,
+            origin=by.channel,
+            message=message.id,
+            person=by.who,
             parts=sms_parts(body),
             tasks=len(closed),
         )

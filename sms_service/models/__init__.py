@@ -21,6 +21,7 @@ from .messages import (
     InboundMessage,
     MessageStatusEvent,
     OutboundMessage,
+    QuickReply,
 )
 from .work import ApiToken, AuditEntry, AuditLogIsAppendOnly, ConsentEvent, FollowUpTask, UssdSession
 
@@ -46,6 +47,7 @@ __all__ = [
     "MentorMother",
     "MessageStatusEvent",
     "OutboundMessage",
+    "QuickReply",
     "Transfer",
     "TransferEvent",
     "UssdSession",

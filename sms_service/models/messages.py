@@ -142,6 +142,7 @@ class InboundMessage(Base):
     __tablename__ = "inbound_messages"
     __table_args__ = (
         Index("ix_inbound_messages_phone_received", "phone", "received_at"),
+        Index("ix_inbound_messages_client_id", "client_id", "id"),  # a client's conversation, the inbox
         # what waits to be handled: a small partial index (rows leave it once handled)
         Index(
             "ix_inbound_messages_waiting",
@@ -165,3 +166,18 @@ class InboundMessage(Base):
     intent: Mapped[str | None] = mapped_column(String(24))  # the keyword it was read as
     handled_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
     refused: Mapped[str | None] = mapped_column(String(64))  # why it was not acted on (unusable number…)
+
+
+class QuickReply(Base):
+    """An answer a person may pick instead of typing it, kept by an admin in both languages and
+    checked like a template (discreet wording, GSM-7, at most three SMS parts)."""
+
+    __tablename__ = "quick_replies"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    text_en: Mapped[str] = mapped_column(Text)
+    text_sw: Mapped[str] = mapped_column(Text)
+    position: Mapped[int] = mapped_column(Integer, default=0)  # the order they are offered in
+    updated_by: Mapped[str] = mapped_column(String(64))
+    updated_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+    removed_at: Mapped[datetime | None] = mapped_column(UTCDateTime)  # kept: answers made from it stay explained

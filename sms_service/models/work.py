@@ -50,6 +50,7 @@ class FollowUpTask(Base):
     # urgent (a danger sign) or normal; a database default: the USSD path's prepared insert names no priority
     priority: Mapped[str] = mapped_column(String(8), server_default="normal")
     outcome: Mapped[str | None] = mapped_column(String(64))
+    closed_by: Mapped[str | None] = mapped_column(String(64))  # who did it ("user:3", "mentor_mother:2")
     due_on: Mapped[date | None] = mapped_column(Date)
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
     closed_at: Mapped[datetime | None] = mapped_column(UTCDateTime)

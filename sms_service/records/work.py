@@ -65,6 +65,12 @@ def visible_tasks(
     return page
 
 
+def seen_task(session: Session, caller, task_id: int) -> tuple[FollowUpTask, Client] | None:
+    """A task the caller may see, with its client."""
+    row = session.execute(_seen_by(caller).where(FollowUpTask.id == task_id)).first()
+    return (row[0], row[1]) if row is not None and row[1] is not None else None
+
+
 def outcomes_for(task: FollowUpTask) -> tuple[str, ...]:
 
     if transfer_of(task.subject) is not None:
@@ -93,7 +99,7 @@ def finish(
             record(session, transfer, outcome, by=replace(caller, channel="task"), now=now, config=config, note=note)
         except OutcomeRefused as exc:
             raise TaskRefused(str(exc)) from None
-    found.status, found.outcome, found.closed_at = "done", outcome, now
+    found.status, found.outcome, found.closed_at, found.closed_by = "done", outcome, now, caller.who[:64]
     if note:
         found.note = f"{found.note or ''}\n{note[:500]}".strip()
     audit.record(

@@ -52,6 +52,11 @@ CATALOGUE: dict[str, Template] = {
         en="{first_name}, your next clinic visit is on {date} {time} at {facility_name}.",
         sw="{first_name}, miadi yako ijayo ya kliniki ni {date} {time} katika {facility_name}.",
     ),
+    "reply.visit_moved": Template(  # she asked for another date, and a person set it
+        en="{first_name}, your clinic visit is now on {date} {time} at {facility_name}. Reply VISIT to see it again.",
+        sw="{first_name}, miadi yako ya kliniki sasa ni {date} {time} katika {facility_name}. Jibu TAREHE kuiona tena.",
+        parts=2,
+    ),
     "reply.no_visit": Template(
         en="{first_name}, we have no clinic visit booked for you. Your Mentor Mother will contact you.",
         sw="{first_name}, hatuna miadi ya kliniki iliyopangwa kwako. Mama Mshauri wako atawasiliana nawe.",
@@ -237,8 +242,49 @@ CATALOGUE: dict[str, Template] = {
     ),
     # --- Mentor Mothers -----------------------------------------------------------------------
     "mm.help": Template(
-        en="To message all your clients send: BC your message. We reply with the count and a code; send YES and the code to send it.",
-        sw="Kutuma ujumbe kwa wateja wako wote tuma: BC ujumbe wako. Tutajibu na idadi na nambari ya siri; tuma NDIO na nambari hiyo kuutuma.",
+        en=(
+            "To message all your clients send: BC your message. We reply with the count and a code; send YES and "
+            "the code to send it. To answer one client send: REPLY her name or client number, then your message."
+        ),
+        sw=(
+            "Kutuma ujumbe kwa wateja wako wote tuma: BC ujumbe wako. Tutajibu na idadi na nambari ya siri; tuma "
+            "NDIO na nambari hiyo kuutuma. Kumjibu mteja mmoja tuma: JIBU jina lake au nambari yake, kisha ujumbe wako."
+        ),
+        parts=3,
+        audience="mentor_mother",
+    ),
+    "mm.answer_help": Template(
+        en="To answer one client send: REPLY her name or client number, then your message. Example: REPLY {first_name} See you on Monday.",
+        sw="Kumjibu mteja mmoja tuma: JIBU jina lake au nambari yake, kisha ujumbe wako. Mfano: JIBU {first_name} Tuonane Jumatatu.",
+        parts=2,
+        audience="mentor_mother",
+    ),
+    "mm.answer_sent": Template(
+        en="Sent to {first_name}: {parts} SMS.",
+        sw="Imetumwa kwa {first_name}: SMS {parts}.",
+        audience="mentor_mother",
+    ),
+    "mm.answer_already": Template(
+        en="That answer already went to {first_name}. Nothing more is sent.",
+        sw="Jibu hilo lilishamfikia {first_name}. Hakuna kitakachotumwa tena.",
+        audience="mentor_mother",
+    ),
+    "mm.answer_which": Template(
+        en="Which client? {names}. Send REPLY and her client number, then your message.",
+        sw="Mteja yupi? {names}. Tuma JIBU na nambari yake ya mteja, kisha ujumbe wako.",
+        parts=2,
+        audience="mentor_mother",
+    ),
+    "mm.answer_no_client": Template(
+        en="None of your clients is called {first_name}. Send REPLY, her name or client number, then your message.",
+        sw="Hakuna mteja wako anayeitwa {first_name}. Tuma JIBU, jina lake au nambari yake, kisha ujumbe wako.",
+        parts=2,
+        audience="mentor_mother",
+    ),
+    "mm.answer_not_reachable": Template(
+        en="Not sent: {first_name} stopped our messages and has not written in the last 7 days. Please call her.",
+        sw="Haukutumwa: {first_name} alisitisha jumbe zetu na hajaandika kwa siku 7 zilizopita. Tafadhali mpigie simu.",
+        parts=2,
         audience="mentor_mother",
     ),
     "mm.broadcast_preview": Template(
@@ -297,8 +343,9 @@ CATALOGUE: dict[str, Template] = {
         audience="mentor_mother",
     ),
     "mm.unknown_command": Template(
-        en="Sorry, we did not understand. Send BC and your message to write to your clients, or HELP.",
-        sw="Samahani, hatukuelewa. Tuma BC na ujumbe wako kuwaandikia wateja wako, au MSAADA.",
+        en="Sorry, we did not understand. Send BC and your message to write to all your clients, REPLY to answer one, or HELP.",
+        sw="Samahani, hatukuelewa. Tuma BC na ujumbe wako kuwaandikia wateja wako wote, JIBU kumjibu mmoja, au MSAADA.",
+        parts=2,
         audience="mentor_mother",
     ),
 }

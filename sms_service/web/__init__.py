@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from flask import Flask
 
-from . import auth, broadcasts, clients, imports, messages, simulator, tasks, transfers  # noqa: F401  (the routes)
+from . import auth, broadcasts, clients, imports, inbox, messages, simulator, tasks, transfers  # noqa: F401  (the routes)
 from .base import blueprint
 
 __all__ = ["blueprint", "init_app"]

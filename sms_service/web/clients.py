@@ -13,6 +13,8 @@ from sqlalchemy import select
 from .. import life_events
 from ..bootstrap import get_services
 from ..db import utcnow
+from ..inbox import conversation, quick
+from ..inbox.answer import waiting_task
 from ..models import Transfer
 from ..outbound.eligibility import muted_clients
 from ..records import clients as records
@@ -52,7 +54,11 @@ def _page(s, person, *, asked: dict | None = None, problems: list | None = None,
         "client.html",
         person=person,
         transfers=list(transfers),
-        events=records.timeline(s, person, services.config.tz),
+        talk=conversation.of(s, person),
+        answer_task=waiting_task(s, person),
+        quick_replies=quick.offered(s),
+        # her messages and ours are in the conversation above it
+        events=[e for e in records.timeline(s, person, services.config.tz) if e.kind not in ("sms_in", "sms_out")],
         life=life_events.events_of(s, person.id),
         muted=muted_clients(s, [person])[person.id],
         kinds=list(life_events.KINDS),

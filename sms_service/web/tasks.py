@@ -7,6 +7,7 @@ from flask import abort, g, redirect, render_template, request, url_for
 
 from ..bootstrap import get_services
 from ..db import utcnow
+from ..inbox import quick
 from ..records.work import TaskRefused, finish, outcomes_for, visible_tasks
 from .auth import flash_done, flash_problem, needs
 from .base import blueprint, id_arg
@@ -21,7 +22,14 @@ def tasks():
     with get_services().db.session() as s:
         found = visible_tasks(s, g.caller, status=status, after_id=id_arg("after"), limit=50)
         rows = [(task, client, sms, outcomes_for(task)) for task, client, sms in found.items]
-        return render_template("tasks.html", rows=rows, status=status, next_id=found.next_id)
+        return render_template(
+            "tasks.html",
+            rows=rows,
+            status=status,
+            next_id=found.next_id,
+            quick_replies=quick.offered(s),
+            today=get_services().config.today(),
+        )
 
 
 @blueprint.post("/tasks/<int:task_id>")

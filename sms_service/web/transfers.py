@@ -4,9 +4,12 @@ needs following up, a drill-down list, and one transfer with its events and outc
 from __future__ import annotations
 
 from flask import Response, abort, g, redirect, render_template, request, url_for
+from sqlalchemy import select
 
 from ..bootstrap import get_services
 from ..db import utcnow
+from ..inbox import times, who
+from ..models import MentorMother
 from ..records import transfers as records
 from ..transfers.board import as_csv, board
 from ..transfers.outcomes import OutcomeRefused, record
@@ -34,7 +37,20 @@ def _board():
 @needs()
 def transfers():
     shown = _board()
-    return render_template("transfers.html", b=shown, funnel=funnel_svg(shown.funnel, t))
+    with get_services().db.session() as s:
+        answer_times = times.per_mentor(s, utcnow(), _mentors_seen(s))
+    return render_template(
+        "transfers.html", b=shown, funnel=funnel_svg(shown.funnel, t), answer_times=answer_times, spoken=times.spoken
+    )
+
+
+def _mentors_seen(s) -> list[int] | None:
+    """The Mentor Mothers whose answer times the caller sees: all, her facility's, or herself."""
+    if g.caller.role == "admin":
+        return None
+    if g.caller.role == "mentor_mother":
+        return [g.caller.mentor_mother_id]
+    return list(s.scalars(select(MentorMother.id).where(MentorMother.facility_id == g.caller.facility_id)))
 
 
 @blueprint.get("/transfers.csv")
@@ -66,7 +82,14 @@ def transfer(transfer_id: int):
         found = records.visible(s, g.caller, transfer_id)
         if found is None:
             abort(404)
-        return render_template("transfer.html", tr=found, events=records.events(s, found), outcomes=OUTCOMES)
+        events = records.events(s, found)
+        return render_template(
+            "transfer.html",
+            tr=found,
+            events=events,
+            outcomes=OUTCOMES,
+            names=who.names(s, {e.actor for e in events if e.actor}),  # "client:1" read as her name
+        )
 
 
 @blueprint.post("/transfers/<int:transfer_id>")
