@@ -155,6 +155,17 @@ def _life_events(lines):
         )
 
 
+def _inbox(lines):
+    for r in map(json.loads, lines):
+        yield (
+            r["database"],
+            f"inbox page, a Mentor Mother with {r['clients']} clients and {r['messages']:,} messages (p95)",
+            f"{r['inbox_p95_ms']} ms",
+            "≤ 200 ms",
+            r["ratio_to_200ms"],
+        )
+
+
 def _programme(lines):
     for r in map(json.loads, lines):
         ratios = r["ratios"]
@@ -213,6 +224,7 @@ BENCHMARKS = [  # name, issue, arguments, parser
     ("soak", 10, [], _soak),
     ("life_events", 16, [], _life_events),
     ("programme", 19, ["--workers", "3"], _programme),
+    ("inbox", 20, [], _inbox),
 ]
 
 

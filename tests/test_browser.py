@@ -244,3 +244,48 @@ def test_the_main_pages_render_for_an_admin_in_both_languages(page, site):
     shot(page, "message-log-sw")
     with services.db.session() as s:  # nothing the pages did sent anything
         assert s.scalar(select(Broadcast.id)) is None
+
+
+def test_a_mentor_mother_at_360_px_answers_a_message_and_sees_it_in_the_conversation(browser, site):
+    # issue 20: free text stopped on her list with no way to answer
+    from sms_service.db import utcnow
+    from sms_service.inbound.route import handle_inbound_sms
+    from sms_service.models import InboundMessage, OutboundMessage
+
+    base, services, people = site
+    with services.db.session() as s:
+        sms = InboundMessage(
+            provider_id="ATXbrowser_1",
+            phone="+254700000001",
+            text="Nimepoteza kitabu changu cha kliniki",
+            received_at=utcnow(),
+        )
+        s.add(sms)
+        s.flush()
+        sms_id = sms.id
+    handle_inbound_sms(services, sms_id)
+    context = browser.new_context(viewport={"width": 360, "height": 740})
+    tab = context.new_page()
+    tab.set_default_timeout(10_000)
+    try:
+        log_in(tab, base, "zawadi")
+        tab.goto(f"{base}/inbox")
+        tab.click(f"#inbox-{people.clients['Amina']} a")
+        tab.wait_for_selector("#conversation")
+        words = "Njoo kliniki Jumatatu, tutakupa kitabu kipya."
+        tab.fill("form.answer textarea[name=text]", words)
+        tab.click("form.answer button")
+        tab.wait_for_selector("#answer-parts")
+        assert tab.inner_text("#answer-parts") == "SMS 1"  # shown before it goes
+        with services.db.session() as s:
+            assert s.scalar(select(OutboundMessage.id).where(OutboundMessage.body == words)) is None
+        tab.click("form.answer button")
+        tab.wait_for_selector(".flash.done")
+        line = tab.locator("ol.talk li.line.out", has_text=words)
+        assert line.count() == 1 and "Jibu" in line.inner_text() and "Zawadi" in line.inner_text()
+        assert tab.evaluate("document.documentElement.scrollWidth") <= 360
+        shot(tab, "conversation-360")
+        with services.db.session() as s:
+            assert len(s.scalars(select(OutboundMessage).where(OutboundMessage.body == words)).all()) == 1
+    finally:
+        context.close()

@@ -51,6 +51,8 @@ class Talk:
 
 
 def of(session: Session, client: Client) -> Talk:
+    """Her conversation. An SMS not out yet is coming (a reminder waits for its day and hour);
+    a reply is in the conversation at once (it goes now, whatever the hour)."""
     talk = Talk()
     hers = or_(
         OutboundMessage.client_id == client.id,
@@ -67,7 +69,7 @@ def of(session: Session, client: Client) -> Talk:
             f"msg.{m.status}",
             by=typed_by.get(m.id, "") if m.purpose == "reply" and m.template is None else "",
         )
-        (talk.coming if m.status in MESSAGE_WAITING else talk.lines).append(line)
+        (talk.coming if m.status in MESSAGE_WAITING and m.purpose != "reply" else talk.lines).append(line)
     written = or_(
         InboundMessage.client_id == client.id,
         and_(InboundMessage.client_id.is_(None), InboundMessage.phone == client.phone),

@@ -79,6 +79,14 @@ def per_mentor(session: Session, now: datetime, mentor_ids: list[int] | None = N
     return sorted(found.values(), key=lambda t: t.name)
 
 
+def worst_first(rows: list[Times], most: int = 20) -> tuple[list[Times], int]:
+    """The Mentor Mothers a supervisor should look at first (the most left unanswered, then the
+    slowest), of those with any client message; and how many more there are."""
+    some = [t for t in rows if t.answered or t.over_24h]
+    some.sort(key=lambda t: (-t.over_72h, -t.over_24h, -(t.p90 or 0), t.name))
+    return some[:most], max(0, len(some) - most)
+
+
 def spoken(seconds: float | None) -> str:
     """A wait as a person reads it: "45 min", "3 h 20 min", "2 d 4 h"; "–" when there is none."""
     if seconds is None:

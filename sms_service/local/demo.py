@@ -146,7 +146,26 @@ def load_demo(session: Session, today: date) -> dict[str, ImportReport]:
         if report.errors:
             raise RuntimeError(f"demo data refused: {report.errors[0]}")
         reports[kind] = report
+    _quick_replies(session)
     return reports
+
+
+QUICK_REPLIES = (
+    ("Your Mentor Mother will call you today.", "Mama Mshauri wako atakupigia simu leo."),
+    ("Please come to the clinic on your visit day and bring your clinic book.",
+     "Tafadhali njoo kliniki siku ya miadi yako na ubebe kitabu chako cha kliniki."),
+)  # fmt: skip
+
+
+def _quick_replies(session: Session) -> None:
+    """Two quick replies to answer with, once."""
+    from ..access import Caller
+    from ..db import utcnow
+    from ..inbox import quick
+
+    if not quick.offered(session):
+        for en, sw in QUICK_REPLIES:
+            quick.add(session, Caller("demo", "admin", "cli"), en, sw, now=utcnow())
 
 
 # username (never a real account's: "demo-…"), name, role, scope

@@ -15,7 +15,7 @@ from ..bootstrap import get_services
 from ..db import utcnow
 from ..inbox import conversation, quick
 from ..inbox.answer import waiting_task
-from ..models import Transfer
+from ..models import FollowUpTask, Transfer
 from ..outbound.eligibility import muted_clients
 from ..records import clients as records
 from .auth import flash_done, needs
@@ -47,6 +47,16 @@ def _her(s, client_id: int):
     return person
 
 
+def _answering(s, person):
+    """What an answer from her page answers: the task it was opened from (`?task=`), else her
+    danger sign or newest message waiting."""
+    asked = id_arg("task")
+    task = s.get(FollowUpTask, asked) if asked is not None else None
+    if task is not None and task.client_id == person.id and task.status == "open":
+        return task
+    return waiting_task(s, person)
+
+
 def _page(s, person, *, asked: dict | None = None, problems: list | None = None, status: int = 200):
     services = get_services()
     transfers = s.scalars(select(Transfer).where(Transfer.client_id == person.id).order_by(Transfer.id.desc()))
@@ -55,7 +65,7 @@ def _page(s, person, *, asked: dict | None = None, problems: list | None = None,
         person=person,
         transfers=list(transfers),
         talk=conversation.of(s, person),
-        answer_task=waiting_task(s, person),
+        answer_task=_answering(s, person),
         quick_replies=quick.offered(s),
         # her messages and ours are in the conversation above it
         events=[e for e in records.timeline(s, person, services.config.tz) if e.kind not in ("sms_in", "sms_out")],

@@ -38,9 +38,14 @@ def _board():
 def transfers():
     shown = _board()
     with get_services().db.session() as s:
-        answer_times = times.per_mentor(s, utcnow(), _mentors_seen(s))
+        answer_times, more = times.worst_first(times.per_mentor(s, utcnow(), _mentors_seen(s)))
     return render_template(
-        "transfers.html", b=shown, funnel=funnel_svg(shown.funnel, t), answer_times=answer_times, spoken=times.spoken
+        "transfers.html",
+        b=shown,
+        funnel=funnel_svg(shown.funnel, t),
+        answer_times=answer_times,
+        more_times=more,
+        spoken=times.spoken,
     )
 
 

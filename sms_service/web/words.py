@@ -345,6 +345,15 @@ WORDS: dict[str, tuple[str, str]] = {
     "times.title": ("Answer times, last 30 days", "Muda wa kujibu, siku 30 zilizopita"),
     "times.answered": ("Answered", "Zilizojibiwa"),
     "times.who": ("Mentor Mother", "Mentor Mother"),
+    "times.none": ("No client has written in the last 30 days.", "Hakuna mteja aliyeandika siku 30 zilizopita."),
+    "times.more": (
+        "and {n} more Mentor Mothers (every one in /metrics)",
+        "na Mentor Mothers {n} zaidi (wote katika /metrics)",
+    ),
+    "times.order": (
+        "Those with the most messages left unanswered first.",
+        "Wenye jumbe nyingi zisizojibiwa kwanza.",
+    ),
     "talk.title": ("Conversation", "Mazungumzo"),
     "talk.none": ("No messages yet.", "Bado hakuna jumbe."),
     "talk.coming": ("Coming messages", "Jumbe zijazo"),
