@@ -25,6 +25,26 @@ from tests.support.fake_at import FakeAfricasTalking
 wire()  # who reacts to what, as every process of the service wires itself (tests build services directly too)
 
 
+@pytest.fixture(autouse=True, scope="session")
+def _one_hash_for_the_test_password():
+    """A scrypt hash costs 0.13 s here, and most tests make five accounts that share one invented
+    password: they share its one salted hash too (made the real way, once). Every other password
+    is hashed afresh, and every login still checks the real hash."""
+    from werkzeug.security import generate_password_hash
+
+    from sms_service.accounts import users
+    from tests.support.people import PASSWORD
+
+    shared = generate_password_hash(PASSWORD)
+    with pytest.MonkeyPatch.context() as patch:
+        patch.setattr(
+            users,
+            "generate_password_hash",
+            lambda password: shared if password == PASSWORD else generate_password_hash(password),
+        )
+        yield
+
+
 @pytest.fixture(scope="session")
 def redis_server():
     server = embedded_redis.start()

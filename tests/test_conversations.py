@@ -13,7 +13,7 @@ from datetime import date, timedelta
 from itertools import count
 
 import pytest
-from sqlalchemy import select, update
+from sqlalchemy import func, select, update
 
 from sms_service.db import utcnow
 from sms_service.gateway import build_gateway
@@ -259,6 +259,32 @@ def test_a_danger_sign_reaches_her_mentor_mothers_list_and_her_supervisors_withi
             re.search(r'<div class="task[^"]*" id="inbox-\d+">', inbox).group(0).startswith('<div class="task urgent"')
         )
     assert len(to(send_due(services, fake_at), AMINA)) == 1  # go to a facility now: once
+
+
+def test_every_phrasing_of_the_danger_table_reaches_both_lists_within_one_tick(app, services, people, fake_at):
+    from sms_service.access import Caller
+    from sms_service.models import Facility, MentorMother
+    from sms_service.records.work import visible_tasks
+    from tests.test_danger import DANGER
+
+    with services.db.session() as s:
+        zawadi = s.scalar(select(MentorMother.id).where(MentorMother.code == "MM1"))
+        clinic = s.scalar(select(Facility.id).where(Facility.code == "F1"))
+    lists = {
+        "her Mentor Mother": Caller("test", "mentor_mother", "web", mentor_mother_id=zawadi),
+        "her supervisor": Caller("test", "supervisor", "web", facility_id=clinic),
+    }
+    for text, sign in DANGER:
+        sms_in(app, services, AMINA, text)  # one run of the handler: one tick
+        with services.db.session() as s:
+            sms_id = s.scalar(select(func.max(InboundMessage.id)))
+            for name, caller in lists.items():
+                urgent = [
+                    task.inbound_message_id
+                    for task, _, _ in visible_tasks(s, caller, limit=10).items
+                    if task.priority == "urgent"
+                ]
+                assert sms_id in urgent, (text, sign, name)
 
 
 def test_the_conversation_reads_in_plain_words_both_ways_with_what_is_coming(app, services, people, fake_at):
