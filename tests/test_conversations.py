@@ -162,10 +162,12 @@ def test_a_bad_answer_on_the_page_or_by_sms_is_refused_with_its_reason_and_nothi
         assert refused.status_code == 400 and reason in refused.get_data(as_text=True).replace("&#34;", '"'), text
     sms_in(app, services, ZAWADI, "REPLY Amina your PrEP is ready")  # never repeated back
     sms_in(app, services, ZAWADI, "REPLY Chausiku hello")  # Imani's client: no one of Zawadi's
+    sms_in(app, services, ZAWADI, "REPLY Amina " + "neno " * 110)
     sent = send_due(services, fake_at)
     assert to(sent, AMINA) == [] and to(sent, "+254700000003") == []
     told = " | ".join(to(sent, ZAWADI))  # one batch: in either order
-    assert "neno ambalo hatutumi" in told and "PrEP" not in told and len(to(sent, ZAWADI)) == 2
+    assert "neno ambalo hatutumi" in told and "PrEP" not in told and len(to(sent, ZAWADI)) == 3
+    assert "Haukutumwa: ujumbe wako ni SMS 4." in told
     assert "Hakuna mteja wako anayeitwa Chausiku" in told
     # she may not answer a client she may not see
     assert log_in(web, "imani").status_code == 302
@@ -185,8 +187,12 @@ def test_an_opted_out_client_is_reached_if_she_wrote_today_not_if_a_month_ago(ap
     log_in(web, "zawadi")
     assert page_answer(web, people.clients["Amina"], "I will call you at noon.", confirm=True).status_code == 302
     page_answer(web, people.clients["Beth"], "Are you well?", confirm=True)
+    sms_in(app, services, ZAWADI, "REPLY Beth Are you well?")
     sent = send_due(services, fake_at)
     assert to(sent, AMINA) == ["I will call you at noon."] and to(sent, BETH) == []
+    assert to(sent, ZAWADI) == [
+        "Haukutumwa: Beth alisitisha jumbe zetu na hajaandika kwa siku 7 zilizopita. Tafadhali mpigie simu."
+    ]
 
 
 @pytest.mark.parametrize("asked", ["ussd", "sms"])
@@ -229,6 +235,46 @@ def test_a_date_in_the_past_is_refused(app, services, people, fake_at):
     web.post(f"/tasks/{task.id}/date", data={"date": "2020-01-01", "csrf_token": csrf_of(web, "/tasks")})
     assert "the new date has passed" in web.get("/tasks").get_data(as_text=True)
     assert open_task(services, "change_date") is not None
+
+
+def test_a_new_date_at_a_clinic_closed_by_then_is_refused_naming_it(app, services, people, fake_at):
+    from sms_service.models import Facility
+
+    sms_in(app, services, AMINA, "can I change my visit date")
+    task = open_task(services, "change_date")
+    with services.db.session() as s:
+        visit = s.scalar(select(Appointment).where(Appointment.client_id == people.clients["Amina"]))
+        before = visit.date
+        s.execute(update(Facility).where(Facility.code == "F1").values(closed_on=date.today() + timedelta(days=14)))
+    send_due(services, fake_at)
+    web = app.test_client()
+    log_in(web, "zawadi")
+    later = (date.today() + timedelta(days=20)).isoformat()
+    web.post(f"/tasks/{task.id}/date", data={"date": later, "csrf_token": csrf_of(web, "/tasks")})
+    assert "Mwangaza closes on" in web.get("/tasks").get_data(as_text=True)
+    with services.db.session() as s:
+        assert s.scalar(select(Appointment.date).where(Appointment.client_id == people.clients["Amina"])) == before
+    assert to(send_due(services, fake_at), AMINA) == [] and open_task(services, "change_date") is not None
+
+
+def test_a_client_who_stopped_messages_and_asked_long_ago_is_not_texted_her_new_date(app, services, people, fake_at):
+    sms_in(app, services, AMINA, "can I change my visit date")
+    task = open_task(services, "change_date")
+    with services.db.session() as s:
+        s.execute(update(Client).where(Client.phone == AMINA).values(opted_out_at=utcnow()))
+        s.execute(
+            update(FollowUpTask).where(FollowUpTask.id == task.id).values(created_at=utcnow() - timedelta(days=9))
+        )
+        s.execute(update(InboundMessage).values(received_at=utcnow() - timedelta(days=9)))
+    send_due(services, fake_at)
+    web = app.test_client()
+    log_in(web, "zawadi")
+    new_day = date.today() + timedelta(days=12)
+    web.post(f"/tasks/{task.id}/date", data={"date": new_day.isoformat(), "csrf_token": csrf_of(web, "/tasks")})
+    assert "hajajulishwa" in web.get("/tasks").get_data(as_text=True)  # she is not told: call her
+    with services.db.session() as s:
+        assert s.scalar(select(Appointment.date).where(Appointment.client_id == people.clients["Amina"])) == new_day
+    assert to(send_due(services, fake_at), AMINA) == []
 
 
 @pytest.mark.parametrize(

@@ -15,6 +15,7 @@ from ..followup.store import open_tasks
 from ..life_events import renewal
 from ..models import Appointment, Facility, OutboundMessage, Transfer
 from ..outbound import consent
+from ..reminders.visits import next_visit
 from ..texts.render import format_date, format_time, place_values
 from ..transfers import check_in, choice
 from ..transfers.notices import CHOICE_TEMPLATES, choices_text
@@ -140,16 +141,10 @@ def visit(talk: Conversation, clients: list, reading: Reading) -> None:
     client = the_one(talk, clients, reading)
     if client is None:
         return
-    upcoming = talk.session.execute(
-        select(Appointment, Facility)
-        .join(Facility, Facility.id == Appointment.facility_id)
-        .where(Appointment.client_id == client.id, Appointment.status == "scheduled", Appointment.date >= talk.today)
-        .order_by(Appointment.date, Appointment.time)
-        .limit(1)
-    ).first()
-    if upcoming is None:
+    appointment = next_visit(talk.session, client.id, talk.today)
+    if appointment is None:
         return talk.reply("reply.no_visit", client.language, client_id=client.id, first_name=client.first_name)
-    appointment, facility = upcoming
+    facility = talk.session.get_one(Facility, appointment.facility_id)
     talk.reply(
         "reply.next_visit",
         client.language,
@@ -426,19 +421,14 @@ def free_text(talk: Conversation, clients: list, reading: Reading) -> None:
 
 
 def _date_task(talk: Conversation, client) -> None:
-    visit = talk.session.scalar(
-        select(Appointment.id)
-        .where(Appointment.client_id == client.id, Appointment.status == "scheduled", Appointment.date >= talk.today)
-        .order_by(Appointment.date, Appointment.time)
-        .limit(1)
-    )
+    visit = next_visit(talk.session, client.id, talk.today)
     open_tasks(
         talk.session,
         [
             {
                 "client_id": client.id,
                 "kind": "change_date",
-                "subject": f"appointment:{visit}" if visit else f"sms:{talk.sms.id}",
+                "subject": f"appointment:{visit.id}" if visit else f"sms:{talk.sms.id}",
                 "inbound_message_id": talk.sms.id,
                 "dedupe_key": f"change_date:sms:{talk.sms.id}:{client.id}",
                 "note": "SMS: she asks for another visit date",

@@ -14,7 +14,8 @@ from sqlalchemy import func, select
 
 from ..access import Caller, person_of
 from ..inbox.answer import AnswerRefused, answer, waiting_task
-from ..models import Client, FollowUpTask
+from ..models import Client
+from ..texts.gsm7 import normalise_gsm7, sms_parts
 from .conversation import Conversation
 
 COMMANDS = ("REPLY", "JIBU")
@@ -50,14 +51,13 @@ def handle(talk: Conversation, mentor, text: str) -> None:
         done = answer(talk.session, client, words, by=who, now=talk.now)  # keyed to her latest SMS
     except AnswerRefused as refused:
         talk.sms.intent = "mm_answer:refused"
-        if refused.status == 409:
+        if "unreachable" in refused.reasons:
             return _say(talk, mentor, "mm.answer_not_reachable", first_name=client.first_name)
-        text_problems = " ".join(refused.problems)
-        if "may not be sent" in text_problems:
+        if "revealing" in refused.reasons:
             return _say(talk, mentor, "mm.broadcast_refused")
-        if "SMS parts" in text_problems:
-            return _say(talk, mentor, "mm.broadcast_too_long", parts=text_problems.split(" SMS parts")[0].split()[-1])
-        return _say(talk, mentor, "mm.unknown_command")
+        if "too_long" in refused.reasons:
+            return _say(talk, mentor, "mm.broadcast_too_long", parts=sms_parts(normalise_gsm7(words)))
+        return _say(talk, mentor, "mm.unknown_command")  # characters no phone shows
     if not done.created:
         return _say(talk, mentor, "mm.answer_already", first_name=client.first_name)
     talk.replies.append(done.message_id)  # her answer goes out with the acknowledgement
@@ -79,11 +79,7 @@ def _hers(talk: Conversation, mentor, named: str) -> list[Client]:
         talk.session.scalars(mine.where(func.lower(Client.first_name) == named.lower()).order_by(Client.id).limit(10))
     )
     if len(by_name) > 1:
-        waiting = [c for c in by_name if _waiting(talk, c) is not None]
+        waiting = [c for c in by_name if waiting_task(talk.session, c) is not None]
         if len(waiting) == 1:
             return waiting
     return by_name
-
-
-def _waiting(talk: Conversation, client: Client) -> FollowUpTask | None:
-    return waiting_task(talk.session, client)

@@ -29,9 +29,16 @@ KEEPS = timedelta(hours=6)  # an answer not out by then is stale
 
 
 class AnswerRefused(Exception):
-    def __init__(self, status: int, problems: list[str], offered: str | None = None):
+    def __init__(self, status: int, problems: list[str], offered: str | None = None, reasons: frozenset = frozenset()):
         self.status, self.problems, self.offered = status, problems, offered
+        self.reasons = reasons  # the content check's: revealing, not_gsm7, too_long, empty; unreachable
         super().__init__("; ".join(problems))
+
+
+def reachable(client: Client, asked_at: datetime | None, now: datetime) -> bool:
+    """May a person's answer reach her? Yes, unless she stopped our messages and has not asked
+    anything (written, or asked on the USSD) in the last 7 days."""
+    return client.opted_out_at is None or (asked_at is not None and now - asked_at <= SHE_ASKED)
 
 
 @dataclass(frozen=True)
@@ -65,7 +72,7 @@ def answer(
 ) -> Answered:
     content = checked(text)
     if not content.ok:
-        raise AnswerRefused(400, content.problems, content.normalised.get("en"))
+        raise AnswerRefused(400, content.problems, content.normalised.get("en"), frozenset(content.reasons))
     body = content.texts["en"]
     latest = session.execute(
         select(InboundMessage.id, InboundMessage.received_at)
@@ -73,8 +80,12 @@ def answer(
         .order_by(InboundMessage.id.desc())
         .limit(1)
     ).first()
-    if client.opted_out_at is not None and (latest is None or now - latest[1] > SHE_ASKED):
-        raise AnswerRefused(409, ["she has stopped our messages and has not written in the last 7 days"])
+    if not reachable(client, latest[1] if latest else None, now):
+        raise AnswerRefused(
+            409,
+            ["she has stopped our messages and has not written in the last 7 days"],
+            reasons=frozenset({"unreachable"}),
+        )
     about = f"task:{task.id}" if task is not None else f"sms:{latest[0]}" if latest else "none"
     digest = hashlib.sha256(body.encode()).hexdigest()[:12]
     message, created = create_message(

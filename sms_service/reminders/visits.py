@@ -84,6 +84,16 @@ def cancel(session: Session, appointment: Appointment, now: datetime, config: Co
     return True
 
 
+def next_visit(session: Session, client_id: int, today: date) -> Appointment | None:
+    """Her next visit booked, from `today` on (the earliest, by date and time)."""
+    return session.scalar(
+        select(Appointment)
+        .where(Appointment.client_id == client_id, Appointment.status == V.SCHEDULED, Appointment.date >= today)
+        .order_by(Appointment.date, Appointment.time)
+        .limit(1)
+    )
+
+
 def reschedule(
     session: Session, appointment: Appointment, day: date, at: time | None, now: datetime, config: Config
 ) -> None:

@@ -82,14 +82,14 @@ def set_visit_date(task_id: int):
         return redirect(url_for("web.tasks"))
     with services.db.session() as s:
         try:
-            new_date.set_date(s, g.caller, task_id, day, at, now=utcnow(), config=services.config)
+            told = new_date.set_date(s, g.caller, task_id, day, at, now=utcnow(), config=services.config)
         except LookupError:
             abort(404)
         except new_date.DateRefused as refused:
             flash_problem(str(refused))
             return redirect(url_for("web.tasks"))
     enqueue_due(services)
-    flash_done("tasks.date_set")
+    flash_done("tasks.date_set" if told else "tasks.date_set_untold")
     return redirect(url_for("web.tasks"))
 
 

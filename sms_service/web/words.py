@@ -447,6 +447,12 @@ WORDS: dict[str, tuple[str, str]] = {
     "tasks.new_time": ("Time", "Saa"),
     "tasks.set_date": ("Set the date and tell her", "Weka tarehe na umjulishe"),
     "tasks.date_set": ("The visit is moved; she is told by SMS.", "Miadi imehamishwa; amejulishwa kwa SMS."),
+    "tasks.date_set_untold": (
+        "The visit is moved. She stopped our messages and asked over 7 days ago, so she is not told by SMS: "
+        "please call her.",
+        "Miadi imehamishwa. Alisitisha jumbe zetu na aliomba zaidi ya siku 7 zilizopita, kwa hiyo hajajulishwa "
+        "kwa SMS: tafadhali mpigie simu.",
+    ),
     "outcome.answered": ("Answered", "Amejibiwa"),
     "outcome.date_changed": ("New date set", "Tarehe mpya imewekwa"),
     # simulator
