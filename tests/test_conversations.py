@@ -354,6 +354,23 @@ def test_the_conversation_reads_in_plain_words_both_ways_with_what_is_coming(app
     assert "(client:" not in transfer_page and "chaguo lake la USSD (Beth)" in transfer_page
 
 
+def test_a_client_on_her_mentor_mothers_phone_never_sees_the_mentor_mothers_own_messages(
+    app, services, people, fake_at
+):
+    with services.db.session() as s:
+        amina = s.get_one(Client, people.clients["Amina"])
+        dada = Client(external_id="C-Dada", first_name="Dada", phone=ZAWADI, facility_id=amina.facility_id,
+                      mentor_mother_id=amina.mentor_mother_id, language="sw")  # fmt: skip
+        s.add(dada)
+        s.flush()
+        dada_id = dada.id
+    sms_in(app, services, ZAWADI, "BC Karibuni kliniki Jumamosi")  # her own command, answered to her phone
+    web = app.test_client()
+    log_in(web, "zawadi")
+    page = web.get(f"/clients/{dada_id}").get_data(as_text=True)
+    assert "Karibuni kliniki Jumamosi" not in page and "NDIO" not in page
+
+
 def test_quick_replies_are_kept_by_an_admin_checked_and_offered_in_her_language(app, services, people, fake_at):
     web = app.test_client()
     log_in(web, "admin")

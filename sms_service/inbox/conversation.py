@@ -47,16 +47,20 @@ class Line:
 class Talk:
     lines: list[Line] = field(default_factory=list)  # oldest first
     coming: list[Line] = field(default_factory=list)  # SMS still to go, soonest first
-    last_in: datetime | None = None  # when she last wrote
 
 
 def of(session: Session, client: Client) -> Talk:
     """Her conversation. An SMS not out yet is coming (a reminder waits for its day and hour);
     a reply is in the conversation at once (it goes now, whatever the hour)."""
     talk = Talk()
-    hers = or_(
+    hers = or_(  # hers, or to her number for nobody in particular since she is on it (not to a Mentor Mother)
         OutboundMessage.client_id == client.id,
-        and_(OutboundMessage.client_id.is_(None), OutboundMessage.phone == client.phone),
+        and_(
+            OutboundMessage.client_id.is_(None),
+            OutboundMessage.mentor_mother_id.is_(None),
+            OutboundMessage.phone == client.phone,
+            OutboundMessage.created_at >= client.created_at,
+        ),
     )
     sent = session.scalars(select(OutboundMessage).where(hers).order_by(OutboundMessage.id.desc()).limit(EACH)).all()
     typed_by = _typists(session, client)
@@ -72,12 +76,16 @@ def of(session: Session, client: Client) -> Talk:
         (talk.coming if m.status in MESSAGE_WAITING and m.purpose != "reply" else talk.lines).append(line)
     written = or_(
         InboundMessage.client_id == client.id,
-        and_(InboundMessage.client_id.is_(None), InboundMessage.phone == client.phone),
+        and_(
+            InboundMessage.client_id.is_(None),
+            InboundMessage.mentor_mother_id.is_(None),
+            InboundMessage.phone == client.phone,
+            InboundMessage.received_at >= client.created_at,
+        ),
     )
     for sms in session.scalars(select(InboundMessage).where(written).order_by(InboundMessage.id.desc()).limit(EACH)):
         at = sms.sent_at or sms.received_at
         talk.lines.append(Line(at, "in", said_as(sms.intent), sms.text, urgent=sms.intent == "danger"))
-        talk.last_in = max(talk.last_in or at, at)
     talk.lines.extend(_ussd(session, client))
     talk.lines.sort(key=lambda line: line.at)
     talk.coming.sort(key=lambda line: line.at)
