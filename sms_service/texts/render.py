@@ -7,41 +7,7 @@ import string
 from datetime import date, time
 
 from .catalogue import CATALOGUE
-
-DAYS = {
-    "en": ("Monday", "Tuesday", "Wednesday", "Thursday", "Friday", "Saturday", "Sunday"),
-    "sw": ("Jumatatu", "Jumanne", "Jumatano", "Alhamisi", "Ijumaa", "Jumamosi", "Jumapili"),
-}
-MONTHS = {
-    "en": (
-        "January",
-        "February",
-        "March",
-        "April",
-        "May",
-        "June",
-        "July",
-        "August",
-        "September",
-        "October",
-        "November",
-        "December",
-    ),
-    "sw": (
-        "Januari",
-        "Februari",
-        "Machi",
-        "Aprili",
-        "Mei",
-        "Juni",
-        "Julai",
-        "Agosti",
-        "Septemba",
-        "Oktoba",
-        "Novemba",
-        "Desemba",
-    ),
-}
+from .dates import day_names, long_date
 
 
 def language_of(language: str | None) -> str:
@@ -50,8 +16,8 @@ def language_of(language: str | None) -> str:
 
 
 def format_date(day: date, language: str) -> str:
-    language = language_of(language)
-    return f"{DAYS[language][day.weekday()]} {day.day} {MONTHS[language][day.month - 1]} {day.year}"
+    """ "Jumanne 1 Desemba 2026" / "Tuesday 1 December 2026" (CLDR's names: `dates`)."""
+    return long_date(day, language_of(language))
 
 
 def format_time(moment: time | None, language: str = "en") -> str:
@@ -95,7 +61,7 @@ def say_hours(hours: str, language: str | None) -> str:
         return hours
 
     def day(code: str) -> str:
-        return DAYS["sw"][DAY_CODES.index(code)]
+        return day_names("sw")[DAY_CODES.index(code)]
 
     def span(m: re.Match) -> str:
         days = day(m[1]) + (f"-{day(m[2])}" if m[2] else "")

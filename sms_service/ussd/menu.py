@@ -15,7 +15,8 @@ from collections.abc import Callable
 from dataclasses import dataclass, field, replace
 from datetime import date, time
 
-from ..texts.render import DAYS, MONTHS, say_hours, with_landmark
+from ..texts.dates import short_date
+from ..texts.render import say_hours, with_landmark
 from .texts import JOIN, TEXTS, WHICH
 
 LIMIT = 160  # characters a screen shows in all (Safaricom), the channel's own 4-character prefix included
@@ -106,8 +107,8 @@ def t(key: str, language: str, **values) -> str:
 
 
 def say_date(day: date, language: str) -> str:
-    lang = "en" if language == "en" else "sw"
-    return f"{DAYS[lang][day.weekday()][:3]} {day.day} {MONTHS[lang][day.month - 1][:3]} {day.year}"
+    """CLDR's short form, never ambiguous: "Jumamosi 5 Des 2026", "Sat 5 Dec 2026"."""
+    return short_date(day, "en" if language == "en" else "sw")
 
 
 def say_time(at: time | None, language: str) -> str:

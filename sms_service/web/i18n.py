@@ -9,6 +9,7 @@ from datetime import datetime
 
 from flask import session
 
+from ..texts.dates import on_page
 from .words import WORDS
 
 
@@ -27,10 +28,16 @@ def init_app(app) -> None:
     from ..bootstrap import get_services
 
     @app.template_filter("local")
-    def local(moment: datetime | None, shape: str = "%d %b %Y %H:%M") -> str:
+    def local(moment: datetime | None, pattern: str | None = None) -> str:
+        """A moment in the programme's time zone, in the reader's language (CLDR: "1 Des 2026 14:05")."""
         if moment is None:
             return ""
-        return moment.astimezone(get_services().config.tz).strftime(shape)
+        return on_page(moment.astimezone(get_services().config.tz), language(), pattern)
+
+    @app.template_filter("day")
+    def day(value, pattern: str | None = None) -> str:
+        """A date in the reader's language ("1 Des 2026"; `pattern` in CLDR's letters)."""
+        return on_page(value, language(), pattern) if value is not None else ""
 
     @app.template_filter("long_date")
     def long_date(day) -> str:
