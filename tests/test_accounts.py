@@ -93,3 +93,27 @@ def test_a_disabled_account_cannot_log_in_until_enabled(runner, services):
     assert "DISABLED" in runner.invoke(args=["users", "list"]).output
     assert runner.invoke(args=["users", "enable", "admin2"]).exit_code == 0
     assert attempt(services, "admin2", "long-enough-password").account is not None
+
+
+def test_an_accounts_language_defaults_to_its_mentor_mothers(runner, services):
+    # issue 21: "A Kiswahili Mentor Mother's account opens in English"
+    with services.db.session() as s:
+        clinic = Facility(code="F1", name="Mwangaza")
+        s.add_all(
+            [
+                clinic,
+                MentorMother(code="MM1", name="Zawadi", phone="+254700000900", facility=clinic, language="sw"),
+                MentorMother(code="MM2", name="Imani", phone="+254700000901", facility=clinic, language="en"),
+            ]
+        )
+    for username, args in (
+        ("zawadi", ["--role", "mentor_mother", "--mentor-mother", "MM1"]),
+        ("imani", ["--role", "mentor_mother", "--mentor-mother", "MM2"]),
+        ("zawadi-en", ["--role", "mentor_mother", "--mentor-mother", "MM1", "--language", "en"]),
+        ("desk", ["--role", "supervisor", "--facility", "F1"]),
+    ):
+        made = runner.invoke(args=["users", "add", username, *args])
+        assert made.exit_code == 0, made.output
+    with services.db.session() as s:
+        languages = dict(s.execute(select(User.username, User.language)).all())
+    assert languages == {"zawadi": "sw", "imani": "en", "zawadi-en": "en", "desk": "en"}

@@ -25,7 +25,7 @@ from werkzeug.security import check_password_hash, generate_password_hash
 
 from .. import audit
 from ..access import ROLES, Caller, person_of, scope_ids
-from ..models import LoginSession, User
+from ..models import LoginSession, MentorMother, User
 
 MIN_PASSWORD = 10
 MIN_STRENGTH = 3  # zxcvbn's score, 0 to 4: "safely unguessable"
@@ -135,20 +135,25 @@ def add(
     password: str,
     facility: str | None = None,
     mentor_mother: str | None = None,
-    language: str = "en",
+    language: str | None = None,
     actor: str = "cli",
 ) -> User:
-    """A new account. Raises `AccountRefused` (or `access.ScopeRefused`) saying why not."""
+    """A new account. Raises `AccountRefused` (or `access.ScopeRefused`) saying why not. Its
+    language, when not given, is its Mentor Mother's (she reads what her clients read), else English."""
     username = username.strip().lower()
     if not username or len(username) > 64 or not username.replace("-", "").replace(".", "").replace("_", "").isalnum():
         raise AccountRefused("a username is letters, digits, '.', '-' or '_' (at most 64)")
     if role not in ROLES:
         raise AccountRefused(f"role: one of {', '.join(ROLES)}")
-    if language not in ("en", "sw"):
+    if language not in (None, "en", "sw"):
         raise AccountRefused("language: en or sw")
     if session.scalar(select(User.id).where(User.username == username)) is not None:
         raise AccountRefused(f"there is already an account {username}")
     facility_id, mentor_id = scope_ids(session, role, facility, mentor_mother)
+    if language is None:
+        language = (
+            session.scalar(select(MentorMother.language).where(MentorMother.id == mentor_id)) if mentor_id else None
+        ) or "en"
     user = User(
         username=username,
         name=name.strip() or username,

@@ -44,7 +44,12 @@ def users_group() -> None:
 @click.argument("username")
 @role_options
 @click.option("--name", default="", help="The person's name, as the dashboard shows it.")
-@click.option("--language", type=click.Choice(["en", "sw"]), default="en", show_default=True)
+@click.option(
+    "--language",
+    type=click.Choice(["en", "sw"]),
+    default=None,
+    help="The pages' language [default: her Mentor Mother's, else en]",
+)
 @click.option("--password-stdin", is_flag=True, help="Read the password from standard input.")
 def add_user(username, role, name, facility, mentor_mother, language, password_stdin) -> None:
     """Make an account for USERNAME."""
