@@ -108,8 +108,7 @@ def answer_client(client_id: str):
     """{"text", "task_id"}: one SMS to her, answering her task (or her latest SMS): 201, or 200
     with the same message when this answer was made before (a retried request sends once)."""
     from ..db import utcnow
-    from ..inbox.answer import AnswerRefused, answer
-    from ..models import FollowUpTask
+    from ..inbox.answer import AnswerRefused, answer, her_task
     from ..outbound.dispatch import enqueue_due
 
     data = typed(json_body(), text=str, task_id=int)
@@ -120,11 +119,9 @@ def answer_client(client_id: str):
         client = records.visible(session, g.caller, external_id=client_id)
         if client is None:
             raise ApiError(404, f"no client {client_id}")
-        task = None
-        if data.get("task_id") is not None:
-            task = session.get(FollowUpTask, data["task_id"])
-            if task is None or task.client_id != client.id:
-                raise ApiError(404, f"no task {data['task_id']} of client {client_id}")
+        task = her_task(session, client, data.get("task_id"))
+        if data.get("task_id") is not None and task is None:
+            raise ApiError(404, f"no task {data['task_id']} of client {client_id}")
         try:
             done = answer(session, client, data["text"], by=g.caller, now=utcnow(), task=task)
         except AnswerRefused as exc:

@@ -8,7 +8,7 @@ message, or a word of the visit said as another ("another day", "siku nyingine")
 
 from __future__ import annotations
 
-from .keywords import _one_slip, normalise
+from .keywords import normalise, one_slip
 
 CHANGE = frozenset(
     {
@@ -32,4 +32,4 @@ def asks_new_date(text: str) -> bool:
 
 
 def _is(word: str, among: frozenset[str]) -> bool:
-    return word in among or (len(word) >= 6 and any(len(t) >= 6 and _one_slip(word, t) for t in among))
+    return word in among or (len(word) >= 6 and any(len(t) >= 6 and one_slip(word, t) for t in among))

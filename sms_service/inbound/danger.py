@@ -17,7 +17,7 @@ from dataclasses import dataclass
 from functools import cache
 from pathlib import Path
 
-from .keywords import _one_slip, normalise
+from .keywords import normalise, one_slip
 
 GAP = 2  # other words allowed between two words of a phrasing
 DEFAULT = Path(__file__).with_name("danger_signs.json")
@@ -91,4 +91,4 @@ def _says(words: list[str], phrasing: tuple[str, ...]) -> bool:
 def _same(word: str, wanted: str) -> bool:
     if wanted.endswith("*"):
         return word.startswith(wanted[:-1])
-    return word == wanted or (len(wanted) >= 5 and _one_slip(word, wanted))
+    return word == wanted or (len(wanted) >= 5 and one_slip(word, wanted))

@@ -110,11 +110,11 @@ def keyword_of(word: str) -> str | None:
             return keyword
     if len(word) < 5:
         return None
-    near = {keyword for target, keyword in FORGIVING.items() if _one_slip(word, target)}
+    near = {keyword for target, keyword in FORGIVING.items() if one_slip(word, target)}
     return near.pop() if len(near) == 1 else None
 
 
-def _one_slip(word: str, target: str) -> bool:
+def one_slip(word: str, target: str) -> bool:
     """Damerau distance 1: one letter missing, extra, or two neighbours swapped; a different
     letter only for targets of six letters or more."""
     if word == target:

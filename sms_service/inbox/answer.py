@@ -52,6 +52,12 @@ class Answered:
 WAITING = ("danger_sign", "free_text")  # her messages that wait for an answer, the most pressing first
 
 
+def her_task(session: Session, client: Client, task_id: int | None) -> FollowUpTask | None:
+    """The task `task_id` if it is about her (what an answer may name), else None."""
+    task = session.get(FollowUpTask, task_id) if task_id is not None else None
+    return task if task is not None and task.client_id == client.id else None
+
+
 def waiting_task(session: Session, client: Client) -> FollowUpTask | None:
     """What an answer to her answers: her open danger sign, else her newest message waiting."""
     tasks = session.scalars(

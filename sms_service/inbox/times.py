@@ -50,11 +50,16 @@ def _quantile(values: list[float], q: float) -> float | None:
     return values[int(rank) - 1]
 
 
-def per_mentor(session: Session, now: datetime, mentor_ids: list[int] | None = None) -> list[Times]:
-    """Each active Mentor Mother's answer times (those of `mentor_ids`, when given), by name."""
+def per_mentor(
+    session: Session, now: datetime, mentor_ids: list[int] | None = None, *, facility_id: int | None = None
+) -> list[Times]:
+    """Each active Mentor Mother's answer times (those of `mentor_ids`, or of `facility_id`, when
+    given), by name."""
     mentors = select(MentorMother.id, MentorMother.code, MentorMother.name).where(MentorMother.active.is_(True))
     if mentor_ids is not None:
         mentors = mentors.where(MentorMother.id.in_(mentor_ids or [0]))
+    if facility_id is not None:
+        mentors = mentors.where(MentorMother.facility_id == facility_id)
     found = {mid: Times(mid, code, name) for mid, code, name in session.execute(mentors)}
     if not found:
         return []

@@ -70,26 +70,10 @@ class Event:
     status: str = ""
 
 
-def timeline(session: Session, client: Client, tz) -> list[Event]:
-    """Everything about her, newest first."""
-    events: list[Event] = []
-    for m in session.scalars(
-        select(OutboundMessage)
-        .where(OutboundMessage.client_id == client.id)
-        .order_by(OutboundMessage.id.desc())
-        .limit(TIMELINE_EACH)
-    ):
-        reason = f" ({m.failure_reason})" if m.failure_reason else ""
-        events.append(
-            Event(m.sent_at or m.not_before, "sms_out", m.purpose.replace("_", " "), m.body, m.status + reason)
-        )
-    for sms in session.scalars(
-        select(InboundMessage)
-        .where(InboundMessage.client_id == client.id)
-        .order_by(InboundMessage.id.desc())
-        .limit(TIMELINE_EACH)
-    ):
-        events.append(Event(sms.received_at, "sms_in", (sms.intent or "sms").upper(), sms.text))
+def timeline(session: Session, client: Client, tz, *, messages: bool = True) -> list[Event]:
+    """Everything about her, newest first; without her messages both ways (`messages=False`)
+    for a page that shows them as her conversation."""
+    events: list[Event] = _messages(session, client) if messages else []
     for a in session.scalars(
         select(Appointment)
         .where(Appointment.client_id == client.id)
@@ -152,3 +136,25 @@ def timeline(session: Session, client: Client, tz) -> list[Event]:
             )
         )
     return sorted(events, key=lambda e: e.at, reverse=True)
+
+
+def _messages(session: Session, client: Client) -> list[Event]:
+    events: list[Event] = []
+    for m in session.scalars(
+        select(OutboundMessage)
+        .where(OutboundMessage.client_id == client.id)
+        .order_by(OutboundMessage.id.desc())
+        .limit(TIMELINE_EACH)
+    ):
+        reason = f" ({m.failure_reason})" if m.failure_reason else ""
+        events.append(
+            Event(m.sent_at or m.not_before, "sms_out", m.purpose.replace("_", " "), m.body, m.status + reason)
+        )
+    for sms in session.scalars(
+        select(InboundMessage)
+        .where(InboundMessage.client_id == client.id)
+        .order_by(InboundMessage.id.desc())
+        .limit(TIMELINE_EACH)
+    ):
+        events.append(Event(sms.received_at, "sms_in", (sms.intent or "sms").upper(), sms.text))
+    return events

@@ -14,8 +14,8 @@ from .. import life_events
 from ..bootstrap import get_services
 from ..db import utcnow
 from ..inbox import conversation, quick
-from ..inbox.answer import waiting_task
-from ..models import FollowUpTask, Transfer
+from ..inbox.answer import her_task, waiting_task
+from ..models import Transfer
 from ..outbound.eligibility import muted_clients
 from ..records import clients as records
 from .auth import flash_done, needs
@@ -50,11 +50,8 @@ def _her(s, client_id: int):
 def _answering(s, person):
     """What an answer from her page answers: the task it was opened from (`?task=`), else her
     danger sign or newest message waiting."""
-    asked = id_arg("task")
-    task = s.get(FollowUpTask, asked) if asked is not None else None
-    if task is not None and task.client_id == person.id and task.status == "open":
-        return task
-    return waiting_task(s, person)
+    task = her_task(s, person, id_arg("task"))
+    return task if task is not None and task.status == "open" else waiting_task(s, person)
 
 
 def _page(s, person, *, asked: dict | None = None, problems: list | None = None, status: int = 200):
@@ -67,8 +64,7 @@ def _page(s, person, *, asked: dict | None = None, problems: list | None = None,
         talk=conversation.of(s, person),
         answer_task=_answering(s, person),
         quick_replies=quick.offered(s),
-        # her messages and ours are in the conversation above it
-        events=[e for e in records.timeline(s, person, services.config.tz) if e.kind not in ("sms_in", "sms_out")],
+        events=records.timeline(s, person, services.config.tz, messages=False),  # they are the conversation
         life=life_events.events_of(s, person.id),
         muted=muted_clients(s, [person])[person.id],
         kinds=list(life_events.KINDS),

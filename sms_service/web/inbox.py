@@ -12,7 +12,6 @@ from ..bootstrap import get_services
 from ..db import utcnow
 from ..inbox import answer as answering
 from ..inbox import listing, new_date, quick, times
-from ..models import FollowUpTask
 from ..outbound.dispatch import enqueue_due
 from ..records import clients as records
 from .auth import flash_done, flash_problem, needs
@@ -44,8 +43,8 @@ def answer_client(client_id: int):
         person = records.visible(s, g.caller, client_id=client_id)
         if person is None:
             abort(404)
-        task = s.get(FollowUpTask, int(task_id)) if task_id.isdigit() else None
-        if task is not None and task.client_id != person.id:
+        task = answering.her_task(s, person, int(task_id)) if task_id.isdigit() else None
+        if task_id.isdigit() and task is None:
             abort(404)
         if not text and request.form.get("quick", "").isdigit():
             text = quick.text_for(s, int(request.form["quick"]), person.language) or ""

@@ -4,12 +4,10 @@ needs following up, a drill-down list, and one transfer with its events and outc
 from __future__ import annotations
 
 from flask import Response, abort, g, redirect, render_template, request, url_for
-from sqlalchemy import select
 
 from ..bootstrap import get_services
 from ..db import utcnow
 from ..inbox import times, who
-from ..models import MentorMother
 from ..records import transfers as records
 from ..transfers.board import as_csv, board
 from ..transfers.outcomes import OutcomeRefused, record
@@ -37,8 +35,16 @@ def _board():
 @needs()
 def transfers():
     shown = _board()
+    who = g.caller  # all for an admin, her facility's for a supervisor, herself for a Mentor Mother
     with get_services().db.session() as s:
-        answer_times, more = times.worst_first(times.per_mentor(s, utcnow(), _mentors_seen(s)))
+        answer_times, more = times.worst_first(
+            times.per_mentor(
+                s,
+                utcnow(),
+                [who.mentor_mother_id] if who.role == "mentor_mother" else None,
+                facility_id=who.facility_id if who.role == "supervisor" else None,
+            )
+        )
     return render_template(
         "transfers.html",
         b=shown,
@@ -47,15 +53,6 @@ def transfers():
         more_times=more,
         spoken=times.spoken,
     )
-
-
-def _mentors_seen(s) -> list[int] | None:
-    """The Mentor Mothers whose answer times the caller sees: all, her facility's, or herself."""
-    if g.caller.role == "admin":
-        return None
-    if g.caller.role == "mentor_mother":
-        return [g.caller.mentor_mother_id]
-    return list(s.scalars(select(MentorMother.id).where(MentorMother.facility_id == g.caller.facility_id)))
 
 
 @blueprint.get("/transfers.csv")
