@@ -39,6 +39,7 @@ class LazyGroup(click.Group):
         "api-tokens": "sms_service.commands.tokens:tokens_group",
         "users": "sms_service.commands.users:users_group",
         "appointments": "sms_service.commands.appointments:appointments_group",
+        "translations": "sms_service.commands.translations:translations_group",
     }
 
     def list_commands(self, ctx):
@@ -61,10 +62,12 @@ def main() -> None:
 
 @main.command("check-templates")
 def check_templates_command() -> None:
-    """Check every template in every language: placeholders, GSM-7, parts, discreet wording."""
+    """Check every template in every language: placeholders, GSM-7, parts, discreet wording; and
+    the dashboard's Kiswahili catalogue: every word translated, its places kept, nothing revealing."""
+    from .languages.review import check_dashboard
     from .texts.check import check_templates
 
-    report(check_templates(), "the templates", "All templates pass.")
+    report([*check_templates(), *check_dashboard()], "the templates", "All templates pass.")
 
 
 @main.group("db")

@@ -7,12 +7,14 @@ come back timezone-aware, on SQLite as on PostgreSQL.
 from __future__ import annotations
 
 import contextlib
+import json
 from collections.abc import Iterator
 from contextlib import contextmanager
 from datetime import UTC, datetime
 from typing import Any, cast
 
 from sqlalchemy import (
+    JSON,
     DateTime,
     Integer,
     MetaData,
@@ -255,9 +257,11 @@ def _pg_type(session: Session, column) -> str:
 
 
 def _pg_values(column, rows: list[dict], name: str) -> list:
-    """One column's values as the driver takes them: UTC moments as naive UTC."""
+    """One column's values as the driver takes them: UTC moments as naive UTC, JSON as its text."""
     if isinstance(column.type, UTCDateTime):
         return [None if row[name] is None else row[name].astimezone(UTC).replace(tzinfo=None) for row in rows]
+    if isinstance(column.type, JSON):
+        return [None if row[name] is None else json.dumps(row[name]) for row in rows]
     return [row[name] for row in rows]
 
 

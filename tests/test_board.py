@@ -16,7 +16,7 @@ from sms_service.followup.store import open_tasks
 from sms_service.models import Client, Facility, MentorMother, OutboundMessage, Transfer
 from sms_service.transfers.board import board
 from sms_service.web.funnel import funnel_svg
-from sms_service.web.words import WORDS
+from sms_service.web.labels import label
 from tests.support.logins import log_in
 from tests.support.people import two_mentor_mothers
 
@@ -146,7 +146,7 @@ def test_the_figures_count_each_client_once_and_measure_day_30_against_the_goal(
 def test_the_funnel_svg_is_readable_without_colour_and_described(programme):
     with programme.db.session() as s:
         b = board(s, NOW, programme.config)
-    svg = str(funnel_svg(b.funnel, lambda key, **v: WORDS[key][0].format(**v)))
+    svg = str(funnel_svg(b.funnel, label))
     assert svg.startswith("<svg") and 'role="img"' in svg and "<script" not in svg
     assert "<title" in svg and "By day 30, of 7 transfers: 6 notified, 4 delivered, 2 confirmed, 4 arrived." in svg
     assert "Arrived 4 (57%)" in svg and "Day 0: 7 transfers" in svg  # words and numbers, not colour alone

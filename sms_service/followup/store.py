@@ -34,6 +34,7 @@ def open_tasks(session: Session, tasks: list[dict], *, now: datetime, today: dat
             "transfer_id": Transfer.in_subject(t.get("subject")),
             "dedupe_key": t["dedupe_key"][:120] if t.get("dedupe_key") else None,
             "note": t.get("note"),
+            "note_args": t.get("note_args"),
             "status": "open",
             "priority": t.get("priority", "normal"),
             "due_on": t.get("due_on", today),
@@ -68,7 +69,7 @@ def open_alert(
         )
 
 
-TASK_COLUMNS = ("client_id", "kind", "dedupe_key", "due_on", "subject", "note", "status", "created_at")
+TASK_COLUMNS = ("client_id", "kind", "dedupe_key", "due_on", "subject", "note", "note_args", "status", "created_at")
 
 
 def task_statement(dialect_name: str):

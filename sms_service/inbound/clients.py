@@ -11,6 +11,7 @@ from __future__ import annotations
 
 from sqlalchemy import func, select
 
+from ..followup.notes import note
 from ..followup.store import open_tasks
 from ..life_events import renewal
 from ..models import Appointment, Facility, OutboundMessage, Transfer
@@ -363,7 +364,6 @@ def urgent(talk: Conversation, clients: list, reading: Reading, signs: list[str]
     facility's supervisor sees too), and one reply telling her to go to a facility now."""
     client, _ = choose(clients, reading.words)
     who = [client] if client is not None else clients
-    said = ", ".join(s.replace("_", " ") for s in signs)
     open_tasks(
         talk.session,
         [
@@ -374,7 +374,7 @@ def urgent(talk: Conversation, clients: list, reading: Reading, signs: list[str]
                 "inbound_message_id": talk.sms.id,
                 "dedupe_key": f"danger_sign:{talk.sms.id}:{c.id}",
                 "priority": "urgent",
-                "note": f"Her SMS speaks of danger ({said}): call her now, and see that she gets care.",
+                **note("danger_sign", signs=list(signs)),
             }
             for c in who
         ],
@@ -431,7 +431,7 @@ def _date_task(talk: Conversation, client) -> None:
                 "subject": f"appointment:{visit.id}" if visit else f"sms:{talk.sms.id}",
                 "inbound_message_id": talk.sms.id,
                 "dedupe_key": f"change_date:sms:{talk.sms.id}:{client.id}",
-                "note": "SMS: she asks for another visit date",
+                **note("change_date_sms"),
             }
         ],
         now=talk.now,

@@ -23,6 +23,7 @@ from sqlalchemy.orm import Session
 
 from ..access import Caller
 from ..db import among, bulk_update
+from ..followup.notes import note
 from ..followup.store import close_client_tasks, open_tasks, reopen
 from ..models import (
     Appointment,
@@ -347,8 +348,7 @@ def _loss_tasks(session: Session, items: list[Item], now: datetime, config: Conf
                 "kind": "loss_support",
                 "subject": f"life_event:{i.event.id}",
                 "dedupe_key": f"loss_support:{i.event.id}",
-                "note": f"A loss was recorded for her (on {i.event.occurred_on.isoformat()}). Please call "
-                f"her or visit her, as she wishes.",
+                **note("loss_support", date=i.event.occurred_on),
             }
             for i in items
         ],

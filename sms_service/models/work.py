@@ -46,6 +46,8 @@ class FollowUpTask(Base):
     # a task that must not be made twice (one call back a day, one per USSD session): its key
     dedupe_key: Mapped[str | None] = mapped_column(String(120), unique=True)
     note: Mapped[str | None] = mapped_column(Text)
+    # the service's note as a message and its values (`followup.notes`), read in each reader's language
+    note_args: Mapped[dict | None] = mapped_column(JSON(none_as_null=True))
     status: Mapped[str] = mapped_column(String(16), default="open")  # open, done, cancelled
     # urgent (a danger sign) or normal; a database default: the USSD path's prepared insert names no priority
     priority: Mapped[str] = mapped_column(String(8), server_default="normal")

@@ -3,7 +3,7 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import datetime
 
 from sqlalchemy import func, or_, select
@@ -68,6 +68,7 @@ class Event:
     title: str
     detail: str = ""
     status: str = ""
+    row: object = field(default=None, compare=False)  # what it was read from: a page says it in its reader's words
 
 
 def timeline(session: Session, client: Client, tz, *, messages: bool = True) -> list[Event]:
@@ -82,7 +83,7 @@ def timeline(session: Session, client: Client, tz, *, messages: bool = True) -> 
         .limit(TIMELINE_EACH)
     ):
         at = datetime.combine(a.date, a.time or datetime.min.time(), tzinfo=tz)
-        events.append(Event(at, "visit", a.kind.replace("_", " "), a.facility.name, a.status))
+        events.append(Event(at, "visit", a.kind.replace("_", " "), a.facility.name, a.status, a))
     transfer_ids = select(Transfer.id).where(Transfer.client_id == client.id)
     for e, t in session.execute(
         select(TransferEvent, Transfer)
@@ -99,6 +100,7 @@ def timeline(session: Session, client: Client, tz, *, messages: bool = True) -> 
                 f"transfer to {t.to_facility.name}",
                 f"{e.cause}{': ' + e.detail if e.detail else ''}",
                 e.to_status,
+                (e, t),
             )
         )
     for c in session.scalars(
@@ -107,7 +109,7 @@ def timeline(session: Session, client: Client, tz, *, messages: bool = True) -> 
         .order_by(ConsentEvent.id.desc())
         .limit(TIMELINE_EACH)
     ):
-        events.append(Event(c.at, "consent", c.kind.replace("_", " "), c.source))
+        events.append(Event(c.at, "consent", c.kind.replace("_", " "), c.source, row=c))
     for task in session.scalars(
         select(FollowUpTask)
         .where(FollowUpTask.client_id == client.id)
@@ -121,6 +123,7 @@ def timeline(session: Session, client: Client, tz, *, messages: bool = True) -> 
                 task.kind,
                 task.note or "",
                 task.status + (f": {task.outcome}" if task.outcome else ""),
+                task,
             )
         )
     for life in session.scalars(
@@ -133,6 +136,7 @@ def timeline(session: Session, client: Client, tz, *, messages: bool = True) -> 
                 life.kind,
                 f"{life.occurred_on.isoformat()}{': ' + life.note if life.note else ''}",
                 "retracted" if life.retracted_at else "",
+                life,
             )
         )
     return sorted(events, key=lambda e: e.at, reverse=True)

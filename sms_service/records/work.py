@@ -102,6 +102,8 @@ def finish(
     found.status, found.outcome, found.closed_at, found.closed_by = "done", outcome, now, caller.who[:64]
     if note:
         found.note = f"{found.note or ''}\n{note[:500]}".strip()
+        if found.note_args:  # the service's note read in each language, then hers as written
+            found.note_args = {**found.note_args, "added": note[:500]}
     audit.record(
         session,
         caller.actor,

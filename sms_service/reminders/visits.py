@@ -16,6 +16,7 @@ from sqlalchemy import select, update
 from sqlalchemy.orm import Session
 
 from ..db import among, claimed
+from ..followup.notes import note
 from ..followup.store import close_tasks, open_tasks, with_open_tasks
 from ..models import Appointment
 from ..models.statuses import VISIT_CLOSED
@@ -181,9 +182,7 @@ def after_visits(session: Session, now: datetime, config: Config) -> dict[str, i
                         "kind": f"visit_{step}",
                         "subject": planner.subject(i),
                         "dedupe_key": f"visit_{step}:{i}",
-                        "note": "She has not come back since missing her visit: please call or visit her."
-                        if step == "defaulted"
-                        else "Visit lost to follow-up: please record what became of her.",
+                        **note(f"visit_{step}"),
                     }
                     for i in moved
                     if planner.subject(i) not in listed
@@ -230,7 +229,7 @@ def _missed(session: Session, ids: Sequence[int], now: datetime, today: date, co
                 "kind": "missed_visit",
                 "subject": planner.subject(v.id),
                 "dedupe_key": f"missed_visit:{v.id}:{v.revision}",
-                "note": f"She missed her visit on {v.date.isoformat()}: please call her to choose a new date.",
+                **note("missed_visit", date=v.date),
             }
             for v in rows
             if eligibility.visit_refusal(planner.her(v), v.kind, v.infant_died_on) is None

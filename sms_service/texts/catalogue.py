@@ -1,4 +1,6 @@
-"""Every SMS a client or Mentor Mother can read, in English and Kiswahili.
+"""Every SMS a client or Mentor Mother can read: the English and the budgets here, the Kiswahili
+in `languages/catalogues/sw/LC_MESSAGES/sms.po` (its msgctxt the key, its msgid the English), the
+file a translator reviews (`sms-service translations export` / `import`).
 
 Neutral wording everywhere (care.md, "Discreet wording"): "your clinic visit", never the
 reason for it. Each entry has a budget of SMS parts at the longest realistic values, checked
@@ -8,133 +10,106 @@ before use in the field.
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
 
 @dataclass(frozen=True)
 class Template:
     en: str
-    sw: str
+    sw: str = ""  # from languages/catalogues/sw/LC_MESSAGES/sms.po (below)
     parts: int = 1
     audience: str = "client"  # client | mentor_mother
 
     def text(self, language: str) -> str:
-        return self.sw if language == "sw" else self.en
+        return self.sw if language == "sw" and self.sw else self.en
 
 
 CATALOGUE: dict[str, Template] = {
     # --- replies to a client's own SMS ----------------------------------------------------------
     "reply.opted_out": Template(
         en="You will get no more messages from us. To start again, reply START.",
-        sw="Hutapokea ujumbe zaidi kutoka kwetu. Kuanza tena, jibu ANZA.",
     ),
     "reply.opted_in": Template(
         en="Welcome back {first_name}. You will get your clinic visit messages again. Reply STOP to stop.",
-        sw="Karibu tena {first_name}. Utapokea tena ujumbe wa miadi yako ya kliniki. Jibu ACHA kusitisha.",
     ),
     "reply.help": Template(
         en="Reply VISIT for your next visit, CLINIC for your clinic, YES to confirm, SW for Kiswahili, STOP to stop messages. Or dial {ussd_code}.",
-        sw="Jibu TAREHE kwa miadi yako ijayo, KLINIKI kwa kliniki yako, NDIO kukubali, EN kwa Kiingereza, ACHA kusitisha ujumbe. Au piga {ussd_code}.",
     ),
     "reply.help_sms": Template(  # when no USSD code is configured
         en="Reply VISIT for your next visit, CLINIC for your clinic, YES to confirm, SW for Kiswahili, STOP to stop messages.",
-        sw="Jibu TAREHE kwa miadi yako ijayo, KLINIKI kwa kliniki yako, NDIO kukubali, EN kwa Kiingereza, ACHA kusitisha ujumbe.",
     ),
     "reply.which_client": Template(
         en="This phone is used by {names}. Reply {keyword} and the name, for example {keyword} {first_name}.",
-        sw="Simu hii inatumiwa na {names}. Jibu {keyword} na jina, kwa mfano {keyword} {first_name}.",
     ),
     "reply.language_choice": Template(
         en="Reply SW for Kiswahili or EN for English.",
-        sw="Jibu SW kwa Kiswahili au EN kwa Kiingereza.",
     ),
     "reply.next_visit": Template(
         en="{first_name}, your next clinic visit is on {date} {time} at {facility_name}.",
-        sw="{first_name}, miadi yako ijayo ya kliniki ni {date} {time} katika {facility_name}.",
     ),
     "reply.visit_moved": Template(  # she asked for another date, and a person set it
         en="{first_name}, your clinic visit is now on {date} {time} at {facility_name}. Reply VISIT to see it again.",
-        sw="{first_name}, miadi yako ya kliniki sasa ni {date} {time} katika {facility_name}. Jibu TAREHE kuiona tena.",
         parts=2,
     ),
     "reply.no_visit": Template(
         en="{first_name}, we have no clinic visit booked for you. Your Mentor Mother will contact you.",
-        sw="{first_name}, hatuna miadi ya kliniki iliyopangwa kwako. Mama Mshauri wako atawasiliana nawe.",
     ),
     "reply.clinic": Template(
         en="Your clinic: {facility_name}, near {landmark}. Open {hours}. Tel {facility_phone}.",
-        sw="Kliniki yako: {facility_name}, karibu na {landmark}. Saa {hours}. Simu {facility_phone}.",
         parts=2,  # a long name and Kiswahili hours at their longest: 180 characters
     ),
     "reply.clinic_pending_transfer": Template(
         en="From {date} go to {facility_name}, near {landmark}. Open {hours}. Tel {facility_phone}. Reply YES if you know the new clinic.",
-        sw="Kuanzia {date} nenda {facility_name}, karibu na {landmark}. Inafunguliwa {hours}. Simu {facility_phone}. Jibu NDIO ukiijua kliniki mpya.",
         parts=2,
     ),
     "reply.confirmed": Template(
         en="Thank you {first_name}, we have noted your answer.",
-        sw="Asante {first_name}, tumepokea jibu lako.",
     ),
     "reply.danger": Template(  # her SMS spoke of a danger sign: at once, whatever else it said
         en=(
             "{first_name}, please go to the nearest health facility now. If you cannot, call {facility_phone}. "
             "Your Mentor Mother will call you."
         ),
-        sw=(
-            "{first_name}, tafadhali nenda kituo cha afya kilicho karibu sasa hivi. Usipoweza, piga {facility_phone}. "
-            "Mama Mshauri wako atakupigia."
-        ),
         parts=2,
     ),
     "reply.clinic_chosen": Template(
         en="Thank you {first_name}. From {date} your clinic is {facility_name}, near {landmark}. Tel {facility_phone}.",
-        sw="Asante {first_name}. Kuanzia {date} kliniki yako ni {facility_name}, karibu na {landmark}. Simu {facility_phone}.",
         parts=2,
     ),
     "reply.choose_again": Template(
         en="{first_name}, please reply {choices}.",
-        sw="{first_name}, tafadhali jibu {choices}.",
         parts=2,
     ),
     "reply.check_in_arrived": Template(
         en="Thank you {first_name}. Welcome to {facility_name}.",
-        sw="Asante {first_name}. Karibu {facility_name}.",
     ),
     "reply.check_in_help": Template(
         en="Thank you {first_name}. Your Mentor Mother will call you soon.",
-        sw="Asante {first_name}. Mama Mshauri wako atakupigia simu hivi karibuni.",
     ),
     "reply.nothing_to_confirm": Template(
         en="Thank you. There is nothing to confirm now. Reply HELP for the options.",
-        sw="Asante. Hakuna cha kukubali sasa hivi. Jibu MSAADA kupata chaguo.",
     ),
     "reply.language_set": Template(
         en="You will now get messages in English.",
-        sw="Sasa utapokea ujumbe kwa Kiswahili.",
     ),
     "reply.auto_ack": Template(
         en="Thank you {first_name}, we got your message. Your Mentor Mother will reply soon.",
-        sw="Asante {first_name}, tumepokea ujumbe wako. Mama Mshauri wako atakujibu hivi karibuni.",
     ),
     "reply.unregistered": Template(
         en="This number is not registered. To join, visit your clinic or talk to a Mentor Mother. / Nambari hii haijasajiliwa. Tembelea kliniki yako.",
-        sw="Nambari hii haijasajiliwa. Kujiunga, tembelea kliniki yako au ongea na Mama Mshauri. / This number is not registered. Visit your clinic.",
         parts=1,
     ),
     # --- visit reminders ----------------------------------------------------------------------
     "reminder.visit": Template(
         en="Hello {first_name}, a reminder of your clinic visit on {date} {time} at {facility_name}. Reply YES to confirm or call {mm_phone} to change the date.",
-        sw="Habari {first_name}, tunakukumbusha miadi yako ya kliniki {date} {time} katika {facility_name}. Jibu NDIO kukubali au piga {mm_phone} kubadilisha tarehe.",
         parts=2,
     ),
     "reminder.infant_visit": Template(
         en="Hello {first_name}, a reminder of {infant_name}'s clinic visit on {date} {time} at {facility_name}. Reply YES to confirm or call {mm_phone} to change the date.",
-        sw="Habari {first_name}, tunakukumbusha miadi ya kliniki ya {infant_name} {date} {time} katika {facility_name}. Jibu NDIO kukubali au piga {mm_phone} kubadilisha tarehe.",
         parts=2,
     ),
     "reminder.missed_visit": Template(
         en="Hello {first_name}, we missed you at {facility_name} on {date}. Please call {mm_phone} or reply to choose a new date.",
-        sw="Habari {first_name}, hatukukuona {facility_name} tarehe {date}. Tafadhali piga {mm_phone} au jibu ujumbe huu kuchagua tarehe mpya.",
         parts=2,
     ),
     # --- transfers (care.md: the six items of a transfer notice) -------------------------------
@@ -144,11 +119,6 @@ CATALOGUE: dict[str, Template] = {
             "Open {hours}, tel {facility_phone}. Bring your clinic book and all your current medicines. "
             "Reply YES or dial {ussd_code} to confirm. If stuck, call {mm_name} on {mm_phone}."
         ),
-        sw=(
-            "Habari {first_name}, kuanzia {date} miadi yako ya kliniki itakuwa {facility_name}, karibu na {landmark}. "
-            "Inafunguliwa {hours}, simu {facility_phone}. Beba kitabu chako cha kliniki na dawa zako zote za sasa. "
-            "Jibu NDIO au piga {ussd_code} kukubali. Ukikwama, piga {mm_name} {mm_phone}."
-        ),
         parts=3,
     ),
     "transfer.notice_sms": Template(  # when no USSD code is configured
@@ -157,26 +127,18 @@ CATALOGUE: dict[str, Template] = {
             "Open {hours}, tel {facility_phone}. Bring your clinic book and all your current medicines. "
             "Reply YES to confirm. If stuck, call {mm_name} on {mm_phone}."
         ),
-        sw=(
-            "Habari {first_name}, kuanzia {date} miadi yako ya kliniki itakuwa {facility_name}, karibu na {landmark}. "
-            "Inafunguliwa {hours}, simu {facility_phone}. Beba kitabu chako cha kliniki na dawa zako zote za sasa. "
-            "Jibu NDIO kukubali. Ukikwama, piga {mm_name} {mm_phone}."
-        ),
         parts=3,
     ),
     "transfer.reminder": Template(
         en="Hello {first_name}, from {date} your clinic is {facility_name}, near {landmark}. Reply YES if you know it, or call {mm_name} on {mm_phone}.",
-        sw="Habari {first_name}, kuanzia {date} kliniki yako ni {facility_name}, karibu na {landmark}. Jibu NDIO ukiijua, au piga {mm_name} {mm_phone}.",
         parts=2,
     ),
     "transfer.arrival_check": Template(
         en="Hello {first_name}, have you been to {facility_name} yet? Dial {ussd_code} and choose My clinic to tell us, or call {mm_phone}.",
-        sw="Habari {first_name}, umeshafika {facility_name}? Piga {ussd_code} uchague Kliniki yangu kutuambia, au piga {mm_phone}.",
         parts=2,
     ),
     "transfer.arrival_check_sms": Template(
         en="Hello {first_name}, have you been to {facility_name} yet? Please call {mm_phone} to tell us.",
-        sw="Habari {first_name}, umeshafika {facility_name}? Tafadhali piga {mm_phone} kutuambia.",
         parts=2,
     ),
     "transfer.correction": Template(  # a chained closure: the clinic she was sent to closes in turn
@@ -184,11 +146,6 @@ CATALOGUE: dict[str, Template] = {
             "Hello {first_name}, change of plan: {old_clinic} is closing. From {date} your clinic visits will be at "
             "{facility_name}, near {landmark}. Open {hours}, tel {facility_phone}. "
             "Reply YES or dial {ussd_code} to confirm. If stuck, call {mm_name} on {mm_phone}."
-        ),
-        sw=(
-            "Habari {first_name}, mabadiliko: {old_clinic} inafungwa. Kuanzia {date} miadi yako ya kliniki itakuwa "
-            "{facility_name}, karibu na {landmark}. Inafunguliwa {hours}, simu {facility_phone}. "
-            "Jibu NDIO au piga {ussd_code} kukubali. Ukikwama, piga {mm_name} {mm_phone}."
         ),
         parts=3,
     ),
@@ -198,11 +155,6 @@ CATALOGUE: dict[str, Template] = {
             "{facility_name}, near {landmark}. Open {hours}, tel {facility_phone}. "
             "Reply YES to confirm. If stuck, call {mm_name} on {mm_phone}."
         ),
-        sw=(
-            "Habari {first_name}, mabadiliko: {old_clinic} inafungwa. Kuanzia {date} miadi yako ya kliniki itakuwa "
-            "{facility_name}, karibu na {landmark}. Inafunguliwa {hours}, simu {facility_phone}. "
-            "Jibu NDIO kukubali. Ukikwama, piga {mm_name} {mm_phone}."
-        ),
         parts=3,
     ),
     "transfer.choice": Template(  # a closure offering up to three clinics ({choices}: "1 for A, 2 for B or 3 for C")
@@ -210,11 +162,6 @@ CATALOGUE: dict[str, Template] = {
             "Hello {first_name}, from {date} your clinic visits move. Choose your new clinic: reply {choices}. "
             "No reply by {choose_by}: {facility_name}. Bring your clinic book and medicines. "
             "Help: {mm_name} {mm_phone}."
-        ),
-        sw=(
-            "Habari {first_name}, kuanzia {date} miadi yako ya kliniki inahama. Chagua kliniki mpya: jibu {choices}. "
-            "Usipojibu kufikia {choose_by}: {facility_name}. Beba kitabu cha kliniki na dawa zako. "
-            "Msaada: {mm_name} {mm_phone}."
         ),
         parts=3,
     ),
@@ -224,21 +171,14 @@ CATALOGUE: dict[str, Template] = {
             "reply {choices}. If you do not choose by {choose_by}, it will be {facility_name}. "
             "If stuck, call {mm_name} on {mm_phone}."
         ),
-        sw=(
-            "Habari {first_name}, mabadiliko: {old_clinic} inafungwa. Kuanzia {date} chagua kliniki yako: "
-            "jibu {choices}. Usipochagua kufikia {choose_by}, itakuwa {facility_name}. "
-            "Ukikwama, piga {mm_name} {mm_phone}."
-        ),
         parts=3,
     ),
     "transfer.check_in": Template(  # two days after the effective date, at 09:00
         en="Hello {first_name}, have you been to {facility_name}? Reply 1 if yes, 2 if you need help.",
-        sw="Habari {first_name}, umeshafika {facility_name}? Jibu 1 kama ndiyo, 2 ukihitaji msaada.",
     ),
     # --- a life event -------------------------------------------------------------------------
     "notice.new_number": Template(  # her first message at a new number (life event number_changed)
         en="Hello {first_name}, your clinic messages will now come to this number. Reply STOP to stop them.",
-        sw="Habari {first_name}, ujumbe wa kliniki yako sasa utakuja kwa nambari hii. Jibu ACHA kuusitisha.",
     ),
     # --- Mentor Mothers -----------------------------------------------------------------------
     "mm.help": Template(
@@ -246,111 +186,104 @@ CATALOGUE: dict[str, Template] = {
             "To message all your clients send: BC your message. We reply with the count and a code; send YES and "
             "the code to send it. To answer one client send: REPLY her name or client number, then your message."
         ),
-        sw=(
-            "Kutuma ujumbe kwa wateja wako wote tuma: BC ujumbe wako. Tutajibu na idadi na nambari ya siri; tuma "
-            "NDIO na nambari hiyo kuutuma. Kumjibu mteja mmoja tuma: JIBU jina lake au nambari yake, kisha ujumbe wako."
-        ),
         parts=3,
         audience="mentor_mother",
     ),
     "mm.answer_help": Template(
         en="To answer one client send: REPLY her name or client number, then your message. Example: REPLY {first_name} See you on Monday.",
-        sw="Kumjibu mteja mmoja tuma: JIBU jina lake au nambari yake, kisha ujumbe wako. Mfano: JIBU {first_name} Tuonane Jumatatu.",
         parts=2,
         audience="mentor_mother",
     ),
     "mm.answer_sent": Template(
         en="Sent to {first_name}: {parts} SMS.",
-        sw="Imetumwa kwa {first_name}: SMS {parts}.",
         audience="mentor_mother",
     ),
     "mm.answer_already": Template(
         en="That answer already went to {first_name}. Nothing more is sent.",
-        sw="Jibu hilo lilishamfikia {first_name}. Hakuna kitakachotumwa tena.",
         audience="mentor_mother",
     ),
     "mm.answer_which": Template(
         en="Which client? {names}. Send REPLY and her client number, then your message.",
-        sw="Mteja yupi? {names}. Tuma JIBU na nambari yake ya mteja, kisha ujumbe wako.",
         parts=2,
         audience="mentor_mother",
     ),
     "mm.answer_no_client": Template(
         en="None of your clients is called {first_name}. Send REPLY, her name or client number, then your message.",
-        sw="Hakuna mteja wako anayeitwa {first_name}. Tuma JIBU, jina lake au nambari yake, kisha ujumbe wako.",
         parts=2,
         audience="mentor_mother",
     ),
     "mm.answer_not_reachable": Template(
         en="Not sent: {first_name} stopped our messages and has not written in the last 7 days. Please call her.",
-        sw="Haukutumwa: {first_name} alisitisha jumbe zetu na hajaandika kwa siku 7 zilizopita. Tafadhali mpigie simu.",
         parts=2,
         audience="mentor_mother",
     ),
     "mm.broadcast_preview": Template(
         en="Your message goes to {count} clients, {parts} SMS each. Reply YES {code} within 30 minutes to send it.",
-        sw="Ujumbe wako utaenda kwa wateja {count}, SMS {parts} kila mmoja. Jibu NDIO {code} ndani ya dakika 30 kuutuma.",
         audience="mentor_mother",
     ),
     "mm.broadcast_refused": Template(  # never repeats the word: her phone may be seen too
         en="Not sent: your message has a word we never send to clients, about the care they get. Please write it another way.",
-        sw="Haukutumwa: ujumbe wako una neno ambalo hatutumi kwa wateja, kuhusu huduma wanazopata. Tafadhali andika kwa njia nyingine.",
         audience="mentor_mother",
     ),
     "mm.broadcast_too_long": Template(
         en="Not sent: your message is {parts} SMS long. Please make it shorter (at most 3 SMS).",
-        sw="Haukutumwa: ujumbe wako ni SMS {parts}. Tafadhali ufupishe (SMS 3 tu).",
         audience="mentor_mother",
     ),
     "mm.broadcast_no_clients": Template(
         en="You have no clients to send a message to.",
-        sw="Huna wateja wa kutumia ujumbe.",
         audience="mentor_mother",
     ),
     "mm.broadcast_needs_approval": Template(
         en="Your message to {count} clients needs a supervisor's approval. It will be sent once approved.",
-        sw="Ujumbe wako kwa wateja {count} unahitaji idhini ya msimamizi. Utatumwa ukishaidhinishwa.",
         audience="mentor_mother",
     ),
     "mm.broadcast_sent": Template(
         en="Your message will go to {count} clients from {time}.",
-        sw="Ujumbe wako utaenda kwa wateja {count} kuanzia {time}.",
         audience="mentor_mother",
     ),
     "mm.broadcast_expired": Template(
         en="That code has expired. Send BC and your message again.",
-        sw="Nambari hiyo imeisha muda. Tuma BC na ujumbe wako tena.",
         audience="mentor_mother",
     ),
     "mm.broadcast_wrong_code": Template(
         en="That code is not right. {left} tries left: reply YES and the code we sent you.",
-        sw="Nambari hiyo si sahihi. Umebaki na majaribio {left}: jibu NDIO na nambari tuliyokutumia.",
         audience="mentor_mother",
     ),
     "mm.broadcast_wrong_codes_cancelled": Template(
         en="Three wrong codes: your message was cancelled and not sent. Send BC and your message again to start over.",
-        sw="Nambari si sahihi mara tatu: ujumbe wako umeghairiwa na haukutumwa. Tuma BC na ujumbe wako tena kuanza upya.",
         audience="mentor_mother",
     ),
     "mm.broadcast_already_sent": Template(
         en="That message was already sent, to {count} clients. Nothing more is sent.",
-        sw="Ujumbe huo ulishatumwa tayari, kwa wateja {count}. Hakuna kitakachotumwa tena.",
         audience="mentor_mother",
     ),
     "mm.broadcast_cancelled": Template(
         en="Your message was not sent.",
-        sw="Ujumbe wako haukutumwa.",
         audience="mentor_mother",
     ),
     "mm.unknown_command": Template(
         en="Sorry, we did not understand. Send BC and your message to write to all your clients, REPLY to answer one, or HELP.",
-        sw="Samahani, hatukuelewa. Tuma BC na ujumbe wako kuwaandikia wateja wako wote, JIBU kumjibu mmoja, au MSAADA.",
         parts=2,
         audience="mentor_mother",
     ),
 }
 
 # Longest realistic values, for the parts budget; phone numbers in the invented test range.
+
+
+def with_kiswahili(catalogue: dict[str, Template], kiswahili: dict[str, str] | None = None) -> dict[str, Template]:
+    """Each template with its Kiswahili: the catalogue's (`sms.po`), or a translator's under review."""
+    if kiswahili is None:
+        from ..languages.texts import translator
+
+        found = translator("sms")
+        kiswahili = {key: found(key, t.en) for key, t in catalogue.items()}
+    return {key: replace(t, sw=kiswahili.get(key, "")) for key, t in catalogue.items()}
+
+
+ENGLISH = CATALOGUE
+CATALOGUE = with_kiswahili(ENGLISH)
+
 SAMPLE_LONGEST: dict[str, str] = {
     "first_name": "Wanjiku-Nyambura Akin",  # 20+ characters
     "infant_name": "Nyambura-Wairimu Ak",

@@ -15,6 +15,7 @@ from sqlalchemy import exists, func, select, update
 from sqlalchemy.orm import Session
 
 from ..db import among, bulk_update
+from ..followup.notes import note
 from ..followup.store import open_tasks
 from ..models import Appointment, Client, OutboundMessage, Transfer, TransferEvent
 from ..reminders import visits
@@ -123,8 +124,7 @@ def start(
                 "kind": "transfer_no_phone",
                 "subject": subject(p.transfer_id),
                 "dedupe_key": f"transfer_no_phone:{p.transfer_id}",
-                "note": f"No SMS can reach her ({unreachable[p.transfer_id]}): please tell her about her new clinic, "
-                f"{p.to.name}, from {p.effective_date.isoformat()}.",
+                **note("transfer_no_phone", why=unreachable[p.transfer_id], clinic=p.to.name, date=p.effective_date),
             }
             for p in people
             if p.transfer_id in unreachable
@@ -150,7 +150,11 @@ def start(
     )
     done.cost = done.parts * config.sms_cost_per_part
     done.unreachable = [
-        (external[p.client_id], p.first_name, unreachable[p.transfer_id])
+        (
+            external[p.client_id],
+            p.first_name,
+            notices.UNREACHED.get(unreachable[p.transfer_id], unreachable[p.transfer_id]),
+        )
         for p in people
         if p.transfer_id in unreachable
     ]
@@ -164,7 +168,7 @@ def _unreachable(session: Session, people: list[notices.Recipient], now: datetim
     messages…), or a number that failed for good."""
     today = now.astimezone(config.tz).date()
     held = {p.transfer_id: p.held("transfer_notice", today) for p in people}
-    why = {tid: notices.UNREACHED.get(reason, reason) for tid, reason in held.items() if reason is not None}
+    why = {tid: reason for tid, reason in held.items() if reason is not None}
     phones = list({p.phone for p in people if p.transfer_id not in why})
     if not phones:
         return why
@@ -189,11 +193,7 @@ def _unreachable(session: Session, people: list[notices.Recipient], now: datetim
         )
         dead = {phone for phone, last in failed.items() if took.get(phone, 0) < last}
         why.update(
-            {
-                p.transfer_id: notices.UNREACHED.get("invalid_phone_number", "the number failed")
-                for p in people
-                if p.phone in dead and p.transfer_id not in why
-            }
+            {p.transfer_id: "invalid_phone_number" for p in people if p.phone in dead and p.transfer_id not in why}
         )
     return why
 

@@ -18,6 +18,7 @@ from sqlalchemy import select, update
 from sqlalchemy.orm import Session
 
 from ..db import among, bulk_update
+from ..followup.notes import note
 from ..followup.store import open_tasks
 from ..models import Facility, OutboundMessage, Transfer
 from . import notices
@@ -79,9 +80,7 @@ def ask(session: Session, now: datetime, config: Config) -> int:
                 (
                     p.client_id,
                     p.transfer_id,
-                    f"She could not be asked by SMS whether she has reached {p.to.name} "
-                    f"({notices.UNREACHED.get(held[p.transfer_id] or '', 'no SMS reaches her')}): "
-                    "please check with her.",
+                    note("check_in_unasked", clinic=p.to.name, why=held[p.transfer_id] or "unreached"),
                 )
                 for p in unreached
             ],
@@ -113,7 +112,7 @@ def answered(
             (
                 transfer.client_id,
                 transfer.id,
-                f"She answered the check-in that she needs help reaching {clinic.name}: {detail}.",
+                note("check_in_help", clinic=clinic.name, detail=detail),
             )
         ],
         now,
@@ -160,9 +159,9 @@ def no_answer(session: Session, now: datetime, config: Config) -> int:
             (
                 cid,
                 tid,
-                f"She has not answered the check-in asking whether she has reached {name}"
-                + (" (the SMS did not reach her)" if message in ("failed", "expired", "suppressed") else "")
-                + ": please call her.",
+                note(
+                    "check_in_unreached" if message in ("failed", "expired", "suppressed") else "check_in", clinic=name
+                ),
             )
             for tid, cid, status, name in due
             if status in OPEN
@@ -173,7 +172,7 @@ def no_answer(session: Session, now: datetime, config: Config) -> int:
     )
 
 
-def _task(session: Session, items: list[tuple[int, int, str]], now: datetime, today) -> int:
+def _task(session: Session, items: list[tuple[int, int, dict]], now: datetime, today) -> int:
     return open_tasks(
         session,
         [
@@ -182,9 +181,9 @@ def _task(session: Session, items: list[tuple[int, int, str]], now: datetime, to
                 "kind": "transfer_check_in",
                 "subject": subject(tid),
                 "dedupe_key": f"transfer_check_in:{tid}",
-                "note": note,
+                **written,
             }
-            for cid, tid, note in items
+            for cid, tid, written in items
         ],
         now=now,
         today=today,

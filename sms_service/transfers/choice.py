@@ -15,6 +15,7 @@ from sqlalchemy import select, update
 from sqlalchemy.orm import Session
 
 from ..db import bulk_update, changed_rows
+from ..followup.notes import note
 from ..followup.store import open_tasks
 from ..models import Facility, Transfer
 from ..outbound.messages import cancel_waiting
@@ -130,8 +131,7 @@ def default_stands(session: Session, now: datetime, config: Config) -> int:
                 "kind": "transfer_choice_default",
                 "subject": subject(tid),
                 "dedupe_key": f"transfer_choice_default:{tid}",
-                "note": f"She did not choose her new clinic within {config.transfer_choice_days} days: "
-                f"{name} stands. Please check that it suits her.",
+                **note("transfer_choice_default", days=config.transfer_choice_days, clinic=name),
             }
             for tid, cid, status, name in due
             if tid in kept and status in OPEN

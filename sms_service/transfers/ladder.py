@@ -20,6 +20,7 @@ from sqlalchemy.orm import Session
 from sqlalchemy.orm.attributes import set_committed_value
 
 from ..db import changed_rows, claimed
+from ..followup.notes import note
 from ..followup.store import open_tasks, with_open_tasks
 from ..models import Transfer
 from . import notices
@@ -109,7 +110,7 @@ def _act(
                 "kind": "transfer_unconfirmed",
                 "subject": subject(t.id),
                 "dedupe_key": f"transfer_unconfirmed:{t.id}",
-                "note": "She has not confirmed her new clinic: please call or visit her.",
+                **note("transfer_unconfirmed"),
             }
             for t in due[2]
             if subject(t.id) not in listed
@@ -133,7 +134,7 @@ def _act(
                 "kind": "tracing",
                 "subject": subject(t.id),
                 "dedupe_key": f"tracing:{t.id}",
-                "note": "She has not arrived at her new clinic: please trace her and record what you learn.",
+                **note("tracing"),
             }
             for t in due[3]
         ],
@@ -163,7 +164,7 @@ def _act(
                 "kind": "transfer_outcome",
                 "subject": subject(t.id),
                 "dedupe_key": f"transfer_outcome:{t.id}",
-                "note": "Record what became of her: arrived, moved elsewhere, not found, died or refused.",
+                **note("transfer_outcome"),
             }
             for t in lost
         ],

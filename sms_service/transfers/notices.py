@@ -16,6 +16,7 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session, aliased
 
 from ..db import among
+from ..followup.notes import note
 from ..followup.store import close_tasks, open_tasks
 from ..models import Client, Facility, MentorMother, Transfer
 from ..outbound import eligibility
@@ -249,7 +250,7 @@ def after_outcome(session: Session, message_ids: list[int], status: str, reason:
                 kinds=("transfer_notice_failed",),
             )
         return
-    why = UNREACHED.get(reason or "", reason or status)
+    why = reason or status  # a code: the note says it in the reader's words
     today = now.date()  # only the task's due date: the local day is close enough
     open_tasks(
         session,
@@ -259,7 +260,7 @@ def after_outcome(session: Session, message_ids: list[int], status: str, reason:
                 "kind": "transfer_notice_failed",
                 "subject": subject(tid),
                 "dedupe_key": f"transfer_notice_failed:{tid}",
-                "note": f"The transfer notice did not reach her ({why}). Please tell her in person or by phone.",
+                **note("transfer_notice_failed", why=why),
             }
             for tid, cid, state in found
             if state in ("planned", "notified")

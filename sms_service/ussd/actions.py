@@ -11,6 +11,7 @@ from typing import TYPE_CHECKING
 from sqlalchemy import bindparam, select, update
 
 from ..db import table_of
+from ..followup.notes import note
 from ..followup.store import task_statement
 from ..life_events import renewal
 from ..models import Client, Facility, Transfer
@@ -41,7 +42,7 @@ def record(db, action: Action, phone: str, session_id: str, now: datetime, today
                 "dedupe_key": key[:120],
                 "due_on": today,
                 "subject": f"appointment:{appointment}" if action.kind == "change_date" else None,
-                "note": f"USSD: {reason}" if reason else "USSD",
+                **(note("change_date_ussd", reason=reason) if reason else {"note": "USSD", "note_args": None}),
                 "status": "open",
                 "created_at": now,
             }

@@ -10,6 +10,7 @@ from ..gateway.africastalking import is_ussd_answer, render_ussd
 from ..texts.catalogue import SAMPLE_LONGEST
 from ..texts.discreet import forbidden_terms
 from .menu import LIMIT, Move, Person, Place, Reply, Visit, answer, replay
+from .texts import TEXTS
 
 TODAY = date(2026, 9, 28)  # a Monday; the longest dates fall in the weeks after
 LONG_PLACE = Place(
@@ -59,8 +60,27 @@ def cases() -> dict[str, list[Person]]:
     return found
 
 
-def check() -> list[Problem]:
+def text_faults() -> list[Problem]:
+    """Each text alone, in each language: there, plain ASCII (a basic handset shows nothing else,
+    and the menu would drop the letter), and the English's {places}. Its screens, at the longest
+    values and paged as the menu pages them, are walked by `check`."""
+    from ..texts.render import placeholders
+
     problems = []
+    for key, texts in TEXTS.items():
+        for lang, text in texts.items():
+            if not text:
+                problems.append(Problem(lang, key, "no text in this language (ussd.po): the menu would show English"))
+                continue
+            if not text.isascii():
+                problems.append(Problem(lang, key, "not ASCII"))
+            if placeholders(text) != placeholders(texts["en"]):
+                problems.append(Problem(lang, key, "its {places} must be those of the English"))
+    return problems
+
+
+def check() -> list[Problem]:
+    problems = text_faults()
     for case, people in cases().items():
         seen: set[tuple[str, int]] = set()
         frontier: list[list[str]] = [[]]

@@ -103,7 +103,8 @@ def t(key: str, language: str, **values) -> str:
     lang = "en" if language == "en" else "sw"
     if isinstance(values.get("hours"), str):
         values["hours"] = say_hours(values["hours"], lang)
-    return with_landmark(TEXTS[key][lang], lang, values.get("landmark")).format(**values)
+    text = TEXTS[key][lang] or TEXTS[key]["en"]
+    return with_landmark(text, lang, values.get("landmark")).format(**values)
 
 
 def say_date(day: date, language: str) -> str:

@@ -19,7 +19,7 @@ def init_app(app: Flask) -> None:
     from flask_wtf.csrf import CSRFProtect
 
     from .. import api, webhooks
-    from . import i18n
+    from . import errors, i18n
 
     app.config.setdefault("WTF_CSRF_TIME_LIMIT", None)  # valid for the session's life
     csrf = CSRFProtect(app)
@@ -27,4 +27,5 @@ def init_app(app: Flask) -> None:
     csrf.exempt(webhooks.blueprint)
     auth.init_app(app)
     i18n.init_app(app)
+    errors.init_app(app)
     app.register_blueprint(blueprint)

@@ -17,7 +17,7 @@ from ..bootstrap import get_services
 from ..db import utcnow
 from ..nul import refuse_nul
 from .base import blueprint
-from .i18n import t
+from .labels import label
 
 log = logging.getLogger(__name__)
 manager = LoginManager()
@@ -104,8 +104,8 @@ def login():
         )
     if result.account is None:
         if result.refusal == "throttled":  # about the address, never about a name
-            return render_template("login.html", error=t("login.throttled")), 429
-        return render_template("login.html", error=t("login.wrong")), 401
+            return render_template("login.html", error=label("login.throttled")), 429
+        return render_template("login.html", error=label("login.wrong")), 401
     wanted = request.args.get("next")
     session.clear()  # a fresh session: nothing from before the login carries over
     login_user(result.account)
@@ -147,7 +147,7 @@ def home():
 
 
 def flash_done(key: str, **values) -> None:
-    flash(t(key, **values), "done")
+    flash(label(key, **values), "done")
 
 
 def flash_problem(text: str) -> None:

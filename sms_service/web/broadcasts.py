@@ -16,7 +16,7 @@ from ..models import STAGES
 from ..records import broadcasts as records
 from .auth import flash_done, flash_problem, needs
 from .base import blueprint
-from .i18n import t
+from .labels import label
 
 
 def _form() -> tuple[dict, list[str]]:
@@ -36,7 +36,7 @@ def _form() -> tuple[dict, list[str]]:
         try:
             send_at = datetime.fromisoformat(form.get("send_at", "")).replace(tzinfo=config.tz)
         except ValueError:
-            problems.append(t("broadcast.bad_time"))
+            problems.append(label("broadcast.bad_time"))
     return dict(
         text_en=form.get("text_en") or None,
         text_sw=form.get("text_sw") or None,

@@ -1,7 +1,7 @@
-"""The dashboard's words in English and Kiswahili, and the page helpers (`t`, local times).
+"""The dashboard's language (Flask-Babel, `languages/catalogues/*/messages.po`) and the page
+helpers: `_()` in the pages, `label()` for the codes the domain hands them, local times.
 
-A page's language is the account's choice (or, before login, the visitor's), English by
-default. Every key has both languages; a test reads every template for keys missing here."""
+A page's language is the account's choice (or, before login, the visitor's), English by default."""
 
 from __future__ import annotations
 
@@ -10,7 +10,7 @@ from datetime import datetime
 from flask import session
 
 from ..texts.dates import on_page
-from .words import WORDS
+from .labels import label, task_note
 
 
 def language() -> str:
@@ -18,14 +18,14 @@ def language() -> str:
     return chosen if chosen in ("en", "sw") else "en"
 
 
-def t(key: str, **values) -> str:
-    english, kiswahili = WORDS.get(key, (key, key))
-    text = kiswahili if language() == "sw" else english
-    return text.format(**values) if values else text
-
-
 def init_app(app) -> None:
+    from flask_babel import Babel
+
     from ..bootstrap import get_services
+    from ..languages import compiled
+
+    app.config["BABEL_TRANSLATION_DIRECTORIES"] = str(compiled.directory())
+    Babel(app, locale_selector=language, configure_jinja=True)
 
     @app.template_filter("local")
     def local(moment: datetime | None, pattern: str | None = None) -> str:
@@ -50,4 +50,4 @@ def init_app(app) -> None:
     def helpers():
         from .simulator import available
 
-        return {"t": t, "lang": language(), "simulator_available": available()}
+        return {"label": label, "task_note": task_note, "lang": language(), "simulator_available": available()}

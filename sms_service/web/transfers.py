@@ -15,7 +15,7 @@ from ..transfers.states import OUTCOMES
 from .auth import flash_done, flash_problem, needs
 from .base import blueprint, id_arg
 from .funnel import funnel_svg
-from .i18n import t
+from .labels import label
 
 
 def _board():
@@ -48,7 +48,7 @@ def transfers():
     return render_template(
         "transfers.html",
         b=shown,
-        funnel=funnel_svg(shown.funnel, t),
+        funnel=funnel_svg(shown.funnel, label),
         answer_times=answer_times,
         more_times=more,
         spoken=times.spoken,
@@ -60,7 +60,7 @@ def transfers():
 def transfers_csv():
     shown = _board()
     return Response(
-        as_csv(shown, t),
+        as_csv(shown, label),
         mimetype="text/csv",
         headers={"Content-Disposition": f'attachment; filename="transfers-{shown.today.isoformat()}.csv"'},
     )

@@ -1,0 +1,9 @@
+"""Every text a person reads, as gettext catalogues (`catalogues/<language>/LC_MESSAGES/`):
+
+- `messages.po`: the dashboard (Flask-Babel), extracted from the pages and code by
+  `pybabel extract -F babel.cfg`;
+- `sms.po` and `ussd.po`: the Kiswahili of the SMS catalogue and the USSD texts, whose English,
+  budgets and checks stay in code (`texts.catalogue`, `ussd.texts`).
+
+`compiled` turns them into `.mo` files when they are newer than their `.mo` (at the first start
+after an install or an edit); `export` and `review` are the translator's round trip."""
