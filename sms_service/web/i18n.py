@@ -7,15 +7,9 @@ from __future__ import annotations
 
 from datetime import datetime
 
-from flask import session
-
 from ..texts.dates import on_page
 from .labels import label, task_note
-
-
-def language() -> str:
-    chosen = session.get("lang")
-    return chosen if chosen in ("en", "sw") else "en"
+from .reader import language
 
 
 def init_app(app) -> None:

@@ -333,6 +333,6 @@ def task_note(task) -> str:
 
     from ..followup.notes import shown
     from ..texts.dates import on_page
-    from .i18n import language
+    from .reader import language
 
     return shown(task.note, task.note_args, lambda m: gettext(m) if m else m, lambda d: on_page(d, language()))
