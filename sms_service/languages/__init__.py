@@ -6,4 +6,6 @@
   budgets and checks stay in code (`texts.catalogue`, `ussd.texts`).
 
 `compiled` turns them into `.mo` files when they are newer than their `.mo` (at the first start
-after an install or an edit); `export` and `review` are the translator's round trip."""
+after an install or an edit), `texts` reads the SMS and USSD Kiswahili from them, `dashboard`
+keeps `messages.po` up with the code, and `review` is the translator's round trip (export, then a
+reviewed file checked and taken in)."""

@@ -4,7 +4,7 @@
 from __future__ import annotations
 
 import gettext
-from collections.abc import Callable
+from collections.abc import Callable, Mapping
 
 from . import compiled
 
@@ -25,3 +25,9 @@ def translator(domain: str, language: str = "sw") -> Callable[[str, str], str]:
         found = gettext.GNUTranslations(f)
     found.add_fallback(_Missing())
     return found.pgettext
+
+
+def kiswahili(domain: str, english: Mapping[str, str]) -> dict[str, str]:
+    """Key → its Kiswahili in the `domain` catalogue ("" where it has none for that English)."""
+    found = translator(domain)
+    return {key: found(key, text) for key, text in english.items()}

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 from datetime import datetime
+from typing import Any
 
 from sqlalchemy import func, or_, select
 from sqlalchemy.orm import Session, selectinload
@@ -68,7 +69,7 @@ class Event:
     title: str
     detail: str = ""
     status: str = ""
-    row: object = field(default=None, compare=False)  # what it was read from: a page says it in its reader's words
+    row: Any = field(default=None, compare=False)  # what it was read from: a page says it in its reader's words
 
 
 def timeline(session: Session, client: Client, tz, *, messages: bool = True) -> list[Event]:

@@ -274,10 +274,9 @@ CATALOGUE: dict[str, Template] = {
 def with_kiswahili(catalogue: dict[str, Template], kiswahili: dict[str, str] | None = None) -> dict[str, Template]:
     """Each template with its Kiswahili: the catalogue's (`sms.po`), or a translator's under review."""
     if kiswahili is None:
-        from ..languages.texts import translator
+        from ..languages.texts import kiswahili as of_catalogue
 
-        found = translator("sms")
-        kiswahili = {key: found(key, t.en) for key, t in catalogue.items()}
+        kiswahili = of_catalogue("sms", {key: t.en for key, t in catalogue.items()})
     return {key: replace(t, sw=kiswahili.get(key, "")) for key, t in catalogue.items()}
 
 

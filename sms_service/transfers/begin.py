@@ -15,7 +15,7 @@ from sqlalchemy import exists, func, select, update
 from sqlalchemy.orm import Session
 
 from ..db import among, bulk_update
-from ..followup.notes import note
+from ..followup.notes import WHY, note
 from ..followup.store import open_tasks
 from ..models import Appointment, Client, OutboundMessage, Transfer, TransferEvent
 from ..reminders import visits
@@ -153,7 +153,7 @@ def start(
         (
             external[p.client_id],
             p.first_name,
-            notices.UNREACHED.get(unreachable[p.transfer_id], unreachable[p.transfer_id]),
+            WHY.get(unreachable[p.transfer_id], unreachable[p.transfer_id]),
         )
         for p in people
         if p.transfer_id in unreachable
@@ -164,8 +164,8 @@ def start(
 
 
 def _unreachable(session: Session, people: list[notices.Recipient], now: datetime, config: Config) -> dict[int, str]:
-    """Transfer id → why no SMS can reach her: what `eligibility` holds back (she stopped our
-    messages…), or a number that failed for good."""
+    """Transfer id → why no SMS can reach her, as a code of `followup.notes.WHY`: what
+    `eligibility` holds back (she stopped our messages…), or a number that failed for good."""
     today = now.astimezone(config.tz).date()
     held = {p.transfer_id: p.held("transfer_notice", today) for p in people}
     why = {tid: reason for tid, reason in held.items() if reason is not None}

@@ -42,15 +42,6 @@ MESSAGES = {
 CORRECTION = ("transfer.correction", "transfer.correction_sms")
 CHOICE, CORRECTION_CHOICE = "transfer.choice", "transfer.correction_choice"
 CHOICE_TEMPLATES = frozenset({CHOICE, CORRECTION_CHOICE})  # a reply 1, 2, 3 (or a name) picks a clinic
-# why a notice could not reach her, as her Mentor Mother reads it
-UNREACHED = {
-    "invalid_phone_number": "the number is not valid",
-    "no_such_number": "the number does not exist",
-    "inactive_number": "the number is no longer in use",
-    "absent_subscriber": "her phone was off",
-    "opted_out": "she has stopped our messages",
-    "facility_closed": "the new clinic has closed",
-}
 
 
 @dataclass(frozen=True)

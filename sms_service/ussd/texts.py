@@ -48,10 +48,9 @@ def with_kiswahili(kiswahili: dict[str, str] | None = None) -> dict[str, dict[st
     """Each text in both languages: the Kiswahili of the catalogue (`ussd.po`), or a translator's
     under review; "" where it has none (`ussd check` says so, the menu falls back to English)."""
     if kiswahili is None:
-        from ..languages.texts import translator
+        from ..languages.texts import kiswahili as of_catalogue
 
-        found = translator("ussd")
-        kiswahili = {key: found(key, english) for key, english in ENGLISH.items()}
+        kiswahili = of_catalogue("ussd", ENGLISH)
     return {key: {"en": english, "sw": kiswahili.get(key, "")} for key, english in ENGLISH.items()}
 
 

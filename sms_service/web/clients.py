@@ -20,6 +20,7 @@ from ..outbound.eligibility import muted_clients
 from ..records import clients as records
 from .auth import flash_done, needs
 from .base import blueprint, id_arg
+from .timeline import in_words
 
 FIELDS = ("kind", "date", "infant_dob", "new_phone", "note")
 
@@ -64,7 +65,8 @@ def _page(s, person, *, asked: dict | None = None, problems: list | None = None,
         talk=conversation.of(s, person),
         answer_task=_answering(s, person),
         quick_replies=quick.offered(s),
-        events=records.timeline(s, person, services.config.tz, messages=False),  # they are the conversation
+        # her messages are the conversation; each event in the reader's words
+        events=[(e, *in_words(e)) for e in records.timeline(s, person, services.config.tz, messages=False)],
         life=life_events.events_of(s, person.id),
         muted=muted_clients(s, [person])[person.id],
         kinds=list(life_events.KINDS),

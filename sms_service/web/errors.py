@@ -4,9 +4,8 @@ way back; the API keeps its JSON and Africa's Talking's callbacks their bare ans
 from __future__ import annotations
 
 from flask import render_template, request
+from flask_babel import lazy_gettext as _l
 from werkzeug.exceptions import HTTPException
-
-from .labels import _l
 
 PAGES = {
     403: (_l("Not for this account"), _l("This page is not open to your account.")),

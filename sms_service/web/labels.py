@@ -4,7 +4,12 @@
 
 from __future__ import annotations
 
+from flask_babel import gettext
 from flask_babel import lazy_gettext as _l
+
+from ..followup.notes import shown
+from ..texts.dates import on_page
+from .reader import language
 
 LABELS = {
     # role
@@ -41,23 +46,10 @@ LABELS = {
     "outcome.moved_elsewhere": _l("Moved elsewhere"),
     "outcome.declined": _l("Declined"),
     "outcome.died": _l("Died"),
-    # clients
-    "clients.id": _l("Client id"),
     # client
     "client.active": _l("active"),
     "client.transferred": _l("transferred"),
     "client.inactive": _l("inactive"),
-    "client.opted_out": _l("stopped messages"),
-    "client.receives": _l("receives messages"),
-    "client.language": _l("Language"),
-    "client.consent": _l("Messages"),
-    "client.mentor_mother": _l("Mentor Mother"),
-    "client.transfer": _l("Transfer"),
-    "client.timeline": _l("Timeline"),
-    "client.when": _l("When"),
-    "client.what": _l("What"),
-    "client.detail": _l("Detail"),
-    "client.nothing": _l("Nothing yet."),
     # event
     "event.sms_out": _l("SMS to her"),
     "event.sms_in": _l("SMS from her"),
@@ -116,10 +108,6 @@ LABELS = {
     ),
     "funnel.empty": _l("No transfer has reached its date yet."),
     # transfer
-    "transfer.title": _l("Transfer"),
-    "transfer.events": _l("What happened"),
-    "transfer.cause": _l("By"),
-    "transfer.record": _l("Record an outcome"),
     "transfer.recorded": _l("Recorded."),
     "transfer.planned": _l("planned"),
     "transfer.notified": _l("notified"),
@@ -146,40 +134,7 @@ LABELS = {
     "count.failed": _l("Failed"),
     "count.cancelled": _l("Cancelled"),
     # broadcast
-    "broadcast.text": _l("Text"),
-    "broadcast.text_sw": _l("Kiswahili"),
-    "broadcast.text_en": _l("English"),
-    "broadcast.hint": _l(
-        "Write one or both: each client gets her language, or the other if only one is written. "
-        "Plain words: never name the care."
-    ),
-    "broadcast.stage": _l("Who"),
-    "broadcast.everyone": _l("everyone"),
-    "broadcast.both": _l("both"),
-    "broadcast.either": _l("either"),
-    "broadcast.yes": _l("yes"),
-    "broadcast.no": _l("no"),
-    "broadcast.pending_transfer": _l("Moving clinic"),
-    "broadcast.infant_under": _l("Baby under (months)"),
-    "broadcast.facility": _l("Facility code"),
-    "broadcast.now": _l("Send now (in the 08:00-18:00 window)"),
-    "broadcast.later": _l("Send at"),
     "broadcast.bad_time": _l("Choose the date and time to send."),
-    "broadcast.use_plain": _l("Use the plain characters offered"),
-    "broadcast.offered": _l("Characters a basic phone cannot show were found; offered instead:"),
-    "broadcast.preview": _l("Preview"),
-    "broadcast.send": _l("Send"),
-    "broadcast.recipients": _l("Recipients"),
-    "broadcast.parts": _l("SMS parts each"),
-    "broadcast.sms_parts": _l("SMS parts in all"),
-    "broadcast.cost": _l("Estimated cost"),
-    "broadcast.first_send": _l("Goes out"),
-    "broadcast.needs_approval": _l("A supervisor approves it first."),
-    "broadcast.by": _l("By"),
-    "broadcast.approved_by": _l("approved by"),
-    "broadcast.its_messages": _l("Its messages"),
-    "broadcast.approve": _l("Approve"),
-    "broadcast.cancel": _l("Cancel what is not sent"),
     "broadcast.done_approve": _l("Approved."),
     "broadcast.done_cancel": _l("Cancelled: what was not sent stays unsent."),
     "broadcast.scheduled": _l("scheduled"),
@@ -329,10 +284,4 @@ def label(key: str, default: str | None = None, **values) -> str:
 
 def task_note(task) -> str:
     """A task's note in the reader's language (`followup.notes`); a person's note as written."""
-    from flask_babel import gettext
-
-    from ..followup.notes import shown
-    from ..texts.dates import on_page
-    from .reader import language
-
     return shown(task.note, task.note_args, lambda m: gettext(m) if m else m, lambda d: on_page(d, language()))
