@@ -10,11 +10,7 @@ from __future__ import annotations
 
 from datetime import date
 
-
-def N_(message: str) -> str:
-    """Marks a message for `pybabel extract` (babel.cfg); translated where it is shown."""
-    return message
-
+from ..languages import N_
 
 NOTES = {
     "visit_defaulted": N_("She has not come back since missing her visit: please call or visit her."),

@@ -9,7 +9,7 @@ from pathlib import Path
 from . import compiled
 
 PACKAGE = Path(__file__).parent.parent
-KEYWORDS = {"_": None, "gettext": None, "_l": None, "lazy_gettext": None, "N_": None}
+KEYWORDS = {"_": None, "gettext": None, "N_": None}
 
 
 def template():
@@ -55,6 +55,7 @@ def update(root: Path | None = None) -> dict[str, int]:
     for language in compiled.LANGUAGES:
         path = compiled.po_path(language, "messages", root)
         catalog = read(path)
+        pot.creation_date = catalog.creation_date  # the file changes only when its words do
         catalog.update(pot, update_header_comment=False)
         catalog.obsolete.clear()
         write(catalog, path)

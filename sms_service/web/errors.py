@@ -4,13 +4,15 @@ way back; the API keeps its JSON and Africa's Talking's callbacks their bare ans
 from __future__ import annotations
 
 from flask import render_template, request
-from flask_babel import lazy_gettext as _l
 from werkzeug.exceptions import HTTPException
 
+from ..languages import N_
+from .labels import words
+
 PAGES = {
-    403: (_l("Not for this account"), _l("This page is not open to your account.")),
-    404: (_l("Page not found"), _l("There is no such page here, or nothing with that number.")),
-    405: (_l("Not possible here"), _l("That cannot be done on this page.")),
+    403: (N_("Not for this account"), N_("This page is not open to your account.")),
+    404: (N_("Page not found"), N_("There is no such page here, or nothing with that number.")),
+    405: (N_("Not possible here"), N_("That cannot be done on this page.")),
 }
 
 
@@ -23,7 +25,7 @@ def init_app(app) -> None:
         if request.blueprint not in (None, "web"):
             return error
         title, why = PAGES[error.code or 404]
-        return render_template("error.html", title=title, why=why), error.code
+        return render_template("error.html", title=words(title), why=words(why)), error.code
 
     for code in PAGES:
         app.register_error_handler(code, page)
