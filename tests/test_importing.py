@@ -232,3 +232,31 @@ def test_command_reports_lines_and_exit_codes(database_url, tmp_path):
     latin1.write_bytes(b"code,name\nF9,Kliniki ya Mwangaza \xe9\n")  # Latin-1, as some spreadsheets save
     unreadable = cli.invoke(import_command, ["facilities", str(latin1)], env=env)
     assert unreadable.exit_code == 2 and "not UTF-8 text" in unreadable.output
+
+
+WORDED = "code,name,landmark,hours,landmark_sw,hours_sw\n"
+FACILITY_BAD_ROWS = [
+    ("Kiswahili hours alone", "F9,Kilimani,,,,Jumatatu-Ijumaa", "line 2: hours_sw: give hours too"),
+    ("Kiswahili landmark alone", "F9,Kilimani,,,karibu na soko,", "line 2: landmark_sw: give landmark too"),
+    ("hours too long", "F9,Kilimani,,Mon-Fri " + "8am-5pm " * 10 + ",,", "line 2: hours: at most 80 characters"),
+    ("Kiswahili hours too long", "F9,Kilimani,,Mon-Fri,," + "saa 2 " * 15, "line 2: hours_sw: at most 80 characters"),
+    ("landmark too long", "F9,Kilimani," + "x" * 121 + ",,,", "line 2: landmark: at most 120 characters"),
+]
+
+
+@pytest.mark.parametrize("label, row, error", FACILITY_BAD_ROWS, ids=[c[0] for c in FACILITY_BAD_ROWS])
+def test_a_facility_row_with_bad_words_is_refused_naming_the_column(db, tmp_path, label, row, error):
+    report = load(db, tmp_path, "facilities", f"{WORDED}{row}\nF8,Upendo,the market,Mon-Sat 08:00-17:00,,\n")
+    assert [str(e) for e in report.errors][0].startswith(error), [str(e) for e in report.errors]
+    assert (report.created, report.refused) == (1, 1)
+
+
+def test_a_facilitys_kiswahili_landmark_and_hours_load_and_change(db, tmp_path):
+    row = "F9,Kilimani,the market,Mon-Fri 8am-5pm,karibu na soko,Jumatatu-Ijumaa saa 2-11\n"
+    assert load(db, tmp_path, "facilities", WORDED + row).created == 1
+    with db.session() as s:
+        f = s.scalar(select(Facility).where(Facility.code == "F9"))
+        assert (f.landmark_sw, f.hours_sw) == ("karibu na soko", "Jumatatu-Ijumaa saa 2-11")
+    assert load(db, tmp_path, "facilities", WORDED + row.replace("saa 2-11", "saa 2-10")).updated == 1
+    with db.session() as s:
+        assert s.scalar(select(Facility.hours_sw).where(Facility.code == "F9")) == "Jumatatu-Ijumaa saa 2-10"

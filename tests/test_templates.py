@@ -115,3 +115,23 @@ def test_structured_hours_are_said_in_each_language_and_free_text_passes_through
     assert f"Saa {sw}." in render("reply.clinic", "sw", **values)
     assert f"Open {hours}." in render("reply.clinic", "en", **values)
     assert f"Saa {sw}." in t("clinic", "sw", clinic="Mwangaza", landmark="x", hours=hours, phone="-")
+
+
+def test_a_clinics_kiswahili_landmark_and_hours_go_to_kiswahili_readers_only():
+    from sms_service.models import Facility
+    from sms_service.texts.render import place_values
+
+    clinic = Facility(
+        name="Mwangaza",
+        landmark="the market",
+        hours="Mon-Fri 8am-5pm",
+        phone="+254700000900",
+        landmark_sw="soko la Kibra",
+        hours_sw="Jumatatu-Ijumaa saa 2 asubuhi-11 jioni",
+    )
+    sw = render("reply.clinic", "sw", **place_values(clinic, "sw"))
+    assert "karibu na soko la Kibra. Saa Jumatatu-Ijumaa saa 2 asubuhi-11 jioni." in sw
+    en = render("reply.clinic", "en", **place_values(clinic, "en"))
+    assert "near the market. Open Mon-Fri 8am-5pm." in en
+    plain = Facility(name="Upendo", landmark="Upendo", hours="Mon-Sat 08:00-17:00")
+    assert "Saa Jumatatu-Jumamosi 08:00-17:00." in render("reply.clinic", "sw", **place_values(plain, "sw"))

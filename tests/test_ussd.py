@@ -434,3 +434,19 @@ def test_names_with_accents_are_shown_in_ascii():
     shown = [answer(inputs, people, date(2026, 3, 2)).text for inputs in ([], ["1"], ["1", "2"], ["2", "4"])]
     assert all(text.isascii() for text in shown), shown
     assert "1. Wanjiku\n2. Zawadi" in shown[0] and "Habari Wanjiku" in shown[1] and "Ngugi" in shown[2]
+
+
+def test_my_clinic_in_kiswahili_uses_the_clinics_kiswahili_landmark_and_hours(app, services, people):
+    from sms_service.ussd.people import directory
+
+    directory(services.db).max_age = 0
+    with services.db.session() as s:
+        f1 = s.scalar(select(Facility).where(Facility.code == "F1"))
+        f1.hours, f1.hours_sw, f1.landmark_sw = "Mon-Fri 8am-5pm", "Jumatatu-Ijumaa saa 2-11", "karibu na soko"
+    assert "karibu na soko. Saa Jumatatu-Ijumaa saa 2-11." in step(app, BETH, "2")  # Kiswahili: hers
+    english = step(app, AMINA, "2")
+    assert "near the market. Open Mon-Fri 8am-5pm." in english and "soko" not in english
+    with services.db.session() as s:  # no Kiswahili hours given: structured hours are said in Kiswahili
+        f1 = s.scalar(select(Facility).where(Facility.code == "F1"))
+        f1.hours, f1.hours_sw = "Mon-Sat 08:00-17:00", None
+    assert "Saa Jumatatu-Jumamosi 08:00-17:00." in step(app, BETH, "2")

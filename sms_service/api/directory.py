@@ -26,6 +26,8 @@ def facility_json(f: Facility) -> dict:
         "landmark": f.landmark,
         "phone": f.phone,
         "hours": f.hours,
+        "landmark_sw": f.landmark_sw,
+        "hours_sw": f.hours_sw,
         "closed_on": f.closed_on.isoformat() if f.closed_on else None,
     }
 

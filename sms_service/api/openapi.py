@@ -402,7 +402,10 @@ SCHEMAS = {
             "id": {"type": "integer"},
             "code": {"type": "string"},
             "name": {"type": "string"},
-            **{k: NULLABLE_STRING for k in ("county", "sub_county", "landmark", "phone", "hours", "closed_on")},
+            **{
+                k: NULLABLE_STRING
+                for k in ("county", "sub_county", "landmark", "phone", "hours", "landmark_sw", "hours_sw", "closed_on")
+            },
         },
     },
     "Client": {

@@ -85,12 +85,25 @@ KINDS: dict[str, Kind] = {
             "facilities",
             Facility,
             ("code", "name"),
-            ("county", "sub_county", "landmark", "phone", "hours", "closed_on"),
+            ("county", "sub_county", "landmark", "phone", "hours", "landmark_sw", "hours_sw", "closed_on"),
             parse.facility,
             ("code",),
             ("code",),
             _facility,
-            {c: c for c in ("name", "county", "sub_county", "landmark", "phone", "hours", "closed_on")},
+            {
+                c: c
+                for c in (
+                    "name",
+                    "county",
+                    "sub_county",
+                    "landmark",
+                    "phone",
+                    "hours",
+                    "landmark_sw",
+                    "hours_sw",
+                    "closed_on",
+                )
+            },
         ),
         Kind(
             "mentor-mothers",

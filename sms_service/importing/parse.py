@@ -85,15 +85,36 @@ def facility_code(row: dict, column: str = "code") -> str:
     return code
 
 
+def words(row: dict, column: str, limit: int, *, needed: bool = False) -> str | None:
+    """Free text that fits its column (a longer one would fail the whole batch on PostgreSQL)."""
+    value = required(row, column) if needed else optional(row, column)
+    if value is not None and len(value) > limit:
+        raise RowInvalid(column, f"at most {limit} characters, not {len(value)}")
+    return value
+
+
+def in_kiswahili(row: dict, column: str, english: str | None, limit: int) -> str | None:
+    """A clinic's words for Kiswahili readers (`landmark_sw`, `hours_sw`): only beside the English
+    ones, which English readers get (a Kiswahili reader gets the English, or structured hours in
+    Kiswahili, when there are none)."""
+    value = words(row, column, limit)
+    if value is not None and english is None:
+        raise RowInvalid(column, f"give {column.removesuffix('_sw')} too: English readers need it")
+    return value
+
+
 def facility(row: dict) -> dict:
+    landmark, hours = words(row, "landmark", 120), words(row, "hours", 80)
     return {
         "code": facility_code(row),
-        "name": required(row, "name"),
-        "county": optional(row, "county"),
-        "sub_county": optional(row, "sub_county"),
-        "landmark": optional(row, "landmark"),
+        "name": words(row, "name", 120, needed=True),
+        "county": words(row, "county", 80),
+        "sub_county": words(row, "sub_county", 80),
+        "landmark": landmark,
         "phone": any_phone(row, "phone"),
-        "hours": optional(row, "hours"),
+        "hours": hours,
+        "landmark_sw": in_kiswahili(row, "landmark_sw", landmark, 120),
+        "hours_sw": in_kiswahili(row, "hours_sw", hours, 80),
         "closed_on": a_date(row, "closed_on"),
     }
 

@@ -173,10 +173,12 @@ def clinic(talk: Conversation, clients: list, reading: Reading) -> None:
             client.language,
             client_id=client.id,
             date=format_date(transfer.effective_date, client.language),
-            **place_values(transfer.to_facility),
+            **place_values(transfer.to_facility, client.language),
         )
     else:
-        talk.reply("reply.clinic", client.language, client_id=client.id, **place_values(client.facility))
+        talk.reply(
+            "reply.clinic", client.language, client_id=client.id, **place_values(client.facility, client.language)
+        )
 
 
 def yes(talk: Conversation, clients: list, reading: Reading) -> None:
@@ -340,7 +342,7 @@ def answer(talk: Conversation, clients: list, reading: Reading) -> bool:
             client_id=who.id,
             first_name=who.first_name,
             date=format_date(record.effective_date, who.language),
-            **place_values(picked),
+            **place_values(picked, who.language),
         )
         return True
     return False

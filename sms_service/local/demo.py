@@ -58,8 +58,9 @@ def demo_rows(today: date) -> dict[str, list[dict]]:
             "county": "Nairobi",
             "sub_county": "Kibra",
             "landmark": "behind the chief's camp",
+            "landmark_sw": "nyuma ya ofisi ya chifu",
             "phone": "0700000900",
-            "hours": "Mon-Fri 8am-5pm",
+            "hours": "Mon-Fri 08:00-17:00",  # structured: said in each reader's language
             "closed_on": closing_day.isoformat(),
         },
         {
@@ -68,8 +69,9 @@ def demo_rows(today: date) -> dict[str, list[dict]]:
             "county": "Nairobi",
             "sub_county": "Kasarani",
             "landmark": "opposite the bus stage",
+            "landmark_sw": "mkabala na kituo cha matatu",
             "phone": "0700000901",
-            "hours": "Mon-Sat 8am-5pm",
+            "hours": "Mon-Sat 08:00-17:00",
         },
         {
             "code": EAST,
@@ -77,8 +79,9 @@ def demo_rows(today: date) -> dict[str, list[dict]]:
             "county": "Nairobi",
             "sub_county": "Embakasi",
             "landmark": "next to the market",
+            "landmark_sw": "karibu na soko",
             "phone": "0700000902",
-            "hours": "Mon-Fri 8am-4pm",
+            "hours": "Mon-Fri 08:00-16:00",
         },
     ]
     mentor_mothers = [

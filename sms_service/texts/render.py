@@ -85,11 +85,13 @@ def render(key: str, language: str | None, **values) -> str:
     return " ".join(text.format(**values).split())  # an empty {time} leaves no double space
 
 
-def place_values(facility) -> dict[str, str]:
-    """A clinic as the templates name it (a landmark, hours and phone always have a value)."""
+def place_values(facility, language: str | None) -> dict[str, str]:
+    """A clinic as the templates name it in the reader's language (a landmark, hours and phone
+    always have a value): its Kiswahili landmark and hours for a Kiswahili reader when it has them."""
+    sw = language_of(language) == "sw"
     return {
         "facility_name": facility.name,
-        "landmark": facility.landmark or facility.name,
-        "hours": facility.hours or "-",
+        "landmark": (sw and facility.landmark_sw) or facility.landmark or facility.name,
+        "hours": (sw and facility.hours_sw) or facility.hours or "-",
         "facility_phone": facility.phone or "-",
     }

@@ -154,7 +154,7 @@ def template_of(which: str, r: Recipient, ussd_code: str | None) -> str:
 
 def text(which: str, r: Recipient, ussd_code: str | None) -> str:
     """The message `which` (notice, reminder, arrival_check) for this client, in her language."""
-    place = place_values(r.to)
+    place = place_values(r.to, r.language)
     # whom to call if stuck: her Mentor Mother, else the new clinic
     contact = (r.mentor_name, r.mentor_phone) if r.mentor_phone else (r.to.name, place["facility_phone"])
     return render(

@@ -29,6 +29,18 @@ class Place:
     landmark: str | None = None
     hours: str | None = None
     phone: str | None = None
+    landmark_sw: str | None = None  # for a Kiswahili reader, when the clinic has them
+    hours_sw: str | None = None
+
+    def said(self, language: str) -> dict[str, str]:
+        """The clinic as the screens name it in `language` (each detail always has a value)."""
+        sw = language != "en"
+        return dict(
+            clinic=self.name,
+            landmark=(sw and self.landmark_sw) or self.landmark or self.name,
+            hours=(sw and self.hours_sw) or self.hours or "-",
+            phone=self.phone or "-",
+        )
 
 
 @dataclass(frozen=True)
@@ -152,9 +164,7 @@ def clinic(p: Person, today: date) -> Screen:
     lang = p.language
     if p.move is None:
         c = p.clinic
-        return Screen(
-            t("clinic", lang, clinic=c.name, landmark=c.landmark or c.name, hours=c.hours or "-", phone=c.phone or "-")
-        )
+        return Screen(t("clinic", lang, **c.said(lang)))
     m, c = p.move, p.move.to
     if m.offer:  # she chooses among the clinics offered: choosing is confirming
         day = say_date(m.day, lang)
@@ -169,7 +179,7 @@ def clinic(p: Person, today: date) -> Screen:
             },
             [f"{n}. {place.name}" for n, _, place in m.offer],
         )
-    place = dict(clinic=c.name, landmark=c.landmark or c.name, hours=c.hours or "-", phone=c.phone or "-")
+    place = c.said(lang)
     screen = Screen(
         t("new_clinic", lang, date=say_date(m.day, lang), **place),
         {"1": Ending(t("noted_know", lang), Action("knows_new_clinic", p.client_id, m.transfer_id))},

@@ -59,7 +59,15 @@ def _everything():
 
 
 def _facilities():
-    return select(Facility.id, Facility.name, Facility.landmark, Facility.hours, Facility.phone)
+    return select(
+        Facility.id,
+        Facility.name,
+        Facility.landmark,
+        Facility.hours,
+        Facility.phone,
+        Facility.landmark_sw,
+        Facility.hours_sw,
+    )
 
 
 class Directory:
@@ -72,8 +80,7 @@ class Directory:
     def place(self, db: Database, facility_id: int) -> Place:
         if facility_id not in self.places or monotonic() - self.read_at > self.max_age:
             self.places = {
-                fid: Place(name, landmark, hours, tel)
-                for fid, name, landmark, hours, tel in db.prepared_query("ussd.facilities", _facilities).rows()
+                fid: Place(*place) for fid, *place in db.prepared_query("ussd.facilities", _facilities).rows()
             }
             self.read_at = monotonic()
         return self.places.get(facility_id, Place("-"))
