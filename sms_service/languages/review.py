@@ -90,13 +90,8 @@ def _ussd(name: str, texts: dict[tuple, str]) -> list[Problem]:
     from ..ussd import check
     from ..ussd import texts as ussd_texts
 
-    candidate = ussd_texts.with_kiswahili({key: text for (key, _), text in texts.items()})
-    saved = {key: dict(v) for key, v in ussd_texts.TEXTS.items()}
-    ussd_texts.TEXTS.update(candidate)  # the menu reads this table: walk every screen with the new words
-    try:
+    with ussd_texts.trying(ussd_texts.with_kiswahili({key: text for (key, _), text in texts.items()})):
         found = check.check()
-    finally:
-        ussd_texts.TEXTS.update(saved)
     return [Problem(name, p.inputs, f"{p.case}: {p.message}") for p in found if not p.case.startswith("en")]
 
 

@@ -5,6 +5,9 @@ ASCII only (what every handset shows). Neutral wording: "clinic visit", never wh
 
 from __future__ import annotations
 
+from collections.abc import Iterator
+from contextlib import contextmanager
+
 ENGLISH: dict[str, str] = {
     "greeting": "Hello {name}",
     "next_visit": "1. My next visit",
@@ -55,6 +58,19 @@ def with_kiswahili(kiswahili: dict[str, str] | None = None) -> dict[str, dict[st
 
 
 TEXTS = with_kiswahili()
+
+
+@contextmanager
+def trying(candidate: dict[str, dict[str, str]]) -> Iterator[None]:
+    """The menu speaking a translator's texts under review (`translations import` walks every
+    screen with them), then its own again: one process's command, never a running service."""
+    saved = {key: dict(texts) for key, texts in TEXTS.items()}
+    TEXTS.update(candidate)
+    try:
+        yield
+    finally:
+        TEXTS.update(saved)
+
 
 # Before we know who is calling: both languages on one screen
 WHICH = "Choose / Chagua:"
