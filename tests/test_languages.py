@@ -7,6 +7,7 @@ from __future__ import annotations
 import re
 import shutil
 from datetime import date, timedelta
+from html import unescape
 from html.parser import HTMLParser
 
 import pytest
@@ -315,3 +316,25 @@ def test_the_service_notes_on_a_task_read_in_each_readers_language(client, servi
     page = client.get("/tasks").get_data(as_text=True)
     assert "Alikosa miadi yake ya 1 Des 2026: tafadhali mpigie simu" in page
     assert "SMS yake inataja dalili ya hatari (kutokwa na damu nyingi, a programmes own)" in page
+
+
+def test_a_refusal_reads_in_the_readers_language_on_a_page_and_in_english_over_the_api(client, services):
+    people = two_mentor_mothers(services)
+    log_in(client, "zawadi")
+    form_post(client, "/language", {"language": "sw", "next": "/tasks"})
+    amina = people.clients["Amina"]
+    page = form_post(
+        client, f"/clients/{amina}/events", {"kind": "infant_died", "date": "2099-01-01"}, page=f"/clients/{amina}"
+    ).get_data(as_text=True)
+    assert "hana mtoto aliyeandikwa" in page and "1 Jan 2099 ni tarehe ijayo" in page
+    assert "no infant on record" not in page and "in the future" not in page
+    refused = form_post(
+        client, "/broadcasts", {"text_sw": "Leta kadi ya ARV", "action": "preview"}, page="/broadcasts"
+    ).get_data(as_text=True)
+    assert "Kiswahili: neno 'ARV' haliruhusiwi kutumwa" in unescape(refused) and "may not be sent" not in refused
+    answer = client.application.test_client().post(
+        "/api/v1/clients/C-Amina/events",
+        json={"kind": "infant_died", "date": "2026-01-01"},
+        headers={"Authorization": f"Bearer {people.tokens['zawadi']}"},
+    )
+    assert answer.status_code == 400 and "she has no infant on record" in answer.get_data(as_text=True)

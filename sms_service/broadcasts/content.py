@@ -6,10 +6,11 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
+from ..languages import N_, Said
 from ..texts.discreet import forbidden_terms
 from ..texts.gsm7 import is_gsm7, non_gsm7_chars, normalise_gsm7, sms_parts
 
-LANGUAGE_NAMES = {"en": "English", "sw": "Kiswahili"}
+LANGUAGE_NAMES = {"en": Said(N_("English")), "sw": Said(N_("Kiswahili"))}
 MAX_PARTS = 3
 
 
@@ -17,7 +18,7 @@ MAX_PARTS = 3
 class Content:
     texts: dict[str, str] = field(default_factory=dict)  # en and sw, after the fallback
     parts: dict[str, int] = field(default_factory=dict)
-    problems: list[str] = field(default_factory=list)
+    problems: list[str] = field(default_factory=list)  # each a `Said`: English, and the page's words
     normalised: dict[str, str] = field(default_factory=dict)  # offered in place of what was typed
     reasons: set[str] = field(default_factory=set)  # revealing, not_gsm7, too_long, empty: for short answers
 
@@ -31,7 +32,7 @@ def check(text_en: str | None, text_sw: str | None, *, normalise: bool = False) 
     given = {lang: " ".join((text or "").split()) or None for lang, text in (("en", text_en), ("sw", text_sw))}
     content = Content()
     if not any(given.values()):
-        content.problems.append("a text in English or Kiswahili is needed")
+        content.problems.append(Said(N_("a text in English or Kiswahili is needed")))
         content.reasons.add("empty")
         return content
     for lang, text in given.items():
@@ -39,26 +40,41 @@ def check(text_en: str | None, text_sw: str | None, *, normalise: bool = False) 
             continue
         name = LANGUAGE_NAMES[lang]
         for term in forbidden_terms(text):
-            content.problems.append(f"{name}: the word '{term}' may not be sent (discreet wording)")
+            content.problems.append(
+                Said(N_("%(name)s: the word '%(term)s' may not be sent (discreet wording)"), name=name, term=term)
+            )
             content.reasons.add("revealing")
         if not is_gsm7(text):
             plain = normalise_gsm7(text)
             if not is_gsm7(plain):
                 content.reasons.add("not_gsm7")
                 content.problems.append(
-                    f"{name}: characters a basic phone cannot show: {' '.join(non_gsm7_chars(plain))}"
+                    Said(
+                        N_("%(name)s: characters a basic phone cannot show: %(chars)s"),
+                        name=name,
+                        chars=" ".join(non_gsm7_chars(plain)),
+                    )
                 )
             elif normalise:
                 text = plain
             else:
                 content.reasons.add("not_gsm7")
                 content.normalised[lang] = plain
-                content.problems.append(f"{name}: curly quotes, dashes or accents: send the plain text offered")
+                content.problems.append(
+                    Said(N_("%(name)s: curly quotes, dashes or accents: send the plain text offered"), name=name)
+                )
         given[lang] = text
     for lang, other in (("en", "sw"), ("sw", "en")):
         content.texts[lang] = given[lang] or given[other] or ""  # one of them is given (checked above)
         content.parts[lang] = sms_parts(content.texts[lang])
         if content.parts[lang] > MAX_PARTS and given[lang]:
-            content.problems.append(f"{LANGUAGE_NAMES[lang]}: {content.parts[lang]} SMS parts; at most {MAX_PARTS}")
+            content.problems.append(
+                Said(
+                    N_("%(name)s: %(parts)s SMS parts; at most %(most)s"),
+                    name=LANGUAGE_NAMES[lang],
+                    parts=content.parts[lang],
+                    most=MAX_PARTS,
+                )
+            )
             content.reasons.add("too_long")
     return content

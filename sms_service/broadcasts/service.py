@@ -15,6 +15,7 @@ from sqlalchemy.orm import Session
 
 from .. import audit
 from ..access import Caller
+from ..languages import N_, Said
 from ..models import Broadcast, MentorMother, OutboundMessage
 from ..models.statuses import MessageStatus
 from ..outbound.messages import PURPOSES, transition
@@ -102,7 +103,14 @@ def prepare(
         audience = {}
     if send_at is not None and (send_at <= now or not is_open(send_at, window(), config.tz)):
         start, end = window()
-        problems.append(f"send_at: a time to come, between {start:%H:%M} and {end:%H:%M} ({config.timezone})")
+        problems.append(
+            Said(
+                N_("send_at: a time to come, between %(start)s and %(end)s (%(zone)s)"),
+                start=f"{start:%H:%M}",
+                end=f"{end:%H:%M}",
+                zone=config.timezone,
+            )
+        )
         reasons.add("send_at")
     if problems:
         raise BroadcastRefused(problems, content.normalised, reasons=reasons)

@@ -11,7 +11,8 @@ from sqlalchemy.orm import Session
 
 from .. import audit
 from ..access import Caller
-from ..broadcasts.content import Content, check
+from ..broadcasts.content import LANGUAGE_NAMES, Content, check
+from ..languages import N_, Said
 from ..models import QuickReply
 
 MOST = 20  # a short list: more is a template catalogue, not a quick reply
@@ -33,9 +34,14 @@ def offered(session: Session) -> list[QuickReply]:
 
 def checked(text_en: str, text_sw: str) -> Content:
     content = check(text_en, text_sw)
-    for name, text in (("English", text_en), ("Kiswahili", text_sw)):
+    for lang, text in (("en", text_en), ("sw", text_sw)):
         if not " ".join((text or "").split()):
-            content.problems.append(f"{name}: the text is needed (a quick reply is kept in both languages)")
+            content.problems.append(
+                Said(
+                    N_("%(name)s: the text is needed (a quick reply is kept in both languages)"),
+                    name=LANGUAGE_NAMES[lang],
+                )
+            )
     return content
 
 

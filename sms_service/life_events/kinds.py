@@ -6,6 +6,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import date
 
+from ..languages import N_, Said
 from ..models import Client, Infant, LifeEvent
 from ..phones import PhoneError, normalise_phone
 
@@ -65,17 +66,17 @@ class Checked:
 
 def a_day(raw, today: date, problems: list[Problem]) -> date | None:
     if not isinstance(raw, str) or not raw.strip():
-        problems.append(Problem("date", "required, as YYYY-MM-DD"))
+        problems.append(Problem("date", Said(N_("required, as YYYY-MM-DD"))))
         return None
     try:
         if len(raw.strip()) != 10:
             raise ValueError(raw)
         day = date.fromisoformat(raw.strip())
     except ValueError:
-        problems.append(Problem("date", f"'{raw[:20]}' is not a date as YYYY-MM-DD"))
+        problems.append(Problem("date", Said(N_("'%(raw)s' is not a date as YYYY-MM-DD"), raw=raw[:20])))
         return None
     if day > today:
-        problems.append(Problem("date", f"{day.isoformat()} is in the future"))
+        problems.append(Problem("date", Said(N_("%(day)s is in the future"), day=day)))
         return None
     return day
 
@@ -86,25 +87,25 @@ def check(client: Client, raw: dict, live: list[LifeEvent], today: date) -> Chec
     problems: list[Problem] = []
     for name in ("kind", "date", "infant_dob", "new_phone", "note"):
         if raw.get(name) is not None and not isinstance(raw.get(name), str):
-            problems.append(Problem(name, "must be text"))
+            problems.append(Problem(name, Said(N_("must be text"))))
     if problems:
         raise EventRefused(problems)
     kind = KINDS.get((raw.get("kind") or "").strip())
     if kind is None:
-        problems.append(Problem("kind", f"one of {', '.join(KINDS)}"))
+        problems.append(Problem("kind", Said(N_("one of %(kinds)s"), kinds=", ".join(KINDS))))
     day = a_day(raw.get("date"), today, problems)
     note = (raw.get("note") or "").strip() or None
     if note is not None and len(note) > NOTE_LIMIT:
-        problems.append(Problem("note", f"at most {NOTE_LIMIT} characters"))
+        problems.append(Problem("note", Said(N_("at most %(limit)s characters"), limit=NOTE_LIMIT)))
     if kind is None:
         raise EventRefused(problems)
     died = next((e for e in live if e.kind == "died"), None)
     if died is not None and kind.name != "died":
-        problems.append(Problem("kind", f"her death is recorded (on {died.occurred_on.isoformat()})"))
+        problems.append(Problem("kind", Said(N_("her death is recorded (on %(day)s)"), day=died.occurred_on)))
     infant = _infant(client, raw.get("infant_dob"), day, problems) if kind.needs_infant else None
     new_phone = _new_phone(client, raw.get("new_phone"), problems) if kind.needs_phone else None
     if kind.name == "pregnancy_loss" and client.edd is None and client.stage != "pregnant":
-        problems.append(Problem("kind", "she has no pregnancy on record"))
+        problems.append(Problem("kind", Said(N_("she has no pregnancy on record"))))
     if problems or day is None:  # a_day named the date's problem
         raise EventRefused(problems)
     identity = {
@@ -117,7 +118,12 @@ def check(client: Client, raw: dict, live: list[LifeEvent], today: date) -> Chec
     same = next((e for e in live if e.identity == identity), None)
     if same is not None and same.occurred_on != day:
         raise EventRefused(
-            [Problem("date", f"already recorded, on {same.occurred_on.isoformat()}: retract it to correct the date")]
+            [
+                Problem(
+                    "date",
+                    Said(N_("already recorded, on %(day)s: retract it to correct the date"), day=same.occurred_on),
+                )
+            ]
         )
     return Checked(kind, day, infant, new_phone, note, identity)
 
@@ -125,17 +131,17 @@ def check(client: Client, raw: dict, live: list[LifeEvent], today: date) -> Chec
 def _infant(client: Client, raw_dob, day: date | None, problems: list[Problem]) -> Infant | None:
     infants = list(client.infants)
     if not infants:
-        problems.append(Problem("kind", "she has no infant on record"))
+        problems.append(Problem("kind", Said(N_("she has no infant on record"))))
         return None
     if raw_dob:
         try:
             dob = date.fromisoformat(raw_dob.strip())
         except ValueError:
-            problems.append(Problem("infant_dob", f"'{raw_dob[:20]}' is not a date as YYYY-MM-DD"))
+            problems.append(Problem("infant_dob", Said(N_("'%(raw)s' is not a date as YYYY-MM-DD"), raw=raw_dob[:20])))
             return None
         found = [i for i in infants if i.dob == dob]
         if not found:
-            problems.append(Problem("infant_dob", f"none of her infants was born on {dob.isoformat()}"))
+            problems.append(Problem("infant_dob", Said(N_("none of her infants was born on %(day)s"), day=dob)))
             return None
         infant = found[0]
     else:
@@ -143,19 +149,23 @@ def _infant(client: Client, raw_dob, day: date | None, problems: list[Problem]) 
         if len(living) > 1:
             problems.append(
                 Problem(
-                    "infant_dob", f"she has {len(living)} infants on record: give the date of birth of the one who died"
+                    "infant_dob",
+                    Said(
+                        N_("she has %(n)s infants on record: give the date of birth of the one who died"),
+                        n=len(living),
+                    ),
                 )
             )
             return None
         infant = living[0]
     if day is not None and day < infant.dob:
-        problems.append(Problem("date", f"before the infant's birth ({infant.dob.isoformat()})"))
+        problems.append(Problem("date", Said(N_("before the infant's birth (%(day)s)"), day=infant.dob)))
     return infant
 
 
 def _new_phone(client: Client, raw, problems: list[Problem]) -> str | None:
     if not raw or not raw.strip():
-        problems.append(Problem("new_phone", "required for number_changed"))
+        problems.append(Problem("new_phone", Said(N_("required for number_changed"))))
         return None
     try:
         phone = normalise_phone(raw)
@@ -163,6 +173,6 @@ def _new_phone(client: Client, raw, problems: list[Problem]) -> str | None:
         problems.append(Problem("new_phone", str(exc)))
         return None
     if phone == client.phone:
-        problems.append(Problem("new_phone", "is already her number"))
+        problems.append(Problem("new_phone", Said(N_("is already her number"))))
         return None
     return phone

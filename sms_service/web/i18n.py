@@ -10,7 +10,7 @@ from datetime import datetime
 from markupsafe import Markup
 
 from ..texts.dates import on_page
-from .labels import label, task_note, words
+from .labels import label, said, task_note, why_not, words
 from .reader import language
 
 
@@ -56,4 +56,11 @@ def init_app(app) -> None:
     def helpers():
         from .simulator import available
 
-        return {"label": label, "task_note": task_note, "lang": language(), "simulator_available": available()}
+        return {
+            "label": label,
+            "said": said,
+            "why_not": why_not,
+            "task_note": task_note,
+            "lang": language(),
+            "simulator_available": available(),
+        }

@@ -5,11 +5,13 @@ said in the reader's language by `words`, which the pages' `_()` is too."""
 
 from __future__ import annotations
 
+from datetime import date
+
 from flask import has_request_context
 from flask_babel import gettext
 
-from ..followup.notes import shown
-from ..languages import N_
+from ..followup.notes import WHY, shown
+from ..languages import N_, Said
 from ..texts.dates import on_page
 from .reader import language
 
@@ -298,6 +300,25 @@ def label(key: str, default: str | None = None, **values) -> str:
     if text is None:
         return key if default is None else default
     return words(text) % values
+
+
+def said(text) -> str:
+    """A `Said` (a refusal, a problem) in the reader's language, its dates as she reads them;
+    any other text as it is."""
+    if not isinstance(text, Said):
+        return text
+    values = {
+        k: on_page(v, language()) if isinstance(v, date) else said(v) if isinstance(v, Said) else v
+        for k, v in text.values.items()
+    }
+    return words(text.message) % values if values else words(text.message).replace("%%", "%")
+
+
+def why_not(code: str | None) -> str:
+    """Why an SMS did not reach her, in words (`followup.notes.WHY`), or the provider's code."""
+    if not code:
+        return ""
+    return words(WHY[code]) if code in WHY else code.replace("_", " ")
 
 
 def task_note(task) -> str:
