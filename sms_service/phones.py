@@ -11,26 +11,32 @@ import re
 import phonenumbers
 from phonenumbers import NumberParseException, PhoneNumberType
 
+from .languages import N_, Said
+
 _SEPARATORS = re.compile(r"[\s\-().]")
 _MOBILE_TYPES = {PhoneNumberType.MOBILE, PhoneNumberType.FIXED_LINE_OR_MOBILE}
 
 
 class PhoneError(ValueError):
-    """The number cannot be used; the message says why, without repeating the number."""
+    """The number cannot be used; the message (a `Said`, `why`) says why, without repeating the number."""
+
+    @property
+    def why(self) -> str:
+        return self.args[0]
 
 
 def normalise_phone(raw: str | None) -> str:
     """Return the E.164 form of a Kenyan mobile number, or raise `PhoneError`."""
     if raw is None or not str(raw).strip():
-        raise PhoneError("phone number is empty")
+        raise PhoneError(Said(N_("phone number is empty")))
     digits = _SEPARATORS.sub("", str(raw).strip())
     if digits.startswith("00"):
         digits = "+" + digits[2:]
     if not re.fullmatch(r"\+?\d+", digits):
-        raise PhoneError("phone number has characters other than digits, spaces, dashes and a leading +")
+        raise PhoneError(Said(N_("phone number has characters other than digits, spaces, dashes and a leading +")))
     if digits.startswith("+"):
         if not digits.startswith("+254"):
-            raise PhoneError("not a Kenyan number (+254)")
+            raise PhoneError(Said(N_("not a Kenyan number (+254)")))
     elif digits.startswith("254") and len(digits) == 12:
         digits = "+" + digits
     elif digits.startswith("0") and len(digits) == 10:
@@ -39,17 +45,17 @@ def normalise_phone(raw: str | None) -> str:
         digits = "+254" + digits
     else:
         raise PhoneError(
-            "not a Kenyan mobile number (expected 07…, 01…, 7…, 254… or +254… with 9 digits after the code)"
+            Said(N_("not a Kenyan mobile number (expected 07…, 01…, 7…, 254… or +254… with 9 digits after the code)"))
         )
     if len(digits) != 13:
-        raise PhoneError("wrong length for a Kenyan mobile number (9 digits after +254)")
+        raise PhoneError(Said(N_("wrong length for a Kenyan mobile number (9 digits after +254)")))
     if digits[4] not in "71":
-        raise PhoneError("not a mobile number (Kenyan mobiles start 07 or 01)")
+        raise PhoneError(Said(N_("not a mobile number (Kenyan mobiles start 07 or 01)")))
     # The shape is known: ask the library only whether the range is an allocated mobile one
     # (number_type is UNKNOWN for an invalid number), without parsing the text again.
     number = phonenumbers.PhoneNumber(country_code=254, national_number=int(digits[4:]))
     if phonenumbers.number_type(number) not in _MOBILE_TYPES:
-        raise PhoneError("not an allocated Kenyan mobile range")
+        raise PhoneError(Said(N_("not an allocated Kenyan mobile range")))
     return digits
 
 
@@ -68,7 +74,7 @@ def normalise_facility_phone(raw: str) -> str:
     try:
         number = phonenumbers.parse(digits, "KE")
     except NumberParseException:
-        raise PhoneError("cannot be read as a phone number") from None
+        raise PhoneError(Said(N_("cannot be read as a phone number"))) from None
     if number.country_code != 254 or not phonenumbers.is_valid_number(number):
-        raise PhoneError("not a valid Kenyan phone number")
+        raise PhoneError(Said(N_("not a valid Kenyan phone number")))
     return phonenumbers.format_number(number, phonenumbers.PhoneNumberFormat.E164)

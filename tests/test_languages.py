@@ -338,3 +338,28 @@ def test_a_refusal_reads_in_the_readers_language_on_a_page_and_in_english_over_t
         headers={"Authorization": f"Bearer {people.tokens['zawadi']}"},
     )
     assert answer.status_code == 400 and "she has no infant on record" in answer.get_data(as_text=True)
+
+
+def test_an_imports_refused_rows_read_in_the_readers_language(client, services):
+    import io
+
+    two_mentor_mothers(services)
+    log_in(client, "admin")
+    form_post(client, "/language", {"language": "sw", "next": "/imports"})
+    rows = "client_id,first_name,phone,facility_code,colour\nC9,Asha,12345,F1,red\nC10,Rehema,0700000110,F9,\n"
+    page = form_post(
+        client,
+        "/imports",
+        {"kind": "clients", "dry_run": "1", "file": (io.BytesIO(rows.encode()), "c.csv")},
+        page="/imports",
+        content_type="multipart/form-data",
+    ).get_data(as_text=True)
+    assert "safu zisizojulikana zimepuuzwa: colour" in page
+    assert "phone: si nambari ya simu ya mkononi ya Kenya" in page and "facility_code: namba ya kituo F9" in page
+    reader = Visible("sw")
+    reader.feed(page)
+    shown = " ".join(reader.words)
+    for code in ("facility_code", "phone", "colour", *data(services)):  # the CSV's columns are codes; names are data
+        shown = shown.replace(code, " ")
+    words = {w.lower() for w in WORD.findall(shown)}
+    assert not words & english_vocabulary(), sorted(words & english_vocabulary())

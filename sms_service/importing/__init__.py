@@ -15,6 +15,7 @@ from .. import audit
 from ..config import local_today
 from ..csvio import Unreadable, clean, read_csv
 from ..followup.store import follow_their_mentor_mothers
+from ..languages import N_, Said
 from .kinds import KINDS, Kind
 from .load import add_infants, upsert
 from .parse import RowInvalid
@@ -50,11 +51,13 @@ def import_rows(
     present = {c.strip().lower() for c in columns if c}
     missing = [c for c in spec.required if c not in present]
     if missing:
-        report.errors.append(RowError(None, f"missing required column(s): {', '.join(missing)}"))
+        report.errors.append(
+            RowError(None, Said(N_("missing required column(s): %(columns)s"), columns=", ".join(missing)))
+        )
         return report
     unknown = sorted(present - set(spec.columns))
     if unknown:
-        report.warnings.append(f"ignored unknown column(s): {', '.join(unknown)}")
+        report.warnings.append(Said(N_("ignored unknown column(s): %(columns)s"), columns=", ".join(unknown)))
     if first is not None:
         records = _read(spec, _chain(first, rows), References(session), report)
         upsert(session, spec, [record for _, record in records], present, report, today=today or local_today())
@@ -94,17 +97,24 @@ def _read(spec: Kind, rows, refs: References, report: ImportReport) -> list[tupl
                     continue
                 raise RowInvalid(
                     spec.required[0],
-                    f"{' / '.join(map(str, key))} already given on line {first_line} with different values",
+                    Said(
+                        N_("%(key)s already given on line %(line)s with different values"),
+                        key=" / ".join(map(str, key)),
+                        line=first_line,
+                    ),
                 )
             seen[key] = (line, dict(record))
             if spec.name == "mentor-mothers":
                 if record["phone"] in phones:
-                    raise RowInvalid("phone", f"same phone as the Mentor Mother on line {phones[record['phone']]}")
+                    raise RowInvalid(
+                        "phone",
+                        Said(N_("same phone as the Mentor Mother on line %(line)s"), line=phones[record["phone"]]),
+                    )
                 phones[record["phone"]] = line
             infant_dob = record.pop("infant_dob", None)
             good.append((infant_dob, spec.resolve(record, refs)))
         except RowInvalid as exc:
-            report.errors.append(RowError(line, str(exc)))
+            report.errors.append(RowError(line, exc.said))
     return good
 
 

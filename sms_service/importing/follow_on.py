@@ -9,6 +9,7 @@ from typing import TYPE_CHECKING
 from sqlalchemy.orm import Session
 
 from ..db import utcnow
+from ..languages import N_, Said
 
 if TYPE_CHECKING:
     from ..config import Config
@@ -21,7 +22,7 @@ class FollowOn:
     started: Started | None = None  # the transfers begun
 
     def lines(self) -> list[str]:
-        out = [f"{self.planned} visit reminder(s) planned"] if self.planned is not None else []
+        out = [Said(N_("%(n)s visit reminder(s) planned"), n=self.planned)] if self.planned is not None else []
         return out + (self.started.lines() if self.started is not None else [])
 
 

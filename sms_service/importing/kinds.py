@@ -6,6 +6,7 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any
 
+from ..languages import N_, Said
 from ..models import Appointment, Client, Facility, MentorMother, Transfer
 from ..models.care import INFANT_SCHEDULES
 from . import parse
@@ -38,7 +39,7 @@ def _mentor_mother(record, refs):
     facility_id, _ = refs.facility(record.pop("facility_code"))
     owner = refs.mentor_mother_phones.get(record["phone"])
     if owner is not None and owner != record["code"]:
-        raise RowInvalid("phone", f"already the phone of Mentor Mother {owner}")
+        raise RowInvalid("phone", Said(N_("already the phone of Mentor Mother %(code)s"), code=owner))
     return {**record, "facility_id": facility_id}
 
 
@@ -65,14 +66,23 @@ def _transfer(record, refs):
     to_code = record.pop("to_facility_code")
     to_facility_id, closed_on = refs.facility(to_code, "to_facility_code")
     if to_facility_id == from_facility_id:
-        raise RowInvalid("to_facility_code", f"client {client_code} is already at {to_code}")
+        raise RowInvalid(
+            "to_facility_code",
+            Said(N_("client %(client)s is already at %(clinic)s"), client=client_code, clinic=to_code),
+        )
     if closed_on is not None and closed_on <= record["effective_date"]:
-        raise RowInvalid("to_facility_code", f"{to_code} is closed from {closed_on.isoformat()}")
+        raise RowInvalid(
+            "to_facility_code", Said(N_("%(clinic)s is closed from %(day)s"), clinic=to_code, day=closed_on)
+        )
     open_to = refs.open_transfers.get(client_id)
     if open_to is not None and open_to != to_facility_id:
         raise RowInvalid(
             "client_id",
-            f"client {client_code} already has an open transfer to {refs.facility_code(open_to)}; cancel it first",
+            Said(
+                N_("client %(client)s already has an open transfer to %(clinic)s; cancel it first"),
+                client=client_code,
+                clinic=refs.facility_code(open_to),
+            ),
         )
     refs.open_transfers[client_id] = to_facility_id  # a second row for her in this file sees it
     return {**record, "client_id": client_id, "from_facility_id": from_facility_id, "to_facility_id": to_facility_id}

@@ -5,19 +5,24 @@ from __future__ import annotations
 import re
 from datetime import date, datetime, time
 
+from ..languages import N_, Said
 from ..models import APPOINTMENT_KINDS, LANGUAGES, STAGES
 from ..phones import PhoneError, normalise_facility_phone, normalise_phone
 
 
 class RowInvalid(ValueError):
+    """A row refused: `said` names the column and the reason (English as a string, the reader's
+    words on the imports page)."""
+
     def __init__(self, column: str, reason: str):
-        super().__init__(f"{column}: {reason}")
+        self.said = Said(N_("%(column)s: %(reason)s"), column=column, reason=reason)
+        super().__init__(str(self.said))
 
 
 def required(row: dict, column: str) -> str:
     value = row.get(column) or ""
     if not value:
-        raise RowInvalid(column, "required, but empty")
+        raise RowInvalid(column, Said(N_("required, but empty")))
     return value
 
 
@@ -34,7 +39,7 @@ def a_date(row: dict, column: str, *, needed: bool = False) -> date | None:
             raise ValueError(raw)
         return date.fromisoformat(raw)
     except ValueError:
-        raise RowInvalid(column, f"'{raw}' is not a date as YYYY-MM-DD") from None
+        raise RowInvalid(column, Said(N_("'%(raw)s' is not a date as YYYY-MM-DD"), raw=raw)) from None
 
 
 def a_time(row: dict, column: str) -> time | None:
@@ -44,13 +49,13 @@ def a_time(row: dict, column: str) -> time | None:
     try:
         return datetime.strptime(raw, "%H:%M").time()
     except ValueError:
-        raise RowInvalid(column, f"'{raw}' is not a time as HH:MM") from None
+        raise RowInvalid(column, Said(N_("'%(raw)s' is not a time as HH:MM"), raw=raw)) from None
 
 
 def choice(row: dict, column: str, allowed: tuple[str, ...], default: str) -> str:
     raw = (optional(row, column) or default).lower()
     if raw not in allowed:
-        raise RowInvalid(column, f"'{raw}' is not one of {', '.join(allowed)}")
+        raise RowInvalid(column, Said(N_("'%(raw)s' is not one of %(allowed)s"), raw=raw, allowed=", ".join(allowed)))
     return raw
 
 
@@ -58,7 +63,7 @@ def mobile(row: dict, column: str) -> str:
     try:
         return normalise_phone(required(row, column))
     except PhoneError as exc:
-        raise RowInvalid(column, str(exc)) from None
+        raise RowInvalid(column, exc.why) from None
 
 
 def any_phone(row: dict, column: str) -> str | None:
@@ -68,7 +73,7 @@ def any_phone(row: dict, column: str) -> str | None:
     try:
         return normalise_facility_phone(raw)
     except PhoneError as exc:
-        raise RowInvalid(column, str(exc)) from None
+        raise RowInvalid(column, exc.why) from None
 
 
 # Each parser returns the row's values by model attribute; references stay as codes (`*_code`)
@@ -81,7 +86,7 @@ def facility_code(row: dict, column: str = "code") -> str:
     """A facility's code: letters, digits, '-' and '_' (it names files and rows of others' lists)."""
     code = required(row, column)
     if not FACILITY_CODE.fullmatch(code):
-        raise RowInvalid(column, "letters, digits, '-' and '_' only, at most 32")
+        raise RowInvalid(column, Said(N_("letters, digits, '-' and '_' only, at most 32")))
     return code
 
 
@@ -89,7 +94,7 @@ def words(row: dict, column: str, limit: int, *, needed: bool = False) -> str | 
     """Free text that fits its column (a longer one would fail the whole batch on PostgreSQL)."""
     value = required(row, column) if needed else optional(row, column)
     if value is not None and len(value) > limit:
-        raise RowInvalid(column, f"at most {limit} characters, not {len(value)}")
+        raise RowInvalid(column, Said(N_("at most %(limit)s characters, not %(n)s"), limit=limit, n=len(value)))
     return value
 
 
@@ -99,7 +104,9 @@ def in_kiswahili(row: dict, column: str, english: str | None, limit: int) -> str
     Kiswahili, when there are none)."""
     value = words(row, column, limit)
     if value is not None and english is None:
-        raise RowInvalid(column, f"give {column.removesuffix('_sw')} too: English readers need it")
+        raise RowInvalid(
+            column, Said(N_("give %(english)s too: English readers need it"), english=column.removesuffix("_sw"))
+        )
     return value
 
 

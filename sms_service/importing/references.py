@@ -7,6 +7,7 @@ from functools import cached_property
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
+from ..languages import N_, Said
 from ..models import Client, Facility, Infant, MentorMother, Transfer
 from .parse import RowInvalid
 
@@ -55,7 +56,7 @@ class References:
         try:
             return self.facilities[code]
         except KeyError:
-            raise RowInvalid(column, f"unknown facility code {code}") from None
+            raise RowInvalid(column, Said(N_("unknown facility code %(code)s"), code=code)) from None
 
     def mentor_mother(self, code: str | None) -> int | None:
         if code is None:
@@ -63,13 +64,13 @@ class References:
         try:
             return self.mentor_mothers[code]
         except KeyError:
-            raise RowInvalid("mentor_mother_code", f"unknown Mentor Mother code {code}") from None
+            raise RowInvalid("mentor_mother_code", Said(N_("unknown Mentor Mother code %(code)s"), code=code)) from None
 
     def client(self, code: str) -> tuple[int, int]:
         try:
             return self.clients[code]
         except KeyError:
-            raise RowInvalid("client_id", f"unknown client {code}") from None
+            raise RowInvalid("client_id", Said(N_("unknown client %(code)s"), code=code)) from None
 
     def facility_code(self, facility_id: int) -> str:
         return next(code for code, (id_, _) in self.facilities.items() if id_ == facility_id)

@@ -4,6 +4,18 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
+from ..languages import N_, Said
+
+# an import's kind as its report names it (the English is the command's KIND)
+KIND_WORDS = {
+    "facilities": N_("facilities"),
+    "mentor-mothers": N_("mentor-mothers"),
+    "clients": N_("clients"),
+    "appointments": N_("appointments"),
+    "transfers": N_("transfers"),
+    "events": N_("events"),
+}
+
 
 @dataclass(frozen=True)
 class RowError:
@@ -42,6 +54,14 @@ class ImportReport:
         }
 
     def summary(self) -> str:
+        kind = Said(KIND_WORDS[self.kind]) if self.kind in KIND_WORDS else self.kind
         if self.file_refused:
-            return f"{self.kind}: file refused, nothing imported"
-        return f"{self.kind}: " + ", ".join(f"{count} {name}" for name, count in self.counts().items())
+            return Said(N_("%(kind)s: file refused, nothing imported"), kind=kind)
+        return Said(
+            N_(
+                "%(kind)s: %(created)s created, %(updated)s updated, %(unchanged)s unchanged, "
+                "%(duplicates)s duplicates, %(refused)s refused"
+            ),
+            kind=kind,
+            **self.counts(),
+        )

@@ -170,7 +170,7 @@ def _new_phone(client: Client, raw, problems: list[Problem]) -> str | None:
     try:
         phone = normalise_phone(raw)
     except PhoneError as exc:
-        problems.append(Problem("new_phone", str(exc)))
+        problems.append(Problem("new_phone", exc.why))
         return None
     if phone == client.phone:
         problems.append(Problem("new_phone", Said(N_("is already her number"))))

@@ -17,6 +17,7 @@ from sqlalchemy.orm import Session
 from ..db import among, bulk_update
 from ..followup.notes import WHY, note
 from ..followup.store import open_tasks
+from ..languages import N_, Said
 from ..models import Appointment, Client, OutboundMessage, Transfer, TransferEvent
 from ..reminders import visits
 from . import notices
@@ -55,15 +56,28 @@ class Started:
         }
 
     def lines(self) -> list[str]:
-        out = [f"{self.transfers} client(s) to transfer"]
+        out: list[str] = [Said(N_("%(n)s client(s) to transfer"), n=self.transfers)]
         out += [f"  {code}: {count}" for code, count in sorted(self.per_clinic.items())]
-        out.append(f"{self.notices} transfer notice(s), {self.parts} SMS part(s), estimated cost {self.cost:,.2f}")
         out.append(
-            f"{self.appointments_moved} visit(s) moved to the new clinic, "
-            f"their reminders planned again: {self.reminders_planned}"
+            Said(
+                N_("%(notices)s transfer notice(s), %(parts)s SMS part(s), estimated cost %(cost)s"),
+                notices=self.notices,
+                parts=self.parts,
+                cost=f"{self.cost:,.2f}",
+            )
         )
         out.append(
-            f"{len(self.unreachable)} client(s) without a usable phone (their Mentor Mother is asked to tell them)"
+            Said(
+                N_("%(moved)s visit(s) moved to the new clinic, their reminders planned again: %(planned)s"),
+                moved=self.appointments_moved,
+                planned=self.reminders_planned,
+            )
+        )
+        out.append(
+            Said(
+                N_("%(n)s client(s) without a usable phone (their Mentor Mother is asked to tell them)"),
+                n=len(self.unreachable),
+            )
         )
         out += [f"  {c} {n}: {w}" for c, n, w in self.unreachable]
         return out
@@ -153,7 +167,7 @@ def start(
         (
             external[p.client_id],
             p.first_name,
-            WHY.get(unreachable[p.transfer_id], unreachable[p.transfer_id]),
+            Said(WHY[unreachable[p.transfer_id]]) if unreachable[p.transfer_id] in WHY else unreachable[p.transfer_id],
         )
         for p in people
         if p.transfer_id in unreachable
