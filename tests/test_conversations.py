@@ -152,11 +152,11 @@ def test_free_text_is_answered_from_the_page_the_api_and_by_sms_each_exactly_onc
 def test_a_bad_answer_on_the_page_or_by_sms_is_refused_with_its_reason_and_nothing_sent(app, services, people, fake_at):
     web = app.test_client()
     log_in(web, "zawadi")
-    for text, reason in (
+    for text, reason in (  # the reasons in Zawadi's Kiswahili (issue 21: they were English on her page)
         ("Your ARV refill is ready", "ARV"),
         ("Come on “Monday”", 'Come on "Monday"'),  # the plain text offered
-        ("word " * 120, "SMS parts"),
-        ("   ", "needed"),
+        ("word " * 120, "za SMS; zisizidi 3"),
+        ("   ", "yanahitajika"),
     ):
         refused = page_answer(web, people.clients["Amina"], text, confirm=True)
         assert refused.status_code == 400 and reason in refused.get_data(as_text=True).replace("&#34;", '"'), text
